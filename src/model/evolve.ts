@@ -1,0 +1,90 @@
+// Time evolution of the Pauli vector r (r_00 = 1 held fixed: trace preservation is structural).
+
+import { type Mat, expm, identity, matmul, matvec, normInf } from './linalg.js';
+import { densityToVector, pureDensity } from './pauli.js';
+import type { PointParams } from './params.js';
+
+export function initialVector(p: Pick<PointParams, 'psi_real' | 'psi_imag'>): Float64Array {
+  return densityToVector(pureDensity(p.psi_real, p.psi_imag));
+}
+
+/** Row 00 of every propagator is (1, 0, ..., 0): r_00 is never evolved. */
+export function fixTraceRow(m: Mat): Mat {
+  m[0] = 1;
+  for (let j = 1; j < 16; j++) m[j] = 0;
+  return m;
+}
+
+/** r(tau) = exp(G tau) r0, by scaling and squaring (the float64 reference). */
+export function evolveExact(G: Mat, r0: Float64Array, tau: number): Float64Array {
+  if (tau === 0) return Float64Array.from(r0);
+  const P = fixTraceRow(expm(G.map((x) => x * tau), 16));
+  const r = matvec(P, r0, 16);
+  r[0] = 1;
+  return r;
+}
+
+/** The classic RK4 one-step map of dr/dt = G r: M = I + hG + (hG)^2/2 + (hG)^3/6 + (hG)^4/24. */
+export function rk4StepMatrix(G: Mat, h: number): Mat {
+  const hG = G.map((x) => x * h);
+  const hG2 = matmul(hG, hG, 16);
+  const hG3 = matmul(hG2, hG, 16);
+  const hG4 = matmul(hG3, hG, 16);
+  const M = identity(16);
+  for (let k = 0; k < 256; k++) M[k] += hG[k] + hG2[k] / 2 + hG3[k] / 6 + hG4[k] / 24;
+  return fixTraceRow(M);
+}
+
+/**
+ * Step size for RK4 and leap when the user gives none: h = min(0.2, 1 / ||G||_inf).
+ * ||G||_inf bounds the spectral radius, so h |lambda| <= 1, well inside RK4's stability
+ * region (|h lambda| <~ 2.8) and accurate in the transients; 0.2 caps the number of
+ * squarings that leap needs (fewer squarings, less float32 rounding: MODEL.md "float32").
+ */
+export function defaultStep(G: Mat): number {
+  return Math.min(0.2, 1 / Math.max(normInf(G, 16), 1e-300));
+}
+
+/** Number of whole steps of size h that reach tau (the last step is shortened to land on tau exactly). */
+export function stepPlan(tau: number, h: number): { steps: number; last: number } {
+  if (tau === 0) return { steps: 0, last: 0 };
+  const steps = Math.floor(tau / h + 1e-9);
+  const last = tau - steps * h;
+  return { steps, last: last > 1e-12 * tau ? last : 0 };
+}
+
+/** M^n by binary powering: O(log n) products. Leap applies the same discrete dynamics as n RK4 steps. */
+export function matrixPower(M: Mat, n: number): Mat {
+  let result: Mat = identity(16);
+  let base: Mat = Float64Array.from(M);
+  let k = n;
+  while (k > 0) {
+    if (k & 1) result = fixTraceRow(matmul(base, result, 16));
+    k = Math.floor(k / 2);
+    if (k > 0) base = fixTraceRow(matmul(base, base, 16));
+  }
+  return result;
+}
+
+/** float64 leap: n RK4 steps of size h applied as M^n, then one step of the remainder. */
+export function evolveLeap(G: Mat, r0: Float64Array, tau: number, h: number): Float64Array {
+  const { steps, last } = stepPlan(tau, h);
+  let r: Float64Array = matvec(matrixPower(rk4StepMatrix(G, h), steps), r0, 16);
+  if (last > 0) r = matvec(rk4StepMatrix(G, last), r, 16);
+  r[0] = 1;
+  return r;
+}
+
+/** float64 literal RK4 stepping (slow for long tau; the reference for the GPU rk4 integrator). */
+export function evolveRk4(G: Mat, r0: Float64Array, tau: number, h: number, onStep?: (t: number, r: Float64Array) => void): Float64Array {
+  const { steps, last } = stepPlan(tau, h);
+  const M = rk4StepMatrix(G, h);
+  let r: Float64Array = Float64Array.from(r0);
+  for (let s = 0; s < steps; s++) {
+    r = matvec(M, r, 16);
+    onStep?.((s + 1) * h, r);
+  }
+  if (last > 0) r = matvec(rk4StepMatrix(G, last), r, 16);
+  r[0] = 1;
+  return r;
+}

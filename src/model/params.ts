@@ -1,0 +1,335 @@
+// Point parameters: the JSON schema of `qbsweep point --params` (the keys of
+// shared/reference/public-cases.json `inputs`), the paper's defaults, validation with
+// one-line messages, and the derived sweep parameters (Delta, dT, mubar, ...).
+
+export type Reservoir = 'boson' | 'fermion';
+export type ModelName = 'redfield' | 'bloch-redfield' | 'lindblad';
+export type ZeroFreq = 'limit' | 'zero';
+export type LindbladFreq = 'lambda' | 'M' | number;
+
+export const RESERVOIRS: readonly Reservoir[] = ['boson', 'fermion'];
+export const MODELS: readonly ModelName[] = ['redfield', 'bloch-redfield', 'lindblad'];
+export const ZERO_FREQS: readonly ZeroFreq[] = ['limit', 'zero'];
+export const BASIS_LABELS = ['ee', 'eg', 'ge', 'gg'] as const;
+
+/** Thrown for anything a user typed wrong; the CLI prints its message as one line. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** Initial state as a user writes it. Where psi_* is present it wins. */
+export interface InitialStateInput {
+  label?: string;
+  theta?: number;
+  phi?: number;
+  psi_real?: number[];
+  psi_imag?: number[];
+  basis?: string[];
+}
+
+export interface PointInput {
+  reservoir?: Reservoir;
+  Delta1?: number;
+  Delta2?: number;
+  F?: number;
+  lambda?: number;
+  alpha1?: number;
+  alpha2?: number;
+  omega_c?: number;
+  T1?: number;
+  T2?: number;
+  mu1?: number;
+  mu2?: number;
+  model?: ModelName;
+  lindblad_freq?: LindbladFreq;
+  zero_freq?: ZeroFreq;
+  tau?: number;
+  initial_state?: InitialStateInput;
+}
+
+export interface PointParams {
+  reservoir: Reservoir;
+  Delta1: number;
+  Delta2: number;
+  F: number;
+  lambda: number;
+  alpha1: number;
+  alpha2: number;
+  omega_c: number;
+  T1: number;
+  T2: number;
+  mu1: number;
+  mu2: number;
+  model: ModelName;
+  lindblad_freq: LindbladFreq;
+  zero_freq: ZeroFreq;
+  tau: number;
+  /** normalised amplitudes in the basis {ee, eg, ge, gg} */
+  psi_real: number[];
+  psi_imag: number[];
+  /** what the state was called (label, theta/phi, or "psi") */
+  state_label: string;
+}
+
+export const POINT_KEYS = [
+  'reservoir', 'Delta1', 'Delta2', 'F', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2',
+  'mu1', 'mu2', 'model', 'lindblad_freq', 'zero_freq', 'tau', 'initial_state',
+] as const;
+export const NUMERIC_KEYS = ['Delta1', 'Delta2', 'F', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2', 'mu1', 'mu2', 'tau'] as const;
+export type NumericKey = (typeof NUMERIC_KEYS)[number];
+const STATE_KEYS = ['label', 'theta', 'phi', 'psi_real', 'psi_imag', 'basis'];
+
+/** The paper's defaults (energies in units of lambda). */
+export const DEFAULTS = {
+  reservoir: 'boson' as Reservoir,
+  Delta1: 0,
+  Delta2: 0,
+  F: 0.5,
+  lambda: 1,
+  alpha1: 0.1,
+  alpha2: 0.1,
+  omega_c: 5,
+  T1: 1,
+  T2: 1,
+  mu1: 0,
+  mu2: 0,
+  model: 'redfield' as ModelName,
+  lindblad_freq: 'lambda' as LindbladFreq,
+  zero_freq: 'limit' as ZeroFreq,
+  tau: 20000,
+  state: 'eg',
+};
+
+/** Named initial states: label -> amplitudes on {ee, eg, ge, gg}. */
+const S = Math.SQRT1_2;
+export const NAMED_STATES: Record<string, { re: number[]; im: number[]; about: string }> = {
+  ee: { re: [1, 0, 0, 0], im: [0, 0, 0, 0], about: '|ee>' },
+  eg: { re: [0, 1, 0, 0], im: [0, 0, 0, 0], about: '|eg> (charger excited, battery empty)' },
+  ge: { re: [0, 0, 1, 0], im: [0, 0, 0, 0], about: '|ge>' },
+  gg: { re: [0, 0, 0, 1], im: [0, 0, 0, 0], about: '|gg>' },
+  plus: { re: [0, S, S, 0], im: [0, 0, 0, 0], about: '(|eg> + |ge>)/sqrt2' },
+  minus: { re: [0, S, -S, 0], im: [0, 0, 0, 0], about: '(|eg> - |ge>)/sqrt2' },
+};
+
+function fmt(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 40 ? s.slice(0, 37) + '...' : s;
+}
+
+function requireNumber(name: string, v: unknown): number {
+  if (typeof v !== 'number') throw new InputError(`parameter ${name}: must be a number (got ${fmt(v)})`);
+  if (!Number.isFinite(v)) throw new InputError(`parameter ${name}: must be finite (got ${fmt(v)})`);
+  return v;
+}
+
+function requireChoice<T extends string>(name: string, v: unknown, choices: readonly T[]): T {
+  if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) {
+    throw new InputError(`parameter ${name}: unknown value ${fmt(v)} (expected ${choices.join(', ')})`);
+  }
+  return v as T;
+}
+
+function requireAmplitudes(name: string, v: unknown): number[] {
+  if (!Array.isArray(v) || v.length !== 4) throw new InputError(`parameter ${name}: must be an array of 4 numbers in the basis ee, eg, ge, gg (got ${fmt(v)})`);
+  return v.map((x, k) => requireNumber(`${name}[${k}]`, x));
+}
+
+function resolveState(input: unknown): { re: number[]; im: number[]; label: string } {
+  if (input === undefined) input = { label: DEFAULTS.state };
+  if (typeof input === 'string') input = { label: input };
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InputError(`parameter initial_state: must be an object such as {"label": "eg"} or {"theta": 0.785, "phi": 0} (got ${fmt(input)})`);
+  }
+  const st = input as Record<string, unknown>;
+  const unknown = Object.keys(st).filter((k) => !STATE_KEYS.includes(k));
+  if (unknown.length) throw new InputError(`parameter initial_state: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${STATE_KEYS.join(', ')})`);
+  if (st.basis !== undefined && JSON.stringify(st.basis) !== JSON.stringify(BASIS_LABELS)) {
+    throw new InputError(`parameter initial_state.basis: must be ["ee","eg","ge","gg"], the only basis order qbsweep uses (got ${fmt(st.basis)})`);
+  }
+  if (st.psi_real !== undefined || st.psi_imag !== undefined) {
+    const re = st.psi_real === undefined ? [0, 0, 0, 0] : requireAmplitudes('initial_state.psi_real', st.psi_real);
+    const im = st.psi_imag === undefined ? [0, 0, 0, 0] : requireAmplitudes('initial_state.psi_imag', st.psi_imag);
+    const norm = Math.sqrt(re.reduce((s, x, k) => s + x * x + im[k] * im[k], 0));
+    if (!(norm > 0)) throw new InputError('parameter initial_state.psi_real/psi_imag: the state vector is all zero');
+    if (!Number.isFinite(norm)) throw new InputError('parameter initial_state.psi_real/psi_imag: amplitudes too large');
+    const label = typeof st.label === 'string' ? st.label : 'psi';
+    return { re: re.map((x) => x / norm), im: im.map((x) => x / norm), label };
+  }
+  if (st.theta !== undefined || st.phi !== undefined) {
+    const theta = st.theta === undefined ? 0 : requireNumber('initial_state.theta', st.theta);
+    const phi = st.phi === undefined ? 0 : requireNumber('initial_state.phi', st.phi);
+    return {
+      re: [0, Math.cos(theta), Math.sin(theta) * Math.cos(phi), 0],
+      im: [0, 0, Math.sin(theta) * Math.sin(phi), 0],
+      label: `theta=${theta},phi=${phi}`,
+    };
+  }
+  const label = st.label === undefined ? DEFAULTS.state : st.label;
+  if (typeof label !== 'string' || !(label in NAMED_STATES)) {
+    throw new InputError(`parameter initial_state.label: unknown state ${fmt(label)} (expected ${Object.keys(NAMED_STATES).join(', ')}, or give theta/phi or psi_real/psi_imag)`);
+  }
+  return { re: [...NAMED_STATES[label].re], im: [...NAMED_STATES[label].im], label };
+}
+
+/** Validates a point and fills in the paper's defaults. Throws InputError with a one-line message. */
+export function resolvePoint(input: unknown): PointParams {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new InputError(`point parameters: must be a JSON object (got ${fmt(input)})`);
+  }
+  const obj = input as Record<string, unknown>;
+  const unknown = Object.keys(obj).filter((k) => !(POINT_KEYS as readonly string[]).includes(k));
+  if (unknown.length) {
+    throw new InputError(`point parameters: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${POINT_KEYS.join(', ')})`);
+  }
+  const num = (k: NumericKey): number => (obj[k] === undefined ? DEFAULTS[k] : requireNumber(k, obj[k]));
+  const reservoir = requireChoice('reservoir', obj.reservoir ?? DEFAULTS.reservoir, RESERVOIRS);
+  const model = requireChoice('model', obj.model ?? DEFAULTS.model, MODELS);
+  const zero_freq = requireChoice('zero_freq', obj.zero_freq ?? DEFAULTS.zero_freq, ZERO_FREQS);
+  let lindblad_freq: LindbladFreq = DEFAULTS.lindblad_freq;
+  if (obj.lindblad_freq !== undefined) {
+    const lf = obj.lindblad_freq;
+    if (lf === 'lambda' || lf === 'M') lindblad_freq = lf;
+    else if (typeof lf === 'number') {
+      requireNumber('lindblad_freq', lf);
+      if (!(lf > 0)) throw new InputError(`parameter lindblad_freq: a frequency must be > 0 (got ${lf})`);
+      lindblad_freq = lf;
+    } else throw new InputError(`parameter lindblad_freq: unknown value ${fmt(lf)} (expected "lambda", "M" or a number > 0)`);
+  }
+  const p = {
+    reservoir, model, zero_freq, lindblad_freq,
+    Delta1: num('Delta1'), Delta2: num('Delta2'), F: num('F'), lambda: num('lambda'),
+    alpha1: num('alpha1'), alpha2: num('alpha2'), omega_c: num('omega_c'),
+    T1: num('T1'), T2: num('T2'), mu1: num('mu1'), mu2: num('mu2'), tau: num('tau'),
+  };
+  for (const k of ['alpha1', 'alpha2'] as const) if (p[k] < 0) throw new InputError(`parameter ${k}: coupling strength must be >= 0 (got ${p[k]})`);
+  if (!(p.omega_c > 0)) throw new InputError(`parameter omega_c: cutoff frequency must be > 0 (got ${p.omega_c})`);
+  if (p.tau < 0) throw new InputError(`parameter tau: evolution time must be >= 0 (got ${p.tau})`);
+  if (reservoir === 'boson') {
+    for (const k of ['T1', 'T2'] as const) {
+      if (p[k] < 0) throw new InputError(`parameter ${k}: a boson reservoir needs temperature >= 0 (got ${p[k]}); negative temperatures give negative rates`);
+    }
+  }
+  const st = resolveState(obj.initial_state);
+  return { ...p, psi_real: st.re, psi_imag: st.im, state_label: st.label };
+}
+
+/** Back to the JSON form (what `point --json` echoes and what sweeps store). */
+export function pointToInput(p: PointParams): Required<Omit<PointInput, 'initial_state'>> & { initial_state: InitialStateInput } {
+  const { psi_real, psi_imag, state_label, ...rest } = p;
+  return { ...rest, initial_state: { label: state_label, psi_real, psi_imag } };
+}
+
+/**
+ * Parameters a sweep axis (or a CLI flag) may set besides the point keys; each maps onto them.
+ * Delta = D1 - D2, Delta_bar = (D1 + D2)/2, T1,2 = Tbar +- dT/2, mu1,2 = mubar +- dmu/2.
+ */
+export const DERIVED_PARAMS = ['Delta', 'Delta_bar', 'Tbar', 'dT', 'T', 'mubar', 'dmu', 'mu', 'theta', 'phi', 'alpha'] as const;
+export type DerivedParam = (typeof DERIVED_PARAMS)[number];
+export const SWEEPABLE_PARAMS: readonly string[] = [...NUMERIC_KEYS, ...DERIVED_PARAMS];
+
+export const PARAM_DOCS: Record<string, { unit: string; about: string }> = {
+  Delta1: { unit: 'lambda', about: 'charger detuning omega1 - omega_d' },
+  Delta2: { unit: 'lambda', about: 'battery detuning omega2 - omega_d' },
+  Delta: { unit: 'lambda', about: 'charger-battery detuning Delta1 - Delta2' },
+  Delta_bar: { unit: 'lambda', about: 'mean detuning (Delta1 + Delta2)/2' },
+  F: { unit: 'lambda', about: 'driving strength' },
+  lambda: { unit: 'energy unit', about: 'charger-battery coupling' },
+  alpha1: { unit: '1', about: 'Ohmic coupling of the charger reservoir' },
+  alpha2: { unit: '1', about: 'Ohmic coupling of the battery reservoir' },
+  alpha: { unit: '1', about: 'Ohmic coupling of both reservoirs' },
+  omega_c: { unit: 'lambda', about: 'Ohmic cutoff frequency' },
+  T1: { unit: 'lambda', about: 'charger reservoir temperature' },
+  T2: { unit: 'lambda', about: 'battery reservoir temperature' },
+  T: { unit: 'lambda', about: 'temperature of both reservoirs' },
+  Tbar: { unit: 'lambda', about: 'mean temperature (T1 + T2)/2' },
+  dT: { unit: 'lambda', about: 'temperature difference T1 - T2' },
+  mu1: { unit: 'lambda', about: 'charger reservoir chemical potential (fermion)' },
+  mu2: { unit: 'lambda', about: 'battery reservoir chemical potential (fermion)' },
+  mu: { unit: 'lambda', about: 'chemical potential of both reservoirs' },
+  mubar: { unit: 'lambda', about: 'mean chemical potential (mu1 + mu2)/2' },
+  dmu: { unit: 'lambda', about: 'chemical potential difference mu1 - mu2' },
+  tau: { unit: '1/lambda', about: 'charging time' },
+  theta: { unit: 'rad', about: 'initial state cos(theta)|eg> + sin(theta) e^{i phi}|ge>' },
+  phi: { unit: 'rad', about: 'initial state phase' },
+};
+
+/**
+ * Sets one (possibly derived) parameter on a point input, keeping the partner fixed:
+ * setting dT keeps Tbar, setting Tbar keeps dT, and so on.
+ */
+export function setParam(input: PointInput, name: string, value: number): PointInput {
+  const out: PointInput = { ...input, initial_state: input.initial_state ? { ...input.initial_state } : undefined };
+  const get = (k: NumericKey): number => {
+    const v = out[k];
+    return typeof v === 'number' ? v : DEFAULTS[k];
+  };
+  switch (name) {
+    case 'Delta': {
+      const bar = (get('Delta1') + get('Delta2')) / 2;
+      out.Delta1 = bar + value / 2;
+      out.Delta2 = bar - value / 2;
+      break;
+    }
+    case 'Delta_bar': {
+      const d = get('Delta1') - get('Delta2');
+      out.Delta1 = value + d / 2;
+      out.Delta2 = value - d / 2;
+      break;
+    }
+    case 'Tbar': {
+      const d = get('T1') - get('T2');
+      out.T1 = value + d / 2;
+      out.T2 = value - d / 2;
+      break;
+    }
+    case 'dT': {
+      const bar = (get('T1') + get('T2')) / 2;
+      out.T1 = bar + value / 2;
+      out.T2 = bar - value / 2;
+      break;
+    }
+    case 'T':
+      out.T1 = value;
+      out.T2 = value;
+      break;
+    case 'mubar': {
+      const d = get('mu1') - get('mu2');
+      out.mu1 = value + d / 2;
+      out.mu2 = value - d / 2;
+      break;
+    }
+    case 'dmu': {
+      const bar = (get('mu1') + get('mu2')) / 2;
+      out.mu1 = bar + value / 2;
+      out.mu2 = bar - value / 2;
+      break;
+    }
+    case 'mu':
+      out.mu1 = value;
+      out.mu2 = value;
+      break;
+    case 'alpha':
+      out.alpha1 = value;
+      out.alpha2 = value;
+      break;
+    case 'theta':
+    case 'phi': {
+      const st = out.initial_state ?? {};
+      const theta = name === 'theta' ? value : (st.theta ?? Math.PI / 4);
+      const phi = name === 'phi' ? value : (st.phi ?? 0);
+      out.initial_state = { theta, phi };
+      break;
+    }
+    default:
+      if (!(NUMERIC_KEYS as readonly string[]).includes(name)) {
+        throw new InputError(`parameter ${name}: unknown (sweepable: ${SWEEPABLE_PARAMS.join(', ')})`);
+      }
+      out[name as NumericKey] = value;
+  }
+  return out;
+}

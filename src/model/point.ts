@@ -1,0 +1,109 @@
+// One parameter point, evaluated in float64: the reference every backend is checked against.
+
+import { evolveExact, evolveLeap, evolveRk4, defaultStep, initialVector } from './evolve.js';
+import { generator } from './generators.js';
+import { batteryObservables, concurrence, densityMatrices } from './observables.js';
+import type { PointParams } from './params.js';
+import { liouvillianGap, longTimeLimit, slowestRelaxation, spectrum } from './spectrum.js';
+
+/** How r(tau) is computed on the CPU: the exact exponential, or the same discrete RK4 dynamics as the GPU. */
+export type CpuIntegrator = 'expm' | 'leap' | 'rk4';
+
+/** A point is "not stationary at tau" when the slowest mode outside the kernel has decayed less than e^-10. */
+export const STATIONARY_DECAYS = 10;
+
+export type PointFlag = 'degenerate' | 'bistable' | 'not-stationary-at-tau' | 'zero-energy';
+
+export interface SteadySummary {
+  efficiency: number;
+  E_B_over_omega: number;
+  ergotropy_over_omega: number;
+  concurrence: number;
+  kernel_dim: number;
+}
+
+export interface PointResult {
+  efficiency: number;
+  E_B_over_omega: number;
+  ergotropy_over_omega: number;
+  concurrence: number;
+  liouvillian_gap: number;
+  rho_real: number[][];
+  rho_imag: number[][];
+  steady: SteadySummary;
+  flags: PointFlag[];
+  /** the 16-component Pauli vector at tau (r_00 = 1) */
+  r: number[];
+  /** slowest decay rate outside the kernel (equals the gap where the kernel is one-dimensional) */
+  slowest_relaxation: number;
+}
+
+export interface EvaluateOptions {
+  integrator?: CpuIntegrator;
+  /** RK4/leap step; default from the spectrum bound (evolve.defaultStep) */
+  dt?: number;
+}
+
+export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): PointResult {
+  const { G, parts } = generator(p);
+  const r0 = initialVector(p);
+  const integrator = opts.integrator ?? 'expm';
+  const h = opts.dt ?? defaultStep(G);
+  const r =
+    integrator === 'expm' ? evolveExact(G, r0, p.tau) : integrator === 'leap' ? evolveLeap(G, r0, p.tau, h) : evolveRk4(G, r0, p.tau, h);
+
+  const eigs = spectrum(G);
+  const gap = liouvillianGap(eigs);
+  const limit = longTimeLimit(G, r0);
+  const slowest = slowestRelaxation(eigs, limit.kernelDim);
+
+  const atTau = batteryObservables(r);
+  const dm = densityMatrices(r);
+  const steadyObs = batteryObservables(limit.r);
+
+  const flags: PointFlag[] = [];
+  if (parts.degenerate) flags.push('degenerate');
+  if (limit.kernelDim > 1) flags.push('bistable');
+  if (Math.abs(slowest) * p.tau < STATIONARY_DECAYS) flags.push('not-stationary-at-tau');
+  if (atTau.zeroEnergy) flags.push('zero-energy');
+
+  const result: PointResult = {
+    efficiency: atTau.efficiency,
+    E_B_over_omega: atTau.E_B_over_omega,
+    ergotropy_over_omega: atTau.ergotropy_over_omega,
+    concurrence: concurrence(dm.rho),
+    liouvillian_gap: gap,
+    rho_real: dm.rho_real,
+    rho_imag: dm.rho_imag,
+    steady: {
+      efficiency: steadyObs.efficiency,
+      E_B_over_omega: steadyObs.E_B_over_omega,
+      ergotropy_over_omega: steadyObs.ergotropy_over_omega,
+      concurrence: concurrence(densityMatrices(limit.r).rho),
+      kernel_dim: limit.kernelDim,
+    },
+    flags,
+    r: Array.from(r),
+    slowest_relaxation: slowest,
+  };
+  return parts.degenerate ? blankDegenerate(result) : result;
+}
+
+/** At a degenerate level crossing the i<j prescription is basis dependent: no number is better than an arbitrary one. */
+function blankDegenerate(res: PointResult): PointResult {
+  const nan = Number.NaN;
+  const nanRows = () => [0, 1, 2, 3].map(() => [nan, nan, nan, nan]);
+  return {
+    ...res,
+    efficiency: nan,
+    E_B_over_omega: nan,
+    ergotropy_over_omega: nan,
+    concurrence: nan,
+    liouvillian_gap: nan,
+    rho_real: nanRows(),
+    rho_imag: nanRows(),
+    steady: { efficiency: nan, E_B_over_omega: nan, ergotropy_over_omega: nan, concurrence: nan, kernel_dim: res.steady.kernel_dim },
+    r: res.r.map(() => nan),
+    slowest_relaxation: nan,
+  };
+}

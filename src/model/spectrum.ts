@@ -1,0 +1,92 @@
+// Spectrum, Liouvillian gap, kernel and the exact long-time limit of a real 16x16 generator.
+
+import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { type Mat, matvec, solve } from './linalg.js';
+
+export interface Eigenvalue {
+  re: number;
+  im: number;
+}
+
+function toMatrix(G: Mat): Matrix {
+  const rows: number[][] = [];
+  for (let i = 0; i < 16; i++) rows.push(Array.from(G.subarray(i * 16, i * 16 + 16)));
+  return new Matrix(rows);
+}
+
+/** All 16 eigenvalues, sorted by real part, largest first (Hessenberg + shifted QR, via ml-matrix). */
+export function spectrum(G: Mat): Eigenvalue[] {
+  const evd = new EigenvalueDecomposition(toMatrix(G));
+  return evd.realEigenvalues
+    .map((re, k) => ({ re, im: evd.imaginaryEigenvalues[k] }))
+    .sort((a, b) => b.re - a.re);
+}
+
+/** Second largest real part of the spectrum (<= 0); 0 means a degenerate kernel (bistability). */
+export function liouvillianGap(eigs: Eigenvalue[]): number {
+  return eigs[1].re;
+}
+
+/** Relative size (to the largest singular value) under which a singular value counts as zero. */
+export const KERNEL_TOL = 1e-11;
+
+export interface LongTimeLimit {
+  r: Float64Array;
+  kernelDim: number;
+}
+
+/**
+ * The exact long-time limit: the projection of r0 onto ker G along the range of G,
+ * P = R (Lᵀ R)⁻¹ Lᵀ with right null vectors R and left null vectors L (from the SVD).
+ * With a one-dimensional kernel this is the unique steady state, solved for directly.
+ */
+export function longTimeLimit(G: Mat, r0: Float64Array): LongTimeLimit {
+  const svd = new SingularValueDecomposition(toMatrix(G));
+  const sv = svd.diagonal;
+  const smax = Math.max(...sv);
+  const nullIdx = sv.map((s, k) => [s, k]).filter(([s]) => s <= KERNEL_TOL * smax).map(([, k]) => k);
+  const kernelDim = Math.max(1, nullIdx.length);
+  if (kernelDim === 1) {
+    // r = (1, x) with A x = -c, where G = [[0, 0], [c, A]]
+    const A = new Float64Array(225);
+    const c = new Float64Array(15);
+    for (let i = 1; i < 16; i++) {
+      c[i - 1] = -G[i * 16];
+      for (let j = 1; j < 16; j++) A[(i - 1) * 15 + (j - 1)] = G[i * 16 + j];
+    }
+    const x = solve(A, c, 15);
+    const r = new Float64Array(16);
+    r[0] = 1;
+    r.set(x, 1);
+    return { r, kernelDim };
+  }
+  const U = svd.leftSingularVectors;
+  const V = svd.rightSingularVectors;
+  const d = nullIdx.length;
+  const R = nullIdx.map((k) => V.getColumn(k));
+  const L = nullIdx.map((k) => U.getColumn(k));
+  // M = Lᵀ R (d x d), coefficients = M⁻¹ (Lᵀ r0)
+  const M = new Float64Array(d * d);
+  const b = new Float64Array(d);
+  for (let a = 0; a < d; a++) {
+    for (let c2 = 0; c2 < d; c2++) M[a * d + c2] = L[a].reduce((s, x, i) => s + x * R[c2][i], 0);
+    b[a] = L[a].reduce((s, x, i) => s + x * r0[i], 0);
+  }
+  const coef = solve(M, b, d);
+  const r = new Float64Array(16);
+  for (let a = 0; a < d; a++) for (let i = 0; i < 16; i++) r[i] += coef[a] * R[a][i];
+  // the trace functional e0 lies in span(L), so r[0] is already 1 up to rounding
+  const t = r[0];
+  for (let i = 0; i < 16; i++) r[i] /= t;
+  return { r, kernelDim };
+}
+
+/** Slowest decay rate outside the kernel: how long the approach to the long-time limit takes. */
+export function slowestRelaxation(eigs: Eigenvalue[], kernelDim: number): number {
+  return eigs[Math.min(kernelDim, eigs.length - 1)].re;
+}
+
+/** max_i |(G r)_i|: how far r is from stationary. */
+export function stationarityResidual(G: Mat, r: Float64Array): number {
+  return Math.max(...Array.from(matvec(G, r, 16), Math.abs));
+}
