@@ -163,11 +163,7 @@ function resolveState(input: unknown): { re: number[]; im: number[]; label: stri
   if (st.theta !== undefined || st.phi !== undefined) {
     const theta = st.theta === undefined ? 0 : requireNumber('initial_state.theta', st.theta);
     const phi = st.phi === undefined ? 0 : requireNumber('initial_state.phi', st.phi);
-    return {
-      re: [0, Math.cos(theta), Math.sin(theta) * Math.cos(phi), 0],
-      im: [0, 0, Math.sin(theta) * Math.sin(phi), 0],
-      label: `theta=${theta},phi=${phi}`,
-    };
+    return { ...thetaPhiAmplitudes(theta, phi), label: `theta=${theta},phi=${phi}` };
   }
   const label = st.label === undefined ? DEFAULTS.state : st.label;
   if (typeof label !== 'string' || !(label in NAMED_STATES)) {
@@ -258,78 +254,96 @@ export const PARAM_DOCS: Record<string, { unit: string; about: string }> = {
   phi: { unit: 'rad', about: 'initial state phase' },
 };
 
+/** The numeric parameters of a point, mutable, plus theta/phi when a sweep sets them. */
+export type NumericRecord = Record<NumericKey, number> & { theta?: number; phi?: number };
+
 /**
- * Sets one (possibly derived) parameter on a point input, keeping the partner fixed:
- * setting dT keeps Tbar, setting Tbar keeps dT, and so on.
+ * Sets one (possibly derived) parameter, keeping its partner fixed: setting dT keeps Tbar,
+ * setting Tbar keeps dT, and so on. The one definition of the derived parameters, used by the
+ * CLI flags and by every sweep.
  */
-export function setParam(input: PointInput, name: string, value: number): PointInput {
-  const out: PointInput = { ...input, initial_state: input.initial_state ? { ...input.initial_state } : undefined };
-  const get = (k: NumericKey): number => {
-    const v = out[k];
-    return typeof v === 'number' ? v : DEFAULTS[k];
-  };
+export function applyParam(rec: NumericRecord, name: string, value: number): void {
   switch (name) {
     case 'Delta': {
-      const bar = (get('Delta1') + get('Delta2')) / 2;
-      out.Delta1 = bar + value / 2;
-      out.Delta2 = bar - value / 2;
-      break;
+      const bar = (rec.Delta1 + rec.Delta2) / 2;
+      rec.Delta1 = bar + value / 2;
+      rec.Delta2 = bar - value / 2;
+      return;
     }
     case 'Delta_bar': {
-      const d = get('Delta1') - get('Delta2');
-      out.Delta1 = value + d / 2;
-      out.Delta2 = value - d / 2;
-      break;
+      const d = rec.Delta1 - rec.Delta2;
+      rec.Delta1 = value + d / 2;
+      rec.Delta2 = value - d / 2;
+      return;
     }
     case 'Tbar': {
-      const d = get('T1') - get('T2');
-      out.T1 = value + d / 2;
-      out.T2 = value - d / 2;
-      break;
+      const d = rec.T1 - rec.T2;
+      rec.T1 = value + d / 2;
+      rec.T2 = value - d / 2;
+      return;
     }
     case 'dT': {
-      const bar = (get('T1') + get('T2')) / 2;
-      out.T1 = bar + value / 2;
-      out.T2 = bar - value / 2;
-      break;
+      const bar = (rec.T1 + rec.T2) / 2;
+      rec.T1 = bar + value / 2;
+      rec.T2 = bar - value / 2;
+      return;
     }
     case 'T':
-      out.T1 = value;
-      out.T2 = value;
-      break;
+      rec.T1 = rec.T2 = value;
+      return;
     case 'mubar': {
-      const d = get('mu1') - get('mu2');
-      out.mu1 = value + d / 2;
-      out.mu2 = value - d / 2;
-      break;
+      const d = rec.mu1 - rec.mu2;
+      rec.mu1 = value + d / 2;
+      rec.mu2 = value - d / 2;
+      return;
     }
     case 'dmu': {
-      const bar = (get('mu1') + get('mu2')) / 2;
-      out.mu1 = bar + value / 2;
-      out.mu2 = bar - value / 2;
-      break;
+      const bar = (rec.mu1 + rec.mu2) / 2;
+      rec.mu1 = bar + value / 2;
+      rec.mu2 = bar - value / 2;
+      return;
     }
     case 'mu':
-      out.mu1 = value;
-      out.mu2 = value;
-      break;
+      rec.mu1 = rec.mu2 = value;
+      return;
     case 'alpha':
-      out.alpha1 = value;
-      out.alpha2 = value;
-      break;
+      rec.alpha1 = rec.alpha2 = value;
+      return;
     case 'theta':
-    case 'phi': {
-      const st = out.initial_state ?? {};
-      const theta = name === 'theta' ? value : (st.theta ?? Math.PI / 4);
-      const phi = name === 'phi' ? value : (st.phi ?? 0);
-      out.initial_state = { theta, phi };
-      break;
-    }
+      rec.theta = value;
+      return;
+    case 'phi':
+      rec.phi = value;
+      return;
     default:
       if (!(NUMERIC_KEYS as readonly string[]).includes(name)) {
         throw new InputError(`parameter ${name}: unknown (sweepable: ${SWEEPABLE_PARAMS.join(', ')})`);
       }
-      out[name as NumericKey] = value;
+      rec[name as NumericKey] = value;
   }
+}
+
+/** theta/phi of a state input, where it has them. */
+export function stateAngles(st: InitialStateInput | undefined): { theta?: number; phi?: number } {
+  if (!st || st.psi_real !== undefined || st.psi_imag !== undefined) return {};
+  return { theta: st.theta, phi: st.phi };
+}
+
+/**
+ * Amplitudes of cos(theta)|eg> + sin(theta) e^{i phi}|ge>. Sweeping only phi keeps theta from the
+ * base state, else pi/4; sweeping only theta keeps phi, else 0.
+ */
+export function thetaPhiAmplitudes(theta = Math.PI / 4, phi = 0): { re: number[]; im: number[] } {
+  return { re: [0, Math.cos(theta), Math.sin(theta) * Math.cos(phi), 0], im: [0, 0, Math.sin(theta) * Math.sin(phi), 0] };
+}
+
+/** Sets one (possibly derived) parameter on a point input (missing values take the defaults). */
+export function setParam(input: PointInput, name: string, value: number): PointInput {
+  const rec = { ...stateAngles(input.initial_state) } as NumericRecord;
+  for (const k of NUMERIC_KEYS) rec[k] = typeof input[k] === 'number' ? (input[k] as number) : DEFAULTS[k];
+  applyParam(rec, name, value);
+  const out: PointInput = { ...input };
+  for (const k of NUMERIC_KEYS) if (input[k] !== undefined || rec[k] !== DEFAULTS[k]) out[k] = rec[k];
+  if (name === 'theta' || name === 'phi') out.initial_state = { theta: rec.theta ?? Math.PI / 4, phi: rec.phi ?? 0 };
   return out;
 }

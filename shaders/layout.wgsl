@@ -1,0 +1,44 @@
+// Host <-> kernel data layout. Mirrored by src/backends/webgpu/layout.ts (byte sizes there).
+
+// One grid point: 24 f32 = 96 bytes.
+//   v[0] = (Delta1, Delta2, F, lambda)
+//   v[1] = (alpha1, alpha2, omega_c, T1)
+//   v[2] = (T2, mu1, mu2, tau)
+//   v[3] = (dt, 0, 0, 0)            dt <= 0: chosen per point from the spectrum bound
+//   v[4] = Re psi, v[5] = Im psi   (initial state on ee, eg, ge, gg; normalised by the host)
+struct PointParams { v: array<vec4<f32>, 6> }
+
+// Run constants, 64 bytes (uniform).
+struct Run {
+  model: u32,          // 0 redfield, 1 bloch-redfield, 2 lindblad
+  reservoir: u32,      // 0 boson, 1 fermion
+  zero_freq: u32,      // 0 limit (boson rates -> alpha T at w = 0), 1 zero
+  lindblad_mode: u32,  // 0 w* = lambda, 1 w* = M = sqrt(F^2 + lambda^2), 2 w* = lindblad_w
+  lindblad_w: f32,
+  count: u32,          // points in this dispatch chunk
+  steps: u32,          // rk4: steps per dispatch
+  record_every: u32,   // rk4: trajectory sample every this many steps (0 = none)
+  first_step: u32,     // rk4: index of the first step of this dispatch
+  record_slots: u32,   // rk4: samples per point in the trajectory buffer
+  pad0: u32,
+  pad1: u32,
+  pad2: vec4<u32>,
+}
+
+// Output per point: 32 f32 = 128 bytes.
+//   [0..15]  r(tau), the Pauli vector (r_00 = 1)
+//   [16..19] efficiency, E_B/omega, ergotropy/omega, concurrence at tau
+//   [20..23] the same for the exact long-time limit (steady kernel)
+//   [24]     kernel dimension seen by the steady solve (1, or 2 when G' is numerically singular)
+//   [25]     Liouvillian gap (gap kernel; NaN when not computed)
+//   [26]     flag bits: 1 degenerate, 2 bistable, 4 zero-energy, 8 non-finite, 16 not stationary at tau
+//   [27]     step dt used
+//   [28]     smallest pivot of the steady solve relative to ||G||_inf
+//   [29]     slowest relaxation rate outside the kernel (gap kernel)
+//   [30..31] reserved
+const OUT_STRIDE: u32 = 32u;
+const FLAG_DEGENERATE: u32 = 1u;
+const FLAG_BISTABLE: u32 = 2u;
+const FLAG_ZERO_ENERGY: u32 = 4u;
+const FLAG_NONFINITE: u32 = 8u;
+const FLAG_NOT_STATIONARY: u32 = 16u;

@@ -1,0 +1,41 @@
+// Battery observables and the Wootters concurrence (src/model/observables.ts), in f32.
+
+struct Battery { efficiency: f32, energy: f32, ergotropy: f32, zero_energy: bool }
+
+// z = r_0z, |<s-2>|^2 = (r_0x^2 + r_0y^2)/4: E_B = (1+z)/2, ergotropy = (|r|+z)/2, P = ergotropy/E_B.
+fn battery(r: Vec16) -> Battery {
+  let b = r.v0.yzw; // (r_0x, r_0y, r_0z)
+  let z = b.z;
+  let e = 0.5 * (1.0 + z);
+  let erg = 0.5 * (length(b) + z);
+  let zero = !(e > 0.0);
+  return Battery(select(erg / e, 0.0, zero), e, erg, zero);
+}
+
+// sigma_y (x) sigma_y: real anti-diagonal (-1, 1, 1, -1)
+const SYSY = mat4x4<f32>(0.0, 0.0, 0.0, -1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, -1.0, 0.0, 0.0, 0.0);
+
+// C = max(0, l1 - l2 - l3 - l4), l_i = sqrt(eig(sqrt(rho) rho~ sqrt(rho))), rho~ = (sy sy) rho* (sy sy).
+fn concurrence(r: Vec16) -> f32 {
+  let rho = density_from_vec16(r);
+  let e = eigh4_hermitian(rho);
+  let s = sqrt(max(e.values, vec4<f32>(0.0)));
+  // sqrt(rho) = V diag(s) V^H
+  let vs = CMat4(
+    mat4x4<f32>(e.vectors.re[0] * s.x, e.vectors.re[1] * s.y, e.vectors.re[2] * s.z, e.vectors.re[3] * s.w),
+    mat4x4<f32>(e.vectors.im[0] * s.x, e.vectors.im[1] * s.y, e.vectors.im[2] * s.z, e.vectors.im[3] * s.w));
+  let sqrt_rho = cmat4_mul(vs, cmat4_adjoint(e.vectors));
+  let flipped = CMat4(SYSY * rho.re * SYSY, (-1.0) * (SYSY * rho.im * SYSY));
+  let m = cmat4_mul(sqrt_rho, cmat4_mul(flipped, sqrt_rho));
+  // symmetrise away rounding before the Hermitian eigensolver
+  let mh = CMat4(0.5 * (m.re + transpose(m.re)), 0.5 * (m.im - transpose(m.im)));
+  let l = sqrt(max(eigh4_hermitian(mh).values, vec4<f32>(0.0)));
+  let lmax = max(max(l.x, l.y), max(l.z, l.w));
+  return max(0.0, 2.0 * lmax - (l.x + l.y + l.z + l.w));
+}
+
+fn vec16_finite(r: Vec16) -> bool {
+  // NaN and inf fail |x| <= 3e38
+  let lim = vec4<f32>(3.0e38);
+  return all(abs(r.v0) <= lim) && all(abs(r.v1) <= lim) && all(abs(r.v2) <= lim) && all(abs(r.v3) <= lim);
+}

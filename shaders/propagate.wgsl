@@ -1,0 +1,60 @@
+// Time stepping of dr/dt = G r in f32 (src/model/evolve.ts).
+
+// Step for RK4 and leap when none is given: h = min(0.2, 1 / ||G||_inf) (evolve.defaultStep).
+fn default_step(g: Mat16) -> f32 {
+  return min(0.2, 1.0 / max(mat16_norm_inf(g), 1e-30));
+}
+
+// RK4's one-step map M = I + hG + (hG)^2/2 + (hG)^3/6 + (hG)^4/24, by Horner, row 00 fixed.
+fn rk4_step_matrix(g: Mat16, h: f32) -> Mat16 {
+  let hg = mat16_scale(h, g);
+  let eye = mat16_identity();
+  var m = mat16_axpy(0.25, hg, eye);
+  m = mat16_axpy(1.0, mat16_scale(1.0 / 3.0, mat16_mul(hg, m)), eye);
+  m = mat16_axpy(1.0, mat16_scale(0.5, mat16_mul(hg, m)), eye);
+  m = mat16_axpy(1.0, mat16_mul(hg, m), eye);
+  return mat16_fix_trace_row(m);
+}
+
+// One literal RK4 step of size h on the vector (for the remainder after whole steps).
+fn rk4_vec_step(g: Mat16, r: Vec16, h: f32) -> Vec16 {
+  let k1 = mat16_vec(g, r);
+  let k2 = mat16_vec(g, vec16_axpy(0.5 * h, k1, r));
+  let k3 = mat16_vec(g, vec16_axpy(0.5 * h, k2, r));
+  let k4 = mat16_vec(g, vec16_axpy(h, k3, r));
+  var out = vec16_axpy(h / 6.0, k1, r);
+  out = vec16_axpy(h / 3.0, k2, out);
+  out = vec16_axpy(h / 3.0, k3, out);
+  out = vec16_axpy(h / 6.0, k4, out);
+  out.v0.x = 1.0;
+  return out;
+}
+
+// Whole steps and the remainder: tau = steps * h + last.
+struct StepPlan { steps: u32, last: f32 }
+fn step_plan(tau: f32, h: f32) -> StepPlan {
+  if (tau <= 0.0) { return StepPlan(0u, 0.0); }
+  let n = floor(tau / h + 1e-6);
+  let last = tau - n * h;
+  return StepPlan(u32(n), select(0.0, last, last > 1e-6 * tau));
+}
+
+// leap: r <- M^n r by binary powering, O(log n) squarings; the same discrete dynamics as n steps.
+fn leap(m0: Mat16, r0: Vec16, n: u32) -> Vec16 {
+  var base = m0;
+  var r = r0;
+  var k = n;
+  loop {
+    if (k == 0u) { break; }
+    if ((k & 1u) == 1u) { r = mat16_vec(base, r); r.v0.x = 1.0; }
+    k = k >> 1u;
+    if (k == 0u) { break; }
+    base = mat16_fix_trace_row(mat16_mul(base, base));
+  }
+  return r;
+}
+
+fn initial_vector(p: PointParams) -> Vec16 {
+  // r_i = Tr(rho P_i) for rho = |psi><psi|: generated as the transpose of density_from_vec16
+  return vec16_from_pure(p.v[4], p.v[5]);
+}

@@ -1,0 +1,402 @@
+// The WebGPU sweep engine: runs kernel programs over a batch of points in chunks that respect
+// device.limits and keep each submission short. Environment-neutral: Node (Dawn) and the
+// browser hand in a GPUDevice and the WGSL sources.
+
+import { OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstants, encodeRun } from './layout.js';
+import { PROGRAMS, type ProgramName, type ShaderSources, assembleShader, entryPoint } from './programs.js';
+
+export interface AdapterDescription {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** how it was reached, e.g. "vulkan (lavapipe)", "opengl (llvmpipe, compatibility)", "browser" */
+  backend: string;
+  software: boolean;
+  limits: Record<string, number>;
+}
+
+/** A GPU failure with a message for people; `done` points were finished before it. */
+export class GpuError extends Error {
+  constructor(
+    message: string,
+    readonly done = 0,
+  ) {
+    super(message);
+    this.name = 'GpuError';
+  }
+}
+
+export interface EvaluateProgress {
+  done: number;
+  total: number;
+}
+
+export interface EngineOptions {
+  workgroupSize?: number;
+  /** upper bound on points per submission (default: what the limits allow) */
+  maxChunk?: number;
+  /** target wall time of one submission; chunks grow or shrink towards it */
+  targetChunkMs?: number;
+}
+
+export type RunSettings = Omit<RunConstants, 'count' | 'steps' | 'recordEvery' | 'firstStep' | 'recordSlots'>;
+
+export interface EvaluateResult {
+  /** OUT_STRIDE f32 per point; rows past `done` are zero */
+  out: Float32Array;
+  done: number;
+  /** set when the device failed part way: the first `done` points are still valid */
+  error?: GpuError;
+  chunks: number;
+  gpuMs: number;
+}
+
+export interface TrajectoryResult {
+  out: Float32Array;
+  /** per point `slots` samples of (E_B/omega, ergotropy/omega, efficiency, concurrence) */
+  traj: Float32Array;
+  slots: number;
+  /** time between samples, per point (the kernel's step h times recordEvery) */
+  sampleDt: Float32Array;
+}
+
+const STORAGE = 0x80; // GPUBufferUsage.STORAGE
+const COPY_SRC = 0x04;
+const COPY_DST = 0x08;
+const MAP_READ = 0x01;
+const UNIFORM = 0x40;
+const MAP_MODE_READ = 0x01;
+
+export class WebGpuEngine {
+  private pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  private compiling: Promise<void> = Promise.resolve();
+  private lost: GPUDeviceLostInfo | undefined;
+  private lostPromise: Promise<GPUDeviceLostInfo>;
+  readonly workgroupSize: number;
+  private chunkHint = 2048;
+
+  constructor(
+    readonly device: GPUDevice,
+    readonly adapter: AdapterDescription,
+    private readonly sources: ShaderSources,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.workgroupSize = Math.min(options.workgroupSize ?? 64, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
+    this.lostPromise = device.lost.then((info) => {
+      this.lost = info;
+      return info;
+    });
+  }
+
+  /** Points per submission that the limits allow for a program writing `bytesPerPoint` to its largest buffer. */
+  maxPointsPerChunk(bytesPerPoint: number): number {
+    const lim = this.device.limits;
+    const byBuffer = Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / bytesPerPoint);
+    const byDispatch = lim.maxComputeWorkgroupsPerDimension * lim.maxComputeWorkgroupsPerDimension * this.workgroupSize;
+    return Math.max(1, Math.min(byBuffer, byDispatch, this.options.maxChunk ?? Infinity));
+  }
+
+  /** Compiled pipeline of a program, cached by name and workgroup size. */
+  pipeline(name: ProgramName): Promise<GPUComputePipeline> {
+    const key = `${name}@${this.workgroupSize}`;
+    let p = this.pipelines.get(key);
+    if (!p) {
+      // one compile at a time: error scopes are a per-device stack
+      p = this.compiling.then(() => this.compile(name));
+      this.compiling = p.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.pipelines.set(key, p);
+      p.catch(() => this.pipelines.delete(key));
+    }
+    return p;
+  }
+
+  private async compile(name: ProgramName): Promise<GPUComputePipeline> {
+    const program = PROGRAMS[name];
+    const code = assembleShader(program, this.sources, this.workgroupSize);
+    this.device.pushErrorScope('validation');
+    const module = this.device.createShaderModule({ code, label: name });
+    let pipeline: GPUComputePipeline | undefined;
+    let failure: unknown;
+    try {
+      pipeline = await this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: entryPoint(program) }, label: name });
+    } catch (e) {
+      failure = e;
+    }
+    const err = await this.device.popErrorScope();
+    if (err || failure || !pipeline) {
+      const info = await module.getCompilationInfo?.();
+      const msgs = info?.messages?.filter((m) => m.type === 'error').map((m) => `line ${m.lineNum}: ${m.message}`) ?? [];
+      throw new GpuError(`kernel ${name} failed to compile on ${this.adapter.description}: ${msgs[0] ?? err?.message ?? (failure as Error)?.message ?? 'unknown error'}`);
+    }
+    return pipeline;
+  }
+
+  private checkLost(done: number): void {
+    if (this.lost) throw new GpuError(`GPU device lost (${this.lost.reason || 'unknown'}): ${this.lost.message || 'no message'}`, done);
+  }
+
+  private buffer(size: number, usage: number, label: string): GPUBuffer {
+    return this.device.createBuffer({ size: Math.max(16, Math.ceil(size / 16) * 16), usage, label });
+  }
+
+  private dispatchSize(count: number): [number, number] {
+    const groups = Math.ceil(count / this.workgroupSize);
+    const maxX = this.device.limits.maxComputeWorkgroupsPerDimension;
+    return groups <= maxX ? [groups, 1] : [maxX, Math.ceil(groups / maxX)];
+  }
+
+  private async readBack(staging: GPUBuffer, bytes: number, done: number): Promise<Float32Array> {
+    const mapped = staging.mapAsync(MAP_MODE_READ, 0, bytes);
+    const outcome = await Promise.race([mapped.then(() => 'ok' as const), this.lostPromise.then(() => 'lost' as const)]);
+    if (outcome === 'lost') this.checkLost(done);
+    const copy = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+    staging.unmap();
+    return copy;
+  }
+
+  private async scoped<T>(done: number, what: string, fn: () => Promise<T>): Promise<T> {
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    let result: T;
+    try {
+      result = await fn();
+    } finally {
+      const validation = await this.device.popErrorScope();
+      const oom = await this.device.popErrorScope();
+      this.checkLost(done);
+      if (oom) throw new GpuError(`GPU out of memory during ${what}: use a smaller --max-chunk, or shard the sweep`, done);
+      if (validation) throw new GpuError(`GPU validation error during ${what}: ${validation.message}`, done);
+    }
+    return result!;
+  }
+
+  /**
+   * Runs the given single-pass programs (e.g. leap then steady) over `count` points whose
+   * parameters are rows of PARAM_STRIDE f32 in `params`; all programs write into one
+   * OUT_STRIDE record per point. Chunked; stops early (keeping finished points) on device loss.
+   */
+  async evaluate(
+    params: Float32Array<ArrayBuffer>,
+    count: number,
+    settings: RunSettings,
+    programs: ProgramName[],
+    onProgress?: (p: EvaluateProgress) => void,
+  ): Promise<EvaluateResult> {
+    const out = new Float32Array(count * OUT_STRIDE);
+    const pipelines = await Promise.all(programs.map((p) => this.pipeline(p)));
+    const maxChunk = this.maxPointsPerChunk(OUT_STRIDE * 4);
+    const target = this.options.targetChunkMs ?? 300;
+    let done = 0;
+    let chunks = 0;
+    let gpuMs = 0;
+    let chunk = Math.min(this.chunkHint, maxChunk);
+    const cap = Math.min(maxChunk, count);
+    const paramBuf = this.buffer(cap * PARAM_BYTES, STORAGE | COPY_DST, 'params');
+    const outBuf = this.buffer(cap * OUT_STRIDE * 4, STORAGE | COPY_SRC, 'out');
+    const staging = this.buffer(cap * OUT_STRIDE * 4, MAP_READ | COPY_DST, 'staging');
+    const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
+    try {
+      while (done < count) {
+        const n = Math.min(chunk, count - done, cap);
+        const t0 = performance.now();
+        const result = await this.scoped(done, `points ${done}..${done + n - 1}`, async () => {
+          this.device.queue.writeBuffer(paramBuf, 0, params, done * PARAM_STRIDE, n * PARAM_STRIDE);
+          this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count: n }));
+          const enc = this.device.createCommandEncoder();
+          const [x, y] = this.dispatchSize(n);
+          pipelines.forEach((pipeline) => {
+            const bind = this.device.createBindGroup({
+              layout: pipeline.getBindGroupLayout(0),
+              entries: [
+                { binding: 0, resource: { buffer: uniform } },
+                { binding: 1, resource: { buffer: paramBuf, size: Math.ceil((n * PARAM_BYTES) / 16) * 16 } },
+                { binding: 2, resource: { buffer: outBuf } },
+              ],
+            });
+            const pass = enc.beginComputePass();
+            pass.setPipeline(pipeline);
+            pass.setBindGroup(0, bind);
+            pass.dispatchWorkgroups(x, y);
+            pass.end();
+          });
+          enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * OUT_STRIDE * 4);
+          this.device.queue.submit([enc.finish()]);
+          return this.readBack(staging, n * OUT_STRIDE * 4, done);
+        });
+        out.set(result.subarray(0, n * OUT_STRIDE), done * OUT_STRIDE);
+        const ms = performance.now() - t0;
+        gpuMs += ms;
+        done += n;
+        chunks++;
+        onProgress?.({ done, total: count });
+        // steer the next chunk towards the target duration (x0.5 .. x4 per step)
+        const scale = Math.min(4, Math.max(0.5, target / Math.max(ms, 1)));
+        chunk = Math.max(this.workgroupSize, Math.min(maxChunk, Math.floor(n * scale)));
+        this.chunkHint = Math.max(this.chunkHint, Math.min(chunk, 65536));
+      }
+    } catch (e) {
+      const error = e instanceof GpuError ? e : new GpuError(`GPU failure: ${(e as Error).message}`, done);
+      return { out, done, error, chunks, gpuMs };
+    } finally {
+      paramBuf.destroy();
+      outBuf.destroy();
+      staging.destroy();
+      uniform.destroy();
+    }
+    return { out, done, chunks, gpuMs };
+  }
+
+  /** The f32 generator of each point (256 values, row-major), its r0 and degenerate flag: for tests. */
+  async generatorDebug(params: Float32Array<ArrayBuffer>, count: number, settings: RunSettings): Promise<Float32Array> {
+    const pipeline = await this.pipeline('generator_debug');
+    const stride = PROGRAMS.generator_debug.outStride;
+    return this.scoped(0, 'generator_debug', async () => {
+      const paramBuf = this.buffer(count * PARAM_BYTES, STORAGE | COPY_DST, 'params');
+      const outBuf = this.buffer(count * stride * 4, STORAGE | COPY_SRC, 'out');
+      const staging = this.buffer(count * stride * 4, MAP_READ | COPY_DST, 'staging');
+      const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
+      this.device.queue.writeBuffer(paramBuf, 0, params, 0, count * PARAM_STRIDE);
+      this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count }));
+      const enc = this.device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(
+        0,
+        this.device.createBindGroup({
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [
+            { binding: 0, resource: { buffer: uniform } },
+            { binding: 1, resource: { buffer: paramBuf } },
+            { binding: 2, resource: { buffer: outBuf } },
+          ],
+        }),
+      );
+      pass.dispatchWorkgroups(...this.dispatchSize(count));
+      pass.end();
+      enc.copyBufferToBuffer(outBuf, 0, staging, 0, count * stride * 4);
+      this.device.queue.submit([enc.finish()]);
+      const res = await this.readBack(staging, count * stride * 4, 0);
+      for (const b of [paramBuf, outBuf, staging, uniform]) b.destroy();
+      return res;
+    });
+  }
+
+  /**
+   * The rk4 integrator: literal stepping, `stepsPerDispatch` steps per dispatch over a state
+   * buffer, optionally recording (E_B, ergotropy, P, C) every `recordEvery` steps (at most
+   * `maxSlots` samples). One chunk of points at a time (the per-point state is 1.1 KiB).
+   */
+  async rk4(
+    params: Float32Array<ArrayBuffer>,
+    count: number,
+    settings: RunSettings,
+    opts: { stepsPerDispatch?: number; recordEvery?: number; maxSlots?: number },
+    onProgress?: (p: EvaluateProgress) => void,
+  ): Promise<TrajectoryResult & { done: number; error?: GpuError }> {
+    const [init, step, finish] = await Promise.all([this.pipeline('rk4_init'), this.pipeline('rk4_step'), this.pipeline('rk4_finish')]);
+    const cap = Math.min(count, this.maxPointsPerChunk(16 * 64));
+    const stepsPer = Math.max(1, opts.stepsPerDispatch ?? 2000);
+    const recordEvery = opts.recordEvery ?? 0;
+    const out = new Float32Array(count * OUT_STRIDE);
+    const sampleDt = new Float32Array(count);
+    const trajChunks: { at: number; data: Float32Array }[] = [];
+    let slotsAll = 0;
+    const paramBuf = this.buffer(cap * PARAM_BYTES, STORAGE | COPY_DST, 'params');
+    const outBuf = this.buffer(cap * OUT_STRIDE * 4, STORAGE | COPY_SRC, 'out');
+    const mats = this.buffer(cap * 16 * 64, STORAGE, 'rk4 mats');
+    const states = this.buffer(cap * 5 * 16, STORAGE | COPY_SRC, 'rk4 states');
+    const stagingOut = this.buffer(cap * OUT_STRIDE * 4, MAP_READ | COPY_DST, 'staging out');
+    const stagingStates = this.buffer(cap * 5 * 16, MAP_READ | COPY_DST, 'staging states');
+    const temporaries: GPUBuffer[] = [];
+    let done = 0;
+    const uniformFor = (run: RunConstants) => {
+      const u = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
+      temporaries.push(u);
+      this.device.queue.writeBuffer(u, 0, encodeRun(run));
+      return u;
+    };
+    try {
+      while (done < count) {
+        const n = Math.min(cap, count - done);
+        const resources = (uniform: GPUBuffer, trajBuf?: GPUBuffer) => [uniform, paramBuf, outBuf, mats, states, trajBuf];
+        const pass = (enc: GPUCommandEncoder, pipeline: GPUComputePipeline, res: (GPUBuffer | undefined)[], bindings: number[]) => {
+          const group = this.device.createBindGroup({
+            layout: pipeline.getBindGroupLayout(0),
+            entries: bindings.map((b) => ({ binding: b, resource: { buffer: res[b]! } })),
+          });
+          const p = enc.beginComputePass();
+          p.setPipeline(pipeline);
+          p.setBindGroup(0, group);
+          p.dispatchWorkgroups(...this.dispatchSize(n));
+          p.end();
+        };
+        await this.scoped(done, 'rk4', async () => {
+          this.device.queue.writeBuffer(paramBuf, 0, params, done * PARAM_STRIDE, n * PARAM_STRIDE);
+          const base: RunConstants = { ...settings, count: n };
+          const u0 = uniformFor(base);
+          const enc = this.device.createCommandEncoder();
+          pass(enc, init, resources(u0), [0, 1, 3, 4]);
+          enc.copyBufferToBuffer(states, 0, stagingStates, 0, n * 5 * 16);
+          this.device.queue.submit([enc.finish()]);
+          // each point chose its own step h: the longest plan sets the number of dispatches
+          const st = await this.readBack(stagingStates, n * 5 * 16, done);
+          const stepsU32 = new Uint32Array(st.buffer);
+          let maxSteps = 0;
+          for (let k = 0; k < n; k++) {
+            maxSteps = Math.max(maxSteps, stepsU32[k * 20 + 17]);
+            sampleDt[done + k] = st[k * 20 + 16] * recordEvery;
+          }
+          const slots = recordEvery ? Math.min(opts.maxSlots ?? Infinity, Math.floor(maxSteps / recordEvery) + 1) : 0;
+          slotsAll = Math.max(slotsAll, slots);
+          const trajBuf = this.buffer(n * Math.max(slots, 1) * 16, STORAGE | COPY_SRC, 'trajectory');
+          const stagingTraj = this.buffer(n * Math.max(slots, 1) * 16, MAP_READ | COPY_DST, 'staging traj');
+          temporaries.push(trajBuf, stagingTraj);
+          const withTraj = { ...base, recordEvery, recordSlots: slots };
+          // one submission per dispatch of steps: each stays short
+          for (let first = 0, k = 0; first < Math.max(maxSteps, 1); first += stepsPer, k++) {
+            const u = uniformFor({ ...withTraj, steps: stepsPer, firstStep: first });
+            const e = this.device.createCommandEncoder();
+            pass(e, step, resources(u, trajBuf), [0, 3, 4, ...(slots ? [5] : [])]);
+            this.device.queue.submit([e.finish()]);
+            if (k % 16 === 15) {
+              await this.device.queue.onSubmittedWorkDone();
+              this.checkLost(done);
+              onProgress?.({ done: done + Math.floor((n * Math.min(first + stepsPer, maxSteps)) / maxSteps), total: count });
+            }
+          }
+          const e2 = this.device.createCommandEncoder();
+          pass(e2, finish, resources(u0), [0, 1, 2, 4]);
+          e2.copyBufferToBuffer(outBuf, 0, stagingOut, 0, n * OUT_STRIDE * 4);
+          if (slots) e2.copyBufferToBuffer(trajBuf, 0, stagingTraj, 0, n * slots * 16);
+          this.device.queue.submit([e2.finish()]);
+          out.set(await this.readBack(stagingOut, n * OUT_STRIDE * 4, done), done * OUT_STRIDE);
+          if (slots) trajChunks.push({ at: done, data: await this.readBack(stagingTraj, n * slots * 16, done) });
+        });
+        done += n;
+        onProgress?.({ done, total: count });
+        while (temporaries.length) temporaries.pop()!.destroy();
+      }
+    } catch (e) {
+      const error = e instanceof GpuError ? e : new GpuError(`GPU failure: ${(e as Error).message}`, done);
+      return { out, traj: packTrajectories(trajChunks, count, slotsAll), slots: slotsAll, sampleDt, done, error };
+    } finally {
+      for (const b of [paramBuf, outBuf, mats, states, stagingOut, stagingStates, ...temporaries]) b.destroy();
+    }
+    return { out, traj: packTrajectories(trajChunks, count, slotsAll), slots: slotsAll, sampleDt, done };
+  }
+}
+
+/** Trajectory chunks (each with its own slot count) into one array of `slots` samples per point, NaN-padded. */
+function packTrajectories(chunks: { at: number; data: Float32Array }[], count: number, slots: number): Float32Array {
+  const traj = new Float32Array(count * slots * 4).fill(Number.NaN);
+  for (const c of chunks) {
+    const n = Math.min(count - c.at, Math.round(c.data.length / 4 / Math.max(slots, 1)) || 0);
+    const chunkSlots = n > 0 ? c.data.length / 4 / n : 0;
+    for (let k = 0; k < n; k++) traj.set(c.data.subarray(k * chunkSlots * 4, (k + 1) * chunkSlots * 4), (c.at + k) * slots * 4);
+  }
+  return traj;
+}

@@ -1,0 +1,50 @@
+// Kernel programs: each is a small object (WGSL snippets, entry point, workgroup size,
+// output layout) assembled from shaders/*.wgsl plus the generated code of codegen.ts.
+// Works in Node and in the browser: the WGSL texts are handed in as a name -> source map.
+
+import { generatedWgsl } from './codegen.js';
+
+export type ProgramName = 'leap' | 'steady' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish';
+
+export interface Program {
+  name: ProgramName;
+  /** shader files (relative to shaders/), in order; the kernel file last */
+  files: string[];
+  /** f32 values written per point into the bound output buffer */
+  outStride: number;
+}
+
+const PHYSICS = ['layout.wgsl', 'rates.wgsl', 'generator.wgsl', 'observables.wgsl', 'propagate.wgsl'];
+
+export const PROGRAMS: Record<ProgramName, Program> = {
+  leap: { name: 'leap', files: [...PHYSICS, 'kernels/leap.wgsl'], outStride: 32 },
+  steady: { name: 'steady', files: [...PHYSICS, 'kernels/steady.wgsl'], outStride: 32 },
+  generator_debug: { name: 'generator_debug', files: [...PHYSICS, 'kernels/generator_debug.wgsl'], outStride: 288 },
+  rk4_init: { name: 'rk4_init', files: [...PHYSICS, 'kernels/rk4.wgsl'], outStride: 32 },
+  rk4_step: { name: 'rk4_step', files: [...PHYSICS, 'kernels/rk4.wgsl'], outStride: 32 },
+  rk4_finish: { name: 'rk4_finish', files: [...PHYSICS, 'kernels/rk4.wgsl'], outStride: 32 },
+};
+
+/** Every shader file any program needs (what a browser must fetch). */
+export const SHADER_FILES: string[] = [...new Set(Object.values(PROGRAMS).flatMap((p) => p.files))];
+
+export type ShaderSources = Record<string, string>;
+
+let generatedCache: string | undefined;
+
+/** The full WGSL module of a program at a workgroup size. */
+export function assembleShader(program: Program, sources: ShaderSources, workgroupSize: number): string {
+  generatedCache ??= generatedWgsl();
+  const parts = [`const WORKGROUP_SIZE: u32 = ${workgroupSize}u;`, generatedCache];
+  for (const f of program.files) {
+    const src = sources[f];
+    if (src === undefined) throw new Error(`shader source ${f} is missing`);
+    parts.push(`// ---- ${f}\n${src}`);
+  }
+  return parts.join('\n\n');
+}
+
+/** Entry point of a program (rk4 programs share one file with three entry points). */
+export function entryPoint(program: Program): string {
+  return program.name.startsWith('rk4_') ? program.name : 'main';
+}

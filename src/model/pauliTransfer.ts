@@ -1,0 +1,93 @@
+// The generator from its operator parts by index arithmetic alone: the formula the WGSL kernel
+// uses (its code is generated from the same tables, see src/backends/webgpu/codegen.ts).
+//
+// For a term rho -> X rho Y + h.c. with real X, Y:  G_ij = (1/2) Re Tr(P_i X P_j Y), and with
+// (P_i)[k][perm_i(k)] = phase_i(k):
+//   Tr(P_i X P_j Y) = sum_{k,l} phase_i(k) phase_j(l) X[perm_i(k)][l] Y[perm_j(l)][k].
+// phase_i(k) phase_j(l) is real when P_i and P_j have the same number of sigma_y's mod 2 and
+// imaginary otherwise, so the dissipator (real X, Y) fills the same-parity entries and the
+// Hamiltonian (-i[H, .], X = -iH, Y = 1) the mixed-parity ones:
+//   same parity:  G_ij = (1/2) sum_{k,l} Re(phase_i(k) phase_j(l)) S[perm_i(k)][l][perm_j(l)][k],
+//                 S[a][l][b][k] = sum_t X_t[a][l] Y_t[b][k]  (K counts as X = K, Y = 1)
+//   mixed parity: G_ij = (1/2) Im sum_l phase_i(perm_j(l)) phase_j(l) H[perm_i(perm_j(l))][l]
+
+import type { LiouvillianParts } from './generators.js';
+import type { Mat } from './linalg.js';
+import { PAULI_PERMUTATIONS } from './pauli.js';
+
+/** Number of sigma_y factors of P_i, mod 2 (components with odd parity are Im parts of rho). */
+export const PAULI_PARITY: readonly number[] = Array.from({ length: 16 }, (_, i) => ((i >> 2) === 2 ? 1 : 0) ^ ((i & 3) === 2 ? 1 : 0));
+
+export interface TransferTerm {
+  i: number;
+  j: number;
+  /** entries of S (index 64a + 16l + 4b + k) or of H (index 4a + l), each with a sign, times 1/2 */
+  source: 'S' | 'H';
+  entries: { index: number; sign: number }[];
+}
+
+function phase(i: number, k: number): [number, number] {
+  const p = PAULI_PERMUTATIONS[i];
+  return [p.phaseRe[k], p.phaseIm[k]];
+}
+
+function cmulPhase(a: [number, number], b: [number, number]): [number, number] {
+  return [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]];
+}
+
+/** The sparse recipe for every G_ij (row 00 excluded: it is zero by construction). */
+export const TRANSFER_TERMS: readonly TransferTerm[] = (() => {
+  const terms: TransferTerm[] = [];
+  for (let i = 1; i < 16; i++) {
+    const pi = PAULI_PERMUTATIONS[i];
+    for (let j = 0; j < 16; j++) {
+      const pj = PAULI_PERMUTATIONS[j];
+      const entries: { index: number; sign: number }[] = [];
+      if (PAULI_PARITY[i] === PAULI_PARITY[j]) {
+        for (let k = 0; k < 4; k++) {
+          for (let l = 0; l < 4; l++) {
+            const c = cmulPhase(phase(i, k), phase(j, l))[0];
+            if (c !== 0) entries.push({ index: 64 * pi.perm[k] + 16 * l + 4 * pj.perm[l] + k, sign: c });
+          }
+        }
+        terms.push({ i, j, source: 'S', entries });
+      } else {
+        for (let l = 0; l < 4; l++) {
+          const c = cmulPhase(phase(i, pj.perm[l]), phase(j, l))[1];
+          if (c !== 0) entries.push({ index: 4 * pi.perm[pj.perm[l]] + l, sign: c });
+        }
+        terms.push({ i, j, source: 'H', entries });
+      }
+    }
+  }
+  return terms;
+})();
+
+/** S[a][l][b][k] = sum_t X_t[a][l] Y_t[b][k] + K[a][l] delta_bk. */
+export function sandwichTensor(parts: LiouvillianParts): Float64Array {
+  const S = new Float64Array(256);
+  const add = (X: ArrayLike<number>, Y: ArrayLike<number>) => {
+    for (let a = 0; a < 4; a++)
+      for (let l = 0; l < 4; l++) {
+        const x = X[a * 4 + l];
+        if (x === 0) continue;
+        for (let b = 0; b < 4; b++) for (let k = 0; k < 4; k++) S[64 * a + 16 * l + 4 * b + k] += x * Y[b * 4 + k];
+      }
+  };
+  for (const t of parts.sandwiches) add(t.X, t.Y);
+  add(parts.K, Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1));
+  return S;
+}
+
+/** The real 16x16 generator by the index formula above (equal to pauliGenerator to rounding). */
+export function pauliGeneratorFast(parts: LiouvillianParts): Mat {
+  const S = sandwichTensor(parts);
+  const G = new Float64Array(256);
+  for (const t of TRANSFER_TERMS) {
+    const src = t.source === 'S' ? S : parts.H;
+    let acc = 0;
+    for (const e of t.entries) acc += e.sign * src[e.index];
+    G[t.i * 16 + t.j] = 0.5 * acc;
+  }
+  return G;
+}
