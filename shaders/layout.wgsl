@@ -20,23 +20,29 @@ struct Run {
   record_every: u32,   // rk4: trajectory sample every this many steps (0 = none)
   first_step: u32,     // rk4: index of the first step of this dispatch
   record_slots: u32,   // rk4: samples per point in the trajectory buffer
-  pad0: u32,
-  pad1: u32,
-  pad2: vec4<u32>,
+  pad0: u32,           // always 0: makes a runtime NaN (a constant NaN is a WGSL error)
+  spectrum_mode: u32,  // spectrum: 0 every point, 1 only where the leap left |gap| tau >= 10 undecided
+  outputs: u32,        // bits: 1 concurrence at tau, 2 long-time concurrence (skip the work if unasked)
+  pad2: u32,
+  pad3: u32,
+  pad4: u32,
 }
 
-// Output per point: 32 f32 = 128 bytes.
+// Output per point: 36 f32 = 144 bytes.
 //   [0..15]  r(tau), the Pauli vector (r_00 = 1)
 //   [16..19] efficiency, E_B/omega, ergotropy/omega, concurrence at tau
 //   [20..23] the same for the exact long-time limit (steady kernel)
 //   [24]     kernel dimension seen by the steady solve (1, or 2 when G' is numerically singular)
-//   [25]     Liouvillian gap (gap kernel; NaN when not computed)
+//   [25]     Liouvillian gap (spectrum program; NaN when not computed)
 //   [26]     flag bits: 1 degenerate, 2 bistable, 4 zero-energy, 8 non-finite, 16 not stationary at tau
 //   [27]     step dt used
-//   [28]     smallest pivot of the steady solve relative to ||G||_inf
-//   [29]     slowest relaxation rate outside the kernel (gap kernel)
-//   [30..31] reserved
-const OUT_STRIDE: u32 = 32u;
+//   [28]     spectral radius: the largest |eigenvalue| (spectrum program)
+//   [29]     slowest relaxation rate outside the kernel (spectrum program)
+//   [30]     flag bits of the steady program, [31] flag bits of the spectrum program
+//   [32]     ||A^(2^K)||_inf, the leap's largest square on traceless vectors (2^K <= n): an
+//            upper bound on |eig|^n, so < exp(-10) proves the point stationary at tau (leap)
+//   [33..35] reserved
+const OUT_STRIDE: u32 = 36u;
 const FLAG_DEGENERATE: u32 = 1u;
 const FLAG_BISTABLE: u32 = 2u;
 const FLAG_ZERO_ENERGY: u32 = 4u;

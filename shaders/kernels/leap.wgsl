@@ -1,6 +1,8 @@
-// Program "leap": one invocation per point builds G, takes M = RK4 map with step h, applies
-// M^n to r0 by repeated squaring (n = floor(tau/h)), one RK4 step of the remainder, and writes
-// r(tau) with its observables (out[0..19], [26], [27]).
+// Program "leap": one invocation per point builds G, solves for the steady state, takes the
+// RK4 map M with step h and applies M^n (n = floor(tau/h)) by repeated squaring, then one RK4
+// step of the remainder; writes r(tau) and its observables (out[0..19], [26], [27]) and the
+// long-time limit (out[20..24], [30]), and the bound ||A^n|| (out[32]). The spectrum slots
+// start as NaN: the spectrum program overwrites them when it runs after this one.
 
 @group(0) @binding(0) var<uniform> run: Run;
 @group(0) @binding(1) var<storage, read> params: array<PointParams>;
@@ -24,10 +26,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var h = p.v[3].x;
   if (h <= 0.0) { h = default_step(gen.g); }
   let plan = step_plan(p.v[2].w, h);
-  var r = leap(rk4_step_matrix(gen.g, h), initial_vector(p), plan.steps);
+  let ev = evolve_leap(gen.g, rk4_step_matrix(gen.g, h), initial_vector(p), plan.steps);
+  var r = ev.r;
   if (plan.last > 0.0) { r = rk4_vec_step(gen.g, r, plan.last); }
   let b = battery(r);
   let base = i * OUT_STRIDE;
+  let nan = bitcast<f32>(0x7fc00000u | run.pad0); // a runtime NaN (a constant one is a WGSL error)
   var flags = 0u;
   if (gen.degenerate) { flags |= FLAG_DEGENERATE; }
   if (b.zero_energy) { flags |= FLAG_ZERO_ENERGY; }
@@ -36,7 +40,25 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   out[base + 16u] = b.efficiency;
   out[base + 17u] = b.energy;
   out[base + 18u] = b.ergotropy;
-  out[base + 19u] = concurrence(r);
+  out[base + 19u] = select(nan, concurrence(r), (run.outputs & 1u) != 0u);
   out[base + 26u] = f32(flags);
   out[base + 27u] = h;
+  if (ev.solvable) {
+    let s = battery(ev.steady.r);
+    out[base + 20u] = s.efficiency;
+    out[base + 21u] = s.energy;
+    out[base + 22u] = s.ergotropy;
+    out[base + 23u] = select(nan, concurrence(ev.steady.r), (run.outputs & 2u) != 0u);
+    out[base + 24u] = 1.0;
+    out[base + 30u] = 0.0;
+  } else {
+    for (var k = 20u; k < 24u; k++) { out[base + k] = nan; }
+    out[base + 24u] = 2.0;
+    out[base + 30u] = f32(FLAG_BISTABLE);
+  }
+  out[base + 25u] = nan;
+  out[base + 28u] = nan;
+  out[base + 29u] = nan;
+  out[base + 31u] = 0.0;
+  out[base + 32u] = ev.transient_bound;
 }

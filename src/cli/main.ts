@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerPoint } from './point.js';
+import { registerSweep } from './sweep.js';
+import { registerCompare } from './compare.js';
+import { registerBench } from './bench.js';
 import { reportAndExit } from './common.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -19,5 +22,8 @@ program
   .showHelpAfterError('(run with --help for usage)');
 
 registerPoint(program);
+registerSweep(program);
+registerCompare(program);
+registerBench(program);
 
 program.parseAsync(process.argv).catch(reportAndExit);

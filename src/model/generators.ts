@@ -8,6 +8,7 @@ import { type CMat, cadd, cdagger, cmul, ctrace, fromReal } from './complex.js';
 import { OPS, systemHamiltonian } from './hamiltonian.js';
 import { type Mat, jacobiEigh, matmul, transpose } from './linalg.js';
 import { PAULI_STRINGS } from './pauli.js';
+import { pauliGeneratorFast } from './pauliTransfer.js';
 import type { PointParams } from './params.js';
 import { type Bath, absorptionRate, emissionRate, spectralDensity, occupation, complementOccupation } from './reservoir.js';
 
@@ -164,8 +165,11 @@ export function pauliGenerator(parts: LiouvillianParts): Mat {
   return G;
 }
 
-/** The model's real 16x16 generator (redfield, bloch-redfield or lindblad) for one point. */
+/**
+ * The model's real 16x16 generator (redfield, bloch-redfield or lindblad) for one point, by the
+ * index formula the WGSL kernel uses (pauliTransfer.ts); tests hold it equal to pauliGenerator.
+ */
 export function generator(p: PointParams): { G: Mat; parts: LiouvillianParts } {
   const parts = liouvillianParts(p);
-  return { G: pauliGenerator(parts), parts };
+  return { G: pauliGeneratorFast(parts), parts };
 }

@@ -12,7 +12,7 @@ export type CpuIntegrator = 'expm' | 'leap' | 'rk4';
 /** A point is "not stationary at tau" when the slowest mode outside the kernel has decayed less than e^-10. */
 export const STATIONARY_DECAYS = 10;
 
-export type PointFlag = 'degenerate' | 'bistable' | 'not-stationary-at-tau' | 'zero-energy';
+export type PointFlag = 'degenerate' | 'bistable' | 'not-stationary-at-tau' | 'zero-energy' | 'non-finite';
 
 export interface SteadySummary {
   efficiency: number;
@@ -36,6 +36,10 @@ export interface PointResult {
   r: number[];
   /** slowest decay rate outside the kernel (equals the gap where the kernel is one-dimensional) */
   slowest_relaxation: number;
+  /** the RK4/leap step used (NaN for the exact exponential) */
+  step: number;
+  /** the largest |eigenvalue| of the generator (the scale of the gap tolerance) */
+  spectral_radius: number;
 }
 
 export interface EvaluateOptions {
@@ -54,7 +58,7 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
 
   const eigs = spectrum(G);
   const gap = liouvillianGap(eigs);
-  const limit = longTimeLimit(G, r0);
+  const limit = longTimeLimit(G, r0, eigs);
   const slowest = slowestRelaxation(eigs, limit.kernelDim);
 
   const atTau = batteryObservables(r);
@@ -85,6 +89,8 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
     flags,
     r: Array.from(r),
     slowest_relaxation: slowest,
+    step: integrator === 'expm' ? Number.NaN : h,
+    spectral_radius: Math.max(...eigs.map((e) => Math.hypot(e.re, e.im))),
   };
   return parts.degenerate ? blankDegenerate(result) : result;
 }
@@ -105,5 +111,6 @@ function blankDegenerate(res: PointResult): PointResult {
     steady: { efficiency: nan, E_B_over_omega: nan, ergotropy_over_omega: nan, concurrence: nan, kernel_dim: res.steady.kernel_dim },
     r: res.r.map(() => nan),
     slowest_relaxation: nan,
+    spectral_radius: nan,
   };
 }

@@ -1,7 +1,8 @@
 // Spectrum, Liouvillian gap, kernel and the exact long-time limit of a real 16x16 generator.
 
-import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
-import { type Mat, matvec, solve } from './linalg.js';
+import { Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { eigenvalues } from './eigenvalues.js';
+import { type Mat, matvec, normInf, solve } from './linalg.js';
 
 export interface Eigenvalue {
   re: number;
@@ -14,12 +15,10 @@ function toMatrix(G: Mat): Matrix {
   return new Matrix(rows);
 }
 
-/** All 16 eigenvalues, sorted by real part, largest first (Hessenberg + shifted QR, via ml-matrix). */
+/** All 16 eigenvalues, sorted by real part, largest first (Hessenberg + Francis QR). */
 export function spectrum(G: Mat): Eigenvalue[] {
-  const evd = new EigenvalueDecomposition(toMatrix(G));
-  return evd.realEigenvalues
-    .map((re, k) => ({ re, im: evd.imaginaryEigenvalues[k] }))
-    .sort((a, b) => b.re - a.re);
+  const { re, im } = eigenvalues(G, 16);
+  return Array.from(re, (x, k) => ({ re: x, im: im[k] })).sort((a, b) => b.re - a.re || b.im - a.im);
 }
 
 /** Second largest real part of the spectrum (<= 0); 0 means a degenerate kernel (bistability). */
@@ -27,8 +26,14 @@ export function liouvillianGap(eigs: Eigenvalue[]): number {
   return eigs[1].re;
 }
 
-/** Relative size (to the largest singular value) under which a singular value counts as zero. */
+/** Relative size (to ||G||) under which a singular value or an eigenvalue counts as zero. */
 export const KERNEL_TOL = 1e-11;
+
+/** Dimension of ker G as the number of eigenvalues within KERNEL_TOL ||G||_inf of zero. */
+export function kernelDimension(G: Mat, eigs: Eigenvalue[]): number {
+  const tol = KERNEL_TOL * normInf(G, 16);
+  return Math.max(1, eigs.filter((e) => Math.hypot(e.re, e.im) <= tol).length);
+}
 
 export interface LongTimeLimit {
   r: Float64Array;
@@ -40,26 +45,34 @@ export interface LongTimeLimit {
  * P = R (Lᵀ R)⁻¹ Lᵀ with right null vectors R and left null vectors L (from the SVD).
  * With a one-dimensional kernel this is the unique steady state, solved for directly.
  */
-export function longTimeLimit(G: Mat, r0: Float64Array): LongTimeLimit {
+export function longTimeLimit(G: Mat, r0: Float64Array, eigs?: Eigenvalue[]): LongTimeLimit {
+  if (eigs && kernelDimension(G, eigs) === 1) return { r: uniqueSteadyState(G), kernelDim: 1 };
   const svd = new SingularValueDecomposition(toMatrix(G));
   const sv = svd.diagonal;
   const smax = Math.max(...sv);
   const nullIdx = sv.map((s, k) => [s, k]).filter(([s]) => s <= KERNEL_TOL * smax).map(([, k]) => k);
   const kernelDim = Math.max(1, nullIdx.length);
-  if (kernelDim === 1) {
-    // r = (1, x) with A x = -c, where G = [[0, 0], [c, A]]
-    const A = new Float64Array(225);
-    const c = new Float64Array(15);
-    for (let i = 1; i < 16; i++) {
-      c[i - 1] = -G[i * 16];
-      for (let j = 1; j < 16; j++) A[(i - 1) * 15 + (j - 1)] = G[i * 16 + j];
-    }
-    const x = solve(A, c, 15);
-    const r = new Float64Array(16);
-    r[0] = 1;
-    r.set(x, 1);
-    return { r, kernelDim };
+  if (kernelDim === 1) return { r: uniqueSteadyState(G), kernelDim };
+  return { r: kernelProjection(r0, svd, nullIdx), kernelDim };
+}
+
+/** The one steady state: r = (1, x) with A x = -c, where G = [[0, 0], [c, A]]. */
+function uniqueSteadyState(G: Mat): Float64Array {
+  const A = new Float64Array(225);
+  const c = new Float64Array(15);
+  for (let i = 1; i < 16; i++) {
+    c[i - 1] = -G[i * 16];
+    for (let j = 1; j < 16; j++) A[(i - 1) * 15 + (j - 1)] = G[i * 16 + j];
   }
+  const x = solve(A, c, 15);
+  const r = new Float64Array(16);
+  r[0] = 1;
+  r.set(x, 1);
+  return r;
+}
+
+/** P r0 with P = R (Lᵀ R)⁻¹ Lᵀ from the null singular vectors. */
+function kernelProjection(r0: Float64Array, svd: SingularValueDecomposition, nullIdx: number[]): Float64Array {
   const U = svd.leftSingularVectors;
   const V = svd.rightSingularVectors;
   const d = nullIdx.length;
@@ -78,7 +91,7 @@ export function longTimeLimit(G: Mat, r0: Float64Array): LongTimeLimit {
   // the trace functional e0 lies in span(L), so r[0] is already 1 up to rounding
   const t = r[0];
   for (let i = 0; i < 16; i++) r[i] /= t;
-  return { r, kernelDim };
+  return r;
 }
 
 /** Slowest decay rate outside the kernel: how long the approach to the long-time limit takes. */

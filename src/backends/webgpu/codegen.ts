@@ -50,6 +50,9 @@ export function mat16Wgsl(): string {
     out.push('  best = max(best, max(max(rows.x, rows.y), max(rows.z, rows.w)));');
   }
   out.push('  return best;\n}');
+  out.push('fn mat16_to_array(m: Mat16) -> array<f32, 256> {\n  var a: array<f32, 256>;');
+  for (const I of R4) for (const J of R4) for (const c of R4) for (const r of R4) out.push(`  a[${(4 * I + r) * 16 + 4 * J + c}] = m.b${I}${J}[${c}][${r}];`);
+  out.push('  return a;\n}');
   out.push('fn vec16_get(x: Vec16, i: u32) -> f32 {\n  switch (i >> 2u) {\n    case 0u: { return x.v0[i & 3u]; }\n    case 1u: { return x.v1[i & 3u]; }\n    case 2u: { return x.v2[i & 3u]; }\n    default: { return x.v3[i & 3u]; }\n  }\n}');
   return out.join('\n');
 }

@@ -2,7 +2,7 @@
 // device.limits and keep each submission short. Environment-neutral: Node (Dawn) and the
 // browser hand in a GPUDevice and the WGSL sources.
 
-import { OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstants, encodeRun } from './layout.js';
+import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstants, encodeRun } from './layout.js';
 import { PROGRAMS, type ProgramName, type ShaderSources, assembleShader, entryPoint } from './programs.js';
 
 export interface AdapterDescription {
@@ -175,9 +175,11 @@ export class WebGpuEngine {
   }
 
   /**
-   * Runs the given single-pass programs (e.g. leap then steady) over `count` points whose
+   * Runs the given single-pass programs (e.g. leap then spectrum) over `count` points whose
    * parameters are rows of PARAM_STRIDE f32 in `params`; all programs write into one
    * OUT_STRIDE record per point. Chunked; stops early (keeping finished points) on device loss.
+   * With spectrumMode 'undecided', the spectrum runs after the others on the points whose
+   * leap bound (out[32]) does not already prove them stationary at tau.
    */
   async evaluate(
     params: Float32Array<ArrayBuffer>,
@@ -187,7 +189,10 @@ export class WebGpuEngine {
     onProgress?: (p: EvaluateProgress) => void,
   ): Promise<EvaluateResult> {
     const out = new Float32Array(count * OUT_STRIDE);
-    const pipelines = await Promise.all(programs.map((p) => this.pipeline(p)));
+    const subsetSpectrum = settings.spectrumMode === 'undecided' && programs.includes('spectrum');
+    const passes = subsetSpectrum ? programs.filter((p) => p !== 'spectrum') : programs;
+    const pipelines = await Promise.all(passes.map((p) => this.pipeline(p)));
+    const subset = subsetSpectrum ? await this.pipeline('spectrum_subset') : undefined;
     const maxChunk = this.maxPointsPerChunk(OUT_STRIDE * 4);
     const target = this.options.targetChunkMs ?? 300;
     let done = 0;
@@ -225,7 +230,9 @@ export class WebGpuEngine {
           });
           enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * OUT_STRIDE * 4);
           this.device.queue.submit([enc.finish()]);
-          return this.readBack(staging, n * OUT_STRIDE * 4, done);
+          const rec = await this.readBack(staging, n * OUT_STRIDE * 4, done);
+          if (subset) await this.spectrumOfUndecided(subset, rec, n, paramBuf, settings, done);
+          return rec;
         });
         out.set(result.subarray(0, n * OUT_STRIDE), done * OUT_STRIDE);
         const ms = performance.now() - t0;
@@ -248,6 +255,59 @@ export class WebGpuEngine {
       uniform.destroy();
     }
     return { out, done, chunks, gpuMs };
+  }
+
+  /** exp(-10): a leap bound below it proves |gap| tau >= 10 (shaders/layout.wgsl, out[32]). */
+  static readonly STATIONARY_BOUND = Math.exp(-10);
+
+  /** The spectrum of the points of a chunk whose stationarity the leap bound left open, merged into `rec`. */
+  private async spectrumOfUndecided(pipeline: GPUComputePipeline, rec: Float32Array, n: number, paramBuf: GPUBuffer, settings: RunSettings, done: number): Promise<void> {
+    const idx: number[] = [];
+    for (let k = 0; k < n; k++) if (!(rec[k * OUT_STRIDE + OUT.transientBound] < WebGpuEngine.STATIONARY_BOUND)) idx.push(k);
+    for (let k = 0; k < n; k++) {
+      // decided points: stationary, gap not computed
+      const b = k * OUT_STRIDE;
+      rec[b + OUT.spectrumFlags] = 0;
+    }
+    if (!idx.length) return;
+    const m = idx.length;
+    const indices = this.buffer(m * 4, STORAGE | COPY_DST, 'indices');
+    const compact = this.buffer(m * 16, STORAGE | COPY_SRC, 'spectrum subset');
+    const staging = this.buffer(m * 16, MAP_READ | COPY_DST, 'staging subset');
+    const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run subset');
+    try {
+      this.device.queue.writeBuffer(indices, 0, Uint32Array.from(idx));
+      this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count: m }));
+      const enc = this.device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(
+        0,
+        this.device.createBindGroup({
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [
+            { binding: 0, resource: { buffer: uniform } },
+            { binding: 1, resource: { buffer: paramBuf } },
+            { binding: 3, resource: { buffer: indices } },
+            { binding: 4, resource: { buffer: compact } },
+          ],
+        }),
+      );
+      pass.dispatchWorkgroups(...this.dispatchSize(m));
+      pass.end();
+      enc.copyBufferToBuffer(compact, 0, staging, 0, m * 16);
+      this.device.queue.submit([enc.finish()]);
+      const res = await this.readBack(staging, m * 16, done);
+      idx.forEach((k, j) => {
+        const b = k * OUT_STRIDE;
+        rec[b + OUT.gap] = res[4 * j];
+        rec[b + OUT.spectralRadius] = res[4 * j + 1];
+        rec[b + OUT.slowest] = res[4 * j + 2];
+        rec[b + OUT.spectrumFlags] = res[4 * j + 3];
+      });
+    } finally {
+      for (const b of [indices, compact, staging, uniform]) b.destroy();
+    }
   }
 
   /** The f32 generator of each point (256 values, row-major), its r0 and degenerate flag: for tests. */
@@ -360,7 +420,7 @@ export class WebGpuEngine {
           for (let first = 0, k = 0; first < Math.max(maxSteps, 1); first += stepsPer, k++) {
             const u = uniformFor({ ...withTraj, steps: stepsPer, firstStep: first });
             const e = this.device.createCommandEncoder();
-            pass(e, step, resources(u, trajBuf), [0, 3, 4, ...(slots ? [5] : [])]);
+            pass(e, step, resources(u, trajBuf), [0, 3, 4, 5]);
             this.device.queue.submit([e.finish()]);
             if (k % 16 === 15) {
               await this.device.queue.onSubmittedWorkDone();

@@ -6,8 +6,8 @@ import type { LindbladFreq, ModelName, PointParams, Reservoir, ZeroFreq } from '
 export const PARAM_STRIDE = 24;
 export const PARAM_BYTES = PARAM_STRIDE * 4;
 
-/** Output record per point: 32 f32 = 128 bytes (field map in shaders/layout.wgsl). */
-export const OUT_STRIDE = 32;
+/** Output record per point: 36 f32 = 144 bytes (field map in shaders/layout.wgsl). */
+export const OUT_STRIDE = 36;
 export const OUT_BYTES = OUT_STRIDE * 4;
 export const OUT = {
   r: 0,
@@ -23,9 +23,11 @@ export const OUT = {
   gap: 25,
   flags: 26,
   dt: 27,
-  steadyPivot: 28,
+  spectralRadius: 28,
   slowest: 29,
   steadyFlags: 30,
+  spectrumFlags: 31,
+  transientBound: 32,
 } as const;
 
 export const FLAG_BITS = { degenerate: 1, bistable: 2, 'zero-energy': 4, 'non-finite': 8, 'not-stationary-at-tau': 16 } as const;
@@ -43,6 +45,11 @@ export interface RunConstants {
   recordEvery?: number;
   firstStep?: number;
   recordSlots?: number;
+  /** spectrum program: 'all' points, or 'undecided' ones only (after leap) */
+  spectrumMode?: 'all' | 'undecided';
+  /** compute the concurrence at tau / of the long-time limit (default both) */
+  concurrence?: boolean;
+  steadyConcurrence?: boolean;
 }
 
 const MODEL_CODE: Record<ModelName, number> = { redfield: 0, 'bloch-redfield': 1, lindblad: 2 };
@@ -61,6 +68,8 @@ export function encodeRun(r: RunConstants): ArrayBuffer {
   u[7] = r.recordEvery ?? 0;
   u[8] = r.firstStep ?? 0;
   u[9] = r.recordSlots ?? 0;
+  u[11] = r.spectrumMode === 'undecided' ? 1 : 0;
+  u[12] = (r.concurrence === false ? 0 : 1) | (r.steadyConcurrence === false ? 0 : 2);
   return buf;
 }
 

@@ -4,10 +4,12 @@
 
 import { generatedWgsl } from './codegen.js';
 
-export type ProgramName = 'leap' | 'steady' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish';
+export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish';
 
 export interface Program {
   name: ProgramName;
+  /** entry point (default "main") */
+  entry?: string;
   /** shader files (relative to shaders/), in order; the kernel file last */
   files: string[];
   /** f32 values written per point into the bound output buffer */
@@ -17,12 +19,14 @@ export interface Program {
 const PHYSICS = ['layout.wgsl', 'rates.wgsl', 'generator.wgsl', 'observables.wgsl', 'propagate.wgsl'];
 
 export const PROGRAMS: Record<ProgramName, Program> = {
-  leap: { name: 'leap', files: [...PHYSICS, 'kernels/leap.wgsl'], outStride: 32 },
-  steady: { name: 'steady', files: [...PHYSICS, 'kernels/steady.wgsl'], outStride: 32 },
+  leap: { name: 'leap', files: [...PHYSICS, 'kernels/leap.wgsl'], outStride: 36 },
+  steady: { name: 'steady', files: [...PHYSICS, 'kernels/steady.wgsl'], outStride: 36 },
+  spectrum: { name: 'spectrum', files: [...PHYSICS, 'spectrum.wgsl', 'kernels/spectrum.wgsl'], outStride: 36 },
+  spectrum_subset: { name: 'spectrum_subset', entry: 'subset', files: [...PHYSICS, 'spectrum.wgsl', 'kernels/spectrum.wgsl'], outStride: 4 },
   generator_debug: { name: 'generator_debug', files: [...PHYSICS, 'kernels/generator_debug.wgsl'], outStride: 288 },
-  rk4_init: { name: 'rk4_init', files: [...PHYSICS, 'kernels/rk4.wgsl'], outStride: 32 },
-  rk4_step: { name: 'rk4_step', files: [...PHYSICS, 'kernels/rk4.wgsl'], outStride: 32 },
-  rk4_finish: { name: 'rk4_finish', files: [...PHYSICS, 'kernels/rk4.wgsl'], outStride: 32 },
+  rk4_init: { name: 'rk4_init', entry: 'rk4_init', files: [...PHYSICS, 'kernels/rk4.wgsl'], outStride: 36 },
+  rk4_step: { name: 'rk4_step', entry: 'rk4_step', files: [...PHYSICS, 'kernels/rk4.wgsl'], outStride: 36 },
+  rk4_finish: { name: 'rk4_finish', entry: 'rk4_finish', files: [...PHYSICS, 'kernels/rk4.wgsl'], outStride: 36 },
 };
 
 /** Every shader file any program needs (what a browser must fetch). */
@@ -44,7 +48,6 @@ export function assembleShader(program: Program, sources: ShaderSources, workgro
   return parts.join('\n\n');
 }
 
-/** Entry point of a program (rk4 programs share one file with three entry points). */
 export function entryPoint(program: Program): string {
-  return program.name.startsWith('rk4_') ? program.name : 'main';
+  return program.entry ?? 'main';
 }

@@ -1,0 +1,41 @@
+// Program "spectrum" (entry main): the Liouvillian gap of each point (out[25]), the spectral
+// radius (out[28]), the slowest decay rate outside the kernel (out[29]) and the
+// not-stationary-at-tau flag (out[31]).
+// Program "spectrum_subset" (entry subset): the same for the points listed in `indices`, into
+// one vec4 each (gap, radius, slowest, flags). After the leap program, only points whose bound
+// ||A^(2^K)|| >= exp(-10) leaves |gap| tau >= 10 undecided need it (a few percent of a
+// diagram), so the host lists those and the spectrum runs on them alone.
+
+@group(0) @binding(0) var<uniform> run: Run;
+@group(0) @binding(1) var<storage, read> params: array<PointParams>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<storage, read> indices: array<u32>;
+@group(0) @binding(4) var<storage, read_write> compact: array<vec4<f32>>;
+
+fn spectrum_record(p: PointParams) -> vec4<f32> {
+  let gen = point_generator(run, p);
+  let sp = spectrum_summary(gen.g);
+  var flags = 0u;
+  if (!sp.ok) { flags |= FLAG_NONFINITE; }
+  if (abs(sp.slowest) * p.v[2].w < 10.0) { flags |= FLAG_NOT_STATIONARY; }
+  return vec4<f32>(sp.gap, sp.radius, sp.slowest, f32(flags));
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
+  if (i >= run.count) { return; }
+  let s = spectrum_record(params[i]);
+  let base = i * OUT_STRIDE;
+  out[base + 25u] = s.x;
+  out[base + 28u] = s.y;
+  out[base + 29u] = s.z;
+  out[base + 31u] = s.w;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn subset(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let j = gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
+  if (j >= run.count) { return; }
+  compact[j] = spectrum_record(params[indices[j]]);
+}

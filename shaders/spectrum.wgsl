@@ -1,0 +1,231 @@
+// Eigenvalues of the real 16x16 generator in f32: Householder reduction to Hessenberg form,
+// then Francis double-shift QR (src/model/eigenvalues.ts, EISPACK orthes + hqr). G is
+// [[0, 0], [c, A]] (row 00 is zero), so its spectrum is {0} and that of the 15x15 block A,
+// which is all this reduces. The active window shrinks as eigenvalues converge, so indices
+// are dynamic here: the matrix lives in a module-scope private array (faster than a pointer
+// argument on the software adapters).
+
+var<private> a: array<f32, 225>;
+const N: i32 = 15;
+
+fn hessenberg15() {
+  var ort: array<f32, 15>;
+  for (var m = 1; m < N - 1; m++) {
+    var scale = 0.0;
+    for (var i = m; i < N; i++) { scale += abs(a[i * N + m - 1]); }
+    if (scale == 0.0) { continue; }
+    var h = 0.0;
+    for (var i = N - 1; i >= m; i--) {
+      ort[i] = a[i * N + m - 1] / scale;
+      h += ort[i] * ort[i];
+    }
+    var g = sqrt(h);
+    if (ort[m] > 0.0) { g = -g; }
+    h -= ort[m] * g;
+    ort[m] -= g;
+    for (var j = m; j < N; j++) {
+      var f = 0.0;
+      for (var i = N - 1; i >= m; i--) { f += ort[i] * a[i * N + j]; }
+      f /= h;
+      for (var i = m; i < N; i++) { a[i * N + j] -= f * ort[i]; }
+    }
+    for (var i = 0; i < N; i++) {
+      var f = 0.0;
+      for (var j = N - 1; j >= m; j--) { f += ort[j] * a[i * N + j]; }
+      f /= h;
+      for (var j = m; j < N; j++) { a[i * N + j] -= f * ort[j]; }
+    }
+    a[m * N + m - 1] = scale * g;
+    for (var i = m + 1; i < N; i++) { a[i * N + m - 1] = 0.0; }
+  }
+}
+
+struct Eig16 { re: array<f32, 16>, im: array<f32, 16>, ok: bool }
+
+// The classic tests "|x| + s == s" are written as |x| <= EPS_F32 s: compilers may simplify the
+// former to x == 0 under fast-math, and the iteration would never deflate.
+const EPS_F32: f32 = 1.1920929e-7;
+
+fn hqr15() -> Eig16 {
+  var res: Eig16;
+  res.ok = true;
+  var anorm = 0.0;
+  for (var i = 0; i < N; i++) {
+    for (var j = max(i - 1, 0); j < N; j++) { anorm += abs(a[i * N + j]); }
+  }
+  var nn = N - 1;
+  var t = 0.0;
+  var p = 0.0; var q = 0.0; var r = 0.0; var s = 0.0;
+  var w = 0.0; var x = 0.0; var y = 0.0; var z = 0.0;
+  loop {
+    if (nn < 0 || !res.ok) { break; }
+    var its = 0;
+    var l = 0;
+    loop {
+      // look for a single small subdiagonal element
+      l = 0;
+      for (var ll = nn; ll >= 1; ll--) {
+        s = abs(a[(ll - 1) * N + ll - 1]) + abs(a[ll * N + ll]);
+        if (s == 0.0) { s = anorm; }
+        if (abs(a[ll * N + ll - 1]) <= EPS_F32 * s) {
+          a[ll * N + ll - 1] = 0.0;
+          l = ll;
+          break;
+        }
+      }
+      x = a[nn * N + nn];
+      if (l == nn) {
+        res.re[nn] = x + t;
+        res.im[nn] = 0.0;
+        nn -= 1;
+      } else {
+        y = a[(nn - 1) * N + nn - 1];
+        w = a[nn * N + nn - 1] * a[(nn - 1) * N + nn];
+        if (l == nn - 1) {
+          p = 0.5 * (y - x);
+          q = p * p + w;
+          z = sqrt(abs(q));
+          x += t;
+          if (q >= 0.0) {
+            z = p + select(-z, z, p >= 0.0);
+            res.re[nn - 1] = x + z;
+            res.re[nn] = x + z;
+            if (z != 0.0) { res.re[nn] = x - w / z; }
+            res.im[nn - 1] = 0.0;
+            res.im[nn] = 0.0;
+          } else {
+            res.re[nn - 1] = x + p;
+            res.re[nn] = x + p;
+            res.im[nn - 1] = -z;
+            res.im[nn] = z;
+          }
+          nn -= 2;
+        } else {
+          if (its == 60) { res.ok = false; break; }
+          if (its == 10 || its == 20) {
+            // exceptional shift
+            t += x;
+            for (var i = 0; i <= nn; i++) { a[i * N + i] -= x; }
+            s = abs(a[nn * N + nn - 1]) + abs(a[(nn - 1) * N + nn - 2]);
+            x = 0.75 * s;
+            y = x;
+            w = -0.4375 * s * s;
+          }
+          its += 1;
+          var m = nn - 2;
+          loop {
+            z = a[m * N + m];
+            r = x - z;
+            s = y - z;
+            p = (r * s - w) / a[(m + 1) * N + m] + a[m * N + m + 1];
+            q = a[(m + 1) * N + m + 1] - z - r - s;
+            r = a[(m + 2) * N + m + 1];
+            s = abs(p) + abs(q) + abs(r);
+            p /= s;
+            q /= s;
+            r /= s;
+            if (m == l) { break; }
+            let u = abs(a[m * N + m - 1]) * (abs(q) + abs(r));
+            let v = abs(p) * (abs(a[(m - 1) * N + m - 1]) + abs(z) + abs(a[(m + 1) * N + m + 1]));
+            if (u <= EPS_F32 * v) { break; }
+            m -= 1;
+          }
+          for (var i = m + 2; i <= nn; i++) {
+            a[i * N + i - 2] = 0.0;
+            if (i != m + 2) { a[i * N + i - 3] = 0.0; }
+          }
+          // double QR step on rows l..nn and columns m..nn
+          for (var k = m; k <= nn - 1; k++) {
+            if (k != m) {
+              p = a[k * N + k - 1];
+              q = a[(k + 1) * N + k - 1];
+              r = 0.0;
+              if (k != nn - 1) { r = a[(k + 2) * N + k - 1]; }
+              x = abs(p) + abs(q) + abs(r);
+              if (x != 0.0) {
+                p /= x;
+                q /= x;
+                r /= x;
+              }
+            }
+            let sq = sqrt(p * p + q * q + r * r);
+            s = select(-sq, sq, p >= 0.0);
+            if (s != 0.0) {
+              if (k == m) {
+                if (l != m) { a[k * N + k - 1] = -a[k * N + k - 1]; }
+              } else {
+                a[k * N + k - 1] = -s * x;
+              }
+              p += s;
+              x = p / s;
+              y = q / s;
+              z = r / s;
+              q /= p;
+              r /= p;
+              for (var j = k; j <= nn; j++) {
+                p = a[k * N + j] + q * a[(k + 1) * N + j];
+                if (k != nn - 1) {
+                  p += r * a[(k + 2) * N + j];
+                  a[(k + 2) * N + j] -= p * z;
+                }
+                a[(k + 1) * N + j] -= p * y;
+                a[k * N + j] -= p * x;
+              }
+              let mmin = min(nn, k + 3);
+              for (var i = l; i <= mmin; i++) {
+                p = x * a[i * N + k] + y * a[i * N + k + 1];
+                if (k != nn - 1) {
+                  p += z * a[i * N + k + 2];
+                  a[i * N + k + 2] -= p * r;
+                }
+                a[i * N + k + 1] -= p * q;
+                a[i * N + k] -= p;
+              }
+            }
+          }
+        }
+      }
+      if (!(l < nn - 1)) { break; }
+    }
+  }
+  return res;
+}
+
+struct SpectrumSummary { gap: f32, slowest: f32, radius: f32, kernel_dim: u32, ok: bool }
+
+// Liouvillian gap (second largest real part), the kernel dimension seen in f32 (eigenvalues
+// within KERNEL_TOL_F32 ||G||_inf of zero) and the slowest decay rate outside the kernel.
+const KERNEL_TOL_F32: f32 = 1e-5;
+
+fn spectrum_summary(g: Mat16) -> SpectrumSummary {
+  let full = mat16_to_array(g);
+  for (var i = 0; i < 15; i++) {
+    for (var j = 0; j < 15; j++) { a[i * 15 + j] = full[(i + 1) * 16 + j + 1]; }
+  }
+  hessenberg15();
+  var e = hqr15();
+  e.re[15] = 0.0; // the eigenvalue of row 00
+  e.im[15] = 0.0;
+  // real parts, sorted descending (insertion sort: 16 values)
+  var re = e.re;
+  for (var i = 1; i < 16; i++) {
+    let v = re[i];
+    var j = i - 1;
+    loop {
+      if (j < 0 || re[j] >= v) { break; }
+      re[j + 1] = re[j];
+      j -= 1;
+    }
+    re[j + 1] = v;
+  }
+  let tol = KERNEL_TOL_F32 * mat16_norm_inf(g);
+  var kdim = 0u;
+  var radius = 0.0;
+  for (var i = 0; i < 16; i++) {
+    let mag = sqrt(e.re[i] * e.re[i] + e.im[i] * e.im[i]);
+    if (mag <= tol) { kdim += 1u; }
+    radius = max(radius, mag);
+  }
+  kdim = max(kdim, 1u);
+  return SpectrumSummary(re[1], re[min(kdim, 15u)], radius, kdim, e.ok);
+}

@@ -1,0 +1,46 @@
+// Choosing a backend: `auto` takes WebGPU (hardware, else a software adapter) and falls back
+// to the float64 CPU backend, saying which ran and why.
+
+import { InputError } from '../model/params.js';
+import { CpuBackend } from './cpu/backend.js';
+import type { SweepBackend } from './types.js';
+import { WebGpuBackend } from './webgpu/backend.js';
+import type { EngineOptions } from './webgpu/engine.js';
+import { ADAPTER_CHOICES, type AdapterChoice } from './webgpu/nodeDevice.js';
+
+export const SWEEP_BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
+
+export interface BackendRequest {
+  backend: string;
+  adapter?: string;
+  engine?: EngineOptions;
+  threads?: number;
+}
+
+export interface ChosenBackend {
+  backend: SweepBackend;
+  /** one line for stderr: which backend runs and why */
+  why: string;
+}
+
+export async function createBackend(req: BackendRequest): Promise<ChosenBackend> {
+  if (!(SWEEP_BACKENDS as readonly string[]).includes(req.backend)) {
+    throw new InputError(`option --backend: unknown backend ${JSON.stringify(req.backend)} (expected ${SWEEP_BACKENDS.join(', ')})`);
+  }
+  const adapter = (req.adapter ?? process.env.QBSWEEP_ADAPTER ?? 'auto') as AdapterChoice;
+  if (!ADAPTER_CHOICES.includes(adapter)) throw new InputError(`option --adapter: unknown adapter ${JSON.stringify(adapter)} (expected ${ADAPTER_CHOICES.join(', ')})`);
+  if (req.backend === 'cpu') {
+    const b = new CpuBackend(req.threads);
+    return { backend: b, why: `backend cpu (float64, ${b.threads} threads)` };
+  }
+  try {
+    const b = await WebGpuBackend.create(adapter, req.engine);
+    const a = b.adapter;
+    const kind = a.software ? `a software adapter (no hardware adapter: ${b.attempts.join('; ') || 'none found'})` : 'a hardware adapter';
+    return { backend: b, why: `backend webgpu on ${a.description} [${a.backend}]${req.backend === 'auto' ? `: ${kind}` : ''}` };
+  } catch (e) {
+    if (req.backend === 'webgpu') throw new Error(`backend webgpu unavailable: ${(e as Error).message}`);
+    const b = new CpuBackend(req.threads);
+    return { backend: b, why: `backend cpu (float64, ${b.threads} threads): WebGPU unavailable (${(e as Error).message})` };
+  }
+}

@@ -1,0 +1,35 @@
+// One interface for every backend (cpu, webgpu, browser, webgl): evaluate a range of a sweep's
+// points into records of RECORD_STRIDE values (layout: shaders/layout.wgsl).
+
+import type { Grid } from '../sweep/grid.js';
+import type { RunSettings } from './webgpu/engine.js';
+
+export type BackendName = 'cpu' | 'webgpu' | 'browser' | 'webgl';
+
+export interface SweepJob {
+  grid: Grid;
+  settings: RunSettings;
+  /** cpu: expm | leap | rk4; GPU backends: leap | rk4 */
+  integrator: string;
+  /** fixed step; undefined: each point chooses min(0.2, 1/||L||) */
+  dt?: number;
+  /** outputs asked for: lets a backend skip work (the steady state, the spectrum) */
+  outputs: string[];
+}
+
+export interface RangeResult {
+  /** RECORD_STRIDE values per point; only the first `done` points are valid */
+  records: Float32Array | Float64Array;
+  done: number;
+  /** a failure part way: the points before `done` are kept */
+  error?: Error;
+}
+
+export interface SweepBackend {
+  readonly name: BackendName;
+  readonly precision: 'float32' | 'float64';
+  /** adapter, threads, versions: what the manifest records */
+  describe(): Record<string, unknown>;
+  evaluate(job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult>;
+  close(): Promise<void>;
+}

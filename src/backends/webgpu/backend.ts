@@ -1,0 +1,75 @@
+// The WebGPU backend in Node: Dawn's adapter (hardware or software), the WGSL engine.
+
+import { InputError } from '../../model/params.js';
+import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
+import { type AdapterDescription, type EngineOptions, type RunSettings, WebGpuEngine } from './engine.js';
+import { OUT_STRIDE, PARAM_STRIDE } from './layout.js';
+import { type AdapterChoice, acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from './nodeDevice.js';
+import type { ProgramName } from './programs.js';
+
+export const GPU_INTEGRATORS = ['leap', 'rk4'];
+
+/**
+ * The single-pass programs of the leap integrator: leap (evolution and long-time limit), then
+ * the spectrum, which always runs: it gives the not-stationary-at-tau flag that says which
+ * tolerance (and which picture hatching) applies.
+ */
+export const LEAP_PROGRAMS: ProgramName[] = ['leap', 'spectrum'];
+
+/** Runs a job range on an engine: shared by the Node and browser backends. */
+export async function evaluateOnEngine(engine: WebGpuEngine, job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult> {
+  if (!GPU_INTEGRATORS.includes(job.integrator)) {
+    throw new InputError(`option --integrator: ${JSON.stringify(job.integrator)} is not a GPU integrator (expected ${GPU_INTEGRATORS.join(', ')})`);
+  }
+  const rows = new Float32Array(count * PARAM_STRIDE);
+  job.grid.fillRows(start, count, rows, job.dt ?? 0);
+  // the gap needs the spectrum of every point; the not-stationary flag only of undecided ones
+  const wantsGap = job.outputs.includes('liouvillian_gap');
+  const settings: RunSettings = {
+    ...job.settings,
+    spectrumMode: wantsGap || job.integrator === 'rk4' ? 'all' : 'undecided',
+    concurrence: job.outputs.includes('concurrence'),
+    steadyConcurrence: job.outputs.includes('steady.concurrence'),
+  };
+  if (job.integrator === 'rk4') {
+    const r = await engine.rk4(rows, count, settings, {}, (p) => onProgress?.(p.done));
+    if (r.done === count) {
+      // the long-time limit and the spectrum do not depend on the integrator
+      const st = await engine.evaluate(rows, count, settings, ['steady', 'spectrum']);
+      if (st.error) return { records: r.out, done: 0, error: st.error };
+      const slots = [20, 21, 22, 23, 24, 25, 28, 29, 30, 31];
+      for (let k = 0; k < count; k++) for (const f of slots) r.out[k * OUT_STRIDE + f] = st.out[k * OUT_STRIDE + f];
+    }
+    return { records: r.out, done: r.done, error: r.error };
+  }
+  const r = await engine.evaluate(rows, count, settings, LEAP_PROGRAMS, (p) => onProgress?.(p.done));
+  return { records: r.out, done: r.done, error: r.error };
+}
+
+export class WebGpuBackend implements SweepBackend {
+  readonly name = 'webgpu' as const;
+  readonly precision = 'float32' as const;
+
+  private constructor(
+    readonly engine: WebGpuEngine,
+    readonly adapter: AdapterDescription,
+    readonly attempts: string[],
+  ) {}
+
+  static async create(choice?: AdapterChoice, options?: EngineOptions): Promise<WebGpuBackend> {
+    const nd = await acquireNodeDevice(choice);
+    return new WebGpuBackend(new WebGpuEngine(nd.device, nd.adapter, nodeShaderSources(), options), nd.adapter, nd.attempts);
+  }
+
+  describe(): Record<string, unknown> {
+    return { backend: 'webgpu', precision: 'float32', adapter: this.adapter, workgroup_size: this.engine.workgroupSize, adapter_attempts: this.attempts };
+  }
+
+  evaluate(job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult> {
+    return evaluateOnEngine(this.engine, job, start, count, onProgress);
+  }
+
+  async close(): Promise<void> {
+    await releaseNodeDevices();
+  }
+}

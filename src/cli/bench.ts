@@ -1,0 +1,108 @@
+// `qbsweep bench`: points/s per backend and integrator for a preset, and the ratio to the CPU
+// backend measured in the same run. Pipelines are compiled in a warm-up first.
+
+import type { Command } from 'commander';
+import { InputError } from '../model/params.js';
+import type { SweepBackend } from '../backends/types.js';
+import { machineInfo, packageVersions } from '../io/manifest.js';
+import { preset } from '../sweep/presets.js';
+import { runSweep } from '../sweep/run.js';
+import { applyGrid, resolveSpec } from '../sweep/spec.js';
+import { action } from './common.js';
+import { chooseBackend, runOptions } from './sweep.js';
+
+export interface BenchRow {
+  backend: string;
+  integrator: string;
+  grid: string;
+  points: number;
+  seconds: number;
+  points_per_s: number;
+  ratio_to_cpu?: number;
+  adapter?: string;
+  precision: string;
+  compile_s?: number;
+}
+
+async function measure(backend: SweepBackend, presetName: string, grid: string, integrator: string | undefined, dt: number | undefined): Promise<BenchRow> {
+  const spec = resolveSpec(applyGrid(preset(presetName), grid));
+  // warm-up: compiles the pipelines (and starts the workers) on a tiny grid; 5x5 has Delta = 0,
+  // where the spectrum runs (llvmpipe compiles a pipeline at its first dispatch)
+  const tw = performance.now();
+  await runSweep(resolveSpec(applyGrid(preset(presetName), '5x5')), { backend, integrator, dt, check: 0 });
+  const compile = (performance.now() - tw) / 1000;
+  const t0 = performance.now();
+  const res = await runSweep(spec, { backend, integrator, dt, check: 0 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (res.error) throw res.error;
+  const info = backend.describe() as { adapter?: { description?: string; backend?: string } };
+  return {
+    backend: backend.name,
+    integrator: res.integrator,
+    grid,
+    points: spec.count,
+    seconds: +seconds.toFixed(3),
+    points_per_s: Math.round(spec.count / seconds),
+    adapter: info.adapter ? `${info.adapter.description} [${info.adapter.backend}]` : undefined,
+    precision: backend.precision,
+    compile_s: +compile.toFixed(2),
+  };
+}
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .summary('points/s per backend and integrator, with the ratio to the cpu backend')
+    .description(
+      'Measure points/s of a preset sweep (all default outputs, parameters to CSV-ready columns) per backend and ' +
+        'integrator, after a warm-up that compiles the kernels. The cpu backend runs a coarser grid of the same ' +
+        'preset (its cost per point does not depend on the grid); the ratio to it is measured in the same run. ' +
+        'rk4 time-steps all of tau, so it runs on its own small grid.',
+    )
+    .option('--preset <name>', 'preset (default fig9)')
+    .option('--grid <NxM>', 'grid of the webgpu leap measurement (default 256x256)')
+    .option('--cpu-grid <NxM>', 'grid of the cpu measurement (default 24x24)')
+    .option('--rk4-grid <NxM>', 'grid of the webgpu rk4 measurement, "none" to skip (default 8x8)')
+    .option('--backends <list>', 'backends to measure (default webgpu,cpu)')
+    .option('--adapter <name>', 'WebGPU adapter (default auto)')
+    .option('--threads <n>', 'cpu backend threads (default: all cores)')
+    .option('--dt <h>', 'RK4/leap step (default per point)')
+    .option('--json', 'print one JSON object per measurement (numeric points_per_s)')
+    .action(
+      action(async (opts: Record<string, unknown>) => {
+        const presetName = String(opts.preset ?? 'fig9');
+        preset(presetName);
+        const { dt } = runOptions(opts);
+        const backends = String(opts.backends ?? 'webgpu,cpu').split(',').map((s) => s.trim());
+        for (const b of backends) if (!['webgpu', 'cpu'].includes(b)) throw new InputError(`option --backends: unknown backend ${JSON.stringify(b)} (expected webgpu, cpu)`);
+        const rows: BenchRow[] = [];
+        for (const name of backends) {
+          const { backend } = await chooseBackend(name, opts, Boolean(opts.json));
+          try {
+            if (name === 'cpu') rows.push(await measure(backend, presetName, String(opts.cpuGrid ?? '24x24'), 'expm', dt));
+            else {
+              rows.push(await measure(backend, presetName, String(opts.grid ?? '256x256'), 'leap', dt));
+              const rk4Grid = String(opts.rk4Grid ?? '8x8');
+              if (rk4Grid !== 'none') rows.push(await measure(backend, presetName, rk4Grid, 'rk4', dt));
+            }
+          } finally {
+            await backend.close();
+          }
+        }
+        const cpu = rows.find((r) => r.backend === 'cpu');
+        if (cpu) for (const r of rows) r.ratio_to_cpu = +(r.points_per_s / cpu.points_per_s).toFixed(2);
+        if (opts.json) {
+          process.stdout.write(JSON.stringify(rows.map((r) => ({ ...r, preset: presetName, machine: machineInfo(), versions: packageVersions() })), null, 2) + '\n');
+          return;
+        }
+        const m = machineInfo();
+        const out = [`qbsweep bench: preset ${presetName}, tau = 20000; ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB`, ''];
+        out.push(`  ${'backend'.padEnd(8)}${'integrator'.padEnd(12)}${'grid'.padEnd(11)}${'points'.padStart(9)}${'seconds'.padStart(10)}${'points/s'.padStart(12)}${'x cpu'.padStart(9)}   adapter`);
+        for (const r of rows) {
+          out.push(`  ${r.backend.padEnd(8)}${r.integrator.padEnd(12)}${r.grid.padEnd(11)}${String(r.points).padStart(9)}${r.seconds.toFixed(2).padStart(10)}${r.points_per_s.toLocaleString('en-US').padStart(12)}${(r.ratio_to_cpu ?? 0).toFixed(1).padStart(9)}   ${r.adapter ?? `float64, ${r.backend === 'cpu' ? 'worker threads' : ''}`}`);
+        }
+        out.push('', '  (warm: kernels compiled and workers started before timing; grids are per panel, 4 panels)');
+        process.stdout.write(out.join('\n') + '\n');
+      }),
+    );
+}

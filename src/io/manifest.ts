@@ -1,0 +1,76 @@
+// The JSON manifest beside every result: what was computed, how, where, how fast, how exact.
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { arch, cpus, platform, release, totalmem } from 'node:os';
+import type { SweepResult } from '../sweep/run.js';
+import { flagNames } from '../sweep/outputs.js';
+import { pointToInput } from '../model/params.js';
+
+const require = createRequire(import.meta.url);
+
+function version(pkg: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+export function packageVersions(): Record<string, string | undefined> {
+  const own = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return { qbsweep: own.version, node: process.versions.node, webgpu: version('webgpu'), commander: version('commander'), vega: version('vega'), 'vega-lite': version('vega-lite') };
+}
+
+export function machineInfo(): Record<string, unknown> {
+  const c = cpus();
+  return { platform: `${platform()} ${release()} ${arch()}`, cpu: c[0]?.model ?? 'unknown', cores: c.length, memory_gib: +(totalmem() / 2 ** 30).toFixed(1) };
+}
+
+export function flagCounts(res: SweepResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (let k = 0; k < res.done; k++) for (const f of flagNames(res.flags[k])) counts[f] = (counts[f] ?? 0) + 1;
+  return counts;
+}
+
+export function buildManifest(res: SweepResult, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const ranges: Record<string, { min: number; max: number }> = {};
+  for (const c of res.columns) {
+    let min = Infinity;
+    let max = -Infinity;
+    const v = res.values[c];
+    for (let k = 0; k < res.done; k++) if (!Number.isNaN(v[k])) {
+      if (v[k] < min) min = v[k];
+      if (v[k] > max) max = v[k];
+    }
+    if (min <= max) ranges[c] = { min, max };
+  }
+  return {
+    qbsweep: 'sweep result',
+    created: new Date().toISOString(),
+    complete: res.done === res.spec.count && !res.error,
+    ...(res.error ? { error: res.error.message } : {}),
+    spec: {
+      name: res.spec.name,
+      description: res.spec.description,
+      base: pointToInput(res.grid.base),
+      axes: res.spec.axes,
+      outputs: res.spec.outputs,
+    },
+    grid: { shape: res.spec.shape, points: res.spec.count, done: res.done, order: 'row-major over the axes as listed (last axis fastest)' },
+    columns: res.columns,
+    backend: res.backend,
+    integrator: res.integrator,
+    dt: res.dt ?? 'per point: min(0.2, 1/||L||_inf)',
+    timings: { total_s: +res.seconds.total.toFixed(3), compute_s: +res.seconds.compute.toFixed(3), points_per_s: Math.round(res.pointsPerSecond) },
+    precision: {
+      arithmetic: (res.backend as { precision?: string }).precision,
+      float64_cross_check: res.check,
+    },
+    flags: flagCounts(res),
+    ranges,
+    versions: packageVersions(),
+    machine: machineInfo(),
+    ...extra,
+  };
+}

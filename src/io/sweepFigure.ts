@@ -1,0 +1,73 @@
+// A sweep's picture: heatmap panels (2 or 3 axes: [panel,] y, x) or curves (1 axis).
+
+import { PARAM_DOCS } from '../model/params.js';
+import { FLAG_BITS } from '../backends/webgpu/layout.js';
+import { OUTPUT_DOCS } from '../sweep/outputs.js';
+import type { SweepResult } from '../sweep/run.js';
+import { type HeatmapFigure, type LineFigure, renderHeatmapPng, renderLinePng } from './plot.js';
+
+export function axisLabel(param: string): string {
+  const d = PARAM_DOCS[param];
+  return d && d.unit !== '1' ? `${param} [${d.unit}]` : param;
+}
+
+export function outputLabel(column: string): string {
+  const d = OUTPUT_DOCS[column];
+  return d ? `${d.label}${d.unit ? ` [${d.unit}]` : ''}` : column;
+}
+
+const HATCHED = FLAG_BITS['not-stationary-at-tau'];
+const BLANK = FLAG_BITS.degenerate | FLAG_BITS['non-finite'];
+
+export function sweepHeatmap(res: SweepResult, column: string, title?: string): HeatmapFigure {
+  const axes = res.grid.axes;
+  const nPanels = axes.length === 3 ? axes[0].values.length : 1;
+  const [yAx, xAx] = axes.length === 3 ? [1, 2] : [0, 1];
+  const nx = axes[xAx].values.length;
+  const ny = axes[yAx].values.length;
+  const per = nx * ny;
+  const panels = [];
+  for (let p = 0; p < nPanels; p++) {
+    const off = p * per;
+    // actual values (an axis relative to the panel parameter differs between panels)
+    const xs = Array.from({ length: nx }, (_, i) => res.grid.axisValues(off + i)[xAx]);
+    const ys = Array.from({ length: ny }, (_, j) => res.grid.axisValues(off + j * nx)[yAx]);
+    const z = new Float64Array(per);
+    const mask = new Uint8Array(per);
+    for (let k = 0; k < per; k++) {
+      const idx = off + k;
+      const f = res.flags[idx];
+      z[k] = idx < res.done && !(f & BLANK) ? res.values[column][idx] : Number.NaN;
+      mask[k] = f & HATCHED ? 1 : 0;
+    }
+    const panelTitle = axes.length === 3 ? `${axes[0].param} = ${+axes[0].values[p].toPrecision(6)}` : '';
+    panels.push({ title: panelTitle, x: { label: axisLabel(axes[xAx].param), values: xs }, y: { label: axisLabel(axes[yAx].param), values: ys }, z, mask });
+  }
+  return {
+    title: title ?? res.spec.description ?? `${res.spec.name}: ${outputLabel(column)}`,
+    colorbar: { label: outputLabel(column) },
+    panels,
+    note: `${res.spec.name}: ${column} at tau = ${res.grid.base.tau}, ${res.grid.base.model}, ${res.grid.base.reservoir}; backend ${String(res.backend.backend)}. Hatched: not stationary at tau; grey: degenerate or no value.`,
+  };
+}
+
+export function sweepCurves(res: SweepResult, columns: string[]): LineFigure {
+  const ax = res.grid.axes[0];
+  const xs = Array.from({ length: res.done }, (_, k) => res.grid.axisValues(k)[0]);
+  return {
+    title: res.spec.description ?? res.spec.name,
+    panels: columns.map((c) => ({
+      title: outputLabel(c),
+      x: { label: axisLabel(ax.param) },
+      y: { label: outputLabel(c) },
+      series: [{ name: c, x: xs, y: Array.from(res.values[c].subarray(0, res.done)) }],
+    })),
+    columns: Math.min(columns.length, 2),
+  };
+}
+
+/** The PNG a sweep writes: its plotted output over the grid. */
+export async function sweepPng(res: SweepResult, column: string): Promise<Buffer> {
+  if (res.grid.axes.length === 1) return renderLinePng(sweepCurves(res, [column]));
+  return renderHeatmapPng(sweepHeatmap(res, column));
+}

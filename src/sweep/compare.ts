@@ -1,0 +1,85 @@
+// Comparing two runs of the same spec (e.g. webgpu against the float64 cpu backend).
+
+import { flagBits } from './outputs.js';
+import type { SweepResult } from './run.js';
+import { toleranceAt } from './tolerance.js';
+
+export interface ColumnComparison {
+  column: string;
+  compared: number;
+  max: number;
+  median: number;
+  /** axis values of the point of the max */
+  at: Record<string, number>;
+  /** largest |difference| / tolerance (> 1 fails) */
+  worstRatio: number;
+  /** the tolerance at the point of the worst ratio */
+  tolerance?: number;
+  pass: boolean;
+}
+
+export interface Comparison {
+  points: number;
+  /** points left out: a degenerate crossing, a non-finite value, or NaN in either run */
+  skipped: Record<string, number>;
+  columns: ColumnComparison[];
+  pass: boolean;
+}
+
+const EXCLUDE = flagBits(['degenerate', 'non-finite']);
+
+/** `a` is checked against the reference `ref`; tolerances come from ref's gap and spectral radius. */
+export function compareResults(a: SweepResult, ref: SweepResult, columns = a.columns.filter((c) => !c.startsWith('_'))): Comparison {
+  const n = Math.min(a.done, ref.done);
+  const skipped: Record<string, number> = {};
+  const out: ColumnComparison[] = [];
+  const gap = ref.values.liouvillian_gap;
+  const radius = ref.values._spectral_radius;
+  for (const c of columns) {
+    if (!(c in a.values) || !(c in ref.values)) continue;
+    const diffs: number[] = [];
+    let max = -1;
+    let maxK = -1;
+    let worstRatio = 0;
+    let worstTol: number | undefined;
+    let skip = 0;
+    for (let k = 0; k < n; k++) {
+      const x = a.values[c][k];
+      const y = ref.values[c][k];
+      if ((a.flags[k] | ref.flags[k]) & EXCLUDE || Number.isNaN(x) || Number.isNaN(y)) {
+        skip++;
+        continue;
+      }
+      const d = Math.abs(x - y);
+      diffs.push(d);
+      if (d > max) {
+        max = d;
+        maxK = k;
+      }
+      const tol = toleranceAt(c, { gap: gap ? gap[k] : 0, radius: radius ? radius[k] : 1, tau: a.grid.record(k).tau });
+      if (tol !== undefined && d / tol > worstRatio) {
+        worstRatio = d / tol;
+        worstTol = tol;
+      }
+    }
+    if (skip) skipped[c] = skip;
+    diffs.sort((p, q) => p - q);
+    const at: Record<string, number> = {};
+    if (maxK >= 0) {
+      const vals = a.grid.axisValues(maxK);
+      a.grid.axes.forEach((ax, i) => (at[ax.param] = vals[i]));
+    }
+    const hasTol = toleranceAt(c, { gap: 0, radius: 1, tau: 1 }) !== undefined;
+    out.push({
+      column: c,
+      compared: diffs.length,
+      max: Math.max(max, 0),
+      median: diffs.length ? diffs[Math.floor(diffs.length / 2)] : 0,
+      at,
+      worstRatio,
+      tolerance: worstTol,
+      pass: !hasTol || worstRatio <= 1,
+    });
+  }
+  return { points: n, skipped, columns: out, pass: out.every((c) => c.pass) };
+}

@@ -1,0 +1,58 @@
+// The paper's non-resonant phase diagrams (Figs. 8-11) as sweep specs. Axis ranges the paper
+// does not print are those of MODEL.md: Delta in [-4, 4], F in [0, 2], dT in [-1.8, 1.8] Tbar,
+// dmu in [-6, 6]. Initial state |eg>, tau = 20000, Delta_bar = 0. Axes are [panel, y, x].
+
+import { InputError } from '../model/params.js';
+import type { SweepSpec } from './spec.js';
+
+const N = 201;
+const common = { lambda: 1, alpha1: 0.1, alpha2: 0.1, omega_c: 5, Delta1: 0, Delta2: 0, tau: 20000, model: 'redfield' as const, initial_state: { label: 'eg' } };
+
+export const PRESETS: Record<string, SweepSpec> = {
+  fig8: {
+    name: 'fig8',
+    description: 'Fig. 8: efficiency vs driving F and detuning Delta, equilibrium boson reservoirs, panels T = 0.5, 1, 2, 3',
+    base: { ...common, reservoir: 'boson' },
+    axes: [
+      { param: 'T', values: [0.5, 1, 2, 3] },
+      { param: 'F', from: 0, to: 2, n: N },
+      { param: 'Delta', from: -4, to: 4, n: N },
+    ],
+  },
+  fig9: {
+    name: 'fig9',
+    description: 'Fig. 9: efficiency vs temperature difference dT (in units of Tbar) and detuning Delta, boson reservoirs, F = 0.5, panels Tbar = 0.5, 1, 2, 3',
+    base: { ...common, reservoir: 'boson', F: 0.5 },
+    axes: [
+      { param: 'Tbar', values: [0.5, 1, 2, 3] },
+      { param: 'dT', from: -1.8, to: 1.8, n: N, relative_to: 'Tbar' },
+      { param: 'Delta', from: -4, to: 4, n: N },
+    ],
+  },
+  fig10: {
+    name: 'fig10',
+    description: 'Fig. 10: efficiency vs driving F and detuning Delta, equilibrium fermion reservoirs, T = 1, panels mu = 3, 6, -3, -6',
+    base: { ...common, reservoir: 'fermion', T1: 1, T2: 1 },
+    axes: [
+      { param: 'mu', values: [3, 6, -3, -6] },
+      { param: 'F', from: 0, to: 2, n: N },
+      { param: 'Delta', from: -4, to: 4, n: N },
+    ],
+  },
+  fig11: {
+    name: 'fig11',
+    description: 'Fig. 11: efficiency vs chemical potential difference dmu and detuning Delta, fermion reservoirs, F = 0.5, T = 1, panels mubar = 0, 3, 6, -6',
+    base: { ...common, reservoir: 'fermion', F: 0.5, T1: 1, T2: 1 },
+    axes: [
+      { param: 'mubar', values: [0, 3, 6, -6] },
+      { param: 'dmu', from: -6, to: 6, n: N },
+      { param: 'Delta', from: -4, to: 4, n: N },
+    ],
+  },
+};
+
+export function preset(name: string): SweepSpec {
+  const p = PRESETS[name];
+  if (!p) throw new InputError(`option --preset: unknown preset ${JSON.stringify(name)} (expected ${Object.keys(PRESETS).join(', ')})`);
+  return structuredClone(p);
+}

@@ -1,0 +1,141 @@
+// Sweep specifications: {name, base, axes, outputs}, validated with one-line messages.
+
+import { InputError, type PointInput, SWEEPABLE_PARAMS, resolvePoint } from '../model/params.js';
+import { DEFAULT_OUTPUTS, OUTPUT_KEYS } from './outputs.js';
+
+export interface AxisSpec {
+  param: string;
+  from?: number;
+  to?: number;
+  n?: number;
+  values?: number[];
+  /** the axis values are multiples of this parameter's value at the point (e.g. dT in units of Tbar) */
+  relative_to?: string;
+}
+
+export interface SweepSpec {
+  name: string;
+  base: PointInput;
+  axes: AxisSpec[];
+  outputs?: string[];
+  /** free text carried into the manifest, e.g. which figure of the paper a preset reproduces */
+  description?: string;
+  /** which output the picture shows (default: the first output) */
+  plot?: string;
+}
+
+export const MAX_AXES = 3;
+const SPEC_KEYS = ['name', 'base', 'axes', 'outputs', 'description', 'plot'];
+const AXIS_KEYS = ['param', 'from', 'to', 'n', 'values', 'relative_to'];
+
+export interface ResolvedAxis {
+  param: string;
+  values: number[];
+  relative_to?: string;
+}
+
+export interface ResolvedSpec extends SweepSpec {
+  axes: AxisSpec[];
+  resolvedAxes: ResolvedAxis[];
+  outputs: string[];
+  count: number;
+  shape: number[];
+}
+
+function finite(what: string, v: unknown): number {
+  if (typeof v !== 'number') throw new InputError(`${what}: must be a number (got ${JSON.stringify(v)})`);
+  if (!Number.isFinite(v)) throw new InputError(`${what}: must be finite (got ${v})`);
+  return v;
+}
+
+export function linspace(from: number, to: number, n: number): number[] {
+  if (n === 1) return [from];
+  return Array.from({ length: n }, (_, k) => (k === n - 1 ? to : from + ((to - from) * k) / (n - 1)));
+}
+
+function resolveAxis(a: unknown, k: number): ResolvedAxis {
+  const where = `spec axes[${k}]`;
+  if (typeof a !== 'object' || a === null || Array.isArray(a)) throw new InputError(`${where}: must be an object like {"param": "Delta", "from": -4, "to": 4, "n": 101}`);
+  const ax = a as Record<string, unknown>;
+  const unknown = Object.keys(ax).filter((key) => !AXIS_KEYS.includes(key));
+  if (unknown.length) throw new InputError(`${where}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${AXIS_KEYS.join(', ')})`);
+  if (typeof ax.param !== 'string') throw new InputError(`${where}: "param" must name a parameter (one of ${SWEEPABLE_PARAMS.join(', ')})`);
+  const param = ax.param;
+  const at = `${where} (${param})`;
+  if (!SWEEPABLE_PARAMS.includes(param)) throw new InputError(`${at}: unknown param (sweepable: ${SWEEPABLE_PARAMS.join(', ')})`);
+  if (ax.relative_to !== undefined && (typeof ax.relative_to !== 'string' || !SWEEPABLE_PARAMS.includes(ax.relative_to))) {
+    throw new InputError(`${at}: relative_to must name a parameter (got ${JSON.stringify(ax.relative_to)})`);
+  }
+  const relative_to = ax.relative_to as string | undefined;
+  if (ax.values !== undefined) {
+    if (ax.from !== undefined || ax.to !== undefined || ax.n !== undefined) throw new InputError(`${at}: give either "values" or "from"/"to"/"n", not both`);
+    if (!Array.isArray(ax.values) || ax.values.length === 0) throw new InputError(`${at}: "values" must be a non-empty array of numbers`);
+    return { param, values: ax.values.map((v, i) => finite(`${at} values[${i}]`, v)), relative_to };
+  }
+  if (ax.from === undefined || ax.to === undefined || ax.n === undefined) throw new InputError(`${at}: needs "from", "to" and "n" (or "values")`);
+  const from = finite(`${at} from`, ax.from);
+  const to = finite(`${at} to`, ax.to);
+  const n = finite(`${at} n`, ax.n);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`${at}: n must be a whole number >= 1 (got ${n})`);
+  if (from > to) throw new InputError(`${at}: inverted axis, from (${from}) > to (${to})`);
+  if (from === to && n > 1) throw new InputError(`${at}: empty axis, from = to = ${from} with n = ${n}`);
+  return { param, values: linspace(from, to, n), relative_to };
+}
+
+/** Validates a spec (from JSON or a preset) and expands its axes. */
+export function resolveSpec(input: unknown): ResolvedSpec {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InputError('spec: must be a JSON object {name, base, axes, outputs}');
+  const s = input as Record<string, unknown>;
+  const unknown = Object.keys(s).filter((k) => !SPEC_KEYS.includes(k));
+  if (unknown.length) throw new InputError(`spec: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${SPEC_KEYS.join(', ')})`);
+  const name = s.name ?? 'sweep';
+  if (typeof name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(name)) throw new InputError(`spec name: use letters, digits, '.', '_' and '-' only (it names the output files; got ${JSON.stringify(name)})`);
+  const base = (s.base ?? {}) as PointInput;
+  if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new InputError('spec base: must be an object of point parameters');
+  resolvePoint(base); // the base alone must be a valid point
+  if (!Array.isArray(s.axes) || s.axes.length === 0) throw new InputError('spec axes: must be a non-empty array (1 to 3 axes)');
+  if (s.axes.length > MAX_AXES) throw new InputError(`spec axes: at most ${MAX_AXES} axes (got ${s.axes.length}); run several sweeps for more`);
+  const resolvedAxes = s.axes.map(resolveAxis);
+  const seen = new Set<string>();
+  for (const a of resolvedAxes) {
+    if (seen.has(a.param)) throw new InputError(`spec axes: ${a.param} appears twice`);
+    seen.add(a.param);
+  }
+  const outputs = s.outputs === undefined ? [...DEFAULT_OUTPUTS] : s.outputs;
+  if (!Array.isArray(outputs) || outputs.length === 0) throw new InputError(`spec outputs: must be a non-empty array (choose from ${OUTPUT_KEYS.join(', ')})`);
+  for (const o of outputs) {
+    if (typeof o !== 'string' || !(OUTPUT_KEYS as readonly string[]).includes(o)) throw new InputError(`spec outputs: unknown output ${JSON.stringify(o)} (choose from ${OUTPUT_KEYS.join(', ')})`);
+  }
+  if (s.plot !== undefined && (typeof s.plot !== 'string' || !outputs.includes(s.plot))) throw new InputError(`spec plot: must be one of the outputs (${outputs.join(', ')})`);
+  const shape = resolvedAxes.map((a) => a.values.length);
+  const count = shape.reduce((a, b) => a * b, 1);
+  return {
+    name,
+    base,
+    axes: s.axes as AxisSpec[],
+    outputs: outputs as string[],
+    description: typeof s.description === 'string' ? s.description : undefined,
+    plot: s.plot as string | undefined,
+    resolvedAxes,
+    shape,
+    count,
+  };
+}
+
+/** --grid NxM: N points along the last (x) axis, M along the one before (y); range axes only. */
+export function applyGrid(spec: SweepSpec, grid: string): SweepSpec {
+  const m = /^(\d+)(?:x(\d+))?$/.exec(grid.trim());
+  if (!m) throw new InputError(`option --grid: expected NxM, e.g. 256x256 (got ${JSON.stringify(grid)})`);
+  const nx = Number(m[1]);
+  const ny = Number(m[2] ?? m[1]);
+  if (nx < 1 || ny < 1) throw new InputError(`option --grid: sizes must be >= 1 (got ${grid})`);
+  const axes = spec.axes.map((a) => ({ ...a }));
+  const setN = (k: number, n: number) => {
+    if (k < 0) return;
+    if (axes[k].values !== undefined) throw new InputError(`option --grid: axis ${axes[k].param} is a list of values, not a range`);
+    axes[k].n = n;
+  };
+  setN(axes.length - 1, nx);
+  if (m[2] !== undefined || axes.length > 1) setN(axes.length - 2, ny);
+  return { ...spec, axes };
+}
