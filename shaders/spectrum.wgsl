@@ -193,10 +193,9 @@ fn hqr15() -> Eig16 {
 
 struct SpectrumSummary { gap: f32, slowest: f32, radius: f32, kernel_dim: u32, ok: bool }
 
-// Liouvillian gap (second largest real part), the kernel dimension seen in f32 (eigenvalues
-// within KERNEL_TOL_F32 ||G||_inf of zero) and the slowest decay rate outside the kernel.
-const KERNEL_TOL_F32: f32 = 1e-5;
-
+// Liouvillian gap (second largest real part), spectral radius, and the slowest decay rate
+// outside the kernel, whose dimension comes from the steady solve (1, or 2 where G' is
+// singular in f32: the same decision as the leap program's, so the flags agree).
 fn spectrum_summary(g: Mat16) -> SpectrumSummary {
   let full = mat16_to_array(g);
   for (var i = 0; i < 15; i++) {
@@ -218,14 +217,9 @@ fn spectrum_summary(g: Mat16) -> SpectrumSummary {
     }
     re[j + 1] = v;
   }
-  let tol = KERNEL_TOL_F32 * mat16_norm_inf(g);
-  var kdim = 0u;
   var radius = 0.0;
-  for (var i = 0; i < 16; i++) {
-    let mag = sqrt(e.re[i] * e.re[i] + e.im[i] * e.im[i]);
-    if (mag <= tol) { kdim += 1u; }
-    radius = max(radius, mag);
-  }
-  kdim = max(kdim, 1u);
-  return SpectrumSummary(re[1], re[min(kdim, 15u)], radius, kdim, e.ok);
+  for (var i = 0; i < 16; i++) { radius = max(radius, sqrt(e.re[i] * e.re[i] + e.im[i] * e.im[i])); }
+  let st = solve_steady(g);
+  let kdim = select(2u, 1u, st.min_pivot >= SINGULAR_PIVOT * max(mat16_norm_inf(g), 1e-30));
+  return SpectrumSummary(re[1], re[kdim], radius, kdim, e.ok);
 }

@@ -1,6 +1,6 @@
 // Program "leap": one invocation per point builds G, solves for the steady state, takes the
-// RK4 map M with step h and applies M^n (n = floor(tau/h)) by repeated squaring, then one RK4
-// step of the remainder; writes r(tau) and its observables (out[0..19], [26], [27]) and the
+// one-step map M = exp(hG) (Taylor order 8) and applies M^n (n = floor(tau/h)) by repeated
+// squaring, then one RK4 step of the remainder (< h); writes r(tau) and its observables (out[0..19], [26], [27]) and the
 // long-time limit (out[20..24], [30]), and the bound ||A^n|| (out[32]). The spectrum slots
 // start as NaN: the spectrum program overwrites them when it runs after this one.
 
@@ -26,7 +26,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var h = p.v[3].x;
   if (h <= 0.0) { h = default_step(gen.g); }
   let plan = step_plan(p.v[2].w, h);
-  let ev = evolve_leap(gen.g, rk4_step_matrix(gen.g, h), initial_vector(p), plan.steps);
+  let ev = evolve_leap(gen.g, taylor_step_matrix(gen.g, h), initial_vector(p), plan.steps);
   var r = ev.r;
   if (plan.last > 0.0) { r = rk4_vec_step(gen.g, r, plan.last); }
   let b = battery(r);

@@ -30,7 +30,7 @@ fn rk4_init(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let p = params[i];
   let gen = point_generator(run, p);
   var h = p.v[3].x;
-  if (h <= 0.0) { h = default_step(gen.g); }
+  if (h <= 0.0) { h = rk4_default_step(gen.g); }
   let plan = step_plan(p.v[2].w, h);
   let m = rk4_step_matrix(gen.g, h);
   let o = i * 16u;

@@ -36,13 +36,18 @@ export function rk4StepMatrix(G: Mat, h: number): Mat {
 }
 
 /**
- * Step size for RK4 and leap when the user gives none: h = min(0.2, 1 / ||G||_inf).
- * ||G||_inf bounds the spectral radius, so h |lambda| <= 1, well inside RK4's stability
- * region (|h lambda| <~ 2.8) and accurate in the transients; 0.2 caps the number of
- * squarings that leap needs (fewer squarings, less float32 rounding: MODEL.md "float32").
+ * Step size for leap when the user gives none: h = min(0.2, 1 / ||G||_inf). ||G||_inf bounds
+ * the spectral radius, so ||hG|| <= 1 and the Taylor-8 map is exp(hG) to ~3e-6 for the
+ * fastest modes and ~1e-12 per step for slow ones; 0.2 caps the number of squarings
+ * (fewer squarings, less float32 rounding: MODEL.md "float32").
  */
 export function defaultStep(G: Mat): number {
   return Math.min(0.2, 1 / Math.max(normInf(G, 16), 1e-300));
+}
+
+/** Step for rk4 when none is given: min(0.05, 0.25 / ||G||_inf) (as rk4_default_step in WGSL). */
+export function rk4DefaultStep(G: Mat): number {
+  return Math.min(0.05, 0.25 / Math.max(normInf(G, 16), 1e-300));
 }
 
 /** Number of whole steps of size h that reach tau (the last step is shortened to land on tau exactly). */
@@ -66,10 +71,24 @@ export function matrixPower(M: Mat, n: number): Mat {
   return result;
 }
 
-/** float64 leap: n RK4 steps of size h applied as M^n, then one step of the remainder. */
+/** The leap's one-step map: exp(hG) to Taylor order 8 (as shaders/propagate.wgsl taylor_step_matrix). */
+export const LEAP_ORDER = 8;
+export function taylorStepMatrix(G: Mat, h: number, order = LEAP_ORDER): Mat {
+  const hG = G.map((x) => x * h);
+  let M: Mat = identity(16);
+  for (let k = 0; k < 256; k++) M[k] += hG[k] / order;
+  for (let j = order - 1; j >= 1; j--) {
+    const P = matmul(hG, M, 16);
+    M = identity(16);
+    for (let k = 0; k < 256; k++) M[k] += P[k] / j;
+  }
+  return fixTraceRow(M);
+}
+
+/** float64 leap: n steps of the Taylor-8 map of size h applied as M^n, then one RK4 step of the remainder. */
 export function evolveLeap(G: Mat, r0: Float64Array, tau: number, h: number): Float64Array {
   const { steps, last } = stepPlan(tau, h);
-  let r: Float64Array = matvec(matrixPower(rk4StepMatrix(G, h), steps), r0, 16);
+  let r: Float64Array = matvec(matrixPower(taylorStepMatrix(G, h), steps), r0, 16);
   if (last > 0) r = matvec(rk4StepMatrix(G, last), r, 16);
   r[0] = 1;
   return r;

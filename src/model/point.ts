@@ -1,6 +1,6 @@
 // One parameter point, evaluated in float64: the reference every backend is checked against.
 
-import { evolveExact, evolveLeap, evolveRk4, defaultStep, initialVector } from './evolve.js';
+import { evolveExact, evolveLeap, evolveRk4, defaultStep, initialVector, rk4DefaultStep } from './evolve.js';
 import { generator } from './generators.js';
 import { batteryObservables, concurrence, densityMatrices } from './observables.js';
 import type { PointParams } from './params.js';
@@ -52,7 +52,7 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
   const { G, parts } = generator(p);
   const r0 = initialVector(p);
   const integrator = opts.integrator ?? 'expm';
-  const h = opts.dt ?? defaultStep(G);
+  const h = opts.dt ?? (integrator === 'rk4' ? rk4DefaultStep(G) : defaultStep(G));
   const r =
     integrator === 'expm' ? evolveExact(G, r0, p.tau) : integrator === 'leap' ? evolveLeap(G, r0, p.tau, h) : evolveRk4(G, r0, p.tau, h);
 

@@ -56,6 +56,15 @@ export class WebGpuBackend implements SweepBackend {
     readonly attempts: string[],
   ) {}
 
+  /** A backend over an engine that already exists (its device stays with its owner). */
+  static fromEngine(engine: WebGpuEngine): WebGpuBackend {
+    const b = new WebGpuBackend(engine, engine.adapter, []);
+    b.ownsDevice = false;
+    return b;
+  }
+
+  private ownsDevice = true;
+
   static async create(choice?: AdapterChoice, options?: EngineOptions): Promise<WebGpuBackend> {
     const nd = await acquireNodeDevice(choice);
     return new WebGpuBackend(new WebGpuEngine(nd.device, nd.adapter, nodeShaderSources(), options), nd.adapter, nd.attempts);
@@ -70,6 +79,6 @@ export class WebGpuBackend implements SweepBackend {
   }
 
   async close(): Promise<void> {
-    await releaseNodeDevices();
+    if (this.ownsDevice) await releaseNodeDevices();
   }
 }

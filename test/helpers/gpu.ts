@@ -1,0 +1,34 @@
+// A real WebGPU device for the tests (Dawn: hardware, else the software adapters). Under
+// CI=true a missing adapter fails the run: a skipped GPU test would hide a broken path.
+
+import { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
+import { acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from '../../src/backends/webgpu/nodeDevice.js';
+
+let engine: Promise<WebGpuEngine | undefined> | undefined;
+let reason = '';
+
+/** The shared engine, or undefined (locally) when no adapter exists; throws under CI. */
+export function gpuEngine(): Promise<WebGpuEngine | undefined> {
+  engine ??= acquireNodeDevice()
+    .then((nd) => {
+      nd.device.addEventListener('uncapturederror', (e) => {
+        throw new Error(`uncaptured WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`);
+      });
+      return new WebGpuEngine(nd.device, nd.adapter, nodeShaderSources());
+    })
+    .catch((e: Error) => {
+      reason = e.message;
+      if (process.env.CI) throw new Error(`CI=true but no WebGPU adapter: ${e.message}`);
+      return undefined;
+    });
+  return engine;
+}
+
+export function gpuUnavailableReason(): string {
+  return reason;
+}
+
+export async function releaseGpu(): Promise<void> {
+  await releaseNodeDevices();
+  engine = undefined;
+}

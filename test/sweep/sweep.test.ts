@@ -1,0 +1,137 @@
+// Sweeps as a library: specs, grids, presets on both backends against each other.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CpuBackend } from '../../src/backends/cpu/backend.js';
+import { WebGpuBackend } from '../../src/backends/webgpu/backend.js';
+import type { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
+import { InputError, resolvePoint, setParam } from '../../src/model/params.js';
+import { evaluatePoint } from '../../src/model/point.js';
+import { compareResults } from '../../src/sweep/compare.js';
+import { Grid } from '../../src/sweep/grid.js';
+import { PRESETS, preset } from '../../src/sweep/presets.js';
+import { runSweep } from '../../src/sweep/run.js';
+import { applyGrid, resolveSpec } from '../../src/sweep/spec.js';
+import { gpuEngine, releaseGpu } from '../helpers/gpu.js';
+
+let engine: WebGpuEngine | undefined;
+const cpu = new CpuBackend(2);
+beforeAll(async () => {
+  engine = await gpuEngine();
+});
+afterAll(async () => {
+  await cpu.close();
+  await releaseGpu();
+});
+
+describe('specs', () => {
+  const ok = { name: 't', base: {}, axes: [{ param: 'Delta', from: -1, to: 1, n: 3 }] };
+  const bad: [string, unknown, RegExp][] = [
+    ['unknown param', { ...ok, axes: [{ param: 'Temperature', from: 0, to: 1, n: 2 }] }, /axes\[0\] \(Temperature\): unknown param/],
+    ['empty axis', { ...ok, axes: [{ param: 'F', values: [] }] }, /"values" must be a non-empty array/],
+    ['empty range', { ...ok, axes: [{ param: 'F', from: 1, to: 1, n: 5 }] }, /empty axis, from = to = 1 with n = 5/],
+    ['inverted axis', { ...ok, axes: [{ param: 'F', from: 2, to: 0, n: 5 }] }, /inverted axis, from \(2\) > to \(0\)/],
+    ['n < 1', { ...ok, axes: [{ param: 'F', from: 0, to: 1, n: 0 }] }, /n must be a whole number >= 1/],
+    ['fractional n', { ...ok, axes: [{ param: 'F', from: 0, to: 1, n: 2.5 }] }, /n must be a whole number >= 1/],
+    ['four axes', { ...ok, axes: ['F', 'Delta', 'dT', 'T'].map((param) => ({ param, values: [1] })) }, /at most 3 axes \(got 4\)/],
+    ['no axes', { ...ok, axes: [] }, /non-empty array/],
+    ['unknown output', { ...ok, outputs: ['power'] }, /unknown output "power"/],
+    ['unknown spec key', { ...ok, grid: 3 }, /spec: unknown key grid/],
+    ['bad base', { ...ok, base: { alpha1: -1 } }, /parameter alpha1: coupling strength must be >= 0/],
+    ['NaN-like axis value', { ...ok, axes: [{ param: 'F', values: [1, 'x'] }] }, /values\[1\]: must be a number/],
+    ['axis twice', { ...ok, axes: [{ param: 'F', values: [1] }, { param: 'F', values: [2] }] }, /F appears twice/],
+  ];
+  for (const [name, spec, pattern] of bad) {
+    it(`rejects ${name}`, () => {
+      expect(() => resolveSpec(spec)).toThrowError(InputError);
+      expect(() => resolveSpec(spec)).toThrowError(pattern);
+    });
+  }
+  it('rejects a point-level bad value anywhere on the grid (boson T < 0 at a corner)', async () => {
+    const spec = resolveSpec({ ...ok, axes: [{ param: 'Tbar', values: [0.5, 1] }, { param: 'dT', from: -1.5, to: 1.5, n: 4 }] });
+    await expect(runSweep(spec, { backend: cpu })).rejects.toThrowError(/parameter T1: a boson reservoir needs temperature >= 0 .* at grid point Tbar=0.5, dT=-1.5/);
+  });
+  it('refuses more points than memory allows, and suggests sharding', async () => {
+    const spec = resolveSpec({ ...ok, axes: [{ param: 'F', from: 0, to: 1, n: 1000 }, { param: 'Delta', from: -1, to: 1, n: 1000 }] });
+    await expect(runSweep(spec, { backend: cpu, memoryLimit: 1e6 })).rejects.toThrowError(/1,000,000 points need .* split the sweep with --shard i\/N/);
+  });
+  it('--grid sets the x and y resolutions of a preset', () => {
+    const s = resolveSpec(applyGrid(preset('fig9'), '7x5'));
+    expect(s.shape).toEqual([4, 5, 7]);
+    expect(() => applyGrid(preset('fig9'), '7by5')).toThrowError(/expected NxM/);
+  });
+});
+
+describe('grids', () => {
+  it('map derived and relative axes onto point parameters (fig9: dT in units of Tbar)', () => {
+    const g = new Grid(resolveSpec(applyGrid(preset('fig9'), '3x3')));
+    // point (panel Tbar = 2, dT = +1.8 Tbar, Delta = 4)
+    const k = 2 * 9 + 2 * 3 + 2;
+    const p = g.point(k);
+    expect(p.T1).toBeCloseTo(2 + 1.8, 12);
+    expect(p.T2).toBeCloseTo(2 - 1.8, 12);
+    expect(p.Delta1 - p.Delta2).toBeCloseTo(4, 12);
+    expect(g.axisValues(k)).toEqual([2, expect.closeTo(3.6, 12), 4]);
+  });
+  it('rows equal the parameters of point(k)', () => {
+    const spec = resolveSpec({ name: 'a', base: { reservoir: 'fermion' }, axes: [{ param: 'mubar', values: [1, -2] }, { param: 'theta', from: 0, to: 1.5, n: 3 }, { param: 'phi', values: [0.3] }] });
+    const g = new Grid(spec);
+    const rows = new Float64Array(g.count * 24);
+    g.fillRows(0, g.count, rows);
+    for (let k = 0; k < g.count; k++) {
+      const p = g.point(k);
+      expect(rows[k * 24 + 9]).toBeCloseTo(p.mu1, 14);
+      expect(rows[k * 24 + 17]).toBeCloseTo(p.psi_real[1], 14);
+      expect(rows[k * 24 + 22]).toBeCloseTo(p.psi_imag[2], 14);
+    }
+  });
+});
+
+describe('every preset: webgpu against the float64 cpu backend, coarse grid', () => {
+  for (const name of Object.keys(PRESETS)) {
+    it(name, async (ctx) => {
+      if (!engine && !process.env.CI) ctx.skip();
+      const spec = resolveSpec({ ...applyGrid(preset(name), '7x5'), outputs: ['efficiency', 'E_B_over_omega', 'ergotropy_over_omega', 'concurrence', 'liouvillian_gap', 'steady.efficiency', 'rho'] });
+      const extra = ['liouvillian_gap', '_spectral_radius'];
+      const gpu = await runSweep(spec, { backend: WebGpuBackend.fromEngine(engine!), extraColumns: extra, check: 4 });
+      const ref = await runSweep(spec, { backend: cpu, extraColumns: extra });
+      const cmp = compareResults(gpu, ref);
+      for (const c of cmp.columns) expect(c.pass, `${name} ${c.column}: max ${c.max} (x${c.worstRatio.toFixed(2)} of tolerance)`).toBe(true);
+      expect(cmp.columns.length).toBe(6 + 32);
+      // the built-in float64 cross-check saw the same
+      expect(gpu.check!.points).toBe(4);
+      expect(gpu.check!.max_abs_diff.efficiency.value).toBeLessThan(2e-3);
+    }, 300_000);
+  }
+});
+
+describe('resonant theta/phi sweep (bistable line, Fig. 5)', () => {
+  it('webgpu follows the float64 reference within 2e-3 and 0.2268 |sin 2theta cos phi|', async (ctx) => {
+    if (!engine && !process.env.CI) ctx.skip();
+    const spec = resolveSpec({
+      name: 'fig5ish',
+      base: { F: 0.5 },
+      axes: [{ param: 'theta', from: 0, to: Math.PI, n: 5 }, { param: 'phi', from: 0, to: Math.PI, n: 5 }],
+      outputs: ['efficiency', 'concurrence'],
+    });
+    const gpu = await runSweep(spec, { backend: WebGpuBackend.fromEngine(engine!) });
+    for (let k = 0; k < gpu.done; k++) {
+      const [theta, phi] = gpu.grid.axisValues(k);
+      const expected = 0.22684807620289 * Math.abs(Math.sin(2 * theta) * Math.cos(phi));
+      expect(Math.abs(gpu.values.efficiency[k] - expected), `theta ${theta} phi ${phi}`).toBeLessThan(2e-3);
+    }
+    void setParam;
+  }, 120_000);
+});
+
+describe('cpu backend', () => {
+  it('its worker threads give exactly the in-process float64 values', async () => {
+    const spec = resolveSpec({ name: 'w', base: { reservoir: 'fermion', mu1: 2, mu2: 2 }, axes: [{ param: 'Delta', from: -3, to: 3, n: 7 }], outputs: ['efficiency', 'steady.kernel_dim'] });
+    const res = await runSweep(spec, { backend: cpu });
+    for (let k = 0; k < res.done; k++) {
+      const ref = evaluatePoint(res.grid.point(k));
+      expect(res.values.efficiency[k]).toBe(ref.efficiency);
+      expect(res.values['steady.kernel_dim'][k]).toBe(ref.steady.kernel_dim);
+    }
+    void resolvePoint;
+  });
+});
