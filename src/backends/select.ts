@@ -36,8 +36,8 @@ export async function createBackend(req: BackendRequest): Promise<ChosenBackend>
   try {
     const b = await WebGpuBackend.create(adapter, req.engine);
     const a = b.adapter;
-    const kind = a.software ? `a software adapter (no hardware adapter: ${b.attempts.join('; ') || 'none found'})` : 'a hardware adapter';
-    return { backend: b, why: `backend webgpu on ${a.description} [${a.backend}]${req.backend === 'auto' ? `: ${kind}` : ''}` };
+    const kind = a.software ? 'software adapter, no hardware adapter found' : 'hardware adapter';
+    return { backend: b, why: `backend webgpu on ${a.description} [${a.backend}${req.backend === 'auto' ? `; ${kind}` : ''}]` };
   } catch (e) {
     if (req.backend === 'webgpu') throw new Error(`backend webgpu unavailable: ${(e as Error).message}`);
     const b = new CpuBackend(req.threads);

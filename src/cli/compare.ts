@@ -7,7 +7,8 @@ import { compareResults, type Comparison } from '../sweep/compare.js';
 import { type SweepResult, runSweep } from '../sweep/run.js';
 import { GPU_TOLERANCE } from '../sweep/tolerance.js';
 import { action } from './common.js';
-import { addRunOptions, chooseBackend, runOptions, specFromOptions } from './sweep.js';
+import { addRunOptions, chooseBackend, preflight, runOptions, specFromOptions } from './sweep.js';
+import { SWEEP_BACKENDS } from '../backends/select.js';
 
 function fmt(x: number): string {
   return x === 0 ? '0' : x.toExponential(2);
@@ -51,6 +52,11 @@ export function registerCompare(program: Command): void {
         const names = String(opts.backends ?? 'webgpu,cpu').split(',').map((s) => s.trim());
         if (names.length !== 2) throw new InputError(`option --backends: give two backends, e.g. webgpu,cpu (got ${opts.backends})`);
         const { dt } = runOptions(opts);
+        if (!(SWEEP_BACKENDS as readonly string[]).includes(names[0]) || !(SWEEP_BACKENDS as readonly string[]).includes(names[1])) {
+          throw new InputError(`option --backends: unknown backend in ${JSON.stringify(opts.backends)} (expected two of ${SWEEP_BACKENDS.join(', ')})`);
+        }
+        preflight(spec, names[0], opts.integrator as string | undefined);
+        preflight(spec, names[1], opts.refIntegrator as string | undefined);
         const results: SweepResult[] = [];
         for (const [i, name] of names.entries()) {
           const { backend } = await chooseBackend(name, opts, false);

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, resolvePoint, setParam } from '../model/params.js';
 import type { PointResult } from '../model/point.js';
-import { evaluateOnBackend, BACKEND_CHOICES, type BackendChoice } from '../backends/point.js';
+import { evaluateOnBackend, BACKEND_CHOICES } from '../backends/point.js';
 import { action, fmtNum, parseNumber, readJsonInput } from './common.js';
 
 /** Flags for people, each mapped onto one (possibly derived) parameter; `family` groups flags that must not be mixed. */
@@ -94,7 +94,8 @@ export function registerPoint(program: Command): void {
     .option('--params <file>', 'JSON object of point parameters; "-" reads standard input');
   addPointParamOptions(cmd);
   cmd
-    .option('--backend <name>', `${BACKEND_CHOICES.join(' | ')}: cpu is the float64 reference (default cpu)`)
+    .option('--backend <name>', `${BACKEND_CHOICES.join(' | ')}: cpu is the float64 reference; the others run a one-point sweep (default cpu)`)
+    .option('--adapter <name>', 'WebGPU adapter: auto | hardware | opengl | vulkan | swiftshader (default auto)')
     .option('--integrator <name>', 'cpu: expm (exact, default) | leap | rk4; webgpu: leap (default) | rk4')
     .option('--dt <h>', 'RK4/leap step [1/lambda] (default min(0.2, 1/||L||))')
     .option('--json', 'print one JSON object instead of a table')
@@ -112,11 +113,13 @@ export function registerPoint(program: Command): void {
         const params = resolvePoint(applyPointFlags(base as PointInput, opts));
         const dt = opts.dt !== undefined ? parseNumber('--dt', String(opts.dt)) : undefined;
         if (dt !== undefined && !(dt > 0 && Number.isFinite(dt))) throw new InputError(`option --dt: step must be a finite number > 0 (got ${opts.dt})`);
-        const { result, backend } = await evaluateOnBackend(params, {
-          backend: String(opts.backend ?? 'cpu') as BackendChoice,
+        const { result, backend, why } = await evaluateOnBackend(params, {
+          backend: String(opts.backend ?? 'cpu'),
           integrator: opts.integrator === undefined ? undefined : String(opts.integrator),
           dt,
+          adapter: opts.adapter as string | undefined,
         });
+        if (why) process.stderr.write(`qbsweep: ${why}\n`);
         if (opts.json) process.stdout.write(JSON.stringify(toJson(result, backend, params)) + '\n');
         else process.stdout.write(formatTable(result, backend, params));
       }),

@@ -11,6 +11,9 @@ import { buildManifest } from '../io/manifest.js';
 import { Progress } from '../io/progress.js';
 import { sweepPng } from '../io/sweepFigure.js';
 import { OUTPUT_KEYS } from '../sweep/outputs.js';
+import { Grid } from '../sweep/grid.js';
+import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
+import { GPU_INTEGRATORS } from '../backends/webgpu/backend.js';
 import { PRESETS, preset } from '../sweep/presets.js';
 import { type SweepResult, runSweep } from '../sweep/run.js';
 import { type ResolvedSpec, type SweepSpec, applyGrid, resolveSpec } from '../sweep/spec.js';
@@ -50,6 +53,23 @@ export function runOptions(opts: Record<string, unknown>): { dt?: number; maxChu
     maxChunk: opts.maxChunk !== undefined ? parsePositiveInt('--max-chunk', String(opts.maxChunk)) : undefined,
     threads: opts.threads !== undefined ? parsePositiveInt('--threads', String(opts.threads)) : undefined,
   };
+}
+
+/**
+ * Checks what can be checked before a GPU is touched (Dawn prints notes of its own when a device
+ * is created, and a user mistake must stay one line): the grid's every point, and that the
+ * integrator exists for the backend. `--integrator expm` makes `auto` mean cpu.
+ */
+export function preflight(spec: ResolvedSpec, backend: string, integrator: string | undefined): string {
+  new Grid(spec).validate();
+  if (integrator === undefined) return backend;
+  const cpuOnly = (CPU_INTEGRATORS as string[]).includes(integrator) && !GPU_INTEGRATORS.includes(integrator);
+  if (backend === 'auto' && cpuOnly) return 'cpu';
+  const known = backend === 'cpu' ? (CPU_INTEGRATORS as string[]) : GPU_INTEGRATORS;
+  if (!known.includes(integrator)) {
+    throw new InputError(`option --integrator: ${JSON.stringify(integrator)} is not a${backend === 'cpu' ? ' cpu' : ' GPU'} integrator (expected ${known.join(', ')})`);
+  }
+  return backend;
 }
 
 export async function chooseBackend(name: string, opts: Record<string, unknown>, quiet: boolean): Promise<ChosenBackend> {
@@ -115,7 +135,8 @@ export function registerSweep(program: Command): void {
         if (check !== undefined && !(Number.isInteger(check) && check >= 0)) throw new InputError(`option --check: must be a whole number >= 0 (got ${opts.check})`);
         const quiet = Boolean(opts.quiet);
         const dir = String(opts.out ?? 'out');
-        const { backend } = await chooseBackend(String(opts.backend ?? 'auto'), opts, quiet);
+        const backendName = preflight(spec, String(opts.backend ?? 'auto'), opts.integrator as string | undefined);
+        const { backend } = await chooseBackend(backendName, opts, quiet);
         const progress = new Progress(spec.name, spec.count, process.stderr, quiet);
         let res: SweepResult;
         try {

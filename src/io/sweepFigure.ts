@@ -44,7 +44,7 @@ export function sweepHeatmap(res: SweepResult, column: string, title?: string): 
     panels.push({ title: panelTitle, x: { label: axisLabel(axes[xAx].param), values: xs }, y: { label: axisLabel(axes[yAx].param), values: ys }, z, mask });
   }
   return {
-    title: title ?? res.spec.description ?? `${res.spec.name}: ${outputLabel(column)}`,
+    title: title ?? `${res.spec.description ?? res.spec.name}: ${OUTPUT_DOCS[column]?.label.split(' =')[0] ?? column}`,
     colorbar: { label: outputLabel(column) },
     panels,
     note: `${res.spec.name}: ${column} at tau = ${res.grid.base.tau}, ${res.grid.base.model}, ${res.grid.base.reservoir}; backend ${String(res.backend.backend)}. Hatched: not stationary at tau; grey: degenerate or no value.`,

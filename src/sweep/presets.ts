@@ -11,7 +11,7 @@ const common = { lambda: 1, alpha1: 0.1, alpha2: 0.1, omega_c: 5, Delta1: 0, Del
 export const PRESETS: Record<string, SweepSpec> = {
   fig8: {
     name: 'fig8',
-    description: 'Fig. 8: efficiency vs driving F and detuning Delta, equilibrium boson reservoirs, panels T = 0.5, 1, 2, 3',
+    description: 'Fig. 8: equilibrium boson reservoirs, panels T',
     base: { ...common, reservoir: 'boson' },
     axes: [
       { param: 'T', values: [0.5, 1, 2, 3] },
@@ -21,7 +21,7 @@ export const PRESETS: Record<string, SweepSpec> = {
   },
   fig9: {
     name: 'fig9',
-    description: 'Fig. 9: efficiency vs temperature difference dT (in units of Tbar) and detuning Delta, boson reservoirs, F = 0.5, panels Tbar = 0.5, 1, 2, 3',
+    description: 'Fig. 9: boson reservoirs, F = 0.5, panels Tbar (dT in [-1.8, 1.8] Tbar)',
     base: { ...common, reservoir: 'boson', F: 0.5 },
     axes: [
       { param: 'Tbar', values: [0.5, 1, 2, 3] },
@@ -31,7 +31,7 @@ export const PRESETS: Record<string, SweepSpec> = {
   },
   fig10: {
     name: 'fig10',
-    description: 'Fig. 10: efficiency vs driving F and detuning Delta, equilibrium fermion reservoirs, T = 1, panels mu = 3, 6, -3, -6',
+    description: 'Fig. 10: equilibrium fermion reservoirs, T = 1, panels mu',
     base: { ...common, reservoir: 'fermion', T1: 1, T2: 1 },
     axes: [
       { param: 'mu', values: [3, 6, -3, -6] },
@@ -41,7 +41,7 @@ export const PRESETS: Record<string, SweepSpec> = {
   },
   fig11: {
     name: 'fig11',
-    description: 'Fig. 11: efficiency vs chemical potential difference dmu and detuning Delta, fermion reservoirs, F = 0.5, T = 1, panels mubar = 0, 3, 6, -6',
+    description: 'Fig. 11: fermion reservoirs, F = 0.5, T = 1, panels mubar',
     base: { ...common, reservoir: 'fermion', F: 0.5, T1: 1, T2: 1 },
     axes: [
       { param: 'mubar', values: [0, 3, 6, -6] },
