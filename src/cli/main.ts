@@ -6,6 +6,7 @@ import { registerPoint } from './point.js';
 import { registerSweep } from './sweep.js';
 import { registerCompare } from './compare.js';
 import { registerBench } from './bench.js';
+import { registerMerge } from './merge.js';
 import { reportAndExit } from './common.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -25,5 +26,6 @@ registerPoint(program);
 registerSweep(program);
 registerCompare(program);
 registerBench(program);
+registerMerge(program);
 
 program.parseAsync(process.argv).catch(reportAndExit);

@@ -7,15 +7,18 @@ import { type ChosenBackend, SWEEP_BACKENDS, createBackend } from '../backends/s
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { writeCsv } from '../io/csv.js';
-import { buildManifest } from '../io/manifest.js';
+import { buildManifest, manifestSpec, packageVersions } from '../io/manifest.js';
+import { writeFlatH5, writeGridH5 } from '../io/hdf5.js';
+import { type Shard, resolveShard, shardRange, shardStem } from '../sweep/shard.js';
+import { RunState, specHash } from '../sweep/state.js';
 import { Progress } from '../io/progress.js';
 import { sweepPng } from '../io/sweepFigure.js';
-import { OUTPUT_KEYS } from '../sweep/outputs.js';
+import { OUTPUT_KEYS, outputColumns } from '../sweep/outputs.js';
 import { Grid } from '../sweep/grid.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
 import { GPU_INTEGRATORS } from '../backends/webgpu/backend.js';
 import { PRESETS, preset } from '../sweep/presets.js';
-import { type SweepResult, runSweep } from '../sweep/run.js';
+import { type SweepResult, defaultBlockPoints, runSweep } from '../sweep/run.js';
 import { type ResolvedSpec, type SweepSpec, applyGrid, resolveSpec } from '../sweep/spec.js';
 import { action, parseNumber, parsePositiveInt, readJsonInput } from './common.js';
 
@@ -79,24 +82,42 @@ export async function chooseBackend(name: string, opts: Record<string, unknown>,
   return chosen;
 }
 
-export async function writeResult(res: SweepResult, dir: string, opts: { png: boolean; extra?: Record<string, unknown> }): Promise<string[]> {
-  const name = res.spec.name;
+/**
+ * Writes a result: complete whole grids get NAME.csv, NAME.png, NAME.h5 (the chunked arrays)
+ * and NAME.json; complete shards STEM.csv, STEM.h5 (their range) and STEM.json, which
+ * `qbsweep merge` assembles; unfinished runs STEM.partial.csv/.json, a name that cannot pass
+ * for a complete result (the finished blocks also wait in DIR/.STEM.parts for --resume).
+ */
+export async function writeResult(res: SweepResult, dir: string, opts: { png: boolean; stem?: string; shard?: Shard; h5?: boolean; extra?: Record<string, unknown> }): Promise<string[]> {
   const files: string[] = [];
-  const complete = res.done === res.spec.count && !res.error;
+  const complete = res.done === res.count && !res.error && !res.stopped;
+  const whole = res.offset === 0 && res.count === res.spec.count;
   const precision = (res.backend as { precision: 'float32' | 'float64' }).precision;
-  // an interrupted run keeps its finished points under a name that cannot pass for a complete result
-  const stem = complete ? name : `${name}.partial`;
+  const base = opts.stem ?? res.spec.name;
+  const stem = complete ? base : `${base}.partial`;
   const csv = join(dir, `${stem}.csv`);
   await writeCsv(csv, res, precision);
   files.push(csv);
-  if (complete && opts.png) {
-    const png = join(dir, `${name}.png`);
+  const hash = specHash(res.spec);
+  if (complete && whole && opts.png) {
+    const png = join(dir, `${stem}.png`);
     writeFileAtomic(png, await sweepPng(res, res.spec.plot ?? res.spec.outputs.find((o) => o !== 'rho') ?? res.columns[0]));
     files.push(png);
   }
+  if (complete && opts.h5 !== false) {
+    const h5 = join(dir, `${stem}.h5`);
+    const provenance = { spec: JSON.stringify(manifestSpec(res)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
+    if (whole) {
+      await writeGridH5(h5, { axes: res.grid.axes, shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance });
+    } else {
+      await writeFlatH5(h5, { start: res.offset, count: res.count, total: res.spec.count, columns: res.columns, values: res.values, flags: res.flags, attributes: provenance });
+    }
+    files.push(h5);
+  }
   const json = join(dir, `${stem}.json`);
   files.push(json);
-  writeFileAtomic(json, JSON.stringify(buildManifest(res, { files: files.map((f) => f.split('/').pop()), command: process.argv.slice(2).join(' '), ...opts.extra }), null, 2) + '\n');
+  const extra = { spec_hash: hash, ...(opts.shard ? { shard: opts.shard } : {}), files: files.map((f) => f.split('/').pop()), command: process.argv.slice(2).join(' '), ...opts.extra };
+  writeFileAtomic(json, JSON.stringify(buildManifest(res, extra), null, 2) + '\n');
   return files;
 }
 
@@ -108,7 +129,11 @@ export function registerSweep(program: Command): void {
       'Compute a dense phase diagram: every grid point is one GPU thread (WGSL) that builds its own 16x16 ' +
         'generator and evolves its density vector to tau; a sample of points is re-checked in float64.\n\n' +
         'Writes DIR/NAME.csv (one row per point: axis values, outputs, flags), DIR/NAME.json (manifest: spec, ' +
-        'backend and adapter, versions, timings, precision) and DIR/NAME.png (heatmap panels).',
+        'backend and adapter, versions, timings, precision), DIR/NAME.png (heatmap panels) and DIR/NAME.h5 ' +
+        '(HDF5: one chunked array per output, dimensions named after the axes).\n\n' +
+        'Large sweeps split into shards (--shard i/N, or the index of a Kubernetes Indexed Job or a Slurm array) ' +
+        'that `qbsweep merge` assembles. Finished blocks are saved as the run goes: after Ctrl-C or a crash, ' +
+        'the same command with --resume computes only what is missing.',
     );
   addRunOptions(cmd)
     .option('--backend <name>', `${SWEEP_BACKENDS.join(' | ')} (default auto: webgpu, else cpu)`)
@@ -116,6 +141,11 @@ export function registerSweep(program: Command): void {
     .option('--name <name>', 'output file stem (default: the spec name)')
     .option('--check <n>', 'float64 cross-check of n points of a GPU sweep, 0 to skip (default 24)')
     .option('--no-png', 'skip the picture')
+    .option('--no-h5', 'skip the HDF5 arrays')
+    .option('--shard <i/N>', 'compute only shard i (0-based) of N contiguous blocks of the grid')
+    .option('--shards <N>', 'the number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID')
+    .option('--resume', 'continue an interrupted run of the same command (its finished blocks are in DIR/.NAME.parts)')
+    .option('--block-points <n>', 'points per saved block: the unit of progress and of --resume (default 65536 on GPUs, 4096 on cpu)')
     .option('--quiet', 'no progress or notes on stderr')
     .addHelpText(
       'after',
@@ -125,7 +155,8 @@ export function registerSweep(program: Command): void {
         'Examples:\n' +
         '  qbsweep sweep --preset fig9 --out out/\n' +
         '  qbsweep sweep --preset fig10 --grid 128x128 --backend cpu --out out/\n' +
-        '  qbsweep sweep --spec my-sweep.json --outputs efficiency,concurrence --out out/',
+        '  qbsweep sweep --spec my-sweep.json --outputs efficiency,concurrence --out out/\n' +
+        '  qbsweep sweep --preset fig9 --grid 1024x1024 --shard 3/8 --out shared/   # then: qbsweep merge shared/ --out final/',
     )
     .action(
       action(async (opts: Record<string, unknown>) => {
@@ -135,25 +166,72 @@ export function registerSweep(program: Command): void {
         if (check !== undefined && !(Number.isInteger(check) && check >= 0)) throw new InputError(`option --check: must be a whole number >= 0 (got ${opts.check})`);
         const quiet = Boolean(opts.quiet);
         const dir = String(opts.out ?? 'out');
+        const shard = resolveShard(opts.shard as string | undefined, opts.shards as string | undefined);
+        const range = shardRange(spec.count, shard);
+        const stem = shardStem(spec.name, shard);
+        const blockOpt = opts.blockPoints !== undefined ? parsePositiveInt('--block-points', String(opts.blockPoints)) : undefined;
         const backendName = preflight(spec, String(opts.backend ?? 'auto'), opts.integrator as string | undefined);
+        RunState.refuseOverwrite(dir, stem, Boolean(opts.resume));
+        const note = (s: string) => quiet || process.stderr.write(`qbsweep: ${s}\n`);
+        if (shard) note(`shard ${shard.index} of ${shard.count} (from ${shard.source}): points ${range[0]}..${range[1] - 1} of ${spec.count}`);
         const { backend } = await chooseBackend(backendName, opts, quiet);
-        const progress = new Progress(spec.name, spec.count, process.stderr, quiet);
         let res: SweepResult;
+        let stopRequests = 0;
+        const onSigint = () => {
+          stopRequests++;
+          if (stopRequests > 1) process.exit(130);
+          process.stderr.write('\nqbsweep: interrupted: finishing the current block (Ctrl-C again to quit at once; finished blocks are saved)\n');
+        };
+        process.on('SIGINT', onSigint);
+        process.on('SIGTERM', onSigint);
         try {
-          res = await runSweep(spec, { backend, integrator: opts.integrator as string | undefined, dt, check, onProgress: (d) => progress.update(d) });
-        } finally {
-          await backend.close();
-        }
-        progress.finish(res.done);
-        const files = await writeResult(res, dir, { png: opts.png !== false });
-        if (!quiet) {
+          const integrator = (opts.integrator as string | undefined) ?? (backend.name === 'cpu' ? 'expm' : 'leap');
+          const block = blockOpt ?? defaultBlockPoints(backend);
+          const state = new RunState(dir, stem, {
+            spec_hash: specHash(spec),
+            backend: backend.name,
+            precision: backend.precision,
+            integrator,
+            dt: dt ?? null,
+            range,
+            block_points: block,
+            columns: outputColumns(spec.outputs),
+          });
+          const { resumedBlocks } = state.open(Boolean(opts.resume));
+          if (opts.resume) note(resumedBlocks ? `resuming: ${resumedBlocks} finished block(s) in ${state.dir}` : `--resume: nothing to resume in ${state.dir}, starting afresh`);
+          const progress = new Progress(stem, range[1] - range[0], process.stderr, quiet);
+          res = await runSweep(spec, {
+            backend,
+            integrator,
+            dt,
+            check,
+            range,
+            blockPoints: block,
+            loadBlock: state.loadBlock,
+            onBlock: state.saveBlock,
+            shouldStop: () => stopRequests > 0,
+            onProgress: (d) => progress.update(d),
+          });
+          progress.finish(res.done);
+          const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard });
+          const complete = res.done === res.count && !res.error && !res.stopped;
+          if (complete) state.finish();
           if (res.check) {
             const worst = Object.entries(res.check.max_abs_diff).map(([c, d]) => `${c} ${d.value.toExponential(1)}`).join(', ');
-            process.stderr.write(`qbsweep: float64 cross-check of ${res.check.points} points: max |diff| ${worst || 'n/a'}\n`);
+            note(`float64 cross-check of ${res.check.points} points: max |diff| ${worst || 'n/a'}`);
           }
-          process.stderr.write(`qbsweep: wrote ${files.join(', ')}\n`);
+          note(`wrote ${files.join(', ')}`);
+          if (res.stopped) {
+            process.stderr.write(`qbsweep: stopped after ${res.done} of ${res.count} points; the finished blocks are saved in ${state.dir}: run the same command with --resume to finish\n`);
+            process.exitCode = 130;
+          } else if (res.error) {
+            throw new Error(`${res.error.message}; the ${res.done} finished points are in ${files[0]}, and --resume continues from the saved blocks in ${state.dir}`);
+          }
+        } finally {
+          process.off('SIGINT', onSigint);
+          process.off('SIGTERM', onSigint);
+          await backend.close();
         }
-        if (res.error) throw new Error(`${res.error.message}; the ${res.done} finished points are in ${files[0]}`);
       }),
     );
 }

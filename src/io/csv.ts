@@ -20,7 +20,7 @@ export async function writeCsv(path: string, res: SweepResult, precision: 'float
   try {
     await w.write(csvHeader(res).join(','));
     for (let k = 0; k < res.done; k++) {
-      const axis = res.grid.axisValues(k).map((v) => String(+v.toPrecision(12)));
+      const axis = res.grid.axisValues(res.offset + k).map((v) => String(+v.toPrecision(12)));
       const vals = res.columns.map((c) => formatValue(res.values[c][k], precision));
       const p = w.write([...axis, ...vals, flagNames(res.flags[k]).join('|')].join(','));
       if (p) await p;

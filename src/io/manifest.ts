@@ -33,6 +33,18 @@ export function flagCounts(res: SweepResult): Record<string, number> {
   return counts;
 }
 
+/** The spec as the manifest records it (enough to rebuild the sweep: `resolveSpec` accepts it). */
+export function manifestSpec(res: SweepResult): Record<string, unknown> {
+  return {
+    name: res.spec.name,
+    description: res.spec.description,
+    base: pointToInput(res.grid.base),
+    axes: res.spec.axes,
+    outputs: res.spec.outputs,
+    ...(res.spec.plot ? { plot: res.spec.plot } : {}),
+  };
+}
+
 export function buildManifest(res: SweepResult, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const ranges: Record<string, { min: number; max: number }> = {};
   for (const c of res.columns) {
@@ -48,16 +60,11 @@ export function buildManifest(res: SweepResult, extra: Record<string, unknown> =
   return {
     qbsweep: 'sweep result',
     created: new Date().toISOString(),
-    complete: res.done === res.spec.count && !res.error,
+    complete: res.done === res.count && !res.error && !res.stopped,
     ...(res.error ? { error: res.error.message } : {}),
-    spec: {
-      name: res.spec.name,
-      description: res.spec.description,
-      base: pointToInput(res.grid.base),
-      axes: res.spec.axes,
-      outputs: res.spec.outputs,
-    },
-    grid: { shape: res.spec.shape, points: res.spec.count, done: res.done, order: 'row-major over the axes as listed (last axis fastest)' },
+    spec: manifestSpec(res),
+    grid: { shape: res.spec.shape, points: res.spec.count, order: 'row-major over the axes as listed (last axis fastest)' },
+    range: { start: res.offset, end: res.offset + res.count, done: res.done, resumed: res.resumed, block_points: res.blockPoints },
     columns: res.columns,
     backend: res.backend,
     integrator: res.integrator,

@@ -30,6 +30,7 @@ const EXCLUDE = flagBits(['degenerate', 'non-finite']);
 
 /** `a` is checked against the reference `ref`; tolerances come from ref's gap and spectral radius. */
 export function compareResults(a: SweepResult, ref: SweepResult, columns = a.columns.filter((c) => !c.startsWith('_'))): Comparison {
+  if (a.offset !== ref.offset) throw new Error('compareResults: the two results cover different ranges');
   const n = Math.min(a.done, ref.done);
   const skipped: Record<string, number> = {};
   const out: ColumnComparison[] = [];
@@ -56,7 +57,7 @@ export function compareResults(a: SweepResult, ref: SweepResult, columns = a.col
         max = d;
         maxK = k;
       }
-      const tol = toleranceAt(c, { gap: gap ? gap[k] : 0, radius: radius ? radius[k] : 1, tau: a.grid.record(k).tau });
+      const tol = toleranceAt(c, { gap: gap ? gap[k] : 0, radius: radius ? radius[k] : 1, tau: a.grid.record(a.offset + k).tau });
       if (tol !== undefined && d / tol > worstRatio) {
         worstRatio = d / tol;
         worstTol = tol;
@@ -66,7 +67,7 @@ export function compareResults(a: SweepResult, ref: SweepResult, columns = a.col
     diffs.sort((p, q) => p - q);
     const at: Record<string, number> = {};
     if (maxK >= 0) {
-      const vals = a.grid.axisValues(maxK);
+      const vals = a.grid.axisValues(a.offset + maxK);
       a.grid.axes.forEach((ax, i) => (at[ax.param] = vals[i]));
     }
     const hasTol = toleranceAt(c, { gap: 0, radius: 1, tau: 1 }) !== undefined;

@@ -1,0 +1,35 @@
+// `qbsweep merge`: shards of one sweep into the files a single run writes.
+
+import type { Command } from 'commander';
+import { mergeShards } from '../sweep/merge.js';
+import { action } from './common.js';
+import { writeResult } from './sweep.js';
+
+export function registerMerge(program: Command): void {
+  program
+    .command('merge')
+    .summary('assemble the shards of a sweep into one result')
+    .description(
+      'Assemble the shards written by `qbsweep sweep --shard i/N` (or by Kubernetes Indexed Jobs / Slurm arrays) ' +
+        'into NAME.csv, NAME.json, NAME.png and NAME.h5, exactly as one run on one machine writes them. ' +
+        'Refuses shards of different specs, backends or shard counts, overlapping shards, gaps, and unfinished shards.',
+    )
+    .argument('<dirs...>', 'directories holding NAME.shard-i-of-N.{json,h5} (or the manifests themselves)')
+    .option('--out <dir>', 'output directory (default out)')
+    .option('--name <name>', 'the sweep to merge, when the directories hold shards of several')
+    .option('--no-png', 'skip the picture')
+    .option('--quiet', 'no notes on stderr')
+    .addHelpText('after', '\nExample:\n  qbsweep merge /shared/run1 --out results/')
+    .action(
+      action(async (dirs: string[], opts: Record<string, unknown>) => {
+        const { result, shards } = await mergeShards(dirs, opts.name as string | undefined);
+        const files = await writeResult(result, String(opts.out ?? 'out'), {
+          png: opts.png !== false,
+          extra: {
+            merged_from: shards.map((s) => ({ shard: s.shard, range: s.range, manifest: s.path, timings: s.timings, machine: s.machine })),
+          },
+        });
+        if (!opts.quiet) process.stderr.write(`qbsweep: merged ${shards.length} shards (${result.count} points): wrote ${files.join(', ')}\n`);
+      }),
+    );
+}

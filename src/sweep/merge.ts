@@ -1,0 +1,140 @@
+// Assembling shards: the manifests must describe one computation (same spec, backend,
+// integrator, step) split without overlaps or gaps; the data come from the shards' HDF5 files.
+
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from '../model/params.js';
+import { readFlatH5 } from '../io/hdf5.js';
+import { Grid } from './grid.js';
+import type { CrossCheck, SweepResult } from './run.js';
+import { resolveSpec } from './spec.js';
+
+const SHARD_JSON = /\.shard-(\d+)-of-(\d+)\.json$/;
+
+interface ShardManifest {
+  path: string;
+  spec: Record<string, unknown>;
+  spec_hash: string;
+  complete: boolean;
+  range: { start: number; end: number; done: number };
+  shard: { index: number; count: number; source: string };
+  backend: Record<string, unknown> & { backend: string; precision: string };
+  integrator: string;
+  dt: unknown;
+  columns: string[];
+  timings: { total_s: number; compute_s: number; points_per_s: number };
+  precision: { float64_cross_check?: CrossCheck };
+  machine: unknown;
+}
+
+/** Every shard manifest in the given directories (or the given manifest files). */
+export function findShardManifests(paths: string[]): string[] {
+  const found: string[] = [];
+  for (const p of paths) {
+    if (!existsSync(p)) throw new InputError(`merge: ${p} does not exist`);
+    if (statSync(p).isDirectory()) {
+      for (const f of readdirSync(p).sort()) if (SHARD_JSON.test(f)) found.push(join(p, f));
+    } else if (SHARD_JSON.test(p)) found.push(p);
+    else throw new InputError(`merge: ${p} is neither a directory nor a shard manifest (NAME.shard-i-of-N.json)`);
+  }
+  return found;
+}
+
+function load(path: string): ShardManifest {
+  try {
+    return { ...(JSON.parse(readFileSync(path, 'utf8')) as ShardManifest), path };
+  } catch (e) {
+    throw new InputError(`merge: cannot read ${path}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** The one computation the shards must share, as text for messages. */
+function identity(m: ShardManifest): string {
+  return JSON.stringify({ spec_hash: m.spec_hash, backend: m.backend.backend, precision: m.backend.precision, integrator: m.integrator, dt: m.dt, shards: m.shard.count });
+}
+
+export interface MergedShards {
+  result: SweepResult;
+  shards: ShardManifest[];
+}
+
+export async function mergeShards(paths: string[], name?: string): Promise<MergedShards> {
+  let files = findShardManifests(paths);
+  if (!files.length) throw new InputError(`merge: no shard manifests (NAME.shard-i-of-N.json) in ${paths.join(', ')}`);
+  let manifests = files.map(load);
+  const names = [...new Set(manifests.map((m) => String(m.spec?.name)))];
+  if (name !== undefined) {
+    manifests = manifests.filter((m) => m.spec?.name === name);
+    if (!manifests.length) throw new InputError(`merge: no shards of ${JSON.stringify(name)} (found ${names.join(', ')})`);
+  } else if (names.length > 1) {
+    throw new InputError(`merge: shards of several sweeps (${names.join(', ')}): choose one with --name`);
+  }
+  files = manifests.map((m) => m.path);
+  const ref = manifests[0];
+  for (const m of manifests) {
+    if (identity(m) !== identity(ref)) {
+      throw new InputError(`merge: ${basename(m.path)} and ${basename(ref.path)} are shards of different runs (${identity(m)} vs ${identity(ref)}); merge only shards of one spec, backend, integrator and shard count`);
+    }
+    if (!m.complete) throw new InputError(`merge: ${basename(m.path)} is not complete (${m.range.done} of ${m.range.end - m.range.start} points): finish it with --resume first`);
+  }
+  const spec = resolveSpec(ref.spec);
+  const total = spec.count;
+  const sorted = [...manifests].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+  let covered = 0;
+  for (const m of sorted) {
+    if (m.range.start < covered) {
+      throw new InputError(`merge: shard ${m.shard.index} (${basename(m.path)}) overlaps another: points ${m.range.start}..${Math.min(covered, m.range.end) - 1} are in two shards`);
+    }
+    if (m.range.start > covered) {
+      throw new InputError(`merge: points ${covered}..${m.range.start - 1} of ${total} are missing (no shard covers them; expected ${ref.shard.count} shards, found ${manifests.length})`);
+    }
+    covered = m.range.end;
+  }
+  if (covered < total) throw new InputError(`merge: points ${covered}..${total - 1} of ${total} are missing (expected ${ref.shard.count} shards, found ${manifests.length})`);
+
+  const Arr = ref.backend.precision === 'float32' ? Float32Array : Float64Array;
+  const columns = ref.columns;
+  const values: Record<string, Float32Array | Float64Array> = {};
+  for (const c of columns) values[c] = new Arr(total);
+  const flags = new Uint8Array(total);
+  let compute = 0;
+  const checks: CrossCheck[] = [];
+  for (const m of sorted) {
+    const h5 = join(dirname(m.path), basename(m.path).replace(/\.json$/, '.h5'));
+    if (!existsSync(h5)) throw new InputError(`merge: ${basename(h5)} (the data of ${basename(m.path)}) is missing`);
+    const part = await readFlatH5(h5);
+    if (part.start !== m.range.start || part.count !== m.range.end - m.range.start) throw new InputError(`merge: ${basename(h5)} does not hold the range its manifest names`);
+    for (const c of columns) values[c].set(part.values[c], part.start);
+    flags.set(part.flags, part.start);
+    compute += m.timings?.compute_s ?? 0;
+    if (m.precision?.float64_cross_check) checks.push(m.precision.float64_cross_check);
+  }
+  const check: CrossCheck | undefined = checks.length
+    ? {
+        points: checks.reduce((s, c) => s + c.points, 0),
+        max_abs_diff: checks.reduce<CrossCheck['max_abs_diff']>((acc, c) => {
+          for (const [k, d] of Object.entries(c.max_abs_diff)) if (!acc[k] || d.value > acc[k].value) acc[k] = d;
+          return acc;
+        }, {}),
+      }
+    : undefined;
+  const result: SweepResult = {
+    spec,
+    grid: new Grid(spec),
+    columns,
+    values,
+    flags,
+    offset: 0,
+    count: total,
+    done: total,
+    resumed: 0,
+    backend: ref.backend,
+    integrator: ref.integrator,
+    dt: typeof ref.dt === 'number' ? ref.dt : undefined,
+    blockPoints: 0,
+    seconds: { total: 0, compute },
+    pointsPerSecond: total / Math.max(compute, 1e-9),
+    check,
+  };
+  return { result, shards: sorted };
+}

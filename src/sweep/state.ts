@@ -1,0 +1,133 @@
+// The state of an unfinished run, for --resume: DIR/.STEM.parts/ holds one HDF5 part per
+// finished block (written complete, then renamed) and progress.json (rewritten the same way
+// after each part) naming the run it belongs to. A run killed outright loses at most the
+// block it was computing.
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, pointToInput, resolvePoint } from '../model/params.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { readFlatH5, writeFlatH5 } from '../io/hdf5.js';
+import type { StoredBlock, SweepResult } from './run.js';
+import type { ResolvedSpec } from './spec.js';
+
+/** What a sweep computes, independent of where, how fast, or in how many pieces. */
+export function specIdentity(spec: ResolvedSpec): Record<string, unknown> {
+  return {
+    base: pointToInput(resolvePoint(spec.base)),
+    axes: spec.resolvedAxes.map((a) => ({ param: a.param, values: a.values, relative_to: a.relative_to ?? null })),
+    outputs: spec.outputs,
+  };
+}
+
+export function specHash(spec: ResolvedSpec): string {
+  return createHash('sha256').update(JSON.stringify(specIdentity(spec))).digest('hex').slice(0, 16);
+}
+
+export interface RunIdentity {
+  spec_hash: string;
+  backend: string;
+  precision: string;
+  integrator: string;
+  dt: number | null;
+  range: [number, number];
+  block_points: number;
+  columns: string[];
+}
+
+interface Progress extends RunIdentity {
+  qbsweep: 'run state';
+  /** [start, count] of every saved block */
+  blocks: [number, number][];
+}
+
+export class RunState {
+  readonly dir: string;
+  private progress: Progress;
+
+  constructor(
+    outDir: string,
+    readonly stem: string,
+    identity: RunIdentity,
+  ) {
+    this.dir = join(outDir, `.${stem}.parts`);
+    this.progress = { qbsweep: 'run state', ...identity, blocks: [] };
+  }
+
+  private get file(): string {
+    return join(this.dir, 'progress.json');
+  }
+
+  exists(): boolean {
+    return existsSync(this.file);
+  }
+
+  /** Before any work: an unfinished run of this stem is an error unless --resume continues it. */
+  static refuseOverwrite(outDir: string, stem: string, resume: boolean): void {
+    const dir = join(outDir, `.${stem}.parts`);
+    if (!resume && existsSync(join(dir, 'progress.json'))) {
+      throw new InputError(`an unfinished run of ${stem} is in ${dir}: add --resume to continue it, or delete that directory to start over`);
+    }
+  }
+
+  /**
+   * Starts a run. Without --resume an unfinished run of the same stem is an error (it would be
+   * overwritten); with --resume it must be the same computation (spec, backend, integrator, ...).
+   */
+  open(resume: boolean): { resumedBlocks: number } {
+    if (this.exists()) {
+      if (!resume) {
+        throw new InputError(`an unfinished run of ${this.stem} is in ${this.dir}: add --resume to continue it, or delete that directory to start over`);
+      }
+      const old = JSON.parse(readFileSync(this.file, 'utf8')) as Progress;
+      const diffs = (Object.keys(this.progress) as (keyof RunIdentity)[])
+        .filter((k) => k !== ('blocks' as string) && k !== ('qbsweep' as string))
+        .filter((k) => JSON.stringify(old[k]) !== JSON.stringify(this.progress[k]));
+      if (diffs.length) {
+        const what = diffs.map((k) => `${k} ${JSON.stringify(old[k])} -> ${JSON.stringify(this.progress[k])}`).join('; ');
+        throw new InputError(`--resume: ${this.dir} belongs to a different run (${what}); use the same spec and options, or delete that directory`);
+      }
+      this.progress.blocks = old.blocks.filter(([s]) => existsSync(this.partFile(s)));
+      return { resumedBlocks: this.progress.blocks.length };
+    }
+    mkdirSync(this.dir, { recursive: true });
+    writeFileAtomic(this.file, JSON.stringify(this.progress, null, 1));
+    return { resumedBlocks: 0 };
+  }
+
+  private partFile(start: number): string {
+    return join(this.dir, `part-${String(start).padStart(12, '0')}.h5`);
+  }
+
+  /** A block saved earlier, or undefined. */
+  loadBlock = async (start: number, n: number): Promise<StoredBlock | undefined> => {
+    if (!this.progress.blocks.some(([s, c]) => s === start && c === n)) return undefined;
+    const part = await readFlatH5(this.partFile(start));
+    if (part.start !== start || part.count !== n) return undefined;
+    return { values: part.values, flags: part.flags };
+  };
+
+  /** Saves the block that just finished, then records it in progress.json. */
+  saveBlock = async (start: number, n: number, res: SweepResult): Promise<void> => {
+    const at = start - res.offset;
+    const values: Record<string, Float32Array | Float64Array> = {};
+    for (const c of res.columns) values[c] = res.values[c].slice(at, at + n);
+    await writeFlatH5(this.partFile(start), {
+      start,
+      count: n,
+      total: res.spec.count,
+      columns: res.columns,
+      values,
+      flags: res.flags.slice(at, at + n),
+      attributes: { spec_hash: this.progress.spec_hash },
+    });
+    this.progress.blocks.push([start, n]);
+    writeFileAtomic(this.file, JSON.stringify(this.progress, null, 1));
+  };
+
+  /** The run is complete and its outputs are written: the parts go. */
+  finish(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
