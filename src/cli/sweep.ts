@@ -38,7 +38,7 @@ export function specFromOptions(opts: Record<string, unknown>): ResolvedSpec {
 export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('--spec <file>', 'sweep spec JSON: {name, base: {point params}, axes: [{param, from, to, n} | {param, values}], outputs}; "-" reads stdin')
-    .option('--preset <name>', `one of the paper's diagrams: ${Object.entries(PRESETS).map(([k, v]) => `${k} (${v.description?.split(':')[0]})`).join(', ')}`)
+    .option('--preset <name>', `one of the paper's diagrams: ${Object.entries(PRESETS).map(([k, v]) => `${k} (${v.description})`).join('; ')}`)
     .option('--grid <NxM>', 'resolution: N points along x (the last axis), M along y (default 201x201 for presets)')
     .option('--outputs <list>', `comma-separated outputs (${OUTPUT_KEYS.join(', ')})`)
     .option('--integrator <name>', 'webgpu: leap (default) | rk4; cpu: expm (default, exact) | leap | rk4')
