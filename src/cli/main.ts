@@ -7,6 +7,7 @@ import { registerSweep } from './sweep.js';
 import { registerCompare } from './compare.js';
 import { registerBench } from './bench.js';
 import { registerMerge } from './merge.js';
+import { registerFigure } from './figure.js';
 import { reportAndExit } from './common.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -27,5 +28,6 @@ registerSweep(program);
 registerCompare(program);
 registerBench(program);
 registerMerge(program);
+registerFigure(program);
 
 program.parseAsync(process.argv).catch(reportAndExit);

@@ -1,6 +1,7 @@
-// The paper's non-resonant phase diagrams (Figs. 8-11) as sweep specs. Axis ranges the paper
-// does not print are those of MODEL.md: Delta in [-4, 4], F in [0, 2], dT in [-1.8, 1.8] Tbar,
-// dmu in [-6, 6]. Initial state |eg>, tau = 20000, Delta_bar = 0. Axes are [panel, y, x].
+// The paper's non-resonant phase diagrams (Figs. 8-11) and the Liouvillian gap over Delta x F
+// (Fig. 2 in 2-D) as sweep specs. Axis ranges the paper does not print are those of MODEL.md:
+// Delta in [-4, 4], F in [0, 2], dT in [-1.8, 1.8] Tbar, dmu in [-6, 6]. Initial state |eg>,
+// tau = 20000, Delta_bar = 0. Axes are [panel, y, x].
 
 import { InputError } from '../model/params.js';
 import type { SweepSpec } from './spec.js';
@@ -48,6 +49,17 @@ export const PRESETS: Record<string, SweepSpec> = {
       { param: 'dmu', from: -6, to: 6, n: N },
       { param: 'Delta', from: -4, to: 4, n: N },
     ],
+  },
+  gap: {
+    name: 'gap',
+    description: 'Fig. 2 in 2-D: Liouvillian gap vs driving F and detuning Delta, Redfield, equilibrium boson reservoirs T = 1 (qbsweep figure 2c adds fermions and Eq. (4))',
+    base: { ...common, reservoir: 'boson', T1: 1, T2: 1 },
+    axes: [
+      { param: 'F', from: 0, to: 2, n: N },
+      { param: 'Delta', from: -4, to: 4, n: N },
+    ],
+    outputs: ['liouvillian_gap'],
+    plot: 'liouvillian_gap',
   },
 };
 

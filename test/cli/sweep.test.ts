@@ -23,7 +23,7 @@ describe('qbsweep sweep', () => {
     // stderr says which backend ran and why, then progress and the cross-check
     expect(r.stderr).toMatch(/qbsweep: backend (webgpu on .*|cpu .*)/);
     expect(r.stderr).toMatch(/fig10: 120 points in/);
-    expect(readdirSync(out).sort()).toEqual(['fig10.csv', 'fig10.json', 'fig10.png']);
+    expect(readdirSync(out).sort()).toEqual(['fig10.csv', 'fig10.h5', 'fig10.json', 'fig10.png']);
     const csv = readCsv(join(out, 'fig10.csv'));
     expect(csv.header).toEqual(['mu', 'F', 'Delta', 'efficiency', 'E_B_over_omega', 'ergotropy_over_omega', 'concurrence', 'steady.efficiency', 'flags']);
     expect(csv.rows.length).toBe(4 * 5 * 6);
@@ -38,7 +38,7 @@ describe('qbsweep sweep', () => {
     expect(m.grid.shape).toEqual([4, 5, 6]);
     expect(typeof m.timings.points_per_s).toBe('number');
     expect(m.versions.qbsweep).toBe('0.1.0');
-    expect(m.files).toEqual(['fig10.csv', 'fig10.png', 'fig10.json']);
+    expect(m.files).toEqual(['fig10.csv', 'fig10.png', 'fig10.h5', 'fig10.json']);
     if (m.backend.backend === 'webgpu') {
       expect(m.backend.adapter.description).toBeTruthy();
       expect(m.precision.arithmetic).toBe('float32');
@@ -80,7 +80,7 @@ describe('qbsweep sweep', () => {
   }, 240_000);
 
   const bad: [string, string[], string | undefined, RegExp][] = [
-    ['unknown preset', ['sweep', '--preset', 'fig12'], undefined, /option --preset: unknown preset "fig12" \(expected fig8, fig9, fig10, fig11\)/],
+    ['unknown preset', ['sweep', '--preset', 'fig12'], undefined, /option --preset: unknown preset "fig12" \(expected fig8, fig9, fig10, fig11, gap\)/],
     ['spec and preset', ['sweep', '--preset', 'fig9', '--spec', 'x.json'], undefined, /give exactly one of --spec FILE and --preset NAME/],
     ['bad grid', ['sweep', '--preset', 'fig9', '--grid', '10by10'], undefined, /option --grid: expected NxM/],
     ['unknown param', ['sweep', '--spec', '-'], '{"axes": [{"param": "Omega", "from": 0, "to": 1, "n": 3}]}', /spec axes\[0\] \(Omega\): unknown param/],

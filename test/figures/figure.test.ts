@@ -1,0 +1,152 @@
+// `qbsweep figure`: every figure at a coarse resolution on the float64 cpu backend (and a few on
+// WebGPU when an adapter exists), the files each writes, and the command line.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CpuBackend } from '../../src/backends/cpu/backend.js';
+import { WebGpuBackend } from '../../src/backends/webgpu/backend.js';
+import type { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
+import { FigureContext, kernelProjector } from '../../src/figures/context.js';
+import { FIGURES, resolveFigureIds } from '../../src/figures/index.js';
+import { produceFigure } from '../../src/figures/output.js';
+import { flaggedBands, niceBound } from '../../src/figures/render.js';
+import { InputError, resolvePoint } from '../../src/model/params.js';
+import { evaluatePoint } from '../../src/model/point.js';
+import { initialVector } from '../../src/model/evolve.js';
+import { batteryObservables } from '../../src/model/observables.js';
+import { expectOneLineError, runCli } from '../helpers/cli.js';
+import { gpuEngine, releaseGpu } from '../helpers/gpu.js';
+
+const COARSE = { steady: false, curvePoints: 9, mapGrid: [7, 5] as [number, number] };
+const dir = mkdtempSync(join(tmpdir(), 'qbsweep-fig-'));
+const cpu = new CpuBackend(2);
+let engine: WebGpuEngine | undefined;
+
+beforeAll(async () => {
+  engine = await gpuEngine();
+});
+afterAll(async () => {
+  await cpu.close();
+  await releaseGpu();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function pngSize(file: string): { width: number; height: number } {
+  const b = readFileSync(file);
+  expect(b.subarray(0, 8).equals(PNG_MAGIC)).toBe(true);
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+describe('figure ids', () => {
+  it('expand aliases and all, in order, without duplicates', () => {
+    expect(resolveFigureIds(['2']).map((f) => f.id)).toEqual(['2a', '2b', '2c']);
+    expect(resolveFigureIds(['fig9', '7', '9']).map((f) => f.id)).toEqual(['9', '7a', '7b']);
+    expect(resolveFigureIds(['all']).map((f) => f.id)).toEqual(['2a', '2b', '2c', '3', '4', '5', '6', '7a', '7b', '8', '9', '10', '11', 'eq4']);
+    expect(() => resolveFigureIds(['12'])).toThrowError(InputError);
+    expect(() => resolveFigureIds(['12'])).toThrowError(/figure "12": unknown/);
+  });
+});
+
+describe('every figure on the float64 cpu backend, coarse', () => {
+  const ctx = new FigureContext(COARSE, async () => cpu);
+  for (const def of FIGURES) {
+    it(def.id, async () => {
+      const w = await produceFigure(def, ctx, dir, 'test');
+      const [csv, png, json] = w.files;
+      const { width, height } = pngSize(png);
+      expect(width).toBeGreaterThan(600);
+      expect(height).toBeGreaterThan(300);
+      const m = JSON.parse(readFileSync(json, 'utf8'));
+      expect(m.figure).toBe(def.id);
+      expect(m.files).toEqual([`${def.file}.csv`, `${def.file}.png`, `${def.file}.json`]);
+      expect(m.timings.total_s).toBeGreaterThan(0);
+      const lines = readFileSync(csv, 'utf8').trim().split('\n');
+      expect(lines[0].startsWith('part,')).toBe(true);
+      expect(lines.length - 1).toBe(w.points);
+      expect(w.points).toBeGreaterThan(0);
+    }, 60_000);
+  }
+});
+
+describe('what the figures show (cpu, coarse)', () => {
+  it('Fig. 2(a): the Redfield gap is 0 at Delta = 0, the Lindblad gap is not', async () => {
+    const ctx = new FigureContext(COARSE, async () => cpu);
+    const { numbers } = await resolveFigureIds(['2a'])[0].build(ctx);
+    expect(Math.abs(numbers!['redfield_gap_at_Delta0_dT=0'] as number)).toBeLessThan(1e-12);
+    expect(numbers!.lindblad_gap_at_Delta0).toBeCloseTo(-0.3108, 4);
+  });
+  it('Fig. 2 in 2-D: the Redfield gap is below 1e-5 exactly on the line Delta = 0, the Eq. (4) gap nowhere', async () => {
+    const ctx = new FigureContext(COARSE, async () => cpu);
+    const { numbers } = await resolveFigureIds(['2c'])[0].build(ctx);
+    const panels = Object.values(numbers!) as Record<string, number>[];
+    expect(panels.map((p) => p['points_with_gap_below_1e-5'])).toEqual([5, 5, 0, 0]);
+    expect(panels.every((p) => p['of_them_off_Delta=0'] === 0)).toBe(true);
+  });
+  it('Fig. 7(b): P = 0 at mu = M for every T (the coarse mu grid straddles it)', async () => {
+    const ctx = new FigureContext({ ...COARSE, curvePoints: 201 }, async () => cpu);
+    const { numbers } = await resolveFigureIds(['7b'])[0].build(ctx);
+    for (const T of [1, 2, 3]) expect((numbers![`T=${T}`] as { mu_of_min_P: number }).mu_of_min_P).toBeCloseTo(1.1, 6);
+  });
+  it('--steady: the resonant long-time limit is the float64 projection (a projector per generator)', () => {
+    const p = resolvePoint({ F: 0.5, initial_state: { theta: 0.3, phi: 0.7 } });
+    const proj = kernelProjector(p);
+    expect(proj.kernelDim).toBe(2);
+    const ref = evaluatePoint(p);
+    expect(batteryObservables(proj.apply(initialVector(p))).efficiency).toBeCloseTo(ref.steady.efficiency, 12);
+  });
+  it('flagged runs become bands half a step wide on each side, clipped to the axis', () => {
+    const xs = [0, 1, 2, 3, 4, 5];
+    expect(flaggedBands(xs, (i) => i === 0 || i === 2 || i === 3)).toEqual([{ from: 0, to: 0.5 }, { from: 1.5, to: 3.5 }]);
+    expect(niceBound(0.2517, 'up')).toBeCloseTo(0.3, 12);
+    expect(niceBound(-0.31, 'down')).toBeCloseTo(-0.4, 12);
+  });
+});
+
+describe('on WebGPU (skipped without an adapter outside CI)', () => {
+  for (const id of ['2a', '2c', '4', '9']) {
+    it(id, async (c) => {
+      if (!engine && !process.env.CI) c.skip();
+      const ctx = new FigureContext(COARSE, async () => WebGpuBackend.fromEngine(engine!));
+      const w = await produceFigure(resolveFigureIds([id])[0], ctx, dir, 'test');
+      const m = JSON.parse(readFileSync(w.files[2], 'utf8'));
+      expect(m.parts.every((p: { backend: string }) => p.backend === 'webgpu')).toBe(true);
+      if (id === '2c') {
+        const panels = Object.values(m.numbers) as Record<string, number>[];
+        expect(panels.map((p) => p['points_with_gap_below_1e-5'])).toEqual([5, 5, 0, 0]);
+        expect(panels.every((p) => p['of_them_off_Delta=0'] === 0)).toBe(true);
+      }
+      if (id === '4') {
+        // the zoom's near-resonant points: f32 sees no gap there; flags and limits came from float64
+        const zoom = m.parts.find((p: { name: string }) => p.name === 'fig4-zoom');
+        expect(zoom.flags['not-stationary-at-tau']).toBeGreaterThan(0);
+      }
+      if (id === '9') {
+        const ref = new FigureContext(COARSE, async () => cpu);
+        const r = await resolveFigureIds(['9'])[0].build(ref);
+        const a = (m.numbers.max as { value: number }).value;
+        const b = (r.numbers!.max as { value: number }).value;
+        expect(Math.abs(a - b)).toBeLessThan(1e-4);
+      }
+    }, 120_000);
+  }
+});
+
+describe('qbsweep figure', () => {
+  it('writes the three files and prints the time per figure', () => {
+    const out = join(dir, 'cli');
+    const r = runCli(['figure', '7', '--backend', 'cpu', '--points', '9', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/fig7a: [\d.]+ s \(9 points\) -> .*fig7a\.png/);
+    expect(r.stderr).toMatch(/fig7b: [\d.]+ s \(27 points\)/);
+    expect(r.stderr).toMatch(/total: [\d.]+ s for 2 figures/);
+    pngSize(join(out, 'fig7b.png'));
+  }, 60_000);
+  it('rejects an unknown figure and a bad --grid with one line', () => {
+    expectOneLineError(runCli(['figure', '12', '--out', dir]), /figure "12": unknown/);
+    expectOneLineError(runCli(['figure', '9', '--grid', '3by3', '--out', dir]), /option --grid: expected NxM/);
+  });
+});
