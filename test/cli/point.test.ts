@@ -31,7 +31,7 @@ describe('qbsweep point --params - --json reproduces every public reference case
       expect(out.backend).toBe('cpu');
       expect(Array.isArray(out.flags)).toBe(true);
     });
-  });
+  }, 300_000);
 });
 
 describe('flags for people map onto the same parameters', () => {
