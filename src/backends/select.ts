@@ -8,7 +8,7 @@ import { WebGpuBackend } from './webgpu/backend.js';
 import type { EngineOptions } from './webgpu/engine.js';
 import { ADAPTER_CHOICES, type AdapterChoice } from './webgpu/nodeDevice.js';
 
-export const SWEEP_BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
+export const SWEEP_BACKENDS = ['auto', 'webgpu', 'cpu', 'browser', 'webgl'] as const;
 
 export interface BackendRequest {
   backend: string;
@@ -29,6 +29,21 @@ export async function createBackend(req: BackendRequest): Promise<ChosenBackend>
   }
   const adapter = (req.adapter ?? process.env.QBSWEEP_ADAPTER ?? 'auto') as AdapterChoice;
   if (!ADAPTER_CHOICES.includes(adapter)) throw new InputError(`option --adapter: unknown adapter ${JSON.stringify(adapter)} (expected ${ADAPTER_CHOICES.join(', ')})`);
+  // loaded on demand: puppeteer-core and gpu.js add half a second to every command's start
+  if (req.backend === 'browser') {
+    const { BrowserBackend } = await import('./browser/backend.js');
+    const b = await BrowserBackend.create().catch((e: Error) => {
+      throw new Error(`backend browser unavailable: ${e.message}`);
+    });
+    return { backend: b, why: `backend browser: ${b.why}` };
+  }
+  if (req.backend === 'webgl') {
+    const { WebGlBackend } = await import('./webgl/backend.js');
+    const b = await WebGlBackend.create().catch((e: Error) => {
+      throw new Error(`backend webgl unavailable: ${e.message}`);
+    });
+    return { backend: b, why: `backend webgl: gpu.js ${b.runner.mode} (float32)` };
+  }
   if (req.backend === 'cpu') {
     const b = new CpuBackend(req.threads);
     return { backend: b, why: `backend cpu (float64, ${b.threads} threads)` };

@@ -8,6 +8,7 @@ import { registerCompare } from './compare.js';
 import { registerBench } from './bench.js';
 import { registerMerge } from './merge.js';
 import { registerFigure } from './figure.js';
+import { registerServe } from './serve.js';
 import { reportAndExit } from './common.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -29,5 +30,6 @@ registerCompare(program);
 registerBench(program);
 registerMerge(program);
 registerFigure(program);
+registerServe(program);
 
 program.parseAsync(process.argv).catch(reportAndExit);

@@ -15,14 +15,19 @@ export function csvHeader(res: SweepResult): string[] {
   return [...res.grid.axes.map((a) => a.param), ...res.columns, 'flags'];
 }
 
+/** The CSV line of result point k (flat grid point offset + k), without the newline. */
+export function csvRow(res: SweepResult, k: number, precision: 'float32' | 'float64'): string {
+  const axis = res.grid.axisValues(res.offset + k).map((v) => String(+v.toPrecision(12)));
+  const vals = res.columns.map((c) => formatValue(res.values[c][k], precision));
+  return [...axis, ...vals, flagNames(res.flags[k]).join('|')].join(',');
+}
+
 export async function writeCsv(path: string, res: SweepResult, precision: 'float32' | 'float64'): Promise<void> {
   const w = new AtomicLineWriter(path);
   try {
     await w.write(csvHeader(res).join(','));
     for (let k = 0; k < res.done; k++) {
-      const axis = res.grid.axisValues(res.offset + k).map((v) => String(+v.toPrecision(12)));
-      const vals = res.columns.map((c) => formatValue(res.values[c][k], precision));
-      const p = w.write([...axis, ...vals, flagNames(res.flags[k]).join('|')].join(','));
+      const p = w.write(csvRow(res, k, precision));
       if (p) await p;
     }
     await w.commit();

@@ -45,7 +45,13 @@ export function manifestSpec(res: SweepResult): Record<string, unknown> {
   };
 }
 
-export function buildManifest(res: SweepResult, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** Where the manifest's versions and machine come from (the explorer page has its own). */
+export interface ManifestEnvironment {
+  versions: () => Record<string, unknown>;
+  machine: () => Record<string, unknown>;
+}
+
+export function buildManifest(res: SweepResult, extra: Record<string, unknown> = {}, env: ManifestEnvironment = { versions: packageVersions, machine: machineInfo }): Record<string, unknown> {
   const ranges: Record<string, { min: number; max: number }> = {};
   for (const c of res.columns) {
     let min = Infinity;
@@ -76,8 +82,8 @@ export function buildManifest(res: SweepResult, extra: Record<string, unknown> =
     },
     flags: flagCounts(res),
     ranges,
-    versions: packageVersions(),
-    machine: machineInfo(),
+    versions: env.versions(),
+    machine: env.machine(),
     ...extra,
   };
 }

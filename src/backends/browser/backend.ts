@@ -1,0 +1,124 @@
+// The browser backend: the WebGPU engine (or, without a WebGPU adapter, the gpu.js kernel on
+// WebGL2) inside headless Chromium, driven from Node. Useful where Dawn for Node is missing;
+// the browser tests use it to hold the page's engine to the float64 reference.
+//
+// Node fills the parameter rows (Grid.fillRows, as for every backend) and ships them to the
+// harness page (src/web/harness.ts) as base64 Float32Array; the page returns records.
+
+import type { Page } from 'puppeteer-core';
+import { InputError } from '../../model/params.js';
+import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
+import { OUT_STRIDE, PARAM_STRIDE } from '../webgpu/layout.js';
+import { GPU_INTEGRATORS } from '../webgpu/backend.js';
+import { type LaunchedChromium, launchChromium } from './chromium.js';
+import { type RunningServer, startServer } from '../../web/server.js';
+
+export type BrowserEngine = 'auto' | 'webgpu' | 'webgl';
+
+export interface BrowserBackendOptions {
+  /** which engine the page uses (default auto: WebGPU, else gpu.js on WebGL2) */
+  engine?: BrowserEngine;
+  /** launch Chromium with WebGPU enabled (default true); false exercises the WebGL fallback */
+  webgpu?: boolean;
+  /** points per call into the page */
+  blockPoints?: number;
+  /** a browser to open the harness page in (it stays open on close); default: a new one */
+  chromium?: LaunchedChromium;
+}
+
+interface InitInfo {
+  kind: 'webgpu' | 'webgl';
+  why: string;
+  info: Record<string, unknown>;
+  userAgent: string;
+}
+
+export class BrowserBackend implements SweepBackend {
+  readonly name = 'browser' as const;
+  readonly precision = 'float32' as const;
+  private progress: ((done: number) => void) | undefined;
+  private info: Record<string, unknown>;
+
+  private constructor(
+    private readonly chromium: LaunchedChromium,
+    private readonly server: RunningServer,
+    readonly page: Page,
+    readonly init: InitInfo,
+    private readonly opts: BrowserBackendOptions,
+  ) {
+    this.info = init.info;
+  }
+
+  static async create(opts: BrowserBackendOptions = {}): Promise<BrowserBackend> {
+    const server = await startServer();
+    let chromium: LaunchedChromium | undefined = opts.chromium;
+    try {
+      chromium ??= await launchChromium({ webgpu: opts.webgpu ?? true });
+      const page = await chromium.browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push((e as Error).message));
+      await page.goto(`${server.url}harness.html`, { waitUntil: 'load' });
+      await page.waitForFunction('window.qbsweepHarness !== undefined', { timeout: 30_000 }).catch(() => {
+        throw new Error(`the harness page did not start${errors.length ? `: ${errors[0]}` : ''}`);
+      });
+      const init = (await page.evaluate((prefer) => (window as unknown as { qbsweepHarness: { init(p: string): Promise<InitInfo> } }).qbsweepHarness.init(prefer), opts.engine ?? 'auto')) as InitInfo;
+      const backend = new BrowserBackend(chromium, server, page, init, opts);
+      await page.exposeFunction('qbsweepProgress', (d: number) => backend.progress?.(d));
+      return backend;
+    } catch (e) {
+      if (!opts.chromium) await chromium?.close();
+      await server.close();
+      throw e;
+    }
+  }
+
+  /** One line: which engine the page runs and on what. */
+  get why(): string {
+    return `${this.init.why} in ${this.init.userAgent.match(/(HeadlessChrome|Chrome)\/[\d.]+/)?.[0] ?? 'Chromium'}`;
+  }
+
+  describe(): Record<string, unknown> {
+    return { backend: 'browser', precision: 'float32', browser: this.init.userAgent.match(/(HeadlessChrome|Chrome)\/[\d.]+/)?.[0], chromium: this.chromium.executable, ...this.info };
+  }
+
+  async evaluate(job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult> {
+    const integrators = this.init.kind === 'webgl' ? ['leap'] : GPU_INTEGRATORS;
+    if (!integrators.includes(job.integrator)) {
+      throw new InputError(`option --integrator: ${JSON.stringify(job.integrator)} is not a ${this.init.kind === 'webgl' ? 'webgl' : 'GPU'} integrator (expected ${integrators.join(', ')})`);
+    }
+    const records = new Float32Array(count * OUT_STRIDE);
+    const block = this.opts.blockPoints ?? 16384;
+    let done = 0;
+    while (done < count) {
+      const n = Math.min(block, count - done);
+      const rows = new Float32Array(n * PARAM_STRIDE);
+      job.grid.fillRows(start + done, n, rows, job.dt ?? 0);
+      const base = done;
+      this.progress = (d) => onProgress?.(base + d);
+      let r: { records: string; done: number; error?: string; info: Record<string, unknown> };
+      try {
+        r = await this.page.evaluate(
+          (req) => (window as unknown as { qbsweepHarness: { evaluate(q: unknown): Promise<typeof r> } }).qbsweepHarness.evaluate(req),
+          { rows: Buffer.from(rows.buffer).toString('base64'), count: n, settings: job.settings, integrator: job.integrator, dt: job.dt, outputs: job.outputs },
+        );
+      } catch (e) {
+        return { records, done, error: new Error(`the browser failed: ${(e as Error).message.split('\n')[0]}`) };
+      } finally {
+        this.progress = undefined;
+      }
+      this.info = r.info;
+      const got = new Float32Array(new Uint8Array(Buffer.from(r.records, 'base64')).buffer);
+      records.set(got.subarray(0, r.done * OUT_STRIDE), done * OUT_STRIDE);
+      done += r.done;
+      onProgress?.(done);
+      if (r.error) return { records, done, error: new Error(r.error) };
+    }
+    return { records, done };
+  }
+
+  async close(): Promise<void> {
+    if (this.opts.chromium) await this.page.close().catch(() => undefined);
+    else await this.chromium.close();
+    await this.server.close();
+  }
+}

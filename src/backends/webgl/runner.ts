@@ -1,0 +1,265 @@
+// gpu.js glue of the webgl backend (browser WebGL2, or headless-gl in Node): compiles the
+// generated kernel (kernel.ts) once per run settings, evaluates parameter rows in chunks, and
+// assembles the same OUT_STRIDE records the WGSL engine writes. gpu.js silently falls back to
+// its CPU modes when it gets no GL context; the runner reports the mode its kernels really
+// compiled to and refuses to run anywhere but on WebGL.
+
+import { GPU, Input } from 'gpu.js';
+import { type PointParams } from '../../model/params.js';
+import { generator } from '../../model/generators.js';
+import { spectrum } from '../../model/spectrum.js';
+import { rowToPoint } from '../cpu/record.js';
+import type { RangeResult } from '../types.js';
+import type { RunSettings } from '../webgpu/engine.js';
+import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE } from '../webgpu/layout.js';
+import { type KernelSpec, KERNEL_VEC4S, OUTPUT_MAPS, kernelKey, leapKernelSource } from './kernel.js';
+
+/** The modes of gpu.js that run on a GPU (WebGL2, WebGL1 in a browser, headless-gl in Node). */
+export const GL_MODES = ['webgl2', 'webgl', 'headlessgl'];
+
+/** gpu.js kernel classes by the mode they implement. */
+const KERNEL_MODES: Record<string, string> = {
+  WebGL2Kernel: 'webgl2',
+  WebGLKernel: 'webgl',
+  HeadlessGLKernel: 'headlessgl',
+  CPUKernel: 'cpu',
+  WebAssemblyKernel: 'webasm',
+};
+
+const STATIONARY_BOUND = Math.exp(-10);
+
+export interface RowsJob {
+  settings: RunSettings;
+  integrator: string;
+  outputs: string[];
+}
+
+interface CompiledKernel {
+  run: (params: unknown, lindbladW: number) => Record<string, Float32Array[]>;
+  shortcut: { kernel?: { constructor: { name: string } }; destroy?: (removeCanvasReferences?: boolean) => void };
+}
+
+export class WebGlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebGlError';
+  }
+}
+
+export class WebGlRunner {
+  private kernels = new Map<string, CompiledKernel>();
+  /** helper functions already added to the GPU object (gpu.js keeps them for every later kernel) */
+  private functions = new Set<string>();
+  /** the mode gpu.js chose for the GPU object, and the mode the kernels really compiled to */
+  readonly requestedMode: string;
+  mode: string;
+  /** seconds spent translating and compiling each kernel specialisation */
+  readonly compileSeconds: Record<string, number> = {};
+  private readonly gl: WebGLRenderingContext | WebGL2RenderingContext | undefined;
+  private chunk = 256;
+
+  constructor(private readonly gpu: GPU) {
+    this.requestedMode = (gpu as unknown as { mode: string }).mode;
+    this.mode = this.requestedMode;
+    this.gl = (gpu as unknown as { context?: WebGLRenderingContext }).context;
+  }
+
+  describe(): Record<string, unknown> {
+    const gl = this.gl;
+    let renderer: string | undefined;
+    let version: string | undefined;
+    try {
+      if (gl) {
+        const dbg = gl.getExtension('WEBGL_debug_renderer_info');
+        renderer = String(gl.getParameter(dbg ? dbg.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+        version = String(gl.getParameter(gl.VERSION));
+      }
+    } catch {
+      // a lost context has no parameters
+    }
+    return {
+      gpujs_mode: this.mode,
+      renderer,
+      gl_version: version,
+      precision: 'float32',
+      spectrum: 'float64 on the host (gpu.js kernels have no arrays for the Hessenberg-QR iteration), for the points the leap bound leaves undecided, or all points when liouvillian_gap is asked for',
+      compile_s: this.compileSeconds,
+    };
+  }
+
+  private kernel(spec: KernelSpec): CompiledKernel {
+    const key = kernelKey(spec);
+    let k = this.kernels.get(key);
+    if (k) return k;
+    const t0 = performance.now();
+    const src = leapKernelSource(spec);
+    const settings = { output: [1], returnType: 'Array(4)', precision: 'single', tactic: 'precision', dynamicOutput: true, dynamicArguments: true, loopMaxIterations: 64, optimizeFloatMemory: false } as const;
+    const gpu = this.gpu as unknown as {
+      addFunction: (s: string) => void;
+      createKernelMap: (maps: Record<string, unknown>, fn: string, s: object) => CompiledKernel['shortcut'] & ((...a: unknown[]) => Record<string, Float32Array[]>) & { setOutput: (o: number[]) => void };
+    };
+    for (const f of src.functions) {
+      const name = /^function (\w+)/.exec(f)![1];
+      if (!this.functions.has(name)) {
+        gpu.addFunction(f);
+        this.functions.add(name);
+      }
+    }
+    const maps: Record<string, unknown> = {};
+    OUTPUT_MAPS.forEach((o, i) => (maps[o] = new Function(`return ${src.outputs[i]}`)()));
+    const shortcut = gpu.createKernelMap(maps, src.kernel, settings);
+    k = {
+      shortcut,
+      run: (params, w) => {
+        const r = shortcut(params, w);
+        if (!this.compileSeconds[key]) this.compileSeconds[key] = +((performance.now() - t0) / 1000).toFixed(2);
+        return r;
+      },
+    };
+    this.kernels.set(key, k);
+    return k;
+  }
+
+  /** The records of `count` points (rows of PARAM_STRIDE values); chunked, with progress. */
+  async evaluate(rows: Float32Array, count: number, job: RowsJob, onProgress?: (done: number) => void): Promise<RangeResult> {
+    if (job.integrator !== 'leap') {
+      throw new WebGlError(`option --integrator: ${JSON.stringify(job.integrator)} is not a webgl integrator (expected leap)`);
+    }
+    const s = job.settings;
+    const spec: KernelSpec = {
+      model: s.model,
+      reservoir: s.reservoir,
+      zeroFreq: s.zeroFreq,
+      lindbladFreq: s.lindbladFreq,
+      concurrence: job.outputs.includes('concurrence'),
+      steadyConcurrence: job.outputs.includes('steady.concurrence'),
+    };
+    const wantsGap = job.outputs.includes('liouvillian_gap');
+    const k = this.kernel(spec);
+    const records = new Float32Array(count * OUT_STRIDE);
+    let done = 0;
+    try {
+      while (done < count) {
+        const n = Math.min(this.chunk, count - done);
+        const t0 = performance.now();
+        (k.shortcut as unknown as { setOutput: (o: number[]) => void }).setOutput([n]);
+        // gpu.js reads an Input's whole buffer: a copy, not a view into the rows
+        const res = k.run(new Input(rows.slice(done * PARAM_STRIDE, (done + n) * PARAM_STRIDE) as unknown as number[], [PARAM_STRIDE, n]), typeof s.lindbladFreq === 'number' ? s.lindbladFreq : 0);
+        this.checkMode(k);
+        if (this.gl?.isContextLost?.()) throw new WebGlError('the WebGL context was lost');
+        fillRecords(res, n, records, done, spec);
+        await this.spectra(rows, records, done, n, s, wantsGap);
+        done += n;
+        onProgress?.(done);
+        const ms = performance.now() - t0;
+        this.chunk = Math.max(16, Math.min(16384, Math.floor(n * Math.min(4, Math.max(0.5, 500 / Math.max(ms, 1))))));
+        // let the page breathe (progress, cancel) between chunks
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    } catch (e) {
+      const err = e instanceof WebGlError ? e : new WebGlError(`gpu.js failed: ${(e as Error).message?.split('\n')[0]}`);
+      return { records, done, error: err };
+    }
+    return { records, done };
+  }
+
+  private checkMode(k: CompiledKernel): void {
+    const cls = k.shortcut.kernel?.constructor?.name ?? '';
+    this.mode = KERNEL_MODES[cls] ?? cls ?? this.mode;
+    if (!GL_MODES.includes(this.mode)) {
+      throw new WebGlError(`gpu.js fell back to its ${this.mode} mode (no usable WebGL context): refusing to report CPU results as the webgl backend`);
+    }
+  }
+
+  /** Gap, spectral radius and slowest rate (float64) where the kernel's bound leaves stationarity open. */
+  private async spectra(rows: Float32Array, records: Float32Array, at: number, n: number, s: RunSettings, all: boolean): Promise<void> {
+    for (let j = 0; j < n; j++) {
+      const b = (at + j) * OUT_STRIDE;
+      if (!all && records[b + OUT.transientBound] < STATIONARY_BOUND) continue;
+      const p: PointParams = rowToPoint(rows, at + j, s);
+      const eigs = spectrum(generator(p).G);
+      const kdim = records[b + OUT.kernelDim] === 2 ? 2 : 1;
+      const slowest = eigs[Math.min(kdim, 15)].re;
+      records[b + OUT.gap] = eigs[1].re;
+      records[b + OUT.spectralRadius] = Math.max(...eigs.map((e) => Math.hypot(e.re, e.im)));
+      records[b + OUT.slowest] = slowest;
+      records[b + OUT.spectrumFlags] = Math.abs(slowest) * p.tau < 10 ? FLAG_BITS['not-stationary-at-tau'] : 0;
+    }
+  }
+
+  /** E_B, ergotropy, P, C of one point at `samples + 1` times in [0, tmax]: the leap kernel with tau = t per row. */
+  async trajectory(row: Float32Array, settings: RunSettings, tmax: number, samples: number): Promise<{ t: number[]; energy: number[]; ergotropy: number[]; efficiency: number[]; concurrence: number[] }> {
+    const n = samples + 1;
+    const rows = new Float32Array(n * PARAM_STRIDE);
+    const t: number[] = [];
+    for (let s = 0; s < n; s++) {
+      rows.set(row.subarray(0, PARAM_STRIDE), s * PARAM_STRIDE);
+      t.push((tmax * s) / samples);
+      rows[s * PARAM_STRIDE + 11] = t[s];
+    }
+    const r = await this.evaluate(rows, n, { settings, integrator: 'leap', outputs: ['concurrence'] });
+    if (r.error) throw r.error;
+    const col = (slot: number) => Array.from({ length: n }, (_, s) => r.records[s * OUT_STRIDE + slot]);
+    return { t, energy: col(OUT.energy), ergotropy: col(OUT.ergotropy), efficiency: col(OUT.efficiency), concurrence: col(OUT.concurrence) };
+  }
+
+  destroy(): void {
+    for (const k of this.kernels.values()) k.shortcut.destroy?.(true);
+    this.kernels.clear();
+    (this.gpu as unknown as { destroy?: () => void }).destroy?.();
+  }
+}
+
+/** The kernel's eight vec4 per point into records; NaN where the WGSL leap writes NaN. */
+function fillRecords(res: Record<string, Float32Array[]>, n: number, records: Float32Array, at: number, spec: KernelSpec): void {
+  const parts = [res.result, ...OUTPUT_MAPS.map((o) => res[o])];
+  if (parts.length !== KERNEL_VEC4S || parts.some((p) => !p || p.length < n)) throw new WebGlError('gpu.js returned an incomplete kernel map');
+  for (let j = 0; j < n; j++) {
+    const b = (at + j) * OUT_STRIDE;
+    for (let q = 0; q < 4; q++) records.set(parts[q][j].subarray(0, 4), b + 4 * q);
+    records[b] = 1;
+    const o4 = parts[4][j];
+    const o5 = parts[5][j];
+    const o6 = parts[6][j];
+    const bistable = o6[0] > 1.5;
+    records[b + OUT.efficiency] = o4[0];
+    records[b + OUT.energy] = o4[1];
+    records[b + OUT.ergotropy] = o4[2];
+    records[b + OUT.concurrence] = spec.concurrence ? o4[3] : Number.NaN;
+    records[b + OUT.steadyEfficiency] = bistable ? Number.NaN : o5[0];
+    records[b + OUT.steadyEnergy] = bistable ? Number.NaN : o5[1];
+    records[b + OUT.steadyErgotropy] = bistable ? Number.NaN : o5[2];
+    records[b + OUT.steadyConcurrence] = bistable || !spec.steadyConcurrence ? Number.NaN : o5[3];
+    records[b + OUT.kernelDim] = bistable ? 2 : 1;
+    records[b + OUT.gap] = Number.NaN;
+    records[b + OUT.flags] = Math.round(o6[1]);
+    records[b + OUT.dt] = o6[2];
+    records[b + OUT.spectralRadius] = Number.NaN;
+    records[b + OUT.slowest] = Number.NaN;
+    records[b + OUT.steadyFlags] = Math.round(o6[3]);
+    records[b + OUT.spectrumFlags] = 0;
+    records[b + OUT.transientBound] = parts[7][j][0];
+  }
+}
+
+/**
+ * A runner on a GPU object of gpu.js: in a browser `new GPU({ mode: 'webgl2' })` (WebGL1 where
+ * WebGL2 is missing); in Node, headless-gl (mode 'headlessgl'). Throws when gpu.js would run on
+ * the CPU.
+ */
+export async function createWebGlRunner(opts: { mode?: string } = {}): Promise<WebGlRunner> {
+  const g = GPU as unknown as { isWebGL2Supported: boolean; isWebGLSupported: boolean; isHeadlessGLSupported: boolean };
+  const mode = opts.mode ?? (g.isWebGL2Supported ? 'webgl2' : g.isWebGLSupported ? 'webgl' : g.isHeadlessGLSupported ? 'headlessgl' : undefined);
+  if (!mode) {
+    const inBrowser = typeof window !== 'undefined';
+    throw new WebGlError(
+      inBrowser
+        ? 'this browser gives no WebGL context to gpu.js (WebGL disabled or unsupported)'
+        : 'gpu.js has no WebGL here: in Node it needs headless-gl (the npm package "gl", built from source, and an X server such as Xvfb); without it gpu.js would silently run on the CPU',
+    );
+  }
+  const gpu = new GPU({ mode: mode as 'webgl2' });
+  const requested = (gpu as unknown as { mode: string }).mode;
+  if (!GL_MODES.includes(requested)) throw new WebGlError(`gpu.js chose its ${requested} mode, not WebGL`);
+  return new WebGlRunner(gpu);
+}

@@ -1,0 +1,296 @@
+// The explorer's sweep form: preset, axes, base parameters and outputs, read into a spec that
+// goes through the CLI's own validation (resolvePoint, resolveSpec, applyGrid, Grid.validate),
+// so every message is the command line's, shown next to the field it names.
+
+import { DEFAULTS, InputError, MODELS, NAMED_STATES, PARAM_DOCS, RESERVOIRS, SWEEPABLE_PARAMS, ZERO_FREQS, resolvePoint } from '../model/params.js';
+import { DEFAULT_OUTPUTS, OUTPUT_DOCS, OUTPUT_KEYS } from '../sweep/outputs.js';
+import { PRESETS } from '../sweep/presets.js';
+import { type AxisSpec, MAX_AXES, type SweepSpec, applyGrid, resolveSpec } from '../sweep/spec.js';
+
+const $ = <T extends HTMLElement>(sel: string, root: ParentNode = document): T => root.querySelector(sel) as T;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+/** A number as a physicist types it; anything else stays text so that validation names it. */
+export function parseField(text: string): number | string | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (/^[+-]?(inf|infinity)$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+  if (/^[+-]?nan$/i.test(t)) return Number.NaN;
+  const v = Number(t);
+  return Number.isNaN(v) ? t : v;
+}
+
+const NUMERIC_BASE = ['Delta1', 'Delta2', 'F', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2', 'mu1', 'mu2', 'tau'] as const;
+
+function unitOf(param: string): string {
+  const u = PARAM_DOCS[param]?.unit;
+  return u && u !== '1' && u !== 'energy unit' ? u.replace('lambda', 'λ') : '';
+}
+
+function fmt(v: unknown): string {
+  return v === undefined ? '' : typeof v === 'number' ? String(v) : String(v);
+}
+
+export interface FormErrors {
+  /** field key (base key, 'axes[k]', 'grid', 'outputs', 'spec') -> message */
+  [field: string]: string;
+}
+
+export class SweepForm {
+  readonly preset = $<HTMLSelectElement>('#preset');
+  readonly grid = $<HTMLInputElement>('#grid');
+  private readonly axesBox = $<HTMLDivElement>('#axes');
+  private readonly baseBox = $<HTMLDivElement>('#base');
+  private readonly outputsBox = $<HTMLDivElement>('#outputs');
+  private readonly baseInputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
+  private description: string | undefined;
+  private plot: string | undefined;
+  private name = 'sweep';
+  onChange: () => void = () => undefined;
+
+  constructor() {
+    for (const [k, p] of Object.entries(PRESETS)) this.preset.append(el('option', { value: k }, `${k}: ${p.description?.split(':')[0] ?? k}`));
+    this.preset.append(el('option', { value: 'custom' }, 'custom'));
+    this.buildBase();
+    for (const o of OUTPUT_KEYS) {
+      const box = el('input', { type: 'checkbox', value: o, 'data-output': o });
+      this.outputsBox.append(el('label', { title: OUTPUT_DOCS[o]?.label ?? '32 columns rho_real[i][j], rho_imag[i][j]' }, box, o));
+    }
+    this.preset.addEventListener('change', () => {
+      if (this.preset.value !== 'custom') this.setSpec(structuredClone(PRESETS[this.preset.value]), this.grid.value || '24x24');
+      this.onChange();
+    });
+    $<HTMLButtonElement>('#add-axis').addEventListener('click', () => {
+      if (this.axesBox.children.length < MAX_AXES) this.addAxis({ param: 'F', from: 0, to: 2, n: 11 }, true);
+      this.changed();
+    });
+    // the grid applies on top of a preset; any other edit makes the sweep a custom one
+    this.grid.addEventListener('input', () => this.onChange());
+    for (const e of [this.outputsBox, this.baseBox]) {
+      e.addEventListener('input', () => this.changed());
+      e.addEventListener('change', () => this.changed());
+    }
+  }
+
+  private changed(): void {
+    this.preset.value = 'custom';
+    this.onChange();
+  }
+
+  private buildBase(): void {
+    const box = this.baseBox;
+    const add = (key: string, label: string, input: HTMLInputElement | HTMLSelectElement, wide = false, title = '') => {
+      input.dataset.key = key;
+      this.baseInputs.set(key, input);
+      box.append(el('label', { class: wide ? 'wide' : '', title }, label, input));
+      box.append(el('div', { class: 'err', 'data-err-for': key }));
+    };
+    const select = (options: readonly string[], def: string) => {
+      const s = el('select');
+      for (const o of options) s.append(el('option', { value: o }, o === def ? `${o} (default)` : o));
+      s.value = def;
+      return s;
+    };
+    add('reservoir', 'reservoir', select(RESERVOIRS, DEFAULTS.reservoir));
+    add('model', 'model', select(MODELS, DEFAULTS.model), false, 'redfield: paper Eqs. 18-24; bloch-redfield: no eigenbasis RWA; lindblad: Eq. 4');
+    for (const k of NUMERIC_BASE) {
+      const d = PARAM_DOCS[k];
+      const unit = unitOf(k);
+      const input = el('input', { placeholder: `${DEFAULTS[k]} (default)`, autocomplete: 'off', inputmode: 'decimal' });
+      add(k, `${k}${unit ? ` [${unit}]` : ''}`, input, false, d?.about ?? '');
+    }
+    add('lindblad_freq', 'lindblad_freq', el('input', { placeholder: 'lambda (default) | M | number', autocomplete: 'off' }), false, 'frequency of the lindblad rates');
+    add('zero_freq', 'zero_freq', select(ZERO_FREQS, DEFAULTS.zero_freq), false, 'boson rates at w = 0: limit (alpha T) or zero');
+    const state = select([...Object.keys(NAMED_STATES), 'theta/phi'], DEFAULTS.state);
+    for (const o of Array.from(state.options)) if (o.value in NAMED_STATES) o.textContent = `${NAMED_STATES[o.value].about}${o.value === DEFAULTS.state ? ' (default)' : ''}`;
+    add('initial_state', 'initial state', state, true);
+    add('initial_state.theta', 'theta [rad]', el('input', { placeholder: `${+(Math.PI / 4).toFixed(6)} (default)`, autocomplete: 'off' }), false, PARAM_DOCS.theta.about);
+    add('initial_state.phi', 'phi [rad]', el('input', { placeholder: '0 (default)', autocomplete: 'off' }), false, PARAM_DOCS.phi.about);
+    state.addEventListener('change', () => this.syncState());
+    this.syncState();
+  }
+
+  private syncState(): void {
+    const angles = this.baseInputs.get('initial_state')!.value === 'theta/phi';
+    for (const k of ['initial_state.theta', 'initial_state.phi']) (this.baseInputs.get(k)!.parentElement as HTMLElement).hidden = !angles;
+  }
+
+  private addAxis(a: AxisSpec, focus = false): void {
+    const box = el('div', { class: 'axis' });
+    const param = el('select', { 'data-field': 'param' });
+    for (const p of SWEEPABLE_PARAMS) param.append(el('option', { value: p, title: PARAM_DOCS[p]?.about ?? '' }, `${p}${unitOf(p) ? ` [${unitOf(p)}]` : ''}`));
+    param.value = a.param;
+    const mode = el('select', { 'data-field': 'mode' }, el('option', { value: 'range' }, 'from/to/n'), el('option', { value: 'values' }, 'values'));
+    mode.value = a.values !== undefined ? 'values' : 'range';
+    const rel = el('select', { 'data-field': 'relative_to', title: 'the values are multiples of this parameter (e.g. dT in units of Tbar)' }, el('option', { value: '' }, 'absolute'));
+    for (const p of SWEEPABLE_PARAMS) rel.append(el('option', { value: p }, `× ${p}`));
+    rel.value = a.relative_to ?? '';
+    const remove = el('button', { type: 'button', class: 'small', title: 'remove this axis' }, '×');
+    remove.addEventListener('click', () => {
+      box.remove();
+      this.renumberAxes();
+      this.changed();
+    });
+    const input = (field: string, label: string, value: unknown) => el('label', { class: field === 'values' ? 'values' : '' }, label, el('input', { 'data-field': field, value: fmt(value), autocomplete: 'off' }));
+    const fields = el('div', { class: 'axis-fields' }, input('from', 'from', a.from), input('to', 'to', a.to), input('n', 'n (points)', a.n), input('values', 'values (comma-separated)', a.values?.join(', ')));
+    box.append(el('div', { class: 'axis-head' }, param, mode, rel, remove), fields, el('div', { class: 'err' }));
+    const sync = () => {
+      const values = mode.value === 'values';
+      for (const f of ['from', 'to', 'n']) ($<HTMLInputElement>(`[data-field="${f}"]`, box).parentElement as HTMLElement).hidden = values;
+      ($<HTMLInputElement>('[data-field="values"]', box).parentElement as HTMLElement).hidden = !values;
+    };
+    mode.addEventListener('change', () => {
+      sync();
+      this.changed();
+    });
+    for (const s of [param, rel]) s.addEventListener('change', () => this.changed());
+    fields.addEventListener('input', () => this.changed());
+    sync();
+    this.axesBox.append(box);
+    this.renumberAxes();
+    if (focus) param.focus();
+  }
+
+  private renumberAxes(): void {
+    Array.from(this.axesBox.children).forEach((b, k) => ($<HTMLDivElement>('.err', b).dataset.errFor = `axes[${k}]`));
+    $<HTMLButtonElement>('#add-axis').disabled = this.axesBox.children.length >= MAX_AXES;
+  }
+
+  /** Fills the form from a spec (a preset, or the spec of a loaded result). */
+  setSpec(spec: SweepSpec, grid?: string): void {
+    this.name = spec.name ?? 'sweep';
+    this.description = spec.description;
+    this.plot = spec.plot;
+    this.axesBox.replaceChildren();
+    for (const a of spec.axes) this.addAxis(a);
+    this.grid.value = grid && spec.axes.some((a) => a.values === undefined) ? grid : '';
+    const base = (spec.base ?? {}) as Record<string, unknown>;
+    for (const [k, input] of this.baseInputs) {
+      if (k.startsWith('initial_state')) continue;
+      const v = base[k];
+      if (input instanceof HTMLSelectElement) input.value = v === undefined ? String((DEFAULTS as Record<string, unknown>)[k]) : String(v);
+      else input.value = v === undefined || v === (DEFAULTS as Record<string, unknown>)[k] ? '' : String(v);
+    }
+    const st = (base.initial_state ?? { label: DEFAULTS.state }) as Record<string, unknown>;
+    const stateSel = this.baseInputs.get('initial_state') as HTMLSelectElement;
+    const label = typeof st.label === 'string' && st.label in NAMED_STATES ? st.label : undefined;
+    if (st.theta !== undefined || st.phi !== undefined) {
+      stateSel.value = 'theta/phi';
+      this.baseInputs.get('initial_state.theta')!.value = fmt(st.theta);
+      this.baseInputs.get('initial_state.phi')!.value = fmt(st.phi);
+    } else stateSel.value = label ?? DEFAULTS.state;
+    this.syncState();
+    const outputs = spec.outputs ?? DEFAULT_OUTPUTS;
+    for (const box of Array.from(this.outputsBox.querySelectorAll<HTMLInputElement>("input"))) box.checked = outputs.includes(box.value);
+  }
+
+  /** The spec as typed: numbers parsed, nothing validated. */
+  readSpec(): SweepSpec {
+    const base: Record<string, unknown> = {};
+    for (const [k, input] of this.baseInputs) {
+      if (k.startsWith('initial_state')) continue;
+      if (input instanceof HTMLSelectElement) {
+        if (input.value !== String((DEFAULTS as Record<string, unknown>)[k])) base[k] = input.value;
+        continue;
+      }
+      const v = k === 'lindblad_freq' && /^(lambda|M)$/.test(input.value.trim()) ? input.value.trim() : parseField(input.value);
+      if (v !== undefined) base[k] = v;
+    }
+    const stateSel = this.baseInputs.get('initial_state') as HTMLSelectElement;
+    if (stateSel.value === 'theta/phi') {
+      const st: Record<string, unknown> = {};
+      const theta = parseField(this.baseInputs.get('initial_state.theta')!.value);
+      const phi = parseField(this.baseInputs.get('initial_state.phi')!.value);
+      st.theta = theta ?? Math.PI / 4;
+      if (phi !== undefined) st.phi = phi;
+      base.initial_state = st;
+    } else base.initial_state = { label: stateSel.value };
+    const axes: AxisSpec[] = Array.from(this.axesBox.children).map((box) => {
+      const get = (f: string) => $<HTMLInputElement | HTMLSelectElement>(`[data-field="${f}"]`, box).value;
+      const a: Record<string, unknown> = { param: get('param') };
+      if (get('mode') === 'values') a.values = get('values').split(/[,\s]+/).filter(Boolean).map((t) => parseField(t));
+      else {
+        for (const f of ['from', 'to', 'n']) {
+          const v = parseField(get(f));
+          if (v !== undefined) a[f] = v;
+        }
+      }
+      if (get('relative_to')) a.relative_to = get('relative_to');
+      return a as unknown as AxisSpec;
+    });
+    const outputs = Array.from(this.outputsBox.querySelectorAll<HTMLInputElement>('input:checked')).map((b) => b.value);
+    const custom = this.preset.value === 'custom';
+    const spec: SweepSpec = { name: custom && this.name in PRESETS ? 'sweep' : this.name, base, axes, outputs };
+    if (this.description && !custom) spec.description = this.description;
+    if (this.plot && outputs.includes(this.plot)) spec.plot = this.plot;
+    return spec;
+  }
+
+  /**
+   * Validates the typed spec with the CLI's functions. Returns the resolved spec, or the errors
+   * keyed by the field they name (each message exactly as the CLI prints it).
+   */
+  validate(): { spec?: ReturnType<typeof resolveSpec>; errors: FormErrors } {
+    const errors: FormErrors = {};
+    let spec = this.readSpec();
+    // each base field on its own (with the reservoir, which decides the temperature bound)
+    const base = spec.base as Record<string, unknown>;
+    for (const k of Object.keys(base)) {
+      if (k === 'reservoir') continue;
+      try {
+        resolvePoint({ reservoir: base.reservoir, [k]: base[k] });
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        errors[fieldOf(e.message) ?? k] = e.message;
+      }
+    }
+    if (this.grid.value.trim()) {
+      try {
+        spec = applyGrid(spec, this.grid.value);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        errors.grid = e.message;
+      }
+    }
+    let resolved: ReturnType<typeof resolveSpec> | undefined;
+    try {
+      resolved = resolveSpec(spec);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      const f = fieldOf(e.message) ?? 'spec';
+      errors[f] ??= e.message;
+    }
+    return Object.keys(errors).length ? { errors } : { spec: resolved, errors };
+  }
+
+  /** Shows each message next to its field (and clears the others). */
+  showErrors(errors: FormErrors): void {
+    for (const box of Array.from(document.querySelectorAll<HTMLElement>("[data-err-for]"))) {
+      const msg = errors[box.dataset.errFor!] ?? '';
+      box.textContent = msg;
+      const input = box.dataset.errFor!.startsWith('axes[') ? box.parentElement : this.baseInputs.get(box.dataset.errFor!) ?? (box.dataset.errFor === 'grid' ? this.grid : undefined);
+      input?.classList.toggle('bad', msg !== '');
+    }
+  }
+}
+
+/** The form field a CLI message names: "parameter F: ...", "spec axes[1] (F): ...", "option --grid: ...". */
+export function fieldOf(message: string): string | undefined {
+  let m = /^parameter (initial_state\.(theta|phi))\b/.exec(message);
+  if (m) return m[1];
+  m = /^parameter (initial_state)/.exec(message);
+  if (m) return 'initial_state';
+  m = /^parameter (\w+)/.exec(message);
+  if (m) return m[1];
+  m = /^spec (axes\[\d+\])/.exec(message);
+  if (m) return m[1];
+  if (/^spec outputs/.test(message)) return 'outputs';
+  if (/^option --grid/.test(message)) return 'grid';
+  return undefined;
+}

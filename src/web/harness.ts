@@ -1,0 +1,52 @@
+// The harness page's script: the compute runtime of the explorer page without its UI, driven
+// from Node through puppeteer (the browser backend, the browser test harness). Exchanges
+// parameter rows and records as base64 strings of Float32Array.
+
+import type { RunSettings } from '../backends/webgpu/engine.js';
+import { type Runtime, type RuntimeKind, createRuntime } from './runtime.js';
+
+export function toBase64(a: Float32Array): string {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function fromBase64(s: string): Float32Array {
+  const bin = atob(s);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+}
+
+export interface HarnessEvaluate {
+  rows: string;
+  count: number;
+  settings: RunSettings;
+  integrator: string;
+  dt?: number;
+  outputs: string[];
+}
+
+let runtime: Runtime | undefined;
+
+const api = {
+  async init(prefer: 'auto' | RuntimeKind = 'auto'): Promise<{ kind: RuntimeKind; why: string; info: Record<string, unknown>; userAgent: string }> {
+    const r = await createRuntime(prefer);
+    runtime = r.runtime;
+    return { kind: runtime.kind, why: r.why, info: runtime.info, userAgent: navigator.userAgent };
+  },
+
+  async evaluate(req: HarnessEvaluate): Promise<{ records: string; done: number; error?: string; info: Record<string, unknown> }> {
+    if (!runtime) throw new Error('harness: init() first');
+    const rows = fromBase64(req.rows);
+    const report = (window as unknown as { qbsweepProgress?: (d: number) => void }).qbsweepProgress;
+    const r = await runtime.evaluate({ rows, count: req.count, settings: req.settings, integrator: req.integrator, dt: req.dt, outputs: req.outputs }, (d) => report?.(d));
+    const records = r.records instanceof Float32Array ? r.records : Float32Array.from(r.records);
+    // the webgl runtime learns its real gpu.js mode only when a kernel has run
+    const info = runtime.kind === 'webgl' ? { ...runtime.info, ...(runtime as unknown as { runner: { describe(): Record<string, unknown> } }).runner.describe() } : runtime.info;
+    return { records: toBase64(records.subarray(0, r.done * (records.length / Math.max(req.count, 1)))), done: r.done, error: r.error?.message, info };
+  },
+};
+
+(window as unknown as { qbsweepHarness: typeof api }).qbsweepHarness = api;

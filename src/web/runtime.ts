@@ -1,0 +1,171 @@
+// What computes in the page: WebGPU (the engine Node uses, on the browser's adapter) or, where
+// the browser has no WebGPU adapter, the gpu.js kernel on WebGL2. Both evaluate parameter rows
+// (Grid.fillRows, PARAM_STRIDE per point) into records (OUT_STRIDE per point), so everything
+// downstream (columns, flags, CSV) is the code Node uses.
+
+import type { RangeResult, SweepJob } from '../backends/types.js';
+import { evaluateOnEngine } from '../backends/webgpu/backend.js';
+import type { RunSettings, WebGpuEngine } from '../backends/webgpu/engine.js';
+import { OUT_BYTES, PARAM_STRIDE } from '../backends/webgpu/layout.js';
+import type { Grid } from '../sweep/grid.js';
+import { WebGlRunner, createWebGlRunner } from '../backends/webgl/runner.js';
+import { rowToPoint } from '../backends/cpu/record.js';
+import { rk4DefaultStep } from '../model/evolve.js';
+import { generator } from '../model/generators.js';
+import { acquireBrowserGpu } from './device.js';
+
+export type RuntimeKind = 'webgpu' | 'webgl';
+
+export interface RowsRequest {
+  rows: Float32Array;
+  count: number;
+  settings: RunSettings;
+  integrator: string;
+  dt?: number;
+  outputs: string[];
+}
+
+export interface Trajectory {
+  t: number[];
+  energy: number[];
+  ergotropy: number[];
+  efficiency: number[];
+  concurrence: number[];
+}
+
+export interface Runtime {
+  kind: RuntimeKind;
+  /** what the manifest records: adapter or gpu.js mode, limits */
+  info: Record<string, unknown>;
+  /** most points one sweep may have here (result memory), and why */
+  maxPoints: number;
+  limitReason: string;
+  evaluate(req: RowsRequest, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult>;
+  /** E_B, ergotropy, P, C of one point (one parameter row) at `samples` times in [0, tmax] */
+  trajectory(row: Float32Array, settings: RunSettings, tmax: number, samples: number): Promise<Trajectory>;
+}
+
+/** The page keeps every record of a sweep in one array: at most this many bytes. */
+export const PAGE_RESULT_BYTES = 1 << 30;
+
+/** A Grid that only hands out rows the host already filled (the browser backend ships rows, not specs). */
+function rowsGrid(rows: Float32Array): Grid {
+  return {
+    fillRows(start: number, n: number, dst: Float32Array | Float64Array) {
+      dst.set(rows.subarray(start * PARAM_STRIDE, (start + n) * PARAM_STRIDE));
+    },
+  } as unknown as Grid;
+}
+
+export class WebGpuRuntime implements Runtime {
+  readonly kind = 'webgpu' as const;
+  readonly info: Record<string, unknown>;
+  readonly maxPoints: number;
+  readonly limitReason: string;
+
+  constructor(readonly engine: WebGpuEngine) {
+    const lim = engine.adapter.limits;
+    const bytes = Math.min(PAGE_RESULT_BYTES, lim.maxBufferSize ?? PAGE_RESULT_BYTES);
+    this.maxPoints = Math.floor(bytes / OUT_BYTES);
+    this.limitReason = `the page keeps ${OUT_BYTES} bytes of results per point in one buffer of at most ${fmtBytes(bytes)} (adapter maxBufferSize ${fmtBytes(lim.maxBufferSize ?? 0)})`;
+    this.info = { engine: 'webgpu', adapter: engine.adapter, workgroup_size: engine.workgroupSize, max_points: this.maxPoints };
+  }
+
+  async evaluate(req: RowsRequest, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult> {
+    const job: SweepJob = { grid: rowsGrid(req.rows), settings: req.settings, integrator: req.integrator, dt: req.dt, outputs: req.outputs };
+    return evaluateInBlocks(req.count, (start, n, progress) => evaluateOnEngine(this.engine, job, start, n, progress), onProgress, signal);
+  }
+
+  async trajectory(row: Float32Array, settings: RunSettings, tmax: number, samples: number): Promise<Trajectory> {
+    const params = new Float32Array(PARAM_STRIDE);
+    params.set(row.subarray(0, PARAM_STRIDE));
+    params[11] = tmax;
+    // the rk4 kernel's own step (min(0.05, 0.25/||G||)) unless the row fixes one, fixed here
+    // so that the sample spacing is known before the run
+    const h = params[12] > 0 ? params[12] : rk4DefaultStep(generator(rowToPoint(params, 0, settings)).G);
+    params[12] = h;
+    const steps = Math.floor(tmax / h + 1e-6);
+    const recordEvery = Math.max(1, Math.ceil(steps / samples));
+    const r = await this.engine.rk4(params, 1, { ...settings, spectrumMode: 'all' }, { recordEvery, maxSlots: Math.floor(steps / recordEvery) + 1, stepsPerDispatch: 4000 });
+    if (r.error) throw r.error;
+    const out: Trajectory = { t: [], energy: [], ergotropy: [], efficiency: [], concurrence: [] };
+    for (let s = 0; s < r.slots; s++) {
+      const v = r.traj.subarray(s * 4, s * 4 + 4);
+      if (Number.isNaN(v[0])) continue;
+      out.t.push(s * r.sampleDt[0]);
+      out.energy.push(v[0]);
+      out.ergotropy.push(v[1]);
+      out.efficiency.push(v[2]);
+      out.concurrence.push(v[3]);
+    }
+    return out;
+  }
+}
+
+export class WebGlRuntime implements Runtime {
+  readonly kind = 'webgl' as const;
+  readonly info: Record<string, unknown>;
+  readonly maxPoints: number;
+  readonly limitReason: string;
+
+  constructor(readonly runner: WebGlRunner) {
+    const bytes = PAGE_RESULT_BYTES;
+    this.maxPoints = Math.floor(bytes / OUT_BYTES);
+    this.limitReason = `the page keeps ${OUT_BYTES} bytes of results per point, at most ${fmtBytes(bytes)}`;
+    this.info = { engine: 'webgl', ...runner.describe(), max_points: this.maxPoints };
+  }
+
+  evaluate(req: RowsRequest, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult> {
+    return evaluateInBlocks(req.count, async (start, n, progress) => this.runner.evaluate(req.rows.subarray(start * PARAM_STRIDE, (start + n) * PARAM_STRIDE), n, req, progress), onProgress, signal);
+  }
+
+  trajectory(row: Float32Array, settings: RunSettings, tmax: number, samples: number): Promise<Trajectory> {
+    return this.runner.trajectory(row, settings, tmax, samples);
+  }
+}
+
+/** Runs `count` points in blocks of about a second each, so that a cancel takes effect soon. */
+async function evaluateInBlocks(
+  count: number,
+  run: (start: number, n: number, progress: (d: number) => void) => Promise<RangeResult>,
+  onProgress?: (done: number) => void,
+  signal?: AbortSignal,
+): Promise<RangeResult> {
+  let records: Float32Array | undefined;
+  let done = 0;
+  let block = 256;
+  while (done < count) {
+    if (signal?.aborted) return { records: records ?? new Float32Array(0), done, error: new Error('cancelled') };
+    const n = Math.min(block, count - done);
+    const t0 = performance.now();
+    const r = await run(done, n, (d) => onProgress?.(done + d));
+    records ??= new Float32Array((count * r.records.length) / n);
+    records.set(r.records.subarray(0, (r.records.length / n) * r.done), (done * r.records.length) / n);
+    done += r.done;
+    onProgress?.(done);
+    if (r.error) return { records, done, error: r.error };
+    const ms = performance.now() - t0;
+    block = Math.max(64, Math.min(1 << 16, Math.floor(n * Math.min(4, Math.max(0.5, 1000 / Math.max(ms, 1))))));
+  }
+  return { records: records ?? new Float32Array(0), done };
+}
+
+function fmtBytes(b: number): string {
+  return b >= 2 ** 30 ? `${+(b / 2 ** 30).toFixed(2)} GiB` : `${+(b / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/**
+ * The page's runtime: WebGPU when the browser has an adapter, else gpu.js on WebGL2 (`prefer`
+ * forces one). `why` says which and, for the fallback, why WebGPU was not used.
+ */
+export async function createRuntime(prefer: 'auto' | RuntimeKind = 'auto'): Promise<{ runtime: Runtime; why: string }> {
+  let noGpu = '';
+  if (prefer !== 'webgl') {
+    const gpu = await acquireBrowserGpu();
+    if (typeof gpu !== 'string') return { runtime: new WebGpuRuntime(gpu.engine), why: `WebGPU on ${gpu.adapter.description || gpu.adapter.architecture || gpu.adapter.vendor}` };
+    noGpu = gpu;
+    if (prefer === 'webgpu') throw new Error(`no WebGPU: ${gpu}`);
+  }
+  const runner = await createWebGlRunner();
+  return { runtime: new WebGlRuntime(runner), why: `gpu.js on ${runner.mode}${noGpu ? ` (no WebGPU: ${noGpu})` : ''}` };
+}

@@ -1,0 +1,99 @@
+// The gpu.js kernel of the webgl backend, checked without a GPU: its generated source is plain
+// JavaScript, so it runs here in float64 against the float64 reference (every model and
+// reservoir, the public reference cases), within 1e-7 (its Taylor-8 leap against the exact
+// exponential). The f32 run on WebGL2 is test/browser/fallback.test.ts.
+
+import { describe, expect, it } from 'vitest';
+import { PARAM_STRIDE, writeParamRow } from '../../src/backends/webgpu/layout.js';
+import { type KernelSpec, OUTPUT_MAPS, leapKernelSource } from '../../src/backends/webgl/kernel.js';
+import { createWebGlRunner } from '../../src/backends/webgl/runner.js';
+import { type PointInput, type PointParams, resolvePoint, setParam } from '../../src/model/params.js';
+import { evaluatePoint } from '../../src/model/point.js';
+import { referenceCases } from '../helpers/reference.js';
+
+type Vec4 = [number, number, number, number];
+
+/** The kernel as a JavaScript function of one parameter row: its eight vec4 outputs. */
+function jsKernel(spec: KernelSpec): (p: PointParams) => Vec4[] {
+  const src = leapKernelSource(spec);
+  const outs: Vec4[] = [];
+  const maps = src.outputs.map((o, i) => o.replace('return [a, b, c, d];', `__outs[${i}] = [a, b, c, d]; return 0;`));
+  const kernel = new Function('__outs', `${src.functions.join('\n')}\n${maps.join('\n')}\nreturn ${src.kernel};`)(outs) as (this: unknown, params: number[][], w: number) => Vec4;
+  return (p) => {
+    const row = new Float64Array(PARAM_STRIDE);
+    writeParamRow(row, 0, p);
+    const result = kernel.call({ thread: { x: 0 } }, [Array.from(row)], typeof p.lindblad_freq === 'number' ? p.lindblad_freq : 0);
+    return [result, ...outs.map((o) => [...o] as Vec4)];
+  };
+}
+
+const specOf = (p: PointParams): KernelSpec => ({ model: p.model, reservoir: p.reservoir, zeroFreq: p.zero_freq, lindbladFreq: p.lindblad_freq, concurrence: true, steadyConcurrence: true });
+
+function check(p: PointParams, label: string): void {
+  const o = jsKernel(specOf(p))(p);
+  const ref = evaluatePoint(p);
+  const [eff, energy, erg, conc] = o[4];
+  if (ref.flags.includes('degenerate')) {
+    expect(o[6][1] & 1, `${label}: degenerate flag`).toBe(1);
+    return;
+  }
+  expect(Math.abs(eff - ref.efficiency), `${label} efficiency`).toBeLessThan(1e-7);
+  expect(Math.abs(energy - ref.E_B_over_omega), `${label} E_B`).toBeLessThan(1e-7);
+  expect(Math.abs(erg - ref.ergotropy_over_omega), `${label} ergotropy`).toBeLessThan(1e-7);
+  expect(Math.abs(conc - ref.concurrence), `${label} concurrence`).toBeLessThan(1e-6);
+  const r = [...o[0], ...o[1], ...o[2], ...o[3]];
+  r.forEach((x, i) => expect(Math.abs(x - ref.r[i]), `${label} r[${i}]`).toBeLessThan(1e-7));
+  expect(o[6][0], `${label} kernel dimension`).toBe(ref.steady.kernel_dim);
+  if (ref.steady.kernel_dim === 1) {
+    expect(Math.abs(o[5][0] - ref.steady.efficiency), `${label} steady efficiency`).toBeLessThan(1e-7);
+    expect(Math.abs(o[5][3] - ref.steady.concurrence), `${label} steady concurrence`).toBeLessThan(1e-6);
+    // the transient bound proves stationarity exactly where float64 says so
+    if (o[7][0] < Math.exp(-10)) expect(ref.flags, label).not.toContain('not-stationary-at-tau');
+  }
+}
+
+describe('the generated gpu.js kernel, run as JavaScript in float64', () => {
+  it('all 22 public reference cases', () => {
+    for (const c of referenceCases) check(resolvePoint(c.inputs), c.name);
+  });
+
+  it('every model and reservoir over the paper\'s ranges, and the edge cases', () => {
+    for (const model of ['redfield', 'bloch-redfield', 'lindblad'] as const) {
+      for (const reservoir of ['boson', 'fermion'] as const) {
+        for (let k = 0; k < 6; k++) {
+          const u = (k * 0.6180339887) % 1;
+          const v = (k * 0.7548776662) % 1;
+          let input: PointInput = { model, reservoir, F: 2 * v, tau: k % 2 ? 20000 : 37 };
+          input = setParam(input, 'Delta', -4 + 8 * u);
+          input = reservoir === 'fermion' ? setParam(setParam(input, 'mubar', -6 + 12 * v), 'dmu', 3 * (u - 0.5)) : setParam(input, 'dT', 1.6 * (v - 0.5));
+          check(resolvePoint(input), `${model} ${reservoir} ${k}`);
+        }
+        check(resolvePoint({ model, reservoir, T1: 0, T2: 0.4, F: 0.7, Delta1: 0.5 }), `${model} ${reservoir} T1 = 0`);
+        check(resolvePoint({ model, reservoir, F: 0, Delta1: 1, Delta2: 1 }), `${model} ${reservoir} crossing`);
+        check(resolvePoint({ model, reservoir, F: 1.3, Delta1: 0.4, Delta2: -0.2, lindblad_freq: 'M', zero_freq: 'zero', tau: 0 }), `${model} ${reservoir} tau = 0`);
+        check(resolvePoint({ model, reservoir, F: 0.7, Delta1: 0.2, lindblad_freq: 2.5, initial_state: { theta: 0.3, phi: 0.4 } }), `${model} ${reservoir} theta/phi`);
+      }
+    }
+  });
+
+  it('has eight vec4 outputs and no arrays (gpu.js kernels cannot hold them)', () => {
+    const src = leapKernelSource({ model: 'redfield', reservoir: 'boson', zeroFreq: 'limit', lindbladFreq: 'lambda', concurrence: true, steadyConcurrence: false });
+    expect(OUTPUT_MAPS.length + 1).toBe(8);
+    expect(src.kernel).not.toMatch(/new \w*Array|\w\[\s*[a-z]\w*\s*\]\s*=/);
+    // compile time on a software rasteriser grows with the source: keep it in check
+    expect(src.kernel.length).toBeLessThan(320_000);
+  });
+});
+
+describe('the webgl backend in Node', () => {
+  it('refuses without headless-gl instead of letting gpu.js run on the CPU', async () => {
+    let gl = true;
+    try {
+      await import('gl' as string);
+    } catch {
+      gl = false;
+    }
+    if (gl) return;
+    await expect(createWebGlRunner()).rejects.toThrow(/gpu\.js has no WebGL here: in Node it needs headless-gl/);
+  });
+});
