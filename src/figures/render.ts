@@ -5,7 +5,7 @@
 
 import { FLAG_BITS } from '../backends/webgpu/layout.js';
 import { svgToPng, vegaLiteToSvg } from '../io/plot.js';
-import { type BarsFigure, type HeatmapFigure, type HeatmapPanel, type LineFigure, type LinePanel, barsSpec, heatmapSpec, lineSpec } from '../io/plotspec.js';
+import { type BarsFigure, type HeatmapFigure, type HeatmapPanel, type LineFigure, type LinePanel, barsSpec, heatmapSpec, lineSpec, noteBlock } from '../io/plotspec.js';
 import type { SweepResult } from '../sweep/run.js';
 
 /** The paper's line styles: blue solid, red dashed, green dot-dashed, then more. */
@@ -248,18 +248,7 @@ export function compose(title: string, rows: Json[][], note?: string): Json {
   const body: Json = { vconcat: rows.map((r) => ({ hconcat: r.map(strip), resolve: INDEPENDENT, spacing: 30 })), resolve: INDEPENDENT, spacing: 26 };
   const out: Json = { $schema: first.$schema, title: { text: title }, background: 'white', padding: 16 };
   if (note?.trim()) {
-    const lines = note.split('\n');
-    out.vconcat = [
-      body,
-      {
-        width: 1,
-        height: 14 * lines.length,
-        view: { stroke: null },
-        data: { values: [{ note: lines.length > 1 ? lines : lines[0] }] },
-        mark: { type: 'text', align: 'left', baseline: 'top', x: 0, y: 0, fontSize: 12, color: '#222', lineHeight: 15 },
-        encoding: { text: { field: 'note', type: 'nominal' } },
-      },
-    ];
+    out.vconcat = [body, noteBlock(note)];
     out.spacing = 14;
     out.resolve = INDEPENDENT;
   } else Object.assign(out, body);

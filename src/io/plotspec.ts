@@ -165,6 +165,19 @@ function frameLayer(): object {
   };
 }
 
+/** The small text under a figure ('\n' = new line), as one text mark. */
+export function noteBlock(note: string): object {
+  const lines = note.split('\n');
+  return {
+    width: 1,
+    height: 14 * lines.length,
+    view: { stroke: null },
+    data: { values: [{ note: lines.length > 1 ? lines : lines[0] }] },
+    mark: { type: 'text', align: 'left', baseline: 'top', x: 0, y: 0, fontSize: 12, color: '#222', lineHeight: 15 },
+    encoding: { text: { field: 'note', type: 'nominal' } },
+  };
+}
+
 /** Figure title + panel grid (+ optional note underneath). */
 function assemble(title: string, panels: object[], columns: number, resolve: object, note: string | undefined, config: Record<string, unknown>): object {
   const grid: Record<string, unknown> = { concat: panels, columns, resolve };
@@ -175,18 +188,7 @@ function assemble(title: string, panels: object[], columns: number, resolve: obj
     padding: 16,
   };
   if (note && note.trim()) {
-    const lines = note.split('\n');
-    out.vconcat = [
-      grid,
-      {
-        width: 1,
-        height: 14 * lines.length,
-        view: { stroke: null },
-        data: { values: [{ note: lines.length > 1 ? lines : lines[0] }] },
-        mark: { type: 'text', align: 'left', baseline: 'top', x: 0, y: 0, fontSize: 12, color: '#222', lineHeight: 15 },
-        encoding: { text: { field: 'note', type: 'nominal' } },
-      },
-    ];
+    out.vconcat = [grid, noteBlock(note)];
     out.spacing = 18;
   } else {
     Object.assign(out, grid);

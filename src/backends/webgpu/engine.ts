@@ -273,31 +273,11 @@ export class WebGpuEngine {
     const m = idx.length;
     const indices = this.buffer(m * 4, STORAGE | COPY_DST, 'indices');
     const compact = this.buffer(m * 16, STORAGE | COPY_SRC, 'spectrum subset');
-    const staging = this.buffer(m * 16, MAP_READ | COPY_DST, 'staging subset');
     const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run subset');
     try {
       this.device.queue.writeBuffer(indices, 0, Uint32Array.from(idx));
       this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count: m }));
-      const enc = this.device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(
-        0,
-        this.device.createBindGroup({
-          layout: pipeline.getBindGroupLayout(0),
-          entries: [
-            { binding: 0, resource: { buffer: uniform } },
-            { binding: 1, resource: { buffer: paramBuf } },
-            { binding: 3, resource: { buffer: indices } },
-            { binding: 4, resource: { buffer: compact } },
-          ],
-        }),
-      );
-      pass.dispatchWorkgroups(...this.dispatchSize(m));
-      pass.end();
-      enc.copyBufferToBuffer(compact, 0, staging, 0, m * 16);
-      this.device.queue.submit([enc.finish()]);
-      const res = await this.readBack(staging, m * 16, done);
+      const res = await this.dispatchOnce(pipeline, [uniform, paramBuf, undefined, indices, compact], m, compact, m * 16, done);
       idx.forEach((k, j) => {
         const b = k * OUT_STRIDE;
         rec[b + OUT.gap] = res[4 * j];
@@ -306,7 +286,29 @@ export class WebGpuEngine {
         rec[b + OUT.spectrumFlags] = res[4 * j + 3];
       });
     } finally {
-      for (const b of [indices, compact, staging, uniform]) b.destroy();
+      for (const b of [indices, compact, uniform]) b.destroy();
+    }
+  }
+
+  /**
+   * One pass of a program over `count` invocations with buffers at bindings 0, 1, ... (undefined:
+   * unbound), then `bytes` of `output` read back.
+   */
+  private async dispatchOnce(pipeline: GPUComputePipeline, buffers: (GPUBuffer | undefined)[], count: number, output: GPUBuffer, bytes: number, done: number): Promise<Float32Array> {
+    const staging = this.buffer(bytes, MAP_READ | COPY_DST, 'staging');
+    try {
+      const enc = this.device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setPipeline(pipeline);
+      const entries = buffers.flatMap((buffer, binding) => (buffer ? [{ binding, resource: { buffer } }] : []));
+      pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
+      pass.dispatchWorkgroups(...this.dispatchSize(count));
+      pass.end();
+      enc.copyBufferToBuffer(output, 0, staging, 0, bytes);
+      this.device.queue.submit([enc.finish()]);
+      return await this.readBack(staging, bytes, done);
+    } finally {
+      staging.destroy();
     }
   }
 
@@ -317,31 +319,14 @@ export class WebGpuEngine {
     return this.scoped(0, 'generator_debug', async () => {
       const paramBuf = this.buffer(count * PARAM_BYTES, STORAGE | COPY_DST, 'params');
       const outBuf = this.buffer(count * stride * 4, STORAGE | COPY_SRC, 'out');
-      const staging = this.buffer(count * stride * 4, MAP_READ | COPY_DST, 'staging');
       const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
-      this.device.queue.writeBuffer(paramBuf, 0, params, 0, count * PARAM_STRIDE);
-      this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count }));
-      const enc = this.device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(
-        0,
-        this.device.createBindGroup({
-          layout: pipeline.getBindGroupLayout(0),
-          entries: [
-            { binding: 0, resource: { buffer: uniform } },
-            { binding: 1, resource: { buffer: paramBuf } },
-            { binding: 2, resource: { buffer: outBuf } },
-          ],
-        }),
-      );
-      pass.dispatchWorkgroups(...this.dispatchSize(count));
-      pass.end();
-      enc.copyBufferToBuffer(outBuf, 0, staging, 0, count * stride * 4);
-      this.device.queue.submit([enc.finish()]);
-      const res = await this.readBack(staging, count * stride * 4, 0);
-      for (const b of [paramBuf, outBuf, staging, uniform]) b.destroy();
-      return res;
+      try {
+        this.device.queue.writeBuffer(paramBuf, 0, params, 0, count * PARAM_STRIDE);
+        this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count }));
+        return await this.dispatchOnce(pipeline, [uniform, paramBuf, outBuf], count, outBuf, count * stride * 4, 0);
+      } finally {
+        for (const b of [paramBuf, outBuf, uniform]) b.destroy();
+      }
     });
   }
 
