@@ -15,23 +15,19 @@ fn battery(r: Vec16) -> Battery {
 // sigma_y (x) sigma_y: real anti-diagonal (-1, 1, 1, -1)
 const SYSY = mat4x4<f32>(0.0, 0.0, 0.0, -1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, -1.0, 0.0, 0.0, 0.0);
 
-// C = max(0, l1 - l2 - l3 - l4), l_i = sqrt(eig(sqrt(rho) rho~ sqrt(rho))), rho~ = (sy sy) rho* (sy sy).
+// C = max(0, l1 - l2 - l3 - l4), l_i^2 the eigenvalues of rho rho~, rho~ = (sy sy) rho* (sy sy).
+// With rho = L L^H (Cholesky), rho rho~ = L (L^H rho~ L) L^-1: the l_i^2 are the eigenvalues of the
+// Hermitian L^H rho~ L, one eigenvalue solve (the sqrt(rho) route of Wootters' formula takes two).
 fn concurrence(r: Vec16) -> f32 {
   let rho = density_from_vec16(r);
-  let e = eigh4_hermitian(rho);
-  let s = sqrt(max(e.values, vec4<f32>(0.0)));
-  // sqrt(rho) = V diag(s) V^H
-  let vs = CMat4(
-    mat4x4<f32>(e.vectors.re[0] * s.x, e.vectors.re[1] * s.y, e.vectors.re[2] * s.z, e.vectors.re[3] * s.w),
-    mat4x4<f32>(e.vectors.im[0] * s.x, e.vectors.im[1] * s.y, e.vectors.im[2] * s.z, e.vectors.im[3] * s.w));
-  let sqrt_rho = cmat4_mul(vs, cmat4_adjoint(e.vectors));
+  let l = cholesky4_psd(rho);
   let flipped = CMat4(SYSY * rho.re * SYSY, (-1.0) * (SYSY * rho.im * SYSY));
-  let m = cmat4_mul(sqrt_rho, cmat4_mul(flipped, sqrt_rho));
+  let m = cmat4_mul(cmat4_adjoint(l), cmat4_mul(flipped, l));
   // symmetrise away rounding before the Hermitian eigensolver
   let mh = CMat4(0.5 * (m.re + transpose(m.re)), 0.5 * (m.im - transpose(m.im)));
-  let l = sqrt(max(eigh4_hermitian(mh).values, vec4<f32>(0.0)));
-  let lmax = max(max(l.x, l.y), max(l.z, l.w));
-  return max(0.0, 2.0 * lmax - (l.x + l.y + l.z + l.w));
+  let lam = sqrt(max(eigvalsh4_hermitian(mh), vec4<f32>(0.0)));
+  let lmax = max(max(lam.x, lam.y), max(lam.z, lam.w));
+  return max(0.0, 2.0 * lmax - (lam.x + lam.y + lam.z + lam.w));
 }
 
 fn vec16_finite(r: Vec16) -> bool {

@@ -80,8 +80,8 @@ fn leap(m0: Mat16, r0: Vec16, n: u32) -> Vec16 {
 
 // leap on a traceless vector d (d_00 = 0): column 00 of M only carries the inhomogeneous part,
 // which d never sees, so it is dropped before squaring (its rounding would otherwise pile up).
-// The last square is A^(2^K) with 2^K the highest bit of n: its norm bounds |eig|^(2^K) >=
-// |eig|^n for every traceless mode, so a small norm proves the point stationary at tau
+// The last square is A^(2^K) with 2^K the highest bit of n: ||A^(2^K)||^(n/2^K) bounds
+// |eig|^n for every traceless mode, so a small bound proves the point stationary at tau
 // without the spectrum (for most points of a diagram).
 struct Homogeneous { d: Vec16, norm: f32 }
 fn leap_homogeneous(m0: Mat16, d0: Vec16, n: u32) -> Homogeneous {
@@ -102,7 +102,11 @@ fn leap_homogeneous(m0: Mat16, d0: Vec16, n: u32) -> Homogeneous {
   }
   // the (00, 00) entry is the trace's 1, not part of A^(2^K)
   base.b00[0][0] = 0.0;
-  return Homogeneous(d, select(3.0e38, mat16_norm_inf(base), n > 0u));
+  if (n == 0u) { return Homogeneous(d, 3.0e38); }
+  // |eig|^n = (|eig|^(2^K))^(n / 2^K) <= ||A^(2^K)||^(n / 2^K), and n / 2^K is in [1, 2)
+  let norm = mat16_norm_inf(base);
+  let top = f32(1u << (31u - countLeadingZeros(n)));
+  return Homogeneous(d, select(norm, exp(log(norm) * f32(n) / top), norm < 1.0));
 }
 
 // A steady-state pivot below this fraction of ||G||_inf: G' is singular in f32, the kernel of G

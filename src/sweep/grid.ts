@@ -21,6 +21,24 @@ export function getParam(rec: NumericRecord, name: string): number {
   }
 }
 
+/** Copies the fields of a NumericRecord (NUMERIC_KEYS, then theta and phi) without allocating. */
+function copyRecord(from: NumericRecord, to: NumericRecord): void {
+  to.Delta1 = from.Delta1;
+  to.Delta2 = from.Delta2;
+  to.F = from.F;
+  to.lambda = from.lambda;
+  to.alpha1 = from.alpha1;
+  to.alpha2 = from.alpha2;
+  to.omega_c = from.omega_c;
+  to.T1 = from.T1;
+  to.T2 = from.T2;
+  to.mu1 = from.mu1;
+  to.mu2 = from.mu2;
+  to.tau = from.tau;
+  to.theta = from.theta;
+  to.phi = from.phi;
+}
+
 export class Grid {
   readonly count: number;
   readonly shape: number[];
@@ -58,24 +76,36 @@ export class Grid {
 
   /** The numeric parameters of point k (into `rec` when given: no allocation per point). */
   record(k: number, rec: NumericRecord = {} as NumericRecord): NumericRecord {
-    for (const key of NUMERIC_KEYS) rec[key] = this.baseRec[key];
-    rec.theta = this.baseRec.theta;
-    rec.phi = this.baseRec.phi;
-    for (let ax = 0; ax < this.axes.length; ax++) {
-      const a = this.axes[ax];
-      let v = a.values[Math.floor(k / this.strides[ax]) % this.shape[ax]];
-      if (a.relative_to) v *= getParam(rec, a.relative_to);
-      applyParam(rec, a.param, v);
-    }
+    copyRecord(this.baseRec, rec);
+    for (let ax = 0; ax < this.axes.length; ax++) this.applyAxis(rec, ax, k);
     return rec;
+  }
+
+  private applyAxis(rec: NumericRecord, ax: number, k: number): void {
+    const a = this.axes[ax];
+    let v = a.values[Math.floor(k / this.strides[ax]) % this.shape[ax]];
+    if (a.relative_to) v *= getParam(rec, a.relative_to);
+    applyParam(rec, a.param, v);
   }
 
   /** Writes PARAM_STRIDE values per point for points start .. start+n-1 (the kernel's input rows). */
   fillRows(start: number, n: number, dst: Float32Array | Float64Array, dt = 0): void {
     const b = this.base;
     const rec = {} as NumericRecord;
+    // every point of a row (the last axis) shares the other axes: apply those once per row
+    const prefix = {} as NumericRecord;
+    const last = this.axes.length - 1;
+    const rowLength = this.shape[last];
+    let row = -1;
     for (let j = 0; j < n; j++) {
-      this.record(start + j, rec);
+      const k = start + j;
+      if (Math.floor(k / rowLength) !== row) {
+        row = Math.floor(k / rowLength);
+        copyRecord(this.baseRec, prefix);
+        for (let ax = 0; ax < last; ax++) this.applyAxis(prefix, ax, k);
+      }
+      copyRecord(prefix, rec);
+      this.applyAxis(rec, last, k);
       const o = j * PARAM_STRIDE;
       dst[o] = rec.Delta1; dst[o + 1] = rec.Delta2; dst[o + 2] = rec.F; dst[o + 3] = rec.lambda;
       dst[o + 4] = rec.alpha1; dst[o + 5] = rec.alpha2; dst[o + 6] = rec.omega_c; dst[o + 7] = rec.T1;

@@ -131,6 +131,8 @@ export function jacobi4Wgsl(): string {
   out.push('  var a = m;\n  var v = mat4x4<f32>(1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0);');
   out.push('  for (var sweep = 0u; sweep < 6u; sweep++) {');
   for (const [p, q] of PAIRS4) out.push(`    jacobi_rotate_${p}${q}(&a, &v);`);
+  out.push(`    let off = ${PAIRS4.map(([p, q]) => `a[${q}][${p}] * a[${q}][${p}]`).join(' + ')};`);
+  out.push('    if (off <= 1e-16 * (a[0][0] * a[0][0] + a[1][1] * a[1][1] + a[2][2] * a[2][2] + a[3][3] * a[3][3])) { break; }');
   out.push('  }');
   out.push('  var e = vec4<f32>(a[0][0], a[1][1], a[2][2], a[3][3]);');
   for (const [i, j] of [[0, 1], [2, 3], [0, 2], [1, 3], [1, 2]]) out.push(`  compare_swap(&e, &v, ${i}u, ${j}u);`);
@@ -152,8 +154,8 @@ export function hermitianJacobiWgsl(): string {
   out.push('  // column q times e^{-i phi}, cs = cos phi, sn = sin phi');
   out.push('  var r = m;\n  r.re[q] = m.re[q] * cs + m.im[q] * sn;\n  r.im[q] = m.im[q] * cs - m.re[q] * sn;\n  return r;\n}');
   out.push('fn crot_cols(m: CMat4, p: u32, q: u32, c: f32, s: f32) -> CMat4 { return CMat4(rot_cols(m.re, p, q, c, s), rot_cols(m.im, p, q, c, s)); }');
-  for (const [p, q] of PAIRS4) {
-    out.push(`fn hjacobi_rotate_${p}${q}(h: ptr<function, CMat4>, v: ptr<function, CMat4>) {`);
+  for (const [p, q] of PAIRS4) for (const withVectors of [true, false]) {
+    out.push(withVectors ? `fn hjacobi_rotate_${p}${q}(h: ptr<function, CMat4>, v: ptr<function, CMat4>) {` : `fn hjacobi_rotate_values_${p}${q}(h: ptr<function, CMat4>) {`);
     out.push(`  let x = (*h).re[${q}][${p}];\n  let y = (*h).im[${q}][${p}];`);
     // skip converged pairs, and scale before squaring: a subnormal x*x + y*y has few significant
     // bits, and a phase factor of the wrong modulus would make the transformation non-unitary
@@ -167,17 +169,57 @@ export function hermitianJacobiWgsl(): string {
     out.push('  let c = 1.0 / sqrt(t * t + 1.0); // inverseSqrt may be a low-precision estimate on some adapters\n  let s = t * c;');
     out.push(`  let b = crot_cols(cphase_col(*h, ${q}u, cs, sn), ${p}u, ${q}u, c, s);`);
     out.push(`  *h = crot_cols(cphase_col(cmat4_adjoint(b), ${q}u, cs, sn), ${p}u, ${q}u, c, s);`);
-    out.push(`  *v = crot_cols(cphase_col(*v, ${q}u, cs, sn), ${p}u, ${q}u, c, s);`);
+    if (withVectors) out.push(`  *v = crot_cols(cphase_col(*v, ${q}u, cs, sn), ${p}u, ${q}u, c, s);`);
     out.push('}');
   }
+  // sweeps stop once the off-diagonal part is below f32 resolution (typically after 3-4 of 6)
+  out.push('fn hermitian_off_diagonal_converged(h: CMat4) -> bool {');
+  out.push(`  let off = ${PAIRS4.map(([p, q]) => `h.re[${q}][${p}] * h.re[${q}][${p}] + h.im[${q}][${p}] * h.im[${q}][${p}]`).join(' + ')};`);
+  out.push('  let dia = h.re[0][0] * h.re[0][0] + h.re[1][1] * h.re[1][1] + h.re[2][2] * h.re[2][2] + h.re[3][3] * h.re[3][3];');
+  out.push('  return off <= 1e-16 * dia;\n}');
   out.push('struct HEigen4 { values: vec4<f32>, vectors: CMat4 }');
   out.push('/** Eigenvalues (unsorted) and eigenvectors (columns) of a Hermitian 4x4 matrix. */');
   out.push('fn eigh4_hermitian(m: CMat4) -> HEigen4 {');
   out.push('  var h = m;\n  var v = CMat4(mat4x4<f32>(1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0), mat4x4<f32>());');
   out.push('  for (var sweep = 0u; sweep < 6u; sweep++) {');
   for (const [p, q] of PAIRS4) out.push(`    hjacobi_rotate_${p}${q}(&h, &v);`);
+  out.push('    if (hermitian_off_diagonal_converged(h)) { break; }');
   out.push('  }');
   out.push('  return HEigen4(vec4<f32>(h.re[0][0], h.re[1][1], h.re[2][2], h.re[3][3]), v);\n}');
+  out.push('/** Eigenvalues (unsorted) of a Hermitian 4x4 matrix: the same sweeps without the vectors. */');
+  out.push('fn eigvalsh4_hermitian(m: CMat4) -> vec4<f32> {');
+  out.push('  var h = m;');
+  out.push('  for (var sweep = 0u; sweep < 6u; sweep++) {');
+  for (const [p, q] of PAIRS4) out.push(`    hjacobi_rotate_values_${p}${q}(&h);`);
+  out.push('    if (hermitian_off_diagonal_converged(h)) { break; }');
+  out.push('  }');
+  out.push('  return vec4<f32>(h.re[0][0], h.re[1][1], h.re[2][2], h.re[3][3]);\n}');
+  return out.join('\n');
+}
+
+/**
+ * fn cholesky4_psd(m: CMat4) -> CMat4: a lower-triangular L with L L^H = m for a Hermitian
+ * positive semi-definite m; a pivot below 1e-7 tr(m) (rank deficiency, or rounding of it)
+ * gives a zero column. Straight-line code (no iterations).
+ */
+export function choleskyWgsl(): string {
+  const out: string[] = ['fn cholesky4_psd(m: CMat4) -> CMat4 {', '  var l: CMat4;', '  let tol = 1e-7 * max(m.re[0][0] + m.re[1][1] + m.re[2][2] + m.re[3][3], 1e-30);'];
+  // entry (i, j) of a column-major matrix is [j][i]; L_ij = l.re[j][i] + i l.im[j][i]
+  for (let j = 0; j < 4; j++) {
+    const sumSq = Array.from({ length: j }, (_, k) => `l.re[${k}][${j}] * l.re[${k}][${j}] + l.im[${k}][${j}] * l.im[${k}][${j}]`);
+    out.push(`  let d${j} = m.re[${j}][${j}]${sumSq.length ? ` - (${sumSq.join(' + ')})` : ''};`);
+    out.push(`  let p${j} = select(0.0, sqrt(max(d${j}, 0.0)), d${j} > tol);`);
+    out.push(`  let inv${j} = select(0.0, 1.0 / p${j}, d${j} > tol);`);
+    out.push(`  l.re[${j}][${j}] = p${j};`);
+    for (let i = j + 1; i < 4; i++) {
+      // (m_ij - sum_k L_ik conj(L_jk)) / L_jj
+      const re = Array.from({ length: j }, (_, k) => `l.re[${k}][${i}] * l.re[${k}][${j}] + l.im[${k}][${i}] * l.im[${k}][${j}]`);
+      const im = Array.from({ length: j }, (_, k) => `l.im[${k}][${i}] * l.re[${k}][${j}] - l.re[${k}][${i}] * l.im[${k}][${j}]`);
+      out.push(`  l.re[${j}][${i}] = (m.re[${j}][${i}]${re.length ? ` - (${re.join(' + ')})` : ''}) * inv${j};`);
+      out.push(`  l.im[${j}][${i}] = (m.im[${j}][${i}]${im.length ? ` - (${im.join(' + ')})` : ''}) * inv${j};`);
+    }
+  }
+  out.push('  return l;', '}');
   return out.join('\n');
 }
 
@@ -259,5 +301,5 @@ export function pureStateWgsl(): string {
 
 /** Every generated snippet, in dependency order. */
 export function generatedWgsl(): string {
-  return [mat16Wgsl(), pauliTransferWgsl(), jacobi4Wgsl(), hermitianJacobiWgsl(), densityWgsl(), pureStateWgsl(), steadySolveWgsl()].join('\n\n');
+  return [mat16Wgsl(), pauliTransferWgsl(), jacobi4Wgsl(), hermitianJacobiWgsl(), choleskyWgsl(), densityWgsl(), pureStateWgsl(), steadySolveWgsl()].join('\n\n');
 }

@@ -230,9 +230,7 @@ export class WebGpuEngine {
           });
           enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * OUT_STRIDE * 4);
           this.device.queue.submit([enc.finish()]);
-          const rec = await this.readBack(staging, n * OUT_STRIDE * 4, done);
-          if (subset) await this.spectrumOfUndecided(subset, rec, n, paramBuf, settings, done);
-          return rec;
+          return this.readBack(staging, n * OUT_STRIDE * 4, done);
         });
         out.set(result.subarray(0, n * OUT_STRIDE), done * OUT_STRIDE);
         const ms = performance.now() - t0;
@@ -245,6 +243,8 @@ export class WebGpuEngine {
         chunk = Math.max(this.workgroupSize, Math.min(maxChunk, Math.floor(n * scale)));
         this.chunkHint = Math.max(this.chunkHint, Math.min(chunk, 65536));
       }
+      // once per call, not per chunk: one more synchronisation instead of one per chunk
+      if (subset) await this.scoped(done, 'the spectrum of undecided points', () => this.spectrumOfUndecided(subset, out, count, params, settings, done));
     } catch (e) {
       const error = e instanceof GpuError ? e : new GpuError(`GPU failure: ${(e as Error).message}`, done);
       return { out, done, error, chunks, gpuMs };
@@ -260,33 +260,42 @@ export class WebGpuEngine {
   /** exp(-10): a leap bound below it proves |gap| tau >= 10 (shaders/layout.wgsl, out[32]). */
   static readonly STATIONARY_BOUND = Math.exp(-10);
 
-  /** The spectrum of the points of a chunk whose stationarity the leap bound left open, merged into `rec`. */
-  private async spectrumOfUndecided(pipeline: GPUComputePipeline, rec: Float32Array, n: number, paramBuf: GPUBuffer, settings: RunSettings, done: number): Promise<void> {
+  /**
+   * The spectrum of the points whose stationarity the leap bound left open (a few percent of a
+   * diagram), packed densely so that no SIMD lane idles, merged into `out`.
+   */
+  private async spectrumOfUndecided(pipeline: GPUComputePipeline, out: Float32Array, count: number, params: Float32Array, settings: RunSettings, done: number): Promise<void> {
     const idx: number[] = [];
-    for (let k = 0; k < n; k++) if (!(rec[k * OUT_STRIDE + OUT.transientBound] < WebGpuEngine.STATIONARY_BOUND)) idx.push(k);
-    for (let k = 0; k < n; k++) {
-      // decided points: stationary, gap not computed
+    for (let k = 0; k < count; k++) {
       const b = k * OUT_STRIDE;
-      rec[b + OUT.spectrumFlags] = 0;
+      out[b + OUT.spectrumFlags] = 0; // decided points: stationary, gap not computed
+      if (!(out[b + OUT.transientBound] < WebGpuEngine.STATIONARY_BOUND)) idx.push(k);
     }
-    if (!idx.length) return;
-    const m = idx.length;
-    const indices = this.buffer(m * 4, STORAGE | COPY_DST, 'indices');
-    const compact = this.buffer(m * 16, STORAGE | COPY_SRC, 'spectrum subset');
-    const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run subset');
-    try {
-      this.device.queue.writeBuffer(indices, 0, Uint32Array.from(idx));
-      this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count: m }));
-      const res = await this.dispatchOnce(pipeline, [uniform, paramBuf, undefined, indices, compact], m, compact, m * 16, done);
-      idx.forEach((k, j) => {
-        const b = k * OUT_STRIDE;
-        rec[b + OUT.gap] = res[4 * j];
-        rec[b + OUT.spectralRadius] = res[4 * j + 1];
-        rec[b + OUT.slowest] = res[4 * j + 2];
-        rec[b + OUT.spectrumFlags] = res[4 * j + 3];
-      });
-    } finally {
-      for (const b of [indices, compact, uniform]) b.destroy();
+    const cap = this.maxPointsPerChunk(OUT_STRIDE * 4);
+    for (let from = 0; from < idx.length; from += cap) {
+      const part = idx.slice(from, from + cap);
+      const m = part.length;
+      const rows = new Float32Array(m * PARAM_STRIDE);
+      part.forEach((k, j) => rows.set(params.subarray(k * PARAM_STRIDE, (k + 1) * PARAM_STRIDE), j * PARAM_STRIDE));
+      const paramBuf = this.buffer(m * PARAM_BYTES, STORAGE | COPY_DST, 'params subset');
+      const indices = this.buffer(m * 4, STORAGE | COPY_DST, 'indices');
+      const compact = this.buffer(m * 16, STORAGE | COPY_SRC, 'spectrum subset');
+      const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run subset');
+      try {
+        this.device.queue.writeBuffer(paramBuf, 0, rows);
+        this.device.queue.writeBuffer(indices, 0, Uint32Array.from({ length: m }, (_, j) => j));
+        this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count: m }));
+        const res = await this.dispatchOnce(pipeline, [uniform, paramBuf, undefined, indices, compact], m, compact, m * 16, done);
+        part.forEach((k, j) => {
+          const b = k * OUT_STRIDE;
+          out[b + OUT.gap] = res[4 * j];
+          out[b + OUT.spectralRadius] = res[4 * j + 1];
+          out[b + OUT.slowest] = res[4 * j + 2];
+          out[b + OUT.spectrumFlags] = res[4 * j + 3];
+        });
+      } finally {
+        for (const b of [paramBuf, indices, compact, uniform]) b.destroy();
+      }
     }
   }
 
