@@ -39,9 +39,9 @@ struct Run {
 //   [28]     spectral radius: the largest |eigenvalue| (spectrum program)
 //   [29]     slowest relaxation rate outside the kernel (spectrum program)
 //   [30]     flag bits of the steady program, [31] flag bits of the spectrum program
-//   [32]     ||A^(2^K)||_inf^(n/2^K), from the leap's largest square on traceless vectors
-//            (2^K <= n): an upper bound on |eig|^n, so < exp(-10) proves the point stationary
-//            at tau (leap program)
+//   [32]     ||A^p||_inf^(n/p), from the leap's last square A^p on traceless vectors (p <= n a
+//            power of two): an upper bound on |eig|^n, so < exp(-10) proves the point
+//            stationary at tau (leap program)
 //   [33..35] reserved
 const OUT_STRIDE: u32 = 36u;
 const FLAG_DEGENERATE: u32 = 1u;

@@ -4,7 +4,7 @@
 // block it was computing.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, pointToInput, resolvePoint } from '../model/params.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -88,7 +88,10 @@ export class RunState {
         const what = diffs.map((k) => `${k} ${JSON.stringify(old[k])} -> ${JSON.stringify(this.progress[k])}`).join('; ');
         throw new InputError(`--resume: ${this.dir} belongs to a different run (${what}); use the same spec and options, or delete that directory`);
       }
-      this.progress.blocks = old.blocks.filter(([s]) => existsSync(this.partFile(s)));
+      // a part is renamed into place before progress.json lists it: a run killed in between
+      // still has it, so the parts on disk (each says what it holds) are what counts
+      const starts = new Set([...old.blocks.map(([s]) => s), ...this.partsOnDisk()]);
+      this.progress.blocks = [...starts].filter((s) => existsSync(this.partFile(s))).sort((a, b) => a - b).map((s) => [s, 0]);
       return { resumedBlocks: this.progress.blocks.length };
     }
     mkdirSync(this.dir, { recursive: true });
@@ -100,11 +103,18 @@ export class RunState {
     return join(this.dir, `part-${String(start).padStart(12, '0')}.h5`);
   }
 
-  /** A block saved earlier, or undefined. */
+  private partsOnDisk(): number[] {
+    return readdirSync(this.dir)
+      .map((f) => /^part-(\d{12})\.h5$/.exec(f))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]));
+  }
+
+  /** A block saved earlier (its file names its range and run), or undefined. */
   loadBlock = async (start: number, n: number): Promise<StoredBlock | undefined> => {
-    if (!this.progress.blocks.some(([s, c]) => s === start && c === n)) return undefined;
+    if (!this.progress.blocks.some(([s]) => s === start)) return undefined;
     const part = await readFlatH5(this.partFile(start));
-    if (part.start !== start || part.count !== n) return undefined;
+    if (part.start !== start || part.count !== n || part.attributes.spec_hash !== this.progress.spec_hash) return undefined;
     return { values: part.values, flags: part.flags };
   };
 
@@ -122,7 +132,7 @@ export class RunState {
       flags: res.flags.slice(at, at + n),
       attributes: { spec_hash: this.progress.spec_hash },
     });
-    this.progress.blocks.push([start, n]);
+    this.progress.blocks = [...this.progress.blocks.filter(([s]) => s !== start), [start, n]];
     writeFileAtomic(this.file, JSON.stringify(this.progress, null, 1));
   };
 
