@@ -44,6 +44,16 @@ struct Run {
 //            stationary at tau (leap program)
 //   [33..35] reserved
 const OUT_STRIDE: u32 = 36u;
+
+// The point of this invocation: dispatches are 2-D when a chunk has more than 65535 workgroups.
+fn point_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+  return gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
+}
+
+// A NaN made at run time from Run.pad0 (always 0): a constant NaN is a WGSL error.
+fn runtime_nan(pad0: u32) -> f32 {
+  return bitcast<f32>(0x7fc00000u | pad0);
+}
 const FLAG_DEGENERATE: u32 = 1u;
 const FLAG_BISTABLE: u32 = 2u;
 const FLAG_ZERO_ENERGY: u32 = 4u;

@@ -30,6 +30,15 @@ fn concurrence(r: Vec16) -> f32 {
   return max(0.0, 2.0 * lmax - (lam.x + lam.y + lam.z + lam.w));
 }
 
+// Output slots [20..24] (layout.wgsl): the long-time limit's efficiency, E_B/omega,
+// ergotropy/omega, concurrence (NaN unless asked) and the kernel dimension; NaN and dimension 2
+// where the steady solve found G' singular (bistable). Shared by the leap and steady programs.
+fn long_time_slots(r_ss: Vec16, solvable: bool, with_concurrence: bool, nan: f32) -> array<f32, 5> {
+  if (!solvable) { return array<f32, 5>(nan, nan, nan, nan, 2.0); }
+  let b = battery(r_ss);
+  return array<f32, 5>(b.efficiency, b.energy, b.ergotropy, select(nan, concurrence(r_ss), with_concurrence), 1.0);
+}
+
 fn vec16_finite(r: Vec16) -> bool {
   // NaN and inf fail |x| <= 3e38
   let lim = vec4<f32>(3.0e38);

@@ -128,6 +128,9 @@ fn leap_homogeneous(m0: Mat16, d0: Vec16, n: u32) -> Homogeneous {
 // A steady-state pivot below this fraction of ||G||_inf: G' is singular in f32, the kernel of G
 // is (numerically) at least two-dimensional and the long-time limit depends on the initial state.
 const SINGULAR_PIVOT: f32 = 1e-5;
+fn steady_solvable(st: Steady, g: Mat16) -> bool {
+  return st.min_pivot >= SINGULAR_PIVOT * max(mat16_norm_inf(g), 1e-30);
+}
 
 struct Evolution { r: Vec16, steady: Steady, solvable: bool, transient_bound: f32 }
 
@@ -136,7 +139,7 @@ struct Evolution { r: Vec16, steady: Steady, solvable: bool, transient_bound: f3
 // steady state itself is rebuilt from the squared affine column). Same dynamics, exactly.
 fn evolve_leap(g: Mat16, m: Mat16, r0: Vec16, n: u32) -> Evolution {
   let st = solve_steady(g);
-  let solvable = st.min_pivot >= SINGULAR_PIVOT * max(mat16_norm_inf(g), 1e-30);
+  let solvable = steady_solvable(st, g);
   var r: Vec16;
   var bound = 3.0e38;
   if (solvable) {

@@ -220,6 +220,6 @@ fn spectrum_summary(g: Mat16) -> SpectrumSummary {
   var radius = 0.0;
   for (var i = 0; i < 16; i++) { radius = max(radius, sqrt(e.re[i] * e.re[i] + e.im[i] * e.im[i])); }
   let st = solve_steady(g);
-  let kdim = select(2u, 1u, st.min_pivot >= SINGULAR_PIVOT * max(mat16_norm_inf(g), 1e-30));
+  let kdim = select(2u, 1u, steady_solvable(st, g));
   return SpectrumSummary(re[1], re[kdim], radius, kdim, e.ok);
 }

@@ -7,7 +7,7 @@
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
+  let i = point_index(gid, nwg);
   if (i >= run.count) { return; }
   let p = params[i];
   let gen = point_generator(run, p);

@@ -19,7 +19,7 @@ fn write_vec16(base: u32, r: Vec16) {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
+  let i = point_index(gid, nwg);
   if (i >= run.count) { return; }
   let p = params[i];
   let gen = point_generator(run, p);
@@ -31,7 +31,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (plan.last > 0.0) { r = rk4_vec_step(gen.g, r, plan.last); }
   let b = battery(r);
   let base = i * OUT_STRIDE;
-  let nan = bitcast<f32>(0x7fc00000u | run.pad0); // a runtime NaN (a constant one is a WGSL error)
+  let nan = runtime_nan(run.pad0);
   var flags = 0u;
   if (gen.degenerate) { flags |= FLAG_DEGENERATE; }
   if (b.zero_energy) { flags |= FLAG_ZERO_ENERGY; }
@@ -43,19 +43,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   out[base + 19u] = select(nan, concurrence(r), (run.outputs & 1u) != 0u);
   out[base + 26u] = f32(flags);
   out[base + 27u] = h;
-  if (ev.solvable) {
-    let s = battery(ev.steady.r);
-    out[base + 20u] = s.efficiency;
-    out[base + 21u] = s.energy;
-    out[base + 22u] = s.ergotropy;
-    out[base + 23u] = select(nan, concurrence(ev.steady.r), (run.outputs & 2u) != 0u);
-    out[base + 24u] = 1.0;
-    out[base + 30u] = 0.0;
-  } else {
-    for (var k = 20u; k < 24u; k++) { out[base + k] = nan; }
-    out[base + 24u] = 2.0;
-    out[base + 30u] = f32(FLAG_BISTABLE);
-  }
+  let lt = long_time_slots(ev.steady.r, ev.solvable, (run.outputs & 2u) != 0u, nan);
+  for (var k = 0u; k < 5u; k++) { out[base + 20u + k] = lt[k]; }
+  out[base + 30u] = select(f32(FLAG_BISTABLE), 0.0, ev.solvable);
   out[base + 25u] = nan;
   out[base + 28u] = nan;
   out[base + 29u] = nan;

@@ -13,10 +13,6 @@
 @group(0) @binding(4) var<storage, read_write> states: array<vec4<f32>>;
 @group(0) @binding(5) var<storage, read_write> traj: array<vec4<f32>>;
 
-fn point_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
-}
-
 fn record(i: u32, slot: u32, r: Vec16) {
   if (slot >= run.record_slots) { return; }
   let b = battery(r);

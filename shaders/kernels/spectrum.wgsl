@@ -23,7 +23,7 @@ fn spectrum_record(p: PointParams) -> vec4<f32> {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
+  let i = point_index(gid, nwg);
   if (i >= run.count) { return; }
   let s = spectrum_record(params[i]);
   let base = i * OUT_STRIDE;
@@ -35,7 +35,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn subset(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let j = gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
+  let j = point_index(gid, nwg);
   if (j >= run.count) { return; }
   compact[j] = spectrum_record(params[indices[j]]);
 }

@@ -10,28 +10,13 @@
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WORKGROUP_SIZE;
+  let i = point_index(gid, nwg);
   if (i >= run.count) { return; }
   let gen = point_generator(run, params[i]);
   let st = solve_steady(gen.g);
-  let rel = st.min_pivot / max(mat16_norm_inf(gen.g), 1e-30);
   let base = i * OUT_STRIDE;
-  var flags = 0u;
-  if (rel < SINGULAR_PIVOT) {
-    flags |= FLAG_BISTABLE;
-    let nan = bitcast<f32>(0x7fc00000u | run.pad0); // a runtime NaN (a constant one is a WGSL error)
-    out[base + 20u] = nan;
-    out[base + 21u] = nan;
-    out[base + 22u] = nan;
-    out[base + 23u] = nan;
-    out[base + 24u] = 2.0;
-  } else {
-    let b = battery(st.r);
-    out[base + 20u] = b.efficiency;
-    out[base + 21u] = b.energy;
-    out[base + 22u] = b.ergotropy;
-    out[base + 23u] = concurrence(st.r);
-    out[base + 24u] = 1.0;
-  }
-  out[base + 30u] = f32(flags);
+  let solvable = steady_solvable(st, gen.g);
+  let lt = long_time_slots(st.r, solvable, (run.outputs & 2u) != 0u, runtime_nan(run.pad0));
+  for (var k = 0u; k < 5u; k++) { out[base + 20u + k] = lt[k]; }
+  out[base + 30u] = select(f32(FLAG_BISTABLE), 0.0, solvable);
 }
