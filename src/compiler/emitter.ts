@@ -1,0 +1,196 @@
+// A small emitter of straight-line scalar code, the one way physics reaches every backend: the
+// same builder calls produce plain JavaScript (run in float64 by the cpu backend), the
+// JavaScript subset gpu.js translates to GLSL (f32), and WGSL (f32). Every matrix is a set of
+// named scalars and every product is unrolled here; entries that are known constants (0, 1,
+// the 0/1 qubit operators) stay literals, so products with them cost nothing.
+//
+// Expressions are strings written in JavaScript syntax with `Math.f(...)` calls; `sel` is the
+// only conditional expression. The WGSL dialect drops the `Math.` prefix at emission (WGSL has
+// the same function names) and spells declarations `let`/`var`.
+
+/** js64: plain JavaScript in float64; gpujs: gpu.js's JavaScript subset (f32 on the GPU); wgsl. */
+export type Dialect = 'js64' | 'gpujs' | 'wgsl';
+
+export const precisionOf = (d: Dialect): 'f64' | 'f32' => (d === 'js64' ? 'f64' : 'f32');
+
+/** A scalar: a variable name, a float literal, or a parenthesised expression. */
+export type Expr = string;
+/** A square matrix, row-major, of scalars. */
+export type M = Expr[];
+
+export const ZERO = '0.0';
+export const ONE = '1.0';
+
+/** A float literal (always with a decimal point or exponent: gpu.js and WGSL type bare integers as int). */
+export function lit(x: number): Expr {
+  if (x === 0) return ZERO;
+  if (!Number.isFinite(x)) throw new Error(`cannot emit the literal ${x}`);
+  const s = Number.isInteger(x) && !/e/.test(String(x)) ? `${x}.0` : String(x);
+  return x < 0 ? `(${s})` : s;
+}
+
+export const isZero = (e: Expr): boolean => e === ZERO;
+const isOne = (e: Expr): boolean => e === ONE;
+const isMinusOne = (e: Expr): boolean => e === '(-1.0)';
+
+export function neg(a: Expr): Expr {
+  if (isZero(a)) return ZERO;
+  if (isOne(a)) return '(-1.0)';
+  if (isMinusOne(a)) return ONE;
+  return `(-${a})`;
+}
+
+export function mul(a: Expr, b: Expr): Expr {
+  if (isZero(a) || isZero(b)) return ZERO;
+  if (isOne(a)) return b;
+  if (isOne(b)) return a;
+  if (isMinusOne(a)) return neg(b);
+  if (isMinusOne(b)) return neg(a);
+  return `${a} * ${b}`;
+}
+
+/** Sum of terms; zeros dropped. Terms that are products stay unparenthesised (* binds tighter). */
+export function sum(terms: Expr[]): Expr {
+  const t = terms.filter((x) => !isZero(x));
+  if (t.length === 0) return ZERO;
+  if (t.length === 1) return t[0];
+  return `(${t.join(' + ')})`;
+}
+
+export function sub(a: Expr, b: Expr): Expr {
+  if (isZero(b)) return a;
+  if (isZero(a)) return neg(b);
+  return `(${a} - ${b})`;
+}
+
+export function div(a: Expr, b: Expr): Expr {
+  if (isZero(a)) return ZERO;
+  if (isOne(b)) return a;
+  return `(${a} / ${b})`;
+}
+
+export function constMatrix(values: ArrayLike<number>): M {
+  return Array.from(values, (v) => lit(v));
+}
+
+export const identity = (n: number): M => Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? ONE : ZERO));
+
+export function transpose(a: M, n: number): M {
+  return Array.from({ length: n * n }, (_, k) => a[(k % n) * n + Math.floor(k / n)]);
+}
+
+/** Element-wise a + b, s * a, a o b (no code: expressions). */
+export const addM = (a: M, b: M): M => a.map((x, k) => sum([x, b[k]]));
+export const scaleM = (s: Expr, a: M): M => a.map((x) => mul(s, x));
+export const hadamardM = (a: M, b: M): M => a.map((x, k) => mul(x, b[k]));
+
+export class Emitter {
+  readonly lines: string[] = [];
+  private depth = 1;
+  private counter = 0;
+
+  constructor(readonly dialect: Dialect = 'gpujs') {}
+
+  get precision(): 'f64' | 'f32' {
+    return precisionOf(this.dialect);
+  }
+
+  /** One statement (JavaScript syntax with Math.f calls; translated for WGSL). */
+  line(s: string): void {
+    this.lines.push('  '.repeat(this.depth) + (this.dialect === 'wgsl' ? s.replace(/Math\./g, '') : s));
+  }
+
+  open(s: string): void {
+    this.line(s);
+    this.depth++;
+  }
+
+  close(s = '}'): void {
+    this.depth--;
+    this.line(s);
+  }
+
+  /** `for (i = 0; i < n; i++) {` in the dialect; close it with close(). */
+  loop(i: string, n: number): void {
+    this.open(this.dialect === 'wgsl' ? `for (var ${i} = 0; ${i} < ${n}; ${i}++) {` : `for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);
+  }
+
+  /** c ? a : b (both sides are evaluated in WGSL: keep them free of side effects). */
+  sel(c: Expr, a: Expr, b: Expr): Expr {
+    return this.dialect === 'wgsl' ? `select(${b}, ${a}, ${c})` : `(${c} ? ${a} : ${b})`;
+  }
+
+  fresh(prefix: string): string {
+    return `${prefix}${this.counter++}`;
+  }
+
+  /** An immutable scalar unless expr is a literal or a plain name (then expr itself). */
+  value(name: string, expr: Expr): Expr {
+    if (/^\(?-?[0-9.]+(e[+-]?[0-9]+)?\)?$/.test(expr) || /^[A-Za-z_][A-Za-z0-9_]*$/.test(expr)) return expr;
+    this.line(`${this.dialect === 'wgsl' ? 'let' : 'const'} ${name} = ${expr};`);
+    return name;
+  }
+
+  /** A mutable scalar. */
+  variable(name: string, expr: Expr): string {
+    this.line(`${this.dialect === 'wgsl' ? 'var' : 'let'} ${name} = ${expr};`);
+    return name;
+  }
+
+  /** Declares every non-constant entry as an immutable; constants stay literals. */
+  matrix(name: string, m: M, n: number): M {
+    return m.map((e, k) => this.value(`${name}_${Math.floor(k / n)}_${k % n}`, e));
+  }
+
+  /** Declares every entry as mutable (for matrices updated in loops); `keep` marks entries left constant. */
+  mutableMatrix(name: string, m: M, n: number, keep: (i: number, j: number) => boolean = () => false): M {
+    return m.map((e, k) => {
+      const i = Math.floor(k / n);
+      const j = k % n;
+      return keep(i, j) ? e : this.variable(`${name}_${i}_${j}`, e);
+    });
+  }
+
+  /** Matrix product (n x n), each entry an immutable. */
+  product(name: string, a: M, b: M, n: number): M {
+    const out: M = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const terms: Expr[] = [];
+        for (let k = 0; k < n; k++) terms.push(mul(a[i * n + k], b[k * n + j]));
+        out.push(this.value(`${name}_${i}_${j}`, sum(terms)));
+      }
+    }
+    return out;
+  }
+
+  /** dst := src entry by entry, all right-hand sides evaluated before any assignment. */
+  commit(dst: Expr[], src: Expr[]): void {
+    const changed = dst.map((d, k) => /^[A-Za-z_]/.test(d) && d !== src[k]);
+    const tmp = src.map((s, k) => (changed[k] ? (dst.includes(s) ? this.variable(this.fresh('u'), s) : this.value(this.fresh('u'), s)) : s));
+    dst.forEach((d, k) => {
+      if (changed[k]) this.line(`${d} = ${tmp[k]};`);
+    });
+  }
+
+  swap(x: Expr, y: Expr): void {
+    const t = this.value(this.fresh('w'), `${x} + 0.0`);
+    this.line(`${x} = ${y};`);
+    this.line(`${y} = ${t};`);
+  }
+
+  source(): string {
+    return this.lines.join('\n');
+  }
+}
+
+/**
+ * A scalar function (numbers in, a number out) in the dialect: gpu.js adds it with addFunction,
+ * WGSL declares it, js64 defines it in the module of the generated code.
+ */
+export function scalarFunction(dialect: Dialect, name: string, params: string[], body: (em: Emitter) => void): string {
+  const em = new Emitter(dialect);
+  body(em);
+  const head = dialect === 'wgsl' ? `fn ${name}(${params.map((p) => `${p}: f32`).join(', ')}) -> f32 {` : `function ${name}(${params.join(', ')}) {`;
+  return `${head}\n${em.source()}\n}`;
+}

@@ -1,0 +1,252 @@
+// The real 16x16 generator of any (real) two-qubit system, written once as emitted code: the
+// float64 cpu backend, the WGSL kernels and the gpu.js kernel all run what this file emits.
+//
+// Every model has the shape  L(rho) = -i [H, rho] + sum_t (X_t rho Y_t + h.c.) + (K rho + h.c.)
+// with real 4x4 H, X_t, Y_t, K in the basis {ee, eg, ge, gg} (MODEL.md):
+//   redfield (the paper's eigenbasis form, per reservoir with coupling X): L = strictly-lower
+//     part of X in the energy-sorted eigenbasis, A = L o (emission rates), B = L^T o (absorption
+//     rates), D = A rho L^T - L^T A rho + B rho L - L B rho + h.c.
+//   bloch-redfield (QuTiP's bloch_redfield_tensor, use_secular=False): Lambda = X o Gamma in the
+//     eigenbasis (Gamma: emission rate below the diagonal, absorption above, the w -> 0 limit on
+//     it), D = Lambda rho S - S Lambda rho + h.c. with S = X ("full") or S = L + L^T
+//     ("transitions": the paper system's definition, no zero-frequency parts).
+//   lindblad: explicit jumps, D = rate (2 A rho A^T - {A^T A, rho}).
+// The Pauli transfer G_ij = (1/4) Tr(P_i L(P_j)) follows the sparse recipe TRANSFER_TERMS.
+
+import { PRECISION } from '../core/constants.js';
+import type { ModelName } from '../model/params.js';
+import { TRANSFER_TERMS } from '../model/pauliTransfer.js';
+import { operatorMatrix, type OperatorTerm, type SystemDefinition } from '../system/definition.js';
+import { type Node, constantValue } from '../system/expr.js';
+import { type Emitter, type Expr, type M, ONE, ZERO, addM, constMatrix, div, hadamardM, identity, isZero, lit, mul, neg, sub, sum, transpose } from './emitter.js';
+import { eigh4, PAIRS4 } from './linalg.js';
+import { type SpectralKind, expm1Function, rateFunction, rateFunctionName } from './rates.js';
+
+/** A choice fixed when the code is generated, or read at run time (a WGSL uniform). */
+export type Choice = { constant: number } | { runtime: Expr };
+
+export interface GeneratorOptions {
+  model: ModelName;
+  /** 0: statistics as the system defines them, 1: every reservoir boson, 2: every reservoir fermion */
+  statistics: Choice;
+  /** 1: zero-frequency rates take their w -> 0 limit ("limit"), 0: they are 0 ("zero") */
+  zeroLimit: Choice;
+}
+
+export interface EmittedGenerator {
+  /** G row-major, 256 entries (row 0 zero) */
+  G: M;
+  /** 1.0 at a level crossing where the i < j prescription is basis dependent */
+  degenerate: Expr;
+  /** helper functions the code calls (declare them once per module) */
+  functions: string[];
+}
+
+/** Code for an expression of a system file; `env` gives the code of each name. */
+export function emitExpr(em: Emitter, node: Node, env: (name: string) => Expr, call: (fn: string, args: Expr[], node: Node) => Expr): Expr {
+  const c = constantValue(node);
+  if (c !== undefined && Number.isFinite(c)) return lit(c);
+  const rec = (n: Node): Expr => emitExpr(em, n, env, call);
+  switch (node.kind) {
+    case 'num':
+      return lit(node.value);
+    case 'name':
+      return env(node.name);
+    case 'neg':
+      return neg(rec(node.arg));
+    case 'bin': {
+      const a = rec(node.left);
+      if (node.op === '^') {
+        const e = constantValue(node.right);
+        if (e !== undefined && Number.isInteger(e) && Math.abs(e) <= 6 && e !== 0) {
+          const base = em.value(em.fresh('pw'), a);
+          const prod = `(${Array.from({ length: Math.abs(e) }, () => base).join(' * ')})`;
+          return e > 0 ? prod : `(1.0 / ${prod})`;
+        }
+        if (e === 0) return ONE;
+        if (e === 0.5) return `Math.sqrt(${a})`;
+        return `Math.pow(${a}, ${rec(node.right)})`;
+      }
+      const b = rec(node.right);
+      if (node.op === '+') return sum([a, b]);
+      if (node.op === '-') return sub(a, b);
+      if (node.op === '*') return `(${mul(a, b)})`;
+      return div(a, b);
+    }
+    case 'call': {
+      const args = node.args.map(rec);
+      if (['sqrt', 'exp', 'log', 'sin', 'cos', 'abs'].includes(node.fn)) return `Math.${node.fn}(${args[0]})`;
+      return call(node.fn, args, node);
+    }
+  }
+}
+
+/** The real 4x4 matrix of an operator (a sum of Pauli/sigma+- strings), entries as code. */
+function operatorCode(em: Emitter, terms: OperatorTerm[], coefficient: (t: OperatorTerm) => Expr): M {
+  const m: Expr[][] = Array.from({ length: 16 }, () => []);
+  for (const t of terms) {
+    const { re } = operatorMatrix([t], () => 1);
+    const c = coefficient(t);
+    for (let k = 0; k < 16; k++) if (re[k] !== 0) m[k].push(mul(lit(re[k]), c));
+  }
+  return m.map((ts) => sum(ts));
+}
+
+function choiceCode(em: Emitter, c: Choice): Expr {
+  return 'constant' in c ? lit(c.constant) : c.runtime;
+}
+
+/** Emits the system's generator (reads the point's parameters through `read(name)`). */
+export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: GeneratorOptions, read: { param(index: number): Expr; lindbladW: Expr }): EmittedGenerator {
+  if (!sys.real) throw new Error(`system ${sys.name}: complex (odd-Y) terms are not supported by the generated generator`);
+  const tol = PRECISION[em.precision];
+  const env = new Map<string, Expr>();
+  sys.parameters.forEach((p, i) => env.set(p.name, em.value(`q_${p.name}`, read.param(i))));
+  const lookup = (name: string): Expr => {
+    const v = env.get(name);
+    if (v === undefined) {
+      if (name === 'w_lindblad') return read.lindbladW;
+      throw new Error(`system ${sys.name}: unknown name ${name}`);
+    }
+    return v;
+  };
+  const functions = new Set<string>();
+  const expm1 = expm1Function(em.dialect);
+  if (expm1) functions.add(expm1);
+
+  function noCall(fn: string): Expr {
+    throw new Error(`system ${sys.name}: ${fn}() is only allowed in jump rates`);
+  }
+  for (const d of sys.derived) env.set(d.name, em.value(`q_${d.name}`, emitExpr(em, d.expr, lookup, noCall)));
+  const zeroLimit = em.value('zero_limit', choiceCode(em, opts.zeroLimit));
+
+  // reservoir k: its rate function and per-point arguments
+  const reservoirs = sys.reservoirs.map((r, k) => {
+    const kind = r.spectralDensity.kind as SpectralKind;
+    const sConst = constantValue(r.spectralDensity.s);
+    functions.add(rateFunction(em.dialect, kind, sConst));
+    const fn = rateFunctionName(kind, sConst);
+    const e = (n: Node, what: string) => em.value(`res${k}_${what}`, emitExpr(em, n, lookup, noCall));
+    const defined = r.statistics === 'fermion' ? 1 : 0;
+    const st = opts.statistics;
+    const fermion = 'constant' in st ? lit(st.constant === 0 ? defined : st.constant === 2 ? 1 : 0) : em.value(`res${k}_fermion`, em.sel(`${st.runtime} == 0u`, lit(defined), em.sel(`${st.runtime} == 2u`, ONE, ZERO)));
+    const args = { alpha: e(r.spectralDensity.alpha, 'alpha'), wc: e(r.spectralDensity.omega_c, 'wc'), s: sConst === undefined ? e(r.spectralDensity.s, 's') : lit(sConst), T: e(r.T, 'T'), mu: e(r.mu, 'mu'), fermion };
+    const rate = (emission: boolean, w: Expr) => `${fn}(${emission ? ONE : ZERO}, ${w}, ${args.alpha}, ${args.wc}, ${args.s}, ${args.T}, ${args.mu}, ${args.fermion}, ${zeroLimit})`;
+    return { def: r, rate };
+  });
+  const rateCall = (fn: string, args: Expr[], node: Node): Expr => {
+    if (fn !== 'emission' && fn !== 'absorption') throw new Error(`system ${sys.name}: unknown function ${fn}`);
+    const k = node.kind === 'call' ? constantValue(node.args[0]) : undefined;
+    if (k === undefined || !reservoirs[k - 1]) throw new Error(`system ${sys.name}: ${fn}() needs a reservoir index 1..${reservoirs.length}`);
+    return reservoirs[k - 1].rate(fn === 'emission', em.value(em.fresh('wj'), `Math.abs(${args[1]})`));
+  };
+  const coefficient = (t: OperatorTerm) => em.value(em.fresh('cf'), emitExpr(em, t.coefficient, lookup, noCall));
+
+  const H = em.matrix('h', operatorCode(em, sys.hamiltonian, coefficient), 4);
+  const couplings = sys.reservoirs.map((r, k) => em.matrix(`x${k}`, operatorCode(em, r.coupling, coefficient), 4));
+
+  const xs: M[] = [];
+  const ys: M[] = [];
+  const ks: M[] = [];
+  let degenerate: Expr = ZERO;
+
+  if (opts.model === 'lindblad') {
+    // D = rate (2 A rho A^T - {A^T A, rho}) = (rate A) rho A^T - A^T (rate A) rho + h.c.
+    sys.jumps.forEach((j, q) => {
+      const A = em.matrix(`jump${q}`, operatorCode(em, j.op, coefficient), 4);
+      const rate = em.value(`jrate${q}`, emitExpr(em, j.rate, lookup, rateCall));
+      const X = em.matrix(`jx${q}`, A.map((a) => mul(rate, a)), 4);
+      const At = transpose(A, 4);
+      xs.push(X);
+      ys.push(At);
+      ks.push(em.product(`jk${q}`, At, X, 4));
+    });
+  } else {
+    const { values: e, vectors: V } = eigh4(em, 'eh', H);
+    const Vt = transpose(V, 4);
+    const chi = couplings.map((X, k) => em.product(`chi${k}`, em.product(`chi${k}a`, Vt, X, 4), V, 4));
+    // a level crossing where a coupling restricted to the crossing pair is not a multiple of the identity
+    const deg = em.variable('degenerate', ZERO);
+    degenerate = deg;
+    const scale = em.value('escale', `Math.max(1.0, Math.max(Math.max(Math.abs(${e[0]}), Math.abs(${e[1]})), Math.max(Math.abs(${e[2]}), Math.abs(${e[3]}))))`);
+    for (const [i, j] of PAIRS4) {
+      const off = chi.map((c) => `Math.abs(${c[i * 4 + j]}) > ${lit(tol.degenerateCoupling)} || Math.abs(${c[i * 5]} - ${c[j * 5]}) > ${lit(tol.degenerateCoupling)}`).join(' || ');
+      em.open(`if (Math.abs(${e[i]} - ${e[j]}) <= ${lit(tol.degenerateEnergy)} * ${scale} && (${off})) {`);
+      em.line(`${deg} = 1.0;`);
+      em.close();
+    }
+    const back = (name: string, m: M) => em.product(name, em.product(`${name}a`, V, m, 4), Vt, 4);
+    const lower = (m: M): M => m.map((x, k) => (Math.floor(k / 4) > k % 4 ? x : ZERO));
+    reservoirs.forEach((res, q) => {
+      // Gamma in the eigenbasis: [r][c], r > c: emission at E_c - E_r; [c][r]: absorption at the same w
+      const gamma: M = identity(4).map(() => ZERO);
+      for (let r = 0; r < 4; r++) {
+        for (let c = 0; c < r; c++) {
+          const w = em.value(`w${q}_${r}${c}`, `${e[c]} - ${e[r]}`);
+          gamma[r * 4 + c] = em.value(`ge${q}_${r}${c}`, res.rate(true, w));
+          gamma[c * 4 + r] = em.value(`ga${q}_${r}${c}`, res.rate(false, w));
+        }
+      }
+      const L = lower(chi[q]);
+      const lc = back(`lc${q}`, L);
+      const lct = transpose(lc, 4);
+      if (opts.model === 'redfield') {
+        const A = back(`am${q}`, hadamardM(L, gamma));
+        const B = back(`bm${q}`, transpose(hadamardM(L, transpose(gamma, 4)), 4));
+        xs.push(A, B);
+        ys.push(lct, lc);
+        ks.push(em.product(`kp${q}a`, lct, A, 4), em.product(`kp${q}b`, lc, B, 4));
+        return;
+      }
+      // bloch-redfield
+      let S: M;
+      let inner: M = addM(L, transpose(L, 4));
+      if (sys.blochRedfieldCoupling === 'full') {
+        const g0 = em.value(`gz${q}`, res.rate(true, ZERO));
+        for (let i = 0; i < 4; i++) gamma[i * 5] = g0;
+        inner = chi[q];
+        S = couplings[q];
+      } else {
+        S = em.matrix(`sb${q}`, addM(lc, lct), 4);
+      }
+      const Lam = back(`lam${q}`, hadamardM(inner, gamma));
+      xs.push(Lam);
+      ys.push(S);
+      ks.push(em.product(`kp${q}`, S, Lam, 4));
+    });
+  }
+  const K = em.matrix('k', identity(4).map((_, i) => neg(sum(ks.map((m) => m[i])))), 4);
+  const G = pauliTransfer(em, { h: H, x: xs, y: ys, k: K });
+  return { G, degenerate, functions: [...functions] };
+}
+
+/** G (16x16, row 00 zero) from the parts by the sparse recipe TRANSFER_TERMS. */
+export function pauliTransfer(em: Emitter, parts: { h: M; x: M[]; y: M[]; k: M }): M {
+  const S = new Map<number, Expr>();
+  const sandwich = (index: number): Expr => {
+    let v = S.get(index);
+    if (v === undefined) {
+      const a = index >> 6;
+      const l = (index >> 4) & 3;
+      const b = (index >> 2) & 3;
+      const k = index & 3;
+      const terms = parts.x.map((X, t) => mul(X[a * 4 + l], parts.y[t][b * 4 + k]));
+      if (b === k) terms.push(parts.k[a * 4 + l]);
+      v = em.value(`S${index}`, sum(terms));
+      S.set(index, v);
+    }
+    return v;
+  };
+  const G: M = identity(16).map(() => ZERO);
+  for (const t of TRANSFER_TERMS) {
+    const terms = t.entries.map(({ index, sign }) => {
+      const ref = t.source === 'S' ? sandwich(index) : parts.h[(index >> 2) * 4 + (index & 3)];
+      return sign < 0 ? neg(ref) : ref;
+    });
+    const total = sum(terms);
+    G[t.i * 16 + t.j] = isZero(total) ? ZERO : em.value(`g${t.i}_${t.j}`, `0.5 * ${total}`);
+  }
+  return G;
+}
+
+export { constMatrix };

@@ -1,0 +1,127 @@
+// Small dense linear algebra as emitted code (every dialect): cyclic Jacobi for real symmetric
+// and complex Hermitian 4x4 matrices, and the descending sort of an eigen-decomposition.
+
+import { PRECISION } from '../core/constants.js';
+import { type Emitter, type Expr, type M, ONE, ZERO, identity, lit, mul, neg, sub, sum } from './emitter.js';
+
+export const PAIRS4: [number, number][] = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]];
+const SORT_NETWORK: [number, number][] = [[0, 1], [2, 3], [0, 2], [1, 3], [1, 2]];
+
+/** A Hermitian (or, with im = undefined, real symmetric) 4x4 matrix kept as its upper triangle. */
+export interface Herm {
+  d: Expr[];
+  re: Expr[];
+  im?: Expr[];
+}
+
+/** Complex entry (a, b) of a Hermitian 4x4 given as triangle. */
+export function hEntry(h: Herm, a: number, b: number): [Expr, Expr] {
+  if (a === b) return [h.d[a], ZERO];
+  const [i, j] = a < b ? [a, b] : [b, a];
+  const im = h.im ? h.im[i * 4 + j] : ZERO;
+  return [h.re[i * 4 + j], a < b ? im : neg(im)];
+}
+
+/**
+ * Cyclic Jacobi on the triangle of a Hermitian 4x4 (real symmetric when im is absent), a fixed
+ * number of sweeps (per precision), rotation (p, q) skipped when |h_pq| is negligible: the phase
+ * e^{-i phi} on column q makes h_pq real, then the real rotation (c, s) zeroes it.
+ * Returns the eigenvalues (unsorted) and, when asked, the eigenvectors as columns.
+ */
+export function jacobi(em: Emitter, name: string, m: Herm, withVectors: boolean): { values: Expr[]; vre?: M; vim?: M } {
+  const tol = PRECISION[em.precision];
+  const complex = m.im !== undefined;
+  const upper = (i: number, j: number) => i < j;
+  const d = m.d.map((x, k) => em.variable(`${name}d${k}`, x));
+  const re = identity(4).map((_, k) => (upper(Math.floor(k / 4), k % 4) ? em.variable(`${name}r${k}`, m.re[k]) : ZERO));
+  const im = complex ? identity(4).map((_, k) => (upper(Math.floor(k / 4), k % 4) ? em.variable(`${name}i${k}`, m.im![k]) : ZERO)) : undefined;
+  const h: Herm = { d, re, im };
+  const vre = withVectors ? em.mutableMatrix(`${name}V`, identity(4), 4) : undefined;
+  const vim = withVectors && complex ? em.mutableMatrix(`${name}W`, identity(4).map(() => ZERO), 4) : undefined;
+  em.loop(`${name}sweep`, tol.jacobiSweeps);
+  for (const [p, q] of PAIRS4) {
+    const x = re[p * 4 + q];
+    const y = im ? im[p * 4 + q] : ZERO;
+    const big = complex ? em.value(em.fresh('b'), `Math.max(Math.abs(${x}), Math.abs(${y}))`) : `Math.abs(${x})`;
+    em.open(`if (${big} > 1e-30 && ${big} > ${lit(tol.jacobiSkip)} * (Math.abs(${d[p]}) + Math.abs(${d[q]}))) {`);
+    let mag = x;
+    let cs: Expr = ONE;
+    let sn: Expr = ZERO;
+    if (complex) {
+      // scaled before squaring: a subnormal x*x + y*y would make the phase factor non-unitary
+      const xs = em.value(em.fresh('x'), `${x} / ${big}`);
+      const ys = em.value(em.fresh('y'), `${y} / ${big}`);
+      mag = em.value(em.fresh('m'), `${big} * Math.sqrt(${xs} * ${xs} + ${ys} * ${ys})`);
+      cs = em.value(em.fresh('cs'), `${x} / ${mag}`);
+      sn = em.value(em.fresh('sn'), `${y} / ${mag}`);
+    }
+    const theta = em.value(em.fresh('th'), `(${d[q]} - ${d[p]}) / (2.0 * ${mag})`);
+    const t = em.value(em.fresh('t'), `${em.sel(`${theta} >= 0.0`, ONE, '(-1.0)')} / (Math.abs(${theta}) + Math.sqrt(${theta} * ${theta} + 1.0))`);
+    // 1/sqrt, not inverseSqrt: that may be a low-precision estimate on some adapters
+    const c = em.value(em.fresh('c'), `1.0 / Math.sqrt(${t} * ${t} + 1.0)`);
+    const s = em.value(em.fresh('s'), `${t} * ${c}`);
+    const dst: Expr[] = [d[p], d[q], re[p * 4 + q]];
+    const src: Expr[] = [
+      `${c} * ${c} * ${d[p]} - 2.0 * ${c} * ${s} * ${mag} + ${s} * ${s} * ${d[q]}`,
+      `${s} * ${s} * ${d[p]} + 2.0 * ${c} * ${s} * ${mag} + ${c} * ${c} * ${d[q]}`,
+      ZERO,
+    ];
+    if (im) {
+      dst.push(im[p * 4 + q]);
+      src.push(ZERO);
+    }
+    for (let k = 0; k < 4; k++) {
+      if (k === p || k === q) continue;
+      // column p and the phased column q at row k, then the real rotation
+      const [apr, api] = hEntry(h, k, p);
+      const [bqr, bqi] = hEntry(h, k, q);
+      const qr = complex ? sum([mul(bqr, cs), mul(bqi, sn)]) : bqr;
+      const qi = complex ? sub(mul(bqi, cs), mul(bqr, sn)) : ZERO;
+      const put = (col: number, r: Expr, i: Expr) => {
+        const [a, b] = k < col ? [k, col] : [col, k];
+        dst.push(re[a * 4 + b]);
+        src.push(r);
+        if (im) {
+          dst.push(im[a * 4 + b]);
+          src.push(k < col ? i : neg(i));
+        }
+      };
+      put(p, sub(mul(c, apr), mul(s, qr)), sub(mul(c, api), mul(s, qi)));
+      put(q, sum([mul(s, apr), mul(c, qr)]), sum([mul(s, api), mul(c, qi)]));
+    }
+    if (vre) {
+      for (let r = 0; r < 4; r++) {
+        const pr = vre[r * 4 + p];
+        const pi = vim ? vim[r * 4 + p] : ZERO;
+        const qr0 = vre[r * 4 + q];
+        const qi0 = vim ? vim[r * 4 + q] : ZERO;
+        const qr = complex ? sum([mul(qr0, cs), mul(qi0, sn)]) : qr0;
+        const qi = complex ? sub(mul(qi0, cs), mul(qr0, sn)) : ZERO;
+        dst.push(pr, qr0);
+        src.push(sub(mul(c, pr), mul(s, qr)), sum([mul(s, pr), mul(c, qr)]));
+        if (vim) {
+          dst.push(pi, qi0);
+          src.push(sub(mul(c, pi), mul(s, qi)), sum([mul(s, pi), mul(c, qi)]));
+        }
+      }
+    }
+    em.commit(dst, src);
+    em.close();
+  }
+  em.close();
+  return { values: d, vre, vim };
+}
+
+/** Eigenvalues (descending) and eigenvectors (columns) of a real symmetric 4x4 matrix. */
+export function eigh4(em: Emitter, name: string, h: M): { values: Expr[]; vectors: M } {
+  const j = jacobi(em, name, { d: [0, 1, 2, 3].map((k) => h[k * 5]), re: h }, true);
+  const e = j.values;
+  const v = j.vre!;
+  for (const [a, b] of SORT_NETWORK) {
+    em.open(`if (${e[b]} > ${e[a]}) {`);
+    em.swap(e[a], e[b]);
+    for (let r = 0; r < 4; r++) em.swap(v[r * 4 + a], v[r * 4 + b]);
+    em.close();
+  }
+  return { values: e, vectors: v };
+}

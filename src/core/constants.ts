@@ -1,0 +1,57 @@
+// Every constant that more than one language uses, defined once here and injected into the
+// WGSL (wgslConstants) and the generated JavaScript (src/compiler).
+
+/** Point flags: bit values shared by the record layout, the WGSL kernels and the gpu.js kernel. */
+export const FLAG_BITS = { degenerate: 1, bistable: 2, 'zero-energy': 4, 'non-finite': 8, 'not-stationary-at-tau': 16 } as const;
+export type FlagName = keyof typeof FLAG_BITS;
+
+/** Taylor order of the leap's one-step map exp(hG). */
+export const LEAP_ORDER = 8;
+
+/**
+ * A steady-state pivot below this fraction of ||G||_inf: G' is singular in f32, the kernel of G
+ * is (numerically) at least two-dimensional and the long-time limit depends on the initial state.
+ */
+export const SINGULAR_PIVOT = 1e-5;
+
+/** A point is "not stationary at tau" when the slowest mode outside the kernel has decayed less than e^-this. */
+export const STATIONARY_DECAYS = 10;
+
+/** Once a squared power of the leap map is below this norm, what it leaves is below f32 resolution. */
+export const LEAP_DECAYED = 1e-9;
+
+/** Precision-dependent tolerances of the generated physics code (one set per precision). */
+export const PRECISION = {
+  f64: {
+    /** Jacobi: a rotation is skipped when |a_pq| <= this (|a_pp| + |a_qq|) */
+    jacobiSkip: 1e-18,
+    jacobiSweeps: 10,
+    /** level crossing: |E_i - E_j| <= this max(1, |E|) */
+    degenerateEnergy: 1e-9,
+    /** ... with a coupling element (or diagonal difference) above this */
+    degenerateCoupling: 1e-9,
+  },
+  f32: {
+    jacobiSkip: 1e-9,
+    jacobiSweeps: 6,
+    degenerateEnergy: 1e-5,
+    degenerateCoupling: 1e-3,
+  },
+} as const;
+
+/** The boson occupation 1/(e^x - 1) is evaluated at min(x, this): beyond it the rate is ~0 in either precision. */
+export const BOSON_EXPONENT_CAP = 80;
+/** The fermion occupation 0.5 (1 - tanh(x / 2)) at |x / 2| <= this (tanh is +-1 beyond it in either precision). */
+export const FERMION_TANH_CAP = 40;
+
+/** WGSL declarations of the constants above (prepended to every shader module). */
+export function wgslConstants(): string {
+  const f = (x: number) => (Number.isInteger(x) ? `${x}.0` : String(x));
+  return [
+    ...Object.entries(FLAG_BITS).map(([k, v]) => `const FLAG_${k.toUpperCase().replace(/-/g, '_').replace('NOT_STATIONARY_AT_TAU', 'NOT_STATIONARY').replace('NON_FINITE', 'NONFINITE')}: u32 = ${v}u;`),
+    `const LEAP_ORDER: u32 = ${LEAP_ORDER}u;`,
+    `const SINGULAR_PIVOT: f32 = ${f(SINGULAR_PIVOT)};`,
+    `const STATIONARY_DECAYS: f32 = ${f(STATIONARY_DECAYS)};`,
+    `const DECAYED: f32 = ${f(LEAP_DECAYED)};`,
+  ].join('\n');
+}

@@ -1,0 +1,97 @@
+// The record formats every layer shares: the per-point parameter row the host writes, the
+// per-point output record every backend fills, and the Run uniform of the WGSL kernels.
+// shaders/layout.wgsl mirrors the structs (its PointParams is generated from PARAM_STRIDE here).
+
+import type { ModelName, Reservoir, ZeroFreq } from '../model/params.js';
+export { FLAG_BITS, type FlagName } from './constants.js';
+
+/**
+ * One grid point's parameter row: PARAM_STRIDE f32 (192 bytes, struct PointParams in WGSL).
+ *   [0] tau, [1] dt (<= 0: the kernel chooses the step), [2] the Lindblad frequency w*, [3] 0,
+ *   [4..7] Re psi, [8..11] Im psi (the initial state on ee, eg, ge, gg, normalised),
+ *   [12..] the system's parameters in the order its definition declares them.
+ */
+export const ROW = { tau: 0, dt: 1, lindbladW: 2, psiRe: 4, psiIm: 8, params: 12 } as const;
+export const PARAM_STRIDE = 48;
+export const PARAM_BYTES = PARAM_STRIDE * 4;
+/** The most parameters a system may declare (the row has room for this many). */
+export const MAX_SYSTEM_PARAMETERS = PARAM_STRIDE - ROW.params;
+
+/** Output record per point: 36 f32 = 144 bytes (field map in shaders/layout.wgsl). */
+export const OUT_STRIDE = 36;
+export const OUT_BYTES = OUT_STRIDE * 4;
+export const OUT = {
+  r: 0,
+  efficiency: 16,
+  energy: 17,
+  ergotropy: 18,
+  concurrence: 19,
+  steadyEfficiency: 20,
+  steadyEnergy: 21,
+  steadyErgotropy: 22,
+  steadyConcurrence: 23,
+  kernelDim: 24,
+  gap: 25,
+  flags: 26,
+  dt: 27,
+  spectralRadius: 28,
+  slowest: 29,
+  steadyFlags: 30,
+  spectrumFlags: 31,
+  transientBound: 32,
+} as const;
+
+/** struct Run: 64 bytes (uniform). */
+export const RUN_BYTES = 64;
+
+export interface RunConstants {
+  model: ModelName;
+  /** every reservoir's statistics set to this; undefined: as the system defines them */
+  reservoir?: Reservoir;
+  zeroFreq: ZeroFreq;
+  count: number;
+  steps?: number;
+  recordEvery?: number;
+  firstStep?: number;
+  recordSlots?: number;
+  /** spectrum program: 'all' points, or 'undecided' ones only (after leap) */
+  spectrumMode?: 'all' | 'undecided';
+  /** compute the concurrence at tau / of the long-time limit (default both) */
+  concurrence?: boolean;
+  steadyConcurrence?: boolean;
+}
+
+export const MODEL_CODE: Record<ModelName, number> = { redfield: 0, 'bloch-redfield': 1, lindblad: 2 };
+/** Run.statistics: 0 as the system defines, 1 every reservoir boson, 2 every reservoir fermion. */
+export const STATISTICS_CODE = { asDefined: 0, boson: 1, fermion: 2 } as const;
+
+export function encodeRun(r: RunConstants): ArrayBuffer {
+  const buf = new ArrayBuffer(RUN_BYTES);
+  const u = new Uint32Array(buf);
+  u[0] = MODEL_CODE[r.model];
+  u[1] = r.reservoir === undefined ? STATISTICS_CODE.asDefined : STATISTICS_CODE[r.reservoir];
+  u[2] = r.zeroFreq === 'zero' ? 1 : 0;
+  u[5] = r.count;
+  u[6] = r.steps ?? 0;
+  u[7] = r.recordEvery ?? 0;
+  u[8] = r.firstStep ?? 0;
+  u[9] = r.recordSlots ?? 0;
+  u[11] = r.spectrumMode === 'undecided' ? 1 : 0;
+  u[12] = (r.concurrence === false ? 0 : 1) | (r.steadyConcurrence === false ? 0 : 2);
+  return buf;
+}
+
+/** WGSL: struct PointParams and accessors for the row header (generated from ROW). */
+export function wgslPointParams(): string {
+  const at = (k: number) => `p.v[${k >> 2}][${k & 3}]`;
+  return [
+    `struct PointParams { v: array<vec4<f32>, ${PARAM_STRIDE / 4}> }`,
+    `fn point_tau(p: PointParams) -> f32 { return ${at(ROW.tau)}; }`,
+    `fn point_dt(p: PointParams) -> f32 { return ${at(ROW.dt)}; }`,
+    `fn point_psi_re(p: PointParams) -> vec4<f32> { return p.v[${ROW.psiRe / 4}]; }`,
+    `fn point_psi_im(p: PointParams) -> vec4<f32> { return p.v[${ROW.psiIm / 4}]; }`,
+  ].join('\n');
+}
+
+/** Expression reading row slot k of point p in WGSL. */
+export const wgslRowSlot = (k: number): string => `p.v[${k >> 2}][${k & 3}]`;
