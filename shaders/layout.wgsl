@@ -1,20 +1,15 @@
-// Host <-> kernel data layout. Mirrored by src/backends/webgpu/layout.ts (byte sizes there).
+// Host <-> kernel data layout. Mirrored by src/core/layout.ts (byte sizes there).
 
-// One grid point: 24 f32 = 96 bytes.
-//   v[0] = (Delta1, Delta2, F, lambda)
-//   v[1] = (alpha1, alpha2, omega_c, T1)
-//   v[2] = (T2, mu1, mu2, tau)
-//   v[3] = (dt, 0, 0, 0)            dt <= 0: chosen per point from the spectrum bound
-//   v[4] = Re psi, v[5] = Im psi   (initial state on ee, eg, ge, gg; normalised by the host)
-struct PointParams { v: array<vec4<f32>, 6> }
+// One grid point: struct PointParams and its accessors point_tau, point_dt, point_psi_re,
+// point_psi_im are generated from src/core/layout.ts (ROW, PARAM_STRIDE).
 
 // Run constants, 64 bytes (uniform).
 struct Run {
-  model: u32,          // 0 redfield, 1 bloch-redfield, 2 lindblad
-  reservoir: u32,      // 0 boson, 1 fermion
-  zero_freq: u32,      // 0 limit (boson rates -> alpha T at w = 0), 1 zero
-  lindblad_mode: u32,  // 0 w* = lambda, 1 w* = M = sqrt(F^2 + lambda^2), 2 w* = lindblad_w
-  lindblad_w: f32,
+  model: u32,          // 0 redfield, 1 bloch-redfield, 2 lindblad (the generator is generated per model)
+  statistics: u32,     // 0 as the system defines, 1 every reservoir boson, 2 every reservoir fermion
+  zero_freq: u32,      // 0 limit (rates -> their w -> 0 limit), 1 zero
+  pad5: u32,
+  pad6: u32,
   count: u32,          // points in this dispatch chunk
   steps: u32,          // rk4: steps per dispatch
   record_every: u32,   // rk4: trajectory sample every this many steps (0 = none)
@@ -54,8 +49,4 @@ fn point_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
 fn runtime_nan(pad0: u32) -> f32 {
   return bitcast<f32>(0x7fc00000u | pad0);
 }
-const FLAG_DEGENERATE: u32 = 1u;
-const FLAG_BISTABLE: u32 = 2u;
-const FLAG_ZERO_ENERGY: u32 = 4u;
-const FLAG_NONFINITE: u32 = 8u;
-const FLAG_NOT_STATIONARY: u32 = 16u;
+// FLAG_* bits, LEAP_ORDER, SINGULAR_PIVOT, STATIONARY_DECAYS, DECAYED: src/core/constants.ts

@@ -33,8 +33,8 @@ fn rk4_step_matrix(g: Mat16, h: f32) -> Mat16 {
 fn taylor_step_matrix(g: Mat16, h: f32) -> Mat16 {
   let hg = mat16_scale(h, g);
   let eye = mat16_identity();
-  var m = mat16_axpy(1.0 / 8.0, hg, eye);
-  for (var k = 7u; k >= 1u; k--) {
+  var m = mat16_axpy(1.0 / f32(LEAP_ORDER), hg, eye);
+  for (var k = LEAP_ORDER - 1u; k >= 1u; k--) {
     m = mat16_axpy(1.0, mat16_scale(1.0 / f32(k), mat16_mul(hg, m)), eye);
   }
   return mat16_fix_trace_row(m);
@@ -87,7 +87,6 @@ struct Homogeneous { d: Vec16, norm: f32 }
 // Once A^(2^j) is below DECAYED, every remaining factor of A^n is smaller still (norms are
 // submultiplicative): what they leave of d is below f32 resolution, so the squaring stops
 // there. Most points of a diagram decay long before tau: this skips a third of the products.
-const DECAYED: f32 = 1e-9;
 
 fn leap_homogeneous(m0: Mat16, d0: Vec16, n: u32) -> Homogeneous {
   var base = m0;
@@ -125,9 +124,8 @@ fn leap_homogeneous(m0: Mat16, d0: Vec16, n: u32) -> Homogeneous {
   return Homogeneous(d, select(norm, exp(log(norm) * f32(n) / power), norm < 1.0));
 }
 
-// A steady-state pivot below this fraction of ||G||_inf: G' is singular in f32, the kernel of G
+// A steady-state pivot below SINGULAR_PIVOT ||G||_inf: G' is singular in f32, the kernel of G
 // is (numerically) at least two-dimensional and the long-time limit depends on the initial state.
-const SINGULAR_PIVOT: f32 = 1e-5;
 fn steady_solvable(st: Steady, g: Mat16) -> bool {
   return st.min_pivot >= SINGULAR_PIVOT * max(mat16_norm_inf(g), 1e-30);
 }
@@ -155,5 +153,5 @@ fn evolve_leap(g: Mat16, m: Mat16, r0: Vec16, n: u32) -> Evolution {
 
 fn initial_vector(p: PointParams) -> Vec16 {
   // r_i = Tr(rho P_i) for rho = |psi><psi|: generated as the transpose of density_from_vec16
-  return vec16_from_pure(p.v[4], p.v[5]);
+  return vec16_from_pure(point_psi_re(p), point_psi_im(p));
 }

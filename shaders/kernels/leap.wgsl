@@ -23,9 +23,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= run.count) { return; }
   let p = params[i];
   let gen = point_generator(run, p);
-  var h = p.v[3].x;
+  var h = point_dt(p);
   if (h <= 0.0) { h = default_step(gen.g); }
-  let plan = step_plan(p.v[2].w, h);
+  let plan = step_plan(point_tau(p), h);
   let ev = evolve_leap(gen.g, taylor_step_matrix(gen.g, h), initial_vector(p), plan.steps);
   var r = ev.r;
   if (plan.last > 0.0) { r = rk4_vec_step(gen.g, r, plan.last); }

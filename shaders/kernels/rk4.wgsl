@@ -25,9 +25,9 @@ fn rk4_init(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   if (i >= run.count) { return; }
   let p = params[i];
   let gen = point_generator(run, p);
-  var h = p.v[3].x;
+  var h = point_dt(p);
   if (h <= 0.0) { h = rk4_default_step(gen.g); }
-  let plan = step_plan(p.v[2].w, h);
+  let plan = step_plan(point_tau(p), h);
   let m = rk4_step_matrix(gen.g, h);
   let o = i * 16u;
   mats[o + 0u] = m.b00; mats[o + 1u] = m.b01; mats[o + 2u] = m.b02; mats[o + 3u] = m.b03;

@@ -17,7 +17,7 @@ fn spectrum_record(p: PointParams) -> vec4<f32> {
   let sp = spectrum_summary(gen.g);
   var flags = 0u;
   if (!sp.ok) { flags |= FLAG_NONFINITE; }
-  if (abs(sp.slowest) * p.v[2].w < 10.0) { flags |= FLAG_NOT_STATIONARY; }
+  if (abs(sp.slowest) * point_tau(p) < STATIONARY_DECAYS) { flags |= FLAG_NOT_STATIONARY; }
   return vec4<f32>(sp.gap, sp.radius, sp.slowest, f32(flags));
 }
 

@@ -13,7 +13,7 @@
 
 import { createBackend } from '../backends/select.js';
 import type { SweepBackend } from '../backends/types.js';
-import { FLAG_BITS } from '../backends/webgpu/layout.js';
+import { FLAG_BITS } from '../core/layout.js';
 import { initialVector } from '../model/evolve.js';
 import { generator } from '../model/generators.js';
 import { batteryObservables, concurrence, densityMatrices } from '../model/observables.js';

@@ -3,7 +3,7 @@
 // JSON, so series get the paper's colours and dash patterns, flagged x ranges get a grey band,
 // and panels of different kinds are composed into one figure here.
 
-import { FLAG_BITS } from '../backends/webgpu/layout.js';
+import { FLAG_BITS } from '../core/layout.js';
 import { svgToPng, vegaLiteToSvg } from '../io/plot.js';
 import { type BarsFigure, type HeatmapFigure, type HeatmapPanel, type LineFigure, type LinePanel, barsSpec, heatmapSpec, lineSpec, noteBlock } from '../io/plotspec.js';
 import type { SweepResult } from '../sweep/run.js';

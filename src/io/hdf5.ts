@@ -10,7 +10,7 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { PARAM_DOCS } from '../model/params.js';
-import { FLAG_BITS } from '../backends/webgpu/layout.js';
+import { FLAG_BITS } from '../core/layout.js';
 import { OUTPUT_DOCS } from '../sweep/outputs.js';
 
 export const H5_FORMAT = 'qbsweep-1';

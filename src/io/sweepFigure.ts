@@ -1,7 +1,7 @@
 // A sweep's picture: heatmap panels (2 or 3 axes: [panel,] y, x) or curves (1 axis).
 
 import { PARAM_DOCS } from '../model/params.js';
-import { FLAG_BITS } from '../backends/webgpu/layout.js';
+import { FLAG_BITS } from '../core/layout.js';
 import { OUTPUT_DOCS } from '../sweep/outputs.js';
 import type { SweepResult } from '../sweep/run.js';
 import { type HeatmapFigure, type LineFigure, renderHeatmapPng, renderLinePng } from './plot.js';

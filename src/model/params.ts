@@ -2,23 +2,24 @@
 // shared/reference/public-cases.json `inputs`), the paper's defaults, validation with
 // one-line messages, and the derived sweep parameters (Delta, dT, mubar, ...).
 
+import type { SystemDefinition } from '../system/definition.js';
+import { type Node, evaluate } from '../system/expr.js';
+import { isPaperSystem, resolveSystem, systemReference } from '../system/registry.js';
+import { describeNames, genericSpace } from '../system/space.js';
+
 export type Reservoir = 'boson' | 'fermion';
 export type ModelName = 'redfield' | 'bloch-redfield' | 'lindblad';
 export type ZeroFreq = 'limit' | 'zero';
-export type LindbladFreq = 'lambda' | 'M' | number;
+/** The frequency of the phenomenological Lindblad rates: a number, or a parameter or derived name of the system. */
+export type LindbladFreq = 'lambda' | 'M' | number | string;
 
 export const RESERVOIRS: readonly Reservoir[] = ['boson', 'fermion'];
 export const MODELS: readonly ModelName[] = ['redfield', 'bloch-redfield', 'lindblad'];
 export const ZERO_FREQS: readonly ZeroFreq[] = ['limit', 'zero'];
 export const BASIS_LABELS = ['ee', 'eg', 'ge', 'gg'] as const;
 
-/** Thrown for anything a user typed wrong; the CLI prints its message as one line. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+import { InputError } from '../core/errors.js';
+export { InputError };
 
 /** Initial state as a user writes it. Where psi_* is present it wins. */
 export interface InitialStateInput {
@@ -31,6 +32,8 @@ export interface InitialStateInput {
 }
 
 export interface PointInput {
+  /** a built-in system name, a system file, or a definition (default: the paper's wang2023) */
+  system?: unknown;
   reservoir?: Reservoir;
   Delta1?: number;
   Delta2?: number;
@@ -51,7 +54,12 @@ export interface PointInput {
 }
 
 export interface PointParams {
-  reservoir: Reservoir;
+  /** the system (for every system but the paper's, the paper's named fields below are NaN) */
+  system: SystemDefinition;
+  /** the system's parameters in the order its definition declares them (the kernels' row order) */
+  values: number[];
+  /** every reservoir's statistics set to this (the paper's system: always set, boson by default) */
+  reservoir: Reservoir | undefined;
   Delta1: number;
   Delta2: number;
   F: number;
@@ -75,7 +83,7 @@ export interface PointParams {
 }
 
 export const POINT_KEYS = [
-  'reservoir', 'Delta1', 'Delta2', 'F', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2',
+  'system', 'reservoir', 'Delta1', 'Delta2', 'F', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2',
   'mu1', 'mu2', 'model', 'lindblad_freq', 'zero_freq', 'tau', 'initial_state',
 ] as const;
 export const NUMERIC_KEYS = ['Delta1', 'Delta2', 'F', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2', 'mu1', 'mu2', 'tau'] as const;
@@ -172,12 +180,14 @@ function resolveState(input: unknown): { re: number[]; im: number[]; label: stri
   return { re: [...NAMED_STATES[label].re], im: [...NAMED_STATES[label].im], label };
 }
 
-/** Validates a point and fills in the paper's defaults. Throws InputError with a one-line message. */
-export function resolvePoint(input: unknown): PointParams {
+/** Validates a point and fills in the defaults of its system. Throws InputError with a one-line message. */
+export function resolvePoint(input: unknown, baseDir?: string): PointParams {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InputError(`point parameters: must be a JSON object (got ${fmt(input)})`);
   }
   const obj = input as Record<string, unknown>;
+  const system = resolveSystem(obj.system, 'parameter system', baseDir);
+  if (!isPaperSystem(system)) return resolveSystemPoint(system, obj);
   const unknown = Object.keys(obj).filter((k) => !(POINT_KEYS as readonly string[]).includes(k));
   if (unknown.length) {
     throw new InputError(`point parameters: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${POINT_KEYS.join(', ')})`);
@@ -211,13 +221,103 @@ export function resolvePoint(input: unknown): PointParams {
     }
   }
   const st = resolveState(obj.initial_state);
-  return { ...p, psi_real: st.re, psi_imag: st.im, state_label: st.label };
+  const values = system.parameters.map((d) => (p as unknown as Record<string, number>)[d.name]);
+  return { ...p, system, values, psi_real: st.re, psi_imag: st.im, state_label: st.label };
+}
+
+const COMMON_KEYS = ['system', 'reservoir', 'model', 'lindblad_freq', 'zero_freq', 'tau', 'initial_state'];
+
+/** A point of any system but the paper's: its own parameter names, and derived names that can be set. */
+function resolveSystemPoint(system: SystemDefinition, obj: Record<string, unknown>): PointParams {
+  const space = genericSpace(system);
+  const unknown = Object.keys(obj).filter((k) => !COMMON_KEYS.includes(k) && !space.params.includes(k) && !space.settable.includes(k));
+  if (unknown.length) {
+    throw new InputError(`point parameters: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for system ${system.name} (${describeNames(system)}; and ${COMMON_KEYS.join(', ')})`);
+  }
+  const rec = space.defaults();
+  for (const k of space.params) if (obj[k] !== undefined) rec[k] = requireNumber(k, obj[k]);
+  for (const k of space.settable) if (obj[k] !== undefined) space.set(rec, k, requireNumber(k, obj[k]));
+  const reservoir = obj.reservoir === undefined ? undefined : requireChoice('reservoir', obj.reservoir, RESERVOIRS);
+  const model = requireChoice('model', obj.model ?? DEFAULTS.model, MODELS);
+  const zero_freq = requireChoice('zero_freq', obj.zero_freq ?? DEFAULTS.zero_freq, ZERO_FREQS);
+  if (model === 'lindblad' && system.jumps.length === 0) throw new InputError(`parameter model: system ${system.name} defines no "jumps", so it has no lindblad model`);
+  let lindblad_freq: LindbladFreq = DEFAULTS.lindblad_freq;
+  if (obj.lindblad_freq !== undefined) {
+    const lf = obj.lindblad_freq;
+    if (typeof lf === 'number') {
+      requireNumber('lindblad_freq', lf);
+      if (!(lf > 0)) throw new InputError(`parameter lindblad_freq: a frequency must be > 0 (got ${lf})`);
+    } else if (typeof lf !== 'string' || !space.has(lf)) {
+      throw new InputError(`parameter lindblad_freq: must be a number > 0 or a name of system ${system.name} (got ${fmt(lf)})`);
+    }
+    lindblad_freq = lf;
+  }
+  const tau = obj.tau === undefined ? DEFAULTS.tau : requireNumber('tau', obj.tau);
+  if (tau < 0) throw new InputError(`parameter tau: evolution time must be >= 0 (got ${tau})`);
+  const values = space.params.map((k) => rec[k]);
+  checkReservoirs(system, values, reservoir, zero_freq);
+  const st = resolveState(obj.initial_state);
+  const nan = Number.NaN;
+  return {
+    system, values, reservoir, model, zero_freq, lindblad_freq, tau,
+    Delta1: nan, Delta2: nan, F: nan, lambda: nan, alpha1: nan, alpha2: nan, omega_c: nan, T1: nan, T2: nan, mu1: nan, mu2: nan,
+    psi_real: st.re, psi_imag: st.im, state_label: st.label,
+  };
+}
+
+/** The reservoirs at a point: what makes rates negative or infinite is refused, naming the reservoir. */
+export function checkReservoirs(system: SystemDefinition, values: number[], reservoir: Reservoir | undefined, zeroFreq: ZeroFreq): void {
+  const env = pointEnvironment(system, values);
+  system.reservoirs.forEach((r, k) => {
+    const at = `system ${system.name} reservoirs[${k}]`;
+    const v = (n: Node) => evaluate(n, env);
+    const T = v(r.T);
+    const alpha = v(r.spectralDensity.alpha);
+    const wc = v(r.spectralDensity.omega_c);
+    const s = v(r.spectralDensity.s);
+    const statistics = reservoir ?? r.statistics;
+    for (const [name, x] of [['T', T], ['alpha', alpha], ['omega_c', wc], ['s', s], ['mu', v(r.mu)]] as const) {
+      if (!Number.isFinite(x)) throw new InputError(`${at}: ${name} evaluates to ${x}`);
+    }
+    if (statistics === 'boson' && T < 0) throw new InputError(`${at}: a boson reservoir needs temperature >= 0 (T = ${T}); negative temperatures give negative rates`);
+    if (alpha < 0) throw new InputError(`${at}: coupling strength alpha must be >= 0 (got ${alpha})`);
+    if (!(wc > 0)) throw new InputError(`${at}: cutoff frequency omega_c must be > 0 (got ${wc})`);
+    if (!(s > 0)) throw new InputError(`${at}: spectral exponent s must be > 0 (got ${s})`);
+    if (statistics === 'boson' && s < 1 && zeroFreq === 'limit' && T > 0) {
+      throw new InputError(`${at}: with s = ${s} < 1 the boson rate diverges at w -> 0; set zero_freq to "zero" to drop zero-frequency processes`);
+    }
+  });
+}
+
+/** Values of every parameter and derived name at a point (for host-side evaluation). */
+export function pointEnvironment(system: SystemDefinition, values: number[]): (name: string) => number {
+  const space = genericSpace(system);
+  const rec: Record<string, number> = {};
+  space.params.forEach((k, i) => (rec[k] = values[i]));
+  return (name: string) => space.get(rec, name);
+}
+
+/** The Lindblad frequency w* of a point (a number, or a name of its system evaluated there). */
+export function lindbladFrequencyOf(p: Pick<PointParams, 'system' | 'values' | 'lindblad_freq'>): number {
+  const lf = p.lindblad_freq;
+  if (typeof lf === 'number') return lf;
+  return pointEnvironment(p.system, p.values)(lf);
 }
 
 /** Back to the JSON form (what `point --json` echoes and what sweeps store). */
-export function pointToInput(p: PointParams): Required<Omit<PointInput, 'initial_state'>> & { initial_state: InitialStateInput } {
-  const { psi_real, psi_imag, state_label, ...rest } = p;
-  return { ...rest, initial_state: { label: state_label, psi_real, psi_imag } };
+export function pointToInput(p: PointParams): PointInput & Record<string, unknown> {
+  const { psi_real, psi_imag, state_label, system, values, ...rest } = p;
+  const initial_state = { label: state_label, psi_real, psi_imag };
+  if (isPaperSystem(system)) {
+    const { reservoir, ...named } = rest;
+    return { reservoir: reservoir ?? DEFAULTS.reservoir, ...named, initial_state };
+  }
+  const out: PointInput & Record<string, unknown> = { system: systemReference(system) };
+  if (p.reservoir !== undefined) out.reservoir = p.reservoir;
+  Object.assign(out, { model: p.model, lindblad_freq: p.lindblad_freq, zero_freq: p.zero_freq, tau: p.tau });
+  system.parameters.forEach((d, i) => (out[d.name] = values[i]));
+  out.initial_state = initial_state;
+  return out;
 }
 
 /**

@@ -11,7 +11,6 @@
 //                 S[a][l][b][k] = sum_t X_t[a][l] Y_t[b][k]  (K counts as X = K, Y = 1)
 //   mixed parity: G_ij = (1/2) Im sum_l phase_i(perm_j(l)) phase_j(l) H[perm_i(perm_j(l))][l]
 
-import type { LiouvillianParts } from './generators.js';
 import type { Mat } from './linalg.js';
 import { PAULI_PERMUTATIONS } from './pauli.js';
 
@@ -64,7 +63,13 @@ export const TRANSFER_TERMS: readonly TransferTerm[] = (() => {
 })();
 
 /** S[a][l][b][k] = sum_t X_t[a][l] Y_t[b][k] + K[a][l] delta_bk. */
-export function sandwichTensor(parts: LiouvillianParts): Float64Array {
+export interface OperatorParts {
+  H: Mat;
+  sandwiches: { X: Mat; Y: Mat }[];
+  K: Mat;
+}
+
+export function sandwichTensor(parts: OperatorParts): Float64Array {
   const S = new Float64Array(256);
   const add = (X: ArrayLike<number>, Y: ArrayLike<number>) => {
     for (let a = 0; a < 4; a++)
@@ -80,7 +85,7 @@ export function sandwichTensor(parts: LiouvillianParts): Float64Array {
 }
 
 /** The real 16x16 generator by the index formula above (equal to pauliGenerator to rounding). */
-export function pauliGeneratorFast(parts: LiouvillianParts): Mat {
+export function pauliGeneratorFast(parts: OperatorParts): Mat {
   const S = sandwichTensor(parts);
   const G = new Float64Array(256);
   for (const t of TRANSFER_TERMS) {

@@ -1,11 +1,14 @@
 // The points of a sweep: axis values -> one parameter row per point, generated on demand.
 // Flattening is row-major over the axes as listed (the last axis varies fastest).
 
-import { type NumericRecord, NUMERIC_KEYS, type PointParams, applyParam, resolvePoint, thetaPhiAmplitudes, InputError, pointToInput } from '../model/params.js';
-import { PARAM_STRIDE } from '../backends/webgpu/layout.js';
+import { PARAM_STRIDE, ROW } from '../core/layout.js';
+import { type NumericRecord, type PointParams, applyParam, resolvePoint, thetaPhiAmplitudes, InputError, pointToInput } from '../model/params.js';
+import { isPaperSystem } from '../system/registry.js';
+import { genericSpace } from '../system/space.js';
+import type { SystemDefinition } from '../system/definition.js';
 import type { ResolvedAxis, ResolvedSpec } from './spec.js';
 
-/** Current value of a (possibly derived) parameter, for axes given relative to it. */
+/** Current value of a (possibly derived) parameter of the paper's system, for axes given relative to it. */
 export function getParam(rec: NumericRecord, name: string): number {
   switch (name) {
     case 'Delta': return rec.Delta1 - rec.Delta2;
@@ -21,41 +24,58 @@ export function getParam(rec: NumericRecord, name: string): number {
   }
 }
 
-/** Copies the fields of a NumericRecord (NUMERIC_KEYS, then theta and phi) without allocating. */
-function copyRecord(from: NumericRecord, to: NumericRecord): void {
-  to.Delta1 = from.Delta1;
-  to.Delta2 = from.Delta2;
-  to.F = from.F;
-  to.lambda = from.lambda;
-  to.alpha1 = from.alpha1;
-  to.alpha2 = from.alpha2;
-  to.omega_c = from.omega_c;
-  to.T1 = from.T1;
-  to.T2 = from.T2;
-  to.mu1 = from.mu1;
-  to.mu2 = from.mu2;
-  to.tau = from.tau;
-  to.theta = from.theta;
-  to.phi = from.phi;
+/** The numbers of one point (a system's parameters by name, tau, theta, phi) and how axes set them. */
+export interface ParameterSpace {
+  /** the system's parameters in row order */
+  params: readonly string[];
+  get(rec: Record<string, number>, name: string): number;
+  set(rec: Record<string, number>, name: string, value: number): void;
 }
+
+/** The paper's parameter layer (Delta, Tbar, dT, T, mu, alpha ... as the paper reads them), or the generic one. */
+export function parameterSpace(sys: SystemDefinition): ParameterSpace {
+  if (isPaperSystem(sys)) {
+    return {
+      params: sys.parameters.map((p) => p.name),
+      get: (rec, name) => getParam(rec as NumericRecord, name),
+      set: (rec, name, value) => applyParam(rec as NumericRecord, name, value),
+    };
+  }
+  const g = genericSpace(sys);
+  return {
+    params: g.params,
+    get: (rec, name) => (name === 'theta' ? (rec.theta ?? Math.PI / 4) : name === 'phi' ? (rec.phi ?? 0) : g.get(rec, name)),
+    set: (rec, name, value) => g.set(rec, name, value),
+  };
+}
+
+type Rec = Record<string, number>;
 
 export class Grid {
   readonly count: number;
   readonly shape: number[];
   readonly axes: ResolvedAxis[];
   readonly base: PointParams;
+  readonly space: ParameterSpace;
   private readonly strides: number[];
-  private readonly baseRec: NumericRecord;
+  private readonly baseRec: Rec;
+  private readonly keys: string[];
   private readonly angles: boolean;
+  private readonly lindbladW: (rec: Rec) => number;
 
   constructor(spec: ResolvedSpec) {
     this.axes = spec.resolvedAxes;
     this.shape = spec.shape;
     this.count = spec.count;
     this.base = resolvePoint(spec.base);
+    this.space = parameterSpace(this.base.system);
     this.strides = this.shape.map((_, k) => this.shape.slice(k + 1).reduce((a, b) => a * b, 1));
-    this.baseRec = {} as NumericRecord;
-    for (const key of NUMERIC_KEYS) this.baseRec[key] = this.base[key];
+    this.baseRec = {};
+    this.space.params.forEach((key, i) => (this.baseRec[key] = this.base.values[i]));
+    this.baseRec.tau = this.base.tau;
+    this.keys = [...this.space.params, 'tau', 'theta', 'phi'];
+    const lf = this.base.lindblad_freq;
+    this.lindbladW = this.base.model !== 'lindblad' ? () => 0 : typeof lf === 'number' ? () => lf : (rec) => this.space.get(rec, lf);
     const st = spec.base.initial_state;
     if (st && st.psi_real === undefined && st.psi_imag === undefined) {
       if (st.theta !== undefined) this.baseRec.theta = st.theta;
@@ -71,50 +91,56 @@ export class Grid {
 
   /** The value each axis takes at point k (absolute, after relative_to). */
   axisValues(k: number, rec = this.record(k)): number[] {
-    return this.axes.map((a) => getParam(rec, a.param));
+    return this.axes.map((a) => this.space.get(rec, a.param));
+  }
+
+  private copy(from: Rec, to: Rec): void {
+    for (const k of this.keys) to[k] = from[k];
   }
 
   /** The numeric parameters of point k (into `rec` when given: no allocation per point). */
-  record(k: number, rec: NumericRecord = {} as NumericRecord): NumericRecord {
-    copyRecord(this.baseRec, rec);
+  record(k: number, rec: Rec = {}): Rec {
+    this.copy(this.baseRec, rec);
     for (let ax = 0; ax < this.axes.length; ax++) this.applyAxis(rec, ax, k);
     return rec;
   }
 
-  private applyAxis(rec: NumericRecord, ax: number, k: number): void {
+  private applyAxis(rec: Rec, ax: number, k: number): void {
     const a = this.axes[ax];
     let v = a.values[Math.floor(k / this.strides[ax]) % this.shape[ax]];
-    if (a.relative_to) v *= getParam(rec, a.relative_to);
-    applyParam(rec, a.param, v);
+    if (a.relative_to) v *= this.space.get(rec, a.relative_to);
+    this.space.set(rec, a.param, v);
   }
 
-  /** Writes PARAM_STRIDE values per point for points start .. start+n-1 (the kernel's input rows). */
+  /** Writes PARAM_STRIDE values per point for points start .. start+n-1 (the kernels' rows, src/core/layout.ts ROW). */
   fillRows(start: number, n: number, dst: Float32Array | Float64Array, dt = 0): void {
     const b = this.base;
-    const rec = {} as NumericRecord;
+    const rec: Rec = {};
     // every point of a row (the last axis) shares the other axes: apply those once per row
-    const prefix = {} as NumericRecord;
+    const prefix: Rec = {};
     const last = this.axes.length - 1;
     const rowLength = this.shape[last];
+    const params = this.space.params;
     let row = -1;
     for (let j = 0; j < n; j++) {
       const k = start + j;
       if (Math.floor(k / rowLength) !== row) {
         row = Math.floor(k / rowLength);
-        copyRecord(this.baseRec, prefix);
+        this.copy(this.baseRec, prefix);
         for (let ax = 0; ax < last; ax++) this.applyAxis(prefix, ax, k);
       }
-      copyRecord(prefix, rec);
+      this.copy(prefix, rec);
       this.applyAxis(rec, last, k);
       const o = j * PARAM_STRIDE;
-      dst[o] = rec.Delta1; dst[o + 1] = rec.Delta2; dst[o + 2] = rec.F; dst[o + 3] = rec.lambda;
-      dst[o + 4] = rec.alpha1; dst[o + 5] = rec.alpha2; dst[o + 6] = rec.omega_c; dst[o + 7] = rec.T1;
-      dst[o + 8] = rec.T2; dst[o + 9] = rec.mu1; dst[o + 10] = rec.mu2; dst[o + 11] = rec.tau;
-      dst[o + 12] = dt; dst[o + 13] = 0; dst[o + 14] = 0; dst[o + 15] = 0;
+      dst.fill(0, o, o + PARAM_STRIDE);
+      dst[o + ROW.tau] = rec.tau;
+      dst[o + ROW.dt] = dt;
+      dst[o + ROW.lindbladW] = this.lindbladW(rec);
+      for (let i = 0; i < params.length; i++) dst[o + ROW.params + i] = rec[params[i]];
       const psi = this.angles ? thetaPhiAmplitudes(rec.theta, rec.phi) : { re: b.psi_real, im: b.psi_imag };
       for (let q = 0; q < 4; q++) {
-        dst[o + 16 + q] = psi.re[q];
-        dst[o + 20 + q] = psi.im[q];
+        dst[o + ROW.psiRe + q] = psi.re[q];
+        dst[o + ROW.psiIm + q] = psi.im[q];
       }
     }
   }
@@ -123,7 +149,8 @@ export class Grid {
   point(k: number): PointParams {
     const rec = this.record(k);
     const input = { ...pointToInput(this.base) } as Record<string, unknown>;
-    for (const key of NUMERIC_KEYS) input[key] = rec[key];
+    for (const key of this.space.params) input[key] = rec[key];
+    input.tau = rec.tau;
     if (this.angles) input.initial_state = { theta: rec.theta ?? Math.PI / 4, phi: rec.phi ?? 0 };
     return resolvePoint(input);
   }
@@ -146,7 +173,7 @@ export class Grid {
         this.point(k);
       } catch (e) {
         if (e instanceof InputError) {
-          const at = this.axes.map((a) => `${a.param}=${+getParam(this.record(k), a.param).toPrecision(6)}`).join(', ');
+          const at = this.axes.map((a) => `${a.param}=${+this.space.get(this.record(k), a.param).toPrecision(6)}`).join(', ');
           throw new InputError(`${e.message} at grid point ${at}`);
         }
         throw e;

@@ -1,7 +1,7 @@
 // What a sweep can write per point, named as the keys of `qbsweep point --json`, and how to
 // read each from the record every backend fills (the layout of shaders/layout.wgsl).
 
-import { FLAG_BITS, OUT, OUT_STRIDE } from '../backends/webgpu/layout.js';
+import { FLAG_BITS, OUT, OUT_STRIDE } from '../core/layout.js';
 import { PAULI_STRINGS } from '../model/pauli.js';
 import type { PointFlag } from '../model/point.js';
 

@@ -74,7 +74,7 @@ export interface SweepResult {
 
 export function settingsOf(grid: Grid): RunSettings {
   const b = grid.base;
-  return { model: b.model, reservoir: b.reservoir, zeroFreq: b.zero_freq, lindbladFreq: b.lindblad_freq };
+  return { system: b.system, model: b.model, reservoir: b.reservoir, zeroFreq: b.zero_freq };
 }
 
 export function defaultIntegrator(backend: SweepBackend): string {

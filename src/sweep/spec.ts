@@ -1,6 +1,16 @@
 // Sweep specifications: {name, base, axes, outputs}, validated with one-line messages.
 
 import { InputError, type PointInput, SWEEPABLE_PARAMS, resolvePoint } from '../model/params.js';
+import type { SystemDefinition } from '../system/definition.js';
+import { isPaperSystem, resolveSystem } from '../system/registry.js';
+import { genericSpace } from '../system/space.js';
+
+/** What an axis may sweep for a system: the paper's names, or the system's parameters and settable derived names. */
+export function sweepableParams(sys: SystemDefinition): readonly string[] {
+  if (isPaperSystem(sys)) return SWEEPABLE_PARAMS;
+  const g = genericSpace(sys);
+  return [...g.params, ...g.settable, 'tau', 'theta', 'phi'];
+}
 import { DEFAULT_OUTPUTS, OUTPUT_KEYS } from './outputs.js';
 
 export interface AxisSpec {
@@ -15,6 +25,8 @@ export interface AxisSpec {
 
 export interface SweepSpec {
   name: string;
+  /** the system: a built-in name, a path (relative to the spec file) or an inline definition */
+  system?: unknown;
   base: PointInput;
   axes: AxisSpec[];
   outputs?: string[];
@@ -25,7 +37,7 @@ export interface SweepSpec {
 }
 
 export const MAX_AXES = 3;
-const SPEC_KEYS = ['name', 'base', 'axes', 'outputs', 'description', 'plot'];
+const SPEC_KEYS = ['name', 'system', 'base', 'axes', 'outputs', 'description', 'plot'];
 const AXIS_KEYS = ['param', 'from', 'to', 'n', 'values', 'relative_to'];
 
 export interface ResolvedAxis {
@@ -53,7 +65,7 @@ export function linspace(from: number, to: number, n: number): number[] {
   return Array.from({ length: n }, (_, k) => (k === n - 1 ? to : from + ((to - from) * k) / (n - 1)));
 }
 
-function resolveAxis(a: unknown, k: number): ResolvedAxis {
+function resolveAxis(a: unknown, k: number, SWEEPABLE_PARAMS: readonly string[]): ResolvedAxis {
   const where = `spec axes[${k}]`;
   if (typeof a !== 'object' || a === null || Array.isArray(a)) throw new InputError(`${where}: must be an object like {"param": "Delta", "from": -4, "to": 4, "n": 101}`);
   const ax = a as Record<string, unknown>;
@@ -83,19 +95,24 @@ function resolveAxis(a: unknown, k: number): ResolvedAxis {
 }
 
 /** Validates a spec (from JSON or a preset) and expands its axes. */
-export function resolveSpec(input: unknown): ResolvedSpec {
+export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InputError('spec: must be a JSON object {name, base, axes, outputs}');
   const s = input as Record<string, unknown>;
   const unknown = Object.keys(s).filter((k) => !SPEC_KEYS.includes(k));
   if (unknown.length) throw new InputError(`spec: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${SPEC_KEYS.join(', ')})`);
   const name = s.name ?? 'sweep';
   if (typeof name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(name)) throw new InputError(`spec name: use letters, digits, '.', '_' and '-' only (it names the output files; got ${JSON.stringify(name)})`);
-  const base = (s.base ?? {}) as PointInput;
-  if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new InputError('spec base: must be an object of point parameters');
+  const rawBase = (s.base ?? {}) as PointInput;
+  if (typeof rawBase !== 'object' || rawBase === null || Array.isArray(rawBase)) throw new InputError('spec base: must be an object of point parameters');
+  if (s.system !== undefined && rawBase.system !== undefined) throw new InputError('spec: give the system once, as "system" or as base.system');
+  // the system travels with the base as a parsed definition: every later step reads it there
+  const system = resolveSystem(s.system ?? rawBase.system, 'spec system', baseDir);
+  const base: PointInput = { ...rawBase, system };
   resolvePoint(base); // the base alone must be a valid point
   if (!Array.isArray(s.axes) || s.axes.length === 0) throw new InputError('spec axes: must be a non-empty array (1 to 3 axes)');
   if (s.axes.length > MAX_AXES) throw new InputError(`spec axes: at most ${MAX_AXES} axes (got ${s.axes.length}); run several sweeps for more`);
-  const resolvedAxes = s.axes.map(resolveAxis);
+  const sweepable = sweepableParams(system);
+  const resolvedAxes = s.axes.map((a, k) => resolveAxis(a, k, sweepable));
   const seen = new Set<string>();
   for (const a of resolvedAxes) {
     if (seen.has(a.param)) throw new InputError(`spec axes: ${a.param} appears twice`);

@@ -8,7 +8,7 @@ import { compile } from 'vega-lite';
 import { heatmapSpec, lineSpec } from '../io/plotspec.js';
 import { rowToPoint } from '../backends/cpu/record.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../backends/types.js';
-import { FLAG_BITS, OUT_BYTES, OUT_STRIDE, PARAM_STRIDE } from '../backends/webgpu/layout.js';
+import { FLAG_BITS, OUT_BYTES, OUT_STRIDE, PARAM_STRIDE } from '../core/layout.js';
 import { csvHeader, csvRow } from '../io/csv.js';
 import { buildManifest } from '../io/manifest.js';
 import { axisLabel, outputLabel, sweepCurves, sweepHeatmap } from '../io/sweepFigure.js';

@@ -6,7 +6,7 @@
 import type { RangeResult, SweepJob } from '../backends/types.js';
 import { evaluateOnEngine } from '../backends/webgpu/backend.js';
 import type { RunSettings, WebGpuEngine } from '../backends/webgpu/engine.js';
-import { OUT_BYTES, PARAM_STRIDE } from '../backends/webgpu/layout.js';
+import { OUT_BYTES, PARAM_STRIDE } from '../core/layout.js';
 import type { Grid } from '../sweep/grid.js';
 import { WebGlRunner, createWebGlRunner } from '../backends/webgl/runner.js';
 import { rowToPoint } from '../backends/cpu/record.js';

@@ -4,7 +4,8 @@
 // exponential). The f32 run on WebGL2 is test/browser/fallback.test.ts.
 
 import { describe, expect, it } from 'vitest';
-import { PARAM_STRIDE, writeParamRow } from '../../src/backends/webgpu/layout.js';
+import { PARAM_STRIDE } from '../../src/core/layout.js';
+import { writeParamRow } from '../../src/model/generators.js';
 import { type KernelSpec, OUTPUT_MAPS, leapKernelSource } from '../../src/backends/webgl/kernel.js';
 import { createWebGlRunner } from '../../src/backends/webgl/runner.js';
 import { type PointInput, type PointParams, resolvePoint, setParam } from '../../src/model/params.js';

@@ -4,7 +4,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunSettings, WebGpuEngine } from '../../src/backends/webgpu/engine.js';
-import { OUT, OUT_STRIDE, PARAM_STRIDE, writeParamRow } from '../../src/backends/webgpu/layout.js';
+import { OUT, OUT_STRIDE, PARAM_STRIDE } from '../../src/core/layout.js';
+import { writeParamRow } from '../../src/model/generators.js';
 import { acquireNodeDevice, nodeShaderSources } from '../../src/backends/webgpu/nodeDevice.js';
 import { initialVector } from '../../src/model/evolve.js';
 import { generator } from '../../src/model/generators.js';

@@ -8,7 +8,7 @@
 import type { Page } from 'puppeteer-core';
 import { InputError } from '../../model/params.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
-import { OUT_STRIDE, PARAM_STRIDE } from '../webgpu/layout.js';
+import { OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
 import { GPU_INTEGRATORS } from '../webgpu/backend.js';
 import { type LaunchedChromium, launchChromium } from './chromium.js';
 import { type RunningServer, startServer } from '../../web/server.js';

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../model/params.js';
 import type { CpuIntegrator } from '../../model/point.js';
-import { OUT_STRIDE, PARAM_STRIDE } from '../webgpu/layout.js';
+import { OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
 import type { WorkerTask } from './worker.js';
 

@@ -1,6 +1,7 @@
 // float64 point results into the shared record layout, and parameter rows back into points.
 
-import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE } from '../webgpu/layout.js';
+import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE, ROW } from '../../core/layout.js';
+import { isPaperSystem } from '../../system/registry.js';
 import type { PointParams } from '../../model/params.js';
 import type { PointResult } from '../../model/point.js';
 import type { RunSettings } from '../webgpu/engine.js';
@@ -8,19 +9,26 @@ import type { RunSettings } from '../webgpu/engine.js';
 /** The point a parameter row describes (rows come from Grid.fillRows; they are valid by construction). */
 export function rowToPoint(rows: ArrayLike<number>, k: number, s: RunSettings): PointParams {
   const o = k * PARAM_STRIDE;
+  const values = s.system.parameters.map((_, i) => rows[o + ROW.params + i]);
+  const named = Object.fromEntries(PAPER_NAMES.map((n) => [n, Number.NaN])) as Record<(typeof PAPER_NAMES)[number], number>;
+  if (isPaperSystem(s.system)) s.system.parameters.forEach((d, i) => ((named as Record<string, number>)[d.name] = values[i]));
   return {
+    system: s.system,
+    values,
     reservoir: s.reservoir,
     model: s.model,
     zero_freq: s.zeroFreq,
-    lindblad_freq: s.lindbladFreq,
-    Delta1: rows[o], Delta2: rows[o + 1], F: rows[o + 2], lambda: rows[o + 3],
-    alpha1: rows[o + 4], alpha2: rows[o + 5], omega_c: rows[o + 6], T1: rows[o + 7],
-    T2: rows[o + 8], mu1: rows[o + 9], mu2: rows[o + 10], tau: rows[o + 11],
-    psi_real: [rows[o + 16], rows[o + 17], rows[o + 18], rows[o + 19]],
-    psi_imag: [rows[o + 20], rows[o + 21], rows[o + 22], rows[o + 23]],
+    // the row carries w* already evaluated
+    lindblad_freq: rows[o + ROW.lindbladW],
+    ...named,
+    tau: rows[o + ROW.tau],
+    psi_real: [0, 1, 2, 3].map((q) => rows[o + ROW.psiRe + q]),
+    psi_imag: [0, 1, 2, 3].map((q) => rows[o + ROW.psiIm + q]),
     state_label: 'grid',
   };
 }
+
+const PAPER_NAMES = ['Delta1', 'Delta2', 'F', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2', 'mu1', 'mu2'] as const;
 
 export function writeRecord(res: PointResult, dt: number, out: Float64Array, k: number): void {
   const b = k * OUT_STRIDE;

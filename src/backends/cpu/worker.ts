@@ -1,7 +1,7 @@
 // A CPU worker thread: float64 evaluation of parameter rows into records.
 
 import { parentPort } from 'node:worker_threads';
-import { OUT_STRIDE, PARAM_STRIDE } from '../webgpu/layout.js';
+import { OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
 import { type CpuIntegrator, evaluatePoint } from '../../model/point.js';
 import type { RunSettings } from '../webgpu/engine.js';
 import { rowToPoint, writeRecord } from './record.js';

@@ -5,7 +5,7 @@
 
 import { InputError } from '../../model/params.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
-import { PARAM_STRIDE } from '../webgpu/layout.js';
+import { PARAM_STRIDE } from '../../core/layout.js';
 import { type WebGlRunner, createWebGlRunner } from './runner.js';
 
 export const WEBGL_INTEGRATORS = ['leap'];

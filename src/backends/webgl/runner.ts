@@ -11,7 +11,7 @@ import { spectrum } from '../../model/spectrum.js';
 import { rowToPoint } from '../cpu/record.js';
 import type { RangeResult } from '../types.js';
 import type { RunSettings } from '../webgpu/engine.js';
-import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE } from '../webgpu/layout.js';
+import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
 import { type KernelSpec, KERNEL_VEC4S, OUTPUT_MAPS, kernelKey, leapKernelSource } from './kernel.js';
 
 /** The modes of gpu.js that run on a GPU (WebGL2, WebGL1 in a browser, headless-gl in Node). */

@@ -8,7 +8,6 @@
 // G[4I + r][4J + c] lives in b{I}{J}[c][r]. A 16-vector is a `Vec16` of four vec4.
 
 import { PAULI_PERMUTATIONS, PAULI_STRINGS } from '../../model/pauli.js';
-import { TRANSFER_TERMS } from '../../model/pauliTransfer.js';
 
 const R4 = [0, 1, 2, 3];
 
@@ -57,87 +56,16 @@ export function mat16Wgsl(): string {
   return out.join('\n');
 }
 
-/**
- * fn pauli_generator(s: Sandwich, h: mat4x4<f32>) -> Mat16 from the sparse recipe TRANSFER_TERMS.
- * Sandwich holds S[a][l][b][k] as s{a}{l}[k][b] (block (a,l) is the 4x4 matrix over (b,k)).
- */
-export function pauliTransferWgsl(): string {
-  const out: string[] = [];
-  out.push(`struct Sandwich { ${R4.flatMap((a) => R4.map((l) => `s${a}${l}: mat4x4<f32>`)).join(', ')} }`);
-  out.push('fn pauli_generator(s: Sandwich, h: mat4x4<f32>) -> Mat16 {');
-  const g = (i: number, j: number) => `g${i}_${j}`;
-  const defined = new Set<string>();
-  for (const t of TRANSFER_TERMS) {
-    const terms = t.entries.map(({ index, sign }) => {
-      let ref: string;
-      if (t.source === 'S') {
-        const a = index >> 6;
-        const l = (index >> 4) & 3;
-        const b = (index >> 2) & 3;
-        const k = index & 3;
-        ref = `s.s${a}${l}[${k}][${b}]`;
-      } else {
-        const a = index >> 2;
-        const l = index & 3;
-        ref = `h[${l}][${a}]`;
-      }
-      return `${sign < 0 ? '-' : '+'} ${ref}`;
-    });
-    out.push(`  let ${g(t.i, t.j)} = 0.5 * (${terms.join(' ').replace(/^\+ /, '')});`);
-    defined.add(g(t.i, t.j));
-  }
-  out.push('  var m: Mat16;');
-  const entry = (i: number, j: number) => (defined.has(g(i, j)) ? g(i, j) : '0.0');
-  for (const I of R4) {
-    for (const J of R4) {
-      const cols = R4.map((c) => R4.map((r) => entry(4 * I + r, 4 * J + c)).join(', '));
-      out.push(`  m.b${I}${J} = mat4x4<f32>(${cols.join(', ')});`);
-    }
-  }
-  out.push('  return m;\n}');
-  return out.join('\n');
-}
-
 const PAIRS4: [number, number][] = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]];
 
-/**
- * Cyclic Jacobi for a real symmetric 4x4 matrix (as src/model/linalg.ts jacobiEigh), one
- * function per (p, q) so every index is a constant. A' = J^T A J as two column rotations
- * around a transpose; V' = V J.
- */
-export function jacobi4Wgsl(): string {
-  const out: string[] = [];
-  out.push('fn rot_cols(m: mat4x4<f32>, p: u32, q: u32, c: f32, s: f32) -> mat4x4<f32> {');
-  out.push('  var r = m;');
-  out.push('  let cp = m[p];\n  let cq = m[q];');
-  out.push('  r[p] = c * cp - s * cq;\n  r[q] = s * cp + c * cq;\n  return r;\n}');
-  for (const [p, q] of PAIRS4) {
-    out.push(`fn jacobi_rotate_${p}${q}(a: ptr<function, mat4x4<f32>>, v: ptr<function, mat4x4<f32>>) {`);
-    out.push(`  let apq = (*a)[${q}][${p}];`);
-    out.push(`  if (abs(apq) <= 1e-30 || abs(apq) <= 1e-9 * (abs((*a)[${p}][${p}]) + abs((*a)[${q}][${q}]))) { return; }`);
-    out.push(`  let theta = ((*a)[${q}][${q}] - (*a)[${p}][${p}]) / (2.0 * apq);`);
-    out.push('  let t = select(-1.0, 1.0, theta >= 0.0) / (abs(theta) + sqrt(theta * theta + 1.0));');
-    out.push('  let c = 1.0 / sqrt(t * t + 1.0); // inverseSqrt may be a low-precision estimate on some adapters\n  let s = t * c;');
-    out.push(`  *a = rot_cols(transpose(rot_cols(*a, ${p}u, ${q}u, c, s)), ${p}u, ${q}u, c, s);`);
-    out.push(`  *v = rot_cols(*v, ${p}u, ${q}u, c, s);`);
-    out.push('}');
-  }
-  out.push('struct Eigen4 { values: vec4<f32>, vectors: mat4x4<f32> }');
-  out.push('fn compare_swap(e: ptr<function, vec4<f32>>, v: ptr<function, mat4x4<f32>>, i: u32, j: u32) {');
-  out.push('  if ((*e)[j] > (*e)[i]) {\n    let ei = (*e)[i];\n    (*e)[i] = (*e)[j];\n    (*e)[j] = ei;');
-  out.push('    let vi = (*v)[i];\n    (*v)[i] = (*v)[j];\n    (*v)[j] = vi;\n  }\n}');
-  out.push('/** Eigen-decomposition of a real symmetric 4x4 matrix, eigenvalues descending, eigenvectors as columns. */');
-  out.push('fn eigh4(m: mat4x4<f32>) -> Eigen4 {');
-  out.push('  var a = m;\n  var v = mat4x4<f32>(1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0);');
-  out.push('  for (var sweep = 0u; sweep < 6u; sweep++) {');
-  for (const [p, q] of PAIRS4) out.push(`    jacobi_rotate_${p}${q}(&a, &v);`);
-  out.push(`    let off = ${PAIRS4.map(([p, q]) => `a[${q}][${p}] * a[${q}][${p}]`).join(' + ')};`);
-  out.push('    if (off <= 1e-16 * (a[0][0] * a[0][0] + a[1][1] * a[1][1] + a[2][2] * a[2][2] + a[3][3] * a[3][3])) { break; }');
-  out.push('  }');
-  out.push('  var e = vec4<f32>(a[0][0], a[1][1], a[2][2], a[3][3]);');
-  for (const [i, j] of [[0, 1], [2, 3], [0, 2], [1, 3], [1, 2]]) out.push(`  compare_swap(&e, &v, ${i}u, ${j}u);`);
-  out.push('  return Eigen4(e, v);\n}');
-  return out.join('\n');
+/** Rotation of columns p and q of a 4x4 matrix (the Hermitian Jacobi's building block). */
+export function rotColsWgsl(): string {
+  return [
+    'fn rot_cols(m: mat4x4<f32>, p: u32, q: u32, c: f32, s: f32) -> mat4x4<f32> {',
+    '  var r = m;',
+    '  let cp = m[p];\n  let cq = m[q];',
+    '  r[p] = c * cp - s * cq;\n  r[q] = s * cp + c * cq;\n  return r;\n}',
+  ].join('\n');
 }
 
 /**
@@ -301,5 +229,5 @@ export function pureStateWgsl(): string {
 
 /** Every generated snippet, in dependency order. */
 export function generatedWgsl(): string {
-  return [mat16Wgsl(), pauliTransferWgsl(), jacobi4Wgsl(), hermitianJacobiWgsl(), choleskyWgsl(), densityWgsl(), pureStateWgsl(), steadySolveWgsl()].join('\n\n');
+  return [mat16Wgsl(), rotColsWgsl(), hermitianJacobiWgsl(), choleskyWgsl(), densityWgsl(), pureStateWgsl(), steadySolveWgsl()].join('\n\n');
 }

@@ -2,7 +2,9 @@
 // device.limits and keep each submission short. Environment-neutral: Node (Dawn) and the
 // browser hand in a GPUDevice and the WGSL sources.
 
-import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstants, encodeRun } from './layout.js';
+import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstants, encodeRun } from '../../core/layout.js';
+import type { SystemDefinition } from '../../system/definition.js';
+import { systemKey } from '../../system/registry.js';
 import { PROGRAMS, type ProgramName, type ShaderSources, assembleShader, entryPoint } from './programs.js';
 
 export interface AdapterDescription {
@@ -40,7 +42,8 @@ export interface EngineOptions {
   targetChunkMs?: number;
 }
 
-export type RunSettings = Omit<RunConstants, 'count' | 'steps' | 'recordEvery' | 'firstStep' | 'recordSlots'>;
+/** What a run fixes for all its points: the system and its model, the statistics and zero-frequency choices. */
+export type RunSettings = Omit<RunConstants, 'count' | 'steps' | 'recordEvery' | 'firstStep' | 'recordSlots'> & { system: SystemDefinition };
 
 export interface EvaluateResult {
   /** OUT_STRIDE f32 per point; rows past `done` are zero */
@@ -97,13 +100,13 @@ export class WebGpuEngine {
     return Math.max(1, Math.min(byBuffer, byDispatch, this.options.maxChunk ?? Infinity));
   }
 
-  /** Compiled pipeline of a program, cached by name and workgroup size. */
-  pipeline(name: ProgramName): Promise<GPUComputePipeline> {
-    const key = `${name}@${this.workgroupSize}`;
+  /** Compiled pipeline of a program for a system and model, cached by them and the workgroup size. */
+  pipeline(name: ProgramName, settings: Pick<RunSettings, 'system' | 'model'>): Promise<GPUComputePipeline> {
+    const key = `${name}@${this.workgroupSize}:${settings.model}:${systemKey(settings.system)}`;
     let p = this.pipelines.get(key);
     if (!p) {
       // one compile at a time: error scopes are a per-device stack
-      p = this.compiling.then(() => this.compile(name));
+      p = this.compiling.then(() => this.compile(name, settings));
       this.compiling = p.then(
         () => undefined,
         () => undefined,
@@ -114,9 +117,9 @@ export class WebGpuEngine {
     return p;
   }
 
-  private async compile(name: ProgramName): Promise<GPUComputePipeline> {
+  private async compile(name: ProgramName, settings: Pick<RunSettings, 'system' | 'model'>): Promise<GPUComputePipeline> {
     const program = PROGRAMS[name];
-    const code = assembleShader(program, this.sources, this.workgroupSize);
+    const code = assembleShader(program, this.sources, this.workgroupSize, settings.system, settings.model);
     this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ code, label: name });
     let pipeline: GPUComputePipeline | undefined;
@@ -191,8 +194,8 @@ export class WebGpuEngine {
     const out = new Float32Array(count * OUT_STRIDE);
     const subsetSpectrum = settings.spectrumMode === 'undecided' && programs.includes('spectrum');
     const passes = subsetSpectrum ? programs.filter((p) => p !== 'spectrum') : programs;
-    const pipelines = await Promise.all(passes.map((p) => this.pipeline(p)));
-    const subset = subsetSpectrum ? await this.pipeline('spectrum_subset') : undefined;
+    const pipelines = await Promise.all(passes.map((p) => this.pipeline(p, settings)));
+    const subset = subsetSpectrum ? await this.pipeline('spectrum_subset', settings) : undefined;
     const maxChunk = this.maxPointsPerChunk(OUT_STRIDE * 4);
     const target = this.options.targetChunkMs ?? 300;
     let done = 0;
@@ -323,7 +326,7 @@ export class WebGpuEngine {
 
   /** The f32 generator of each point (256 values, row-major), its r0 and degenerate flag: for tests. */
   async generatorDebug(params: Float32Array<ArrayBuffer>, count: number, settings: RunSettings): Promise<Float32Array> {
-    const pipeline = await this.pipeline('generator_debug');
+    const pipeline = await this.pipeline('generator_debug', settings);
     const stride = PROGRAMS.generator_debug.outStride;
     return this.scoped(0, 'generator_debug', async () => {
       const paramBuf = this.buffer(count * PARAM_BYTES, STORAGE | COPY_DST, 'params');
@@ -351,7 +354,7 @@ export class WebGpuEngine {
     opts: { stepsPerDispatch?: number; recordEvery?: number; maxSlots?: number },
     onProgress?: (p: EvaluateProgress) => void,
   ): Promise<TrajectoryResult & { done: number; error?: GpuError }> {
-    const [init, step, finish] = await Promise.all([this.pipeline('rk4_init'), this.pipeline('rk4_step'), this.pipeline('rk4_finish')]);
+    const [init, step, finish] = await Promise.all([this.pipeline('rk4_init', settings), this.pipeline('rk4_step', settings), this.pipeline('rk4_finish', settings)]);
     const cap = Math.min(count, this.maxPointsPerChunk(16 * 64));
     const stepsPer = Math.max(1, opts.stepsPerDispatch ?? 2000);
     const recordEvery = opts.recordEvery ?? 0;

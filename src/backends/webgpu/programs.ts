@@ -2,6 +2,11 @@
 // output layout) assembled from shaders/*.wgsl plus the generated code of codegen.ts.
 // Works in Node and in the browser: the WGSL texts are handed in as a name -> source map.
 
+import { wgslConstants } from '../../core/constants.js';
+import { wgslPointParams } from '../../core/layout.js';
+import { wgslGenerator } from '../../compiler/targets.js';
+import type { ModelName } from '../../model/params.js';
+import type { SystemDefinition } from '../../system/definition.js';
 import { generatedWgsl } from './codegen.js';
 
 export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish';
@@ -16,7 +21,8 @@ export interface Program {
   outStride: number;
 }
 
-const PHYSICS = ['layout.wgsl', 'rates.wgsl', 'generator.wgsl', 'observables.wgsl', 'propagate.wgsl'];
+// the system's generator (src/compiler) comes between layout.wgsl and these
+const PHYSICS = ['layout.wgsl', 'observables.wgsl', 'propagate.wgsl'];
 
 export const PROGRAMS: Record<ProgramName, Program> = {
   leap: { name: 'leap', files: [...PHYSICS, 'kernels/leap.wgsl'], outStride: 36 },
@@ -36,14 +42,15 @@ export type ShaderSources = Record<string, string>;
 
 let generatedCache: string | undefined;
 
-/** The full WGSL module of a program at a workgroup size. */
-export function assembleShader(program: Program, sources: ShaderSources, workgroupSize: number): string {
+/** The full WGSL module of a program at a workgroup size, for a system and model. */
+export function assembleShader(program: Program, sources: ShaderSources, workgroupSize: number, system: SystemDefinition, model: ModelName): string {
   generatedCache ??= generatedWgsl();
-  const parts = [`const WORKGROUP_SIZE: u32 = ${workgroupSize}u;`, generatedCache];
+  const parts = [`const WORKGROUP_SIZE: u32 = ${workgroupSize}u;`, wgslConstants(), wgslPointParams(), generatedCache];
   for (const f of program.files) {
     const src = sources[f];
     if (src === undefined) throw new Error(`shader source ${f} is missing`);
     parts.push(`// ---- ${f}\n${src}`);
+    if (f === 'layout.wgsl') parts.push(`// ---- generated: the system's generator\n${wgslGenerator(system, model)}`);
   }
   return parts.join('\n\n');
 }

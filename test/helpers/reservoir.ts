@@ -1,7 +1,7 @@
 // Reservoir rates: Ohmic spectrum J(w) = alpha w exp(-w/omega_c) times the occupation factors.
 // Emission (lowering) rate J(w) Ncal(w), absorption (raising) rate J(w) N(w), for w >= 0.
 
-import type { Reservoir, ZeroFreq } from './params.js';
+import type { Reservoir, ZeroFreq } from '../../src/model/params.js';
 
 export interface Bath {
   kind: Reservoir;

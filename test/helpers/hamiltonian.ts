@@ -2,7 +2,7 @@
 //   H_s = D1/2 sz1 + D2/2 sz2 + lambda (s+1 s-2 + s-1 s+2) + F/2 sx1
 // Real symmetric in the basis {|ee>, |eg>, |ge>, |gg>} (charger first, |e> = (1,0)).
 
-import type { Mat } from './linalg.js';
+import type { Mat } from '../../src/model/linalg.js';
 
 export interface SystemParams {
   Delta1: number;
