@@ -347,14 +347,14 @@ function rejectUnknown(place: string, o: Record<string, unknown>, allowed: reado
 
 function choice<T extends string>(place: string, v: unknown, choices: readonly T[], fail: Fail): T {
   if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) {
-    fail(place, `${typeof v === 'string' ? 'unknown' : 'must be one of the strings'} ${show(v)} (expected ${choices.join(', ')})`);
+    fail(place, typeof v === 'string' ? `unknown ${show(v)} (expected ${choices.join(', ')})` : `must be one of the strings ${choices.join(', ')} (got ${show(v)})`);
   }
   return v as T;
 }
 
 function checkName(place: string, name: string, fail: Fail): void {
   if (!IDENTIFIER.test(name)) fail(place, 'not a valid name (letters, digits and "_", not starting with a digit)');
-  const reserved = RESERVED[name];
+  const reserved = Object.prototype.hasOwnProperty.call(RESERVED, name) ? RESERVED[name] : undefined;
   if (reserved) fail(place, `name clashes with a built-in ${reserved.what} (${reserved.why})`);
 }
 
@@ -470,6 +470,9 @@ export function loadSystemFile(path: string): SystemDefinition {
   } catch (e) {
     throw new InputError(`${where}: not valid JSON: ${jsonErrorText(text, (e as Error).message)}`);
   }
+  // JSON.parse keeps only the last of repeated keys; a repeated "XX" term would vanish silently
+  const duplicate = locateJsonError(text, { duplicateKeys: true });
+  if (duplicate) throw new InputError(`${where}: ${lineColumn(text, duplicate.offset)}: ${duplicate.problem}`);
   return parseSystem(json, where);
 }
 
@@ -477,12 +480,16 @@ export function loadSystemFile(path: string): SystemDefinition {
 function jsonErrorText(text: string, message: string): string {
   const found = locateJsonError(text);
   if (!found) return message.replace(/[\r\n]+/g, ' ');
-  const before = text.slice(0, found.offset).split('\n');
-  return `line ${before.length}, column ${before[before.length - 1].length + 1}: ${found.problem}`;
+  return `${lineColumn(text, found.offset)}: ${found.problem}`;
 }
 
-/** The first syntax error of a JSON text (RFC 8259), or undefined if it has none. */
-export function locateJsonError(text: string): { offset: number; problem: string } | undefined {
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+}
+
+/** The first syntax error of a JSON text (RFC 8259), or undefined if it has none; with duplicateKeys, a key repeated within one object counts as an error. */
+export function locateJsonError(text: string, options: { duplicateKeys?: boolean } = {}): { offset: number; problem: string } | undefined {
   let i = 0;
   class Stop {
     constructor(
@@ -534,10 +541,17 @@ export function locateJsonError(text: string): { offset: number; problem: string
         i++;
         return;
       }
+      const keys = new Set<string>();
       for (;;) {
         ws();
         if (text[i] !== '"') stop(`expected a double-quoted key (found ${found()})`);
+        const keyStart = i;
         string();
+        if (options.duplicateKeys) {
+          const key = JSON.parse(text.slice(keyStart, i)) as string;
+          if (keys.has(key)) stop(`duplicate key ${JSON.stringify(key)} (each key may appear once in an object; JSON would keep only the last)`, keyStart);
+          keys.add(key);
+        }
         expect(':', 'after a key');
         value();
         ws();

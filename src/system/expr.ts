@@ -104,7 +104,7 @@ function tokenize(src: string): Token[] {
   return tokens;
 }
 
-function describe(t: Token): string {
+function describeToken(t: Token): string {
   switch (t.type) {
     case 'num':
       return `number ${t.text}`;
@@ -197,7 +197,7 @@ export function parseExpr(src: string): Node {
             break;
           }
           if (sep.type === 'end') throw new ExprSyntaxError(`unexpected end of expression (missing ")" for "(" at column ${open.col})`, sep.col);
-          throw new ExprSyntaxError(`unexpected ${describe(sep)} (expected "," or ")")`, sep.col);
+          throw new ExprSyntaxError(`unexpected ${describeToken(sep)} (expected "," or ")")`, sep.col);
         }
         return { kind: 'call', fn: t.name, args, col: t.col };
       }
@@ -213,14 +213,14 @@ export function parseExpr(src: string): Node {
         return inner;
       }
       if (close.type === 'end') throw new ExprSyntaxError(`unexpected end of expression (missing ")" for "(" at column ${t.col})`, close.col);
-      throw new ExprSyntaxError(`unexpected ${describe(close)} (expected ")")`, close.col);
+      throw new ExprSyntaxError(`unexpected ${describeToken(close)} (expected ")")`, close.col);
     }
-    throw new ExprSyntaxError(`unexpected ${describe(t)}`, t.col);
+    throw new ExprSyntaxError(`unexpected ${describeToken(t)}`, t.col);
   }
 
   const node = sum();
   const rest = peek();
-  if (rest.type !== 'end') throw new ExprSyntaxError(`unexpected ${describe(rest)}`, rest.col);
+  if (rest.type !== 'end') throw new ExprSyntaxError(`unexpected ${describeToken(rest)}`, rest.col);
   return node;
 }
 
@@ -444,6 +444,94 @@ export function formatExpr(node: Node): string {
       const p = precedence(node);
       if (node.op === '^') return `${wrap(node.left, precedence(node.left) <= 4)}^${wrap(node.right, precedence(node.right) < 3)}`;
       return `${wrap(node.left, precedence(node.left) < p)} ${node.op} ${wrap(node.right, precedence(node.right) <= p)}`;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compilation for the per-point hot paths (closures, no eval) and code generation for kernels
+
+/**
+ * A closure evaluating the expression from a value vector; `slotOf` maps each name to its index
+ * (called once per name here, never per point). Same semantics as evaluate().
+ */
+export function compileExpr(node: Node, slotOf: (name: string) => number, call?: (fn: string, args: number[]) => number): (values: ArrayLike<number>) => number {
+  switch (node.kind) {
+    case 'num': {
+      const v = node.value;
+      return () => v;
+    }
+    case 'name': {
+      const slot = slotOf(node.name);
+      if (!Number.isInteger(slot) || slot < 0) throw new Error(`no slot for name "${node.name}" at column ${node.col}`);
+      return (x) => x[slot];
+    }
+    case 'neg': {
+      const a = compileExpr(node.arg, slotOf, call);
+      return (x) => -a(x);
+    }
+    case 'bin': {
+      const a = compileExpr(node.left, slotOf, call);
+      const b = compileExpr(node.right, slotOf, call);
+      switch (node.op) {
+        case '+':
+          return (x) => a(x) + b(x);
+        case '-':
+          return (x) => a(x) - b(x);
+        case '*':
+          return (x) => a(x) * b(x);
+        case '/':
+          return (x) => a(x) / b(x);
+        case '^':
+          return (x) => Math.pow(a(x), b(x));
+      }
+      break;
+    }
+    case 'call': {
+      const args = node.args.map((arg) => compileExpr(arg, slotOf, call));
+      if (isMathFunction(node.fn)) {
+        if (args.length !== MATH_FUNCTIONS[node.fn]) throw new Error(`${node.fn} at column ${node.col} takes ${MATH_FUNCTIONS[node.fn]} argument(s) (got ${args.length})`);
+        const f = MATH_IMPL[node.fn];
+        const a = args[0];
+        return (x) => f(a(x));
+      }
+      if (!call) throw new Error(`unknown function "${node.fn}" at column ${node.col}`);
+      const fn = node.fn;
+      return (x) => call(fn, args.map((a) => a(x)));
+    }
+  }
+  throw new Error(`unknown expression node ${JSON.stringify(node)}`);
+}
+
+/** How a target language spells numbers, names, calls and powers (emitCode parenthesises everything else). */
+export interface CodeTarget {
+  num(value: number): string;
+  name(name: string): string;
+  call(fn: string, args: string[]): string;
+  /**
+   * base^exponent; `integerExponent` is set when the exponent is a constant integer, so a target
+   * can multiply out instead of calling pow (WGSL's pow(x, y) is undefined for x < 0).
+   */
+  pow(base: string, exponent: string, integerExponent: number | undefined): string;
+}
+
+/** Source text of the expression in a target language, fully parenthesised. */
+export function emitCode(node: Node, target: CodeTarget): string {
+  switch (node.kind) {
+    case 'num':
+      return target.num(node.value);
+    case 'name':
+      return target.name(node.name);
+    case 'neg':
+      return `(-${emitCode(node.arg, target)})`;
+    case 'call':
+      return target.call(node.fn, node.args.map((a) => emitCode(a, target)));
+    case 'bin': {
+      const left = emitCode(node.left, target);
+      const right = emitCode(node.right, target);
+      if (node.op !== '^') return `(${left} ${node.op} ${right})`;
+      const c = constantValue(node.right);
+      return target.pow(left, right, c !== undefined && Number.isInteger(c) ? c : undefined);
     }
   }
 }

@@ -229,6 +229,7 @@ describe('bad system files: one line naming the place', () => {
     ['parameter named sqrt', (s) => void (s.parameters.sqrt = { default: 1 }), `${WHERE}: parameters.sqrt: name clashes with a built-in function (sqrt is a math function)`],
     ['parameter named pi', (s) => void (s.parameters.pi = { default: 3 }), `${WHERE}: parameters.pi: name clashes with a built-in constant (pi = ${Math.PI})`],
     ['parameter named w_lindblad', (s) => void (s.parameters.w_lindblad = { default: 1 }), `${WHERE}: parameters.w_lindblad: name clashes with a built-in name (w_lindblad is the Lindblad frequency chosen at run time)`],
+    ['parameter named like an Object method is fine, a reserved one is not', (s) => void Object.assign(s.parameters, { constructor: { default: 1 }, toString: { default: 2 }, t: { default: 0 } }), `${WHERE}: parameters.t: name clashes with a built-in name (t is the time)`],
     ['parameter name not an identifier', (s) => void (s.parameters['2F'] = { default: 1 }), `${WHERE}: parameters."2F": not a valid name (letters, digits and "_", not starting with a digit)`],
     // derived
     ['derived syntax error', (s) => void (s.derived.Delta = 'Delta1 -)'), `${WHERE}: derived.Delta: syntax error at column 9: unexpected ")"`],
@@ -260,6 +261,7 @@ describe('bad system files: one line naming the place', () => {
     ['missing T', (s) => void delete s.reservoirs[0].T, `${WHERE}: reservoirs[0]: missing "T"`],
     ['missing spectral_density', (s) => void delete s.reservoirs[1].spectral_density, `${WHERE}: reservoirs[1]: missing "spectral_density"`],
     ['unknown reservoir key', (s) => void (s.reservoirs[0].temperature = 1), `${WHERE}: reservoirs[0]: unknown key "temperature" (allowed: coupling, statistics, T, mu, spectral_density)`],
+    ['statistics not a string', (s) => void (s.reservoirs[0].statistics = 1), `${WHERE}: reservoirs[0].statistics: must be one of the strings boson, fermion (got 1)`],
     ['unknown statistics', (s) => void (s.reservoirs[0].statistics = 'anyon'), `${WHERE}: reservoirs[0].statistics: unknown "anyon" (expected boson, fermion)`],
     ['unknown spectral density', (s) => void (s.reservoirs[0].spectral_density.kind = 'super-ohmic'), `${WHERE}: reservoirs[0].spectral_density.kind: unknown "super-ohmic" (expected ohmic, drude-lorentz)`],
     ['s for drude-lorentz', (s) => void (s.reservoirs[0].spectral_density.kind = 'drude-lorentz'), `${WHERE}: reservoirs[0].spectral_density.s: only for kind ohmic (drude-lorentz has no exponent s)`],
@@ -331,6 +333,17 @@ describe('loadSystemFile', () => {
       expect(() => JSON.parse(text)).not.toThrow();
       expect(locateJsonError(text)).toBeUndefined();
     }
+  });
+
+  it('refuses a key repeated in one object', () => {
+    const path = join(dir, 'duplicate.json');
+    const lines = JSON.stringify(base(), null, 2).split('\n');
+    const at = lines.findIndex((l) => l.includes('"XX": "J/2"'));
+    lines.splice(at + 1, 0, '    "XX": "Jz",');
+    writeFileSync(path, lines.join('\n'));
+    expect(lines[at + 1]).toBe('    "XX": "Jz",');
+    expect(() => loadSystemFile(path)).toThrow(new InputError(`system file ${path}: line ${at + 2}, column 5: duplicate key "XX" (each key may appear once in an object; JSON would keep only the last)`));
+    expect(locateJsonError('{"a": {"b": 1}, "c": {"b": 2}, "\\u0061": 3}', { duplicateKeys: true })).toEqual({ offset: 31, problem: 'duplicate key "a" (each key may appear once in an object; JSON would keep only the last)' });
   });
 
   it('passes the file name into validation messages', () => {
