@@ -287,17 +287,13 @@ export function parseSystem(json: unknown, where: string): SystemDefinition {
     if (kind === 'drude-lorentz' && has(sd, 's')) fail(`${sdPlace}.s`, 'only for kind ohmic (drude-lorentz has no exponent s)');
     rejectUnknown(sdPlace, sd, SPECTRAL_KEYS[kind], fail);
     for (const k of ['alpha', 'omega_c']) if (!has(sd, k)) fail(sdPlace, `missing "${k}"`);
+    const alpha = expr(`${sdPlace}.alpha`, sd.alpha);
+    const omega_c = expr(`${sdPlace}.omega_c`, sd.omega_c);
     const s = has(sd, 's') ? expr(`${sdPlace}.s`, sd.s) : num(1);
     const sConst = constantValue(s);
+    // J(w) ~ w^s must vanish at w = 0; s <= 0 is no spectral density (an s that depends on parameters can only be checked per point)
     if (sConst !== undefined && !(sConst > 0)) fail(`${sdPlace}.s`, `the Ohmic exponent must be > 0 (got ${sConst})`);
-    return {
-      index: i + 1,
-      coupling,
-      statistics,
-      T,
-      mu,
-      spectralDensity: { kind, alpha: expr(`${sdPlace}.alpha`, sd.alpha), omega_c: expr(`${sdPlace}.omega_c`, sd.omega_c), s },
-    };
+    return { index: i + 1, coupling, statistics, T, mu, spectralDensity: { kind, alpha, omega_c, s } };
   });
 
   // jumps (Lindblad): any operator; rates may call emission(k, w), absorption(k, w) and use w_lindblad

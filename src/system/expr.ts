@@ -93,12 +93,16 @@ function tokenize(src: string): Token[] {
       i = j;
       continue;
     }
+    if (c === '*' && src[i + 1] === '*') throw new ExprSyntaxError('unexpected "**" (write x^y for a power)', col);
     if (c === '+' || c === '-' || c === '*' || c === '/' || c === '^' || c === '(' || c === ')' || c === ',') {
       tokens.push({ type: 'op', op: c, col });
       i++;
       continue;
     }
-    throw new ExprSyntaxError(`unexpected character ${JSON.stringify(c)}`, col);
+    const code = src.codePointAt(i)!;
+    // a minus sign or times sign pasted from a paper looks right but is not ASCII
+    const hint = code === 0x2212 ? '; write the ASCII minus "-"' : code === 0xd7 || code === 0x22c5 ? '; write "*"' : '';
+    throw new ExprSyntaxError(`unexpected character ${JSON.stringify(String.fromCodePoint(code))}${code > 0x7e ? ` (U+${code.toString(16).toUpperCase().padStart(4, '0')}${hint})` : ''}`, col);
   }
   tokens.push({ type: 'end', col: src.length + 1 });
   return tokens;

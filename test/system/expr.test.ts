@@ -100,7 +100,11 @@ describe('parseExpr and evaluate', () => {
     expect(syntaxError('f()')).toEqual({ message: 'f() needs an argument', column: 3 });
     expect(syntaxError('f(1 2)')).toEqual({ message: 'unexpected number 2 (expected "," or ")")', column: 5 });
     expect(syntaxError('(a b)')).toEqual({ message: 'unexpected name "b" (expected ")")', column: 4 });
-    expect(syntaxError('a ** b')).toEqual({ message: 'unexpected "*"', column: 4 });
+    expect(syntaxError('a ** b')).toEqual({ message: 'unexpected "**" (write x^y for a power)', column: 3 });
+    expect(syntaxError('a * / b')).toEqual({ message: 'unexpected "/"', column: 5 });
+    expect(syntaxError('Delta1 \u2212 Delta2')).toEqual({ message: 'unexpected character "\u2212" (U+2212; write the ASCII minus "-")', column: 8 });
+    expect(syntaxError('2 \u00d7 x')).toEqual({ message: 'unexpected character "\u00d7" (U+00D7; write "*")', column: 3 });
+    expect(syntaxError('x\u00b2')).toEqual({ message: 'unexpected character "\u00b2" (U+00B2)', column: 2 });
   });
 });
 
