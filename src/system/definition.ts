@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { type CMat, ckron2, czeros } from '../model/complex.js';
-import { InputError } from '../model/params.js';
+import { InputError } from '../core/errors.js';
 import { PAULI_1Q } from '../model/pauli.js';
 import { CONSTANTS, ExprSyntaxError, MATH_FUNCTIONS, type Node, constantValue, evaluate, formatExpr, freeNames, isMathFunction, parseExpr, walk } from './expr.js';
 

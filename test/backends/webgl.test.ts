@@ -3,6 +3,7 @@
 // reservoir, the public reference cases), within 1e-7 (its Taylor-8 leap against the exact
 // exponential). The f32 run on WebGL2 is test/browser/fallback.test.ts.
 
+import { paperSystem } from '../../src/system/registry.js';
 import { describe, expect, it } from 'vitest';
 import { PARAM_STRIDE } from '../../src/core/layout.js';
 import { writeParamRow } from '../../src/model/generators.js';
@@ -19,16 +20,16 @@ function jsKernel(spec: KernelSpec): (p: PointParams) => Vec4[] {
   const src = leapKernelSource(spec);
   const outs: Vec4[] = [];
   const maps = src.outputs.map((o, i) => o.replace('return [a, b, c, d];', `__outs[${i}] = [a, b, c, d]; return 0;`));
-  const kernel = new Function('__outs', `${src.functions.join('\n')}\n${maps.join('\n')}\nreturn ${src.kernel};`)(outs) as (this: unknown, params: number[][], w: number) => Vec4;
+  const kernel = new Function('__outs', `${src.functions.join('\n')}\n${maps.join('\n')}\nreturn ${src.kernel};`)(outs) as (this: unknown, params: number[][]) => Vec4;
   return (p) => {
     const row = new Float64Array(PARAM_STRIDE);
     writeParamRow(row, 0, p);
-    const result = kernel.call({ thread: { x: 0 } }, [Array.from(row)], typeof p.lindblad_freq === 'number' ? p.lindblad_freq : 0);
+    const result = kernel.call({ thread: { x: 0 } }, [Array.from(row)]);
     return [result, ...outs.map((o) => [...o] as Vec4)];
   };
 }
 
-const specOf = (p: PointParams): KernelSpec => ({ model: p.model, reservoir: p.reservoir, zeroFreq: p.zero_freq, lindbladFreq: p.lindblad_freq, concurrence: true, steadyConcurrence: true });
+const specOf = (p: PointParams): KernelSpec => ({ system: p.system, model: p.model, reservoir: p.reservoir, zeroFreq: p.zero_freq, concurrence: true, steadyConcurrence: true });
 
 function check(p: PointParams, label: string): void {
   const o = jsKernel(specOf(p))(p);
@@ -78,7 +79,7 @@ describe('the generated gpu.js kernel, run as JavaScript in float64', () => {
   });
 
   it('has eight vec4 outputs and no arrays (gpu.js kernels cannot hold them)', () => {
-    const src = leapKernelSource({ model: 'redfield', reservoir: 'boson', zeroFreq: 'limit', lindbladFreq: 'lambda', concurrence: true, steadyConcurrence: false });
+    const src = leapKernelSource({ system: paperSystem(), model: 'redfield', reservoir: 'boson', zeroFreq: 'limit', concurrence: true, steadyConcurrence: false });
     expect(OUTPUT_MAPS.length + 1).toBe(8);
     expect(src.kernel).not.toMatch(/new \w*Array|\w\[\s*[a-z]\w*\s*\]\s*=/);
     // compile time on a software rasteriser grows with the source: keep it in check

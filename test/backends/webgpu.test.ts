@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(releaseGpu);
 
 function settingsOf(p: PointParams, extra: Partial<RunSettings> = {}): RunSettings {
-  return { model: p.model, reservoir: p.reservoir, zeroFreq: p.zero_freq, lindbladFreq: p.lindblad_freq, ...extra };
+  return { system: p.system, model: p.model, reservoir: p.reservoir, zeroFreq: p.zero_freq, ...extra };
 }
 
 function rows(points: PointParams[], dt = 0): Float32Array<ArrayBuffer> {

@@ -27,7 +27,7 @@ export function rowsJob(points: PointParams[], outputs: string[], integrator = '
   points.forEach((p, i) => writeParamRow(rows, i, p));
   const p0 = points[0];
   const grid = { fillRows: (start: number, n: number, dst: Float32Array) => dst.set(rows.subarray(start * PARAM_STRIDE, (start + n) * PARAM_STRIDE)) } as unknown as Grid;
-  return { grid, settings: { model: p0.model, reservoir: p0.reservoir, zeroFreq: p0.zero_freq, lindbladFreq: p0.lindblad_freq }, integrator, outputs };
+  return { grid, settings: { system: p0.system, model: p0.model, reservoir: p0.reservoir, zeroFreq: p0.zero_freq }, integrator, outputs };
 }
 
 const REF_OUTPUTS = ['efficiency', 'E_B_over_omega', 'ergotropy_over_omega', 'concurrence', 'liouvillian_gap', 'steady.efficiency', 'steady.concurrence'];

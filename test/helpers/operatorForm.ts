@@ -32,7 +32,7 @@ export interface LiouvillianParts {
 }
 
 export function baths(p: PointParams): [Bath, Bath] {
-  const common = { kind: p.reservoir, omega_c: p.omega_c, zeroFreq: p.zero_freq };
+  const common = { kind: p.reservoir ?? 'boson', omega_c: p.omega_c, zeroFreq: p.zero_freq };
   return [
     { ...common, alpha: p.alpha1, T: p.T1, mu: p.mu1 },
     { ...common, alpha: p.alpha2, T: p.T2, mu: p.mu2 },
@@ -43,7 +43,7 @@ export function baths(p: PointParams): [Bath, Bath] {
 export function lindbladFrequency(p: PointParams): number {
   if (p.lindblad_freq === 'lambda') return p.lambda;
   if (p.lindblad_freq === 'M') return Math.hypot(p.F, p.lambda);
-  return p.lindblad_freq;
+  return Number(p.lindblad_freq);
 }
 
 const DEGENERACY_TOL = 1e-9;

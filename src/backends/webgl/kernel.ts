@@ -1,7 +1,7 @@
 // The gpu.js kernel of the webgl backend: the per-point computation of the WGSL "leap" program
-// (shaders/generator.wgsl, propagate.wgsl, observables.wgsl, kernels/leap.wgsl), generated as
-// straight-line scalar JavaScript from the same tables the WGSL codegen uses (TRANSFER_TERMS,
-// PAULI_STRINGS, PAULI_PERMUTATIONS) and the same qubit operators (OPS). gpu.js translates it to
+// (the system's generator from src/compiler, propagate.wgsl, observables.wgsl, kernels/leap.wgsl),
+// generated as straight-line scalar JavaScript: the generator by the same emitter calls as the
+// WGSL and the float64 code, the rest from the same tables (PAULI_STRINGS, PAULI_PERMUTATIONS). gpu.js translates it to
 // GLSL (WebGL2 or WebGL1, f32); it also runs as plain JavaScript (float64), which is how the Node
 // tests check the generated code against the float64 reference before any GPU sees it.
 //
@@ -26,24 +26,28 @@
 //   o4 = (efficiency, E_B, ergotropy, concurrence) at tau, o5 = the same for the steady state,
 //   o6 = (kernel dim, flags, step h, steady flags), o7 = (transient bound, 0, 0, 0).
 
-import { OPS } from '../../model/hamiltonian.js';
-import type { LindbladFreq, ModelName, Reservoir, ZeroFreq } from '../../model/params.js';
+import { FLAG_BITS, LEAP_ORDER, SINGULAR_PIVOT } from '../../core/constants.js';
+import { ROW } from '../../core/layout.js';
+import { type Expr, type M, Emitter, ONE, ZERO, identity, isZero, lit, mul, neg, sub, sum } from '../../compiler/emitter.js';
+import { emitSystemGenerator } from '../../compiler/generator.js';
+import { type Herm, hEntry, jacobi } from '../../compiler/linalg.js';
+import type { ModelName, Reservoir, ZeroFreq } from '../../model/params.js';
 import { PAULI_PERMUTATIONS, PAULI_STRINGS } from '../../model/pauli.js';
-import { TRANSFER_TERMS } from '../../model/pauliTransfer.js';
-import { type Expr, type M, Emitter, ONE, ZERO, addM, constMatrix, hadamardM, identity, isZero, lit, mul, neg, scaleM, sub, sum, transpose } from './scalar.js';
+import type { SystemDefinition } from '../../system/definition.js';
+import { systemKey } from '../../system/registry.js';
 
 export interface KernelSpec {
+  system: SystemDefinition;
   model: ModelName;
-  reservoir: Reservoir;
+  reservoir: Reservoir | undefined;
   zeroFreq: ZeroFreq;
-  lindbladFreq: LindbladFreq;
   /** concurrence at tau / of the steady state (skipped when not asked for) */
   concurrence: boolean;
   steadyConcurrence: boolean;
 }
 
 export interface KernelSource {
-  /** the kernel: function (params, lindbladW) {...}; params[point][0..23] */
+  /** the kernel: function (params) {...}; params[point][0..PARAM_STRIDE) (src/core/layout.ts ROW) */
   kernel: string;
   /** helper functions the kernel calls (gpu.addFunction) */
   functions: string[];
@@ -57,306 +61,10 @@ export interface KernelSource {
 export const KERNEL_VEC4S = 8;
 export const OUTPUT_MAPS = ['o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'o7'];
 
-/** As in the WGSL (propagate.wgsl, generator.wgsl, layout.wgsl). */
-const LEAP_ORDER = 8;
-const SINGULAR_PIVOT = 1e-5;
-const PAIRS4: [number, number][] = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]];
-const SORT_NETWORK: [number, number][] = [[0, 1], [2, 3], [0, 2], [1, 3], [1, 2]];
-const FLAG = { degenerate: 1, bistable: 2, zeroEnergy: 4, nonFinite: 8 };
+const FLAG = { degenerate: FLAG_BITS.degenerate, bistable: FLAG_BITS.bistable, zeroEnergy: FLAG_BITS['zero-energy'], nonFinite: FLAG_BITS['non-finite'] };
 
 export function kernelKey(s: KernelSpec): string {
-  return [s.model, s.reservoir, s.zeroFreq, typeof s.lindbladFreq === 'number' ? 'w' : s.lindbladFreq, s.concurrence ? 'c' : '', s.steadyConcurrence ? 's' : ''].join(':');
-}
-
-// ---------------------------------------------------------------------------------------------
-// helper functions (gpu.js functions: numbers in, a number out)
-
-/** The rate function of a specialisation (gpu.js keeps every added function on its GPU object). */
-function rateFunctionName(s: KernelSpec): string {
-  return `bathRate_${s.reservoir}_${s.zeroFreq}`;
-}
-
-function rateFunctions(s: KernelSpec): string[] {
-  const fermion = s.reservoir === 'fermion';
-  const zeroRate = !fermion && s.zeroFreq === 'limit' ? 'alpha * T' : '0.0';
-  const occupations = fermion
-    ? // 0.5 (1 -+ tanh(x / 2T)) stays finite for huge |x|/T; T = 0 is a step
-      [
-        '  const x = w - mu;',
-        '  if (T == 0.0) {',
-        '    const n0 = x > 0.0 ? 0.0 : (x < 0.0 ? 1.0 : 0.5);',
-        '    return emission > 0.5 ? j * (1.0 - n0) : j * n0;',
-        '  }',
-        '  const th = Math.tanh(Math.min(Math.max(x / (2.0 * T), -40.0), 40.0));',
-        '  return emission > 0.5 ? j * 0.5 * (1.0 + th) : j * 0.5 * (1.0 - th);',
-      ]
-    : [
-        '  if (T <= 0.0) {',
-        '    return emission > 0.5 ? j : 0.0;',
-        '  }',
-        '  const n = 1.0 / expm1f(Math.min(w / T, 80.0));',
-        '  return emission > 0.5 ? j * (n + 1.0) : j * n;',
-      ];
-  return [
-    // exp(x) - 1 without cancellation for small x (rates.wgsl expm1_f32)
-    ['function expm1f(x) {', '  if (Math.abs(x) < 0.01) {', '    return x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0))));', '  }', '  return Math.exp(x) - 1.0;', '}'].join('\n'),
-    // J Ncal (emission = 1) or J N (emission = 0) at w >= 0 (rates.wgsl bath_rates)
-    [
-      `function ${rateFunctionName(s)}(emission, w, alpha, wc, T, mu) {`,
-      '  if (w <= 0.0) {',
-      `    return ${zeroRate};`,
-      '  }',
-      '  const j = alpha * w * Math.exp(-w / wc);',
-      ...occupations,
-      '}',
-    ].join('\n'),
-  ];
-}
-
-// ---------------------------------------------------------------------------------------------
-// small building blocks
-
-/** dst := src entry by entry, all right-hand sides evaluated before any assignment. */
-function commit(em: Emitter, dst: Expr[], src: Expr[]): void {
-  const changed = dst.map((d, k) => /^[A-Za-z_]/.test(d) && d !== src[k]);
-  const tmp = src.map((s, k) => (changed[k] ? (dst.includes(s) ? em.variable(em.fresh('u'), s) : em.value(em.fresh('u'), s)) : s));
-  dst.forEach((d, k) => {
-    if (changed[k]) em.line(`${d} = ${tmp[k]};`);
-  });
-}
-
-const swap = (em: Emitter, x: Expr, y: Expr) => {
-  const t = em.value(em.fresh('w'), `${x} + 0.0`);
-  em.line(`${x} = ${y};`);
-  em.line(`${y} = ${t};`);
-};
-
-/** A Hermitian (or, with im = undefined, real symmetric) 4x4 matrix kept as its upper triangle. */
-interface Herm {
-  d: Expr[];
-  re: Expr[];
-  im?: Expr[];
-}
-
-/** Complex entry (a, b) of a Hermitian 4x4 given as triangle. */
-function hEntry(h: Herm, a: number, b: number): [Expr, Expr] {
-  if (a === b) return [h.d[a], ZERO];
-  const [i, j] = a < b ? [a, b] : [b, a];
-  const im = h.im ? h.im[i * 4 + j] : ZERO;
-  return [h.re[i * 4 + j], a < b ? im : neg(im)];
-}
-
-/**
- * Cyclic Jacobi on the triangle of a Hermitian 4x4 (real symmetric when im is absent), six
- * sweeps, rotation (p, q) skipped when |h_pq| is negligible (jacobi4Wgsl, hermitianJacobiWgsl):
- * the phase e^{-i phi} on column q makes h_pq real, then the real rotation (c, s) zeroes it.
- * Returns the eigenvalues (unsorted) and, when asked, the eigenvectors as columns.
- */
-function jacobi(em: Emitter, name: string, m: Herm, withVectors: boolean): { values: Expr[]; vre?: M; vim?: M } {
-  const complex = m.im !== undefined;
-  const upper = (i: number, j: number) => i < j;
-  const d = m.d.map((x, k) => em.variable(`${name}d${k}`, x));
-  const re = identity(4).map((_, k) => (upper(Math.floor(k / 4), k % 4) ? em.variable(`${name}r${k}`, m.re[k]) : ZERO));
-  const im = complex ? identity(4).map((_, k) => (upper(Math.floor(k / 4), k % 4) ? em.variable(`${name}i${k}`, m.im![k]) : ZERO)) : undefined;
-  const h: Herm = { d, re, im };
-  const vre = withVectors ? em.mutableMatrix(`${name}V`, identity(4), 4) : undefined;
-  const vim = withVectors && complex ? em.mutableMatrix(`${name}W`, identity(4).map(() => ZERO), 4) : undefined;
-  em.open('for (let sweep = 0; sweep < 6; sweep++) {');
-  for (const [p, q] of PAIRS4) {
-    const x = re[p * 4 + q];
-    const y = im ? im[p * 4 + q] : ZERO;
-    const big = complex ? em.value(em.fresh('b'), `Math.max(Math.abs(${x}), Math.abs(${y}))`) : `Math.abs(${x})`;
-    em.open(`if (${big} > 1e-30 && ${big} > 1e-9 * (Math.abs(${d[p]}) + Math.abs(${d[q]}))) {`);
-    let mag = x;
-    let cs: Expr = ONE;
-    let sn: Expr = ZERO;
-    if (complex) {
-      const xs = em.value(em.fresh('x'), `${x} / ${big}`);
-      const ys = em.value(em.fresh('y'), `${y} / ${big}`);
-      mag = em.value(em.fresh('m'), `${big} * Math.sqrt(${xs} * ${xs} + ${ys} * ${ys})`);
-      cs = em.value(em.fresh('cs'), `${x} / ${mag}`);
-      sn = em.value(em.fresh('sn'), `${y} / ${mag}`);
-    }
-    const theta = em.value(em.fresh('th'), `(${d[q]} - ${d[p]}) / (2.0 * ${mag})`);
-    const t = em.value(em.fresh('t'), `(${theta} >= 0.0 ? 1.0 : -1.0) / (Math.abs(${theta}) + Math.sqrt(${theta} * ${theta} + 1.0))`);
-    const c = em.value(em.fresh('c'), `1.0 / Math.sqrt(${t} * ${t} + 1.0)`);
-    const s = em.value(em.fresh('s'), `${t} * ${c}`);
-    const dst: Expr[] = [d[p], d[q], re[p * 4 + q]];
-    const src: Expr[] = [
-      `${c} * ${c} * ${d[p]} - 2.0 * ${c} * ${s} * ${mag} + ${s} * ${s} * ${d[q]}`,
-      `${s} * ${s} * ${d[p]} + 2.0 * ${c} * ${s} * ${mag} + ${c} * ${c} * ${d[q]}`,
-      ZERO,
-    ];
-    if (im) {
-      dst.push(im[p * 4 + q]);
-      src.push(ZERO);
-    }
-    for (let k = 0; k < 4; k++) {
-      if (k === p || k === q) continue;
-      // column p and the phased column q at row k, then the real rotation
-      const [apr, api] = hEntry(h, k, p);
-      const [bqr, bqi] = hEntry(h, k, q);
-      const qr = complex ? sum([mul(bqr, cs), mul(bqi, sn)]) : bqr;
-      const qi = complex ? sub(mul(bqi, cs), mul(bqr, sn)) : ZERO;
-      const put = (col: number, r: Expr, i: Expr) => {
-        const [a, b] = k < col ? [k, col] : [col, k];
-        dst.push(re[a * 4 + b]);
-        src.push(r);
-        if (im) {
-          dst.push(im[a * 4 + b]);
-          src.push(k < col ? i : neg(i));
-        }
-      };
-      put(p, sub(mul(c, apr), mul(s, qr)), sub(mul(c, api), mul(s, qi)));
-      put(q, sum([mul(s, apr), mul(c, qr)]), sum([mul(s, api), mul(c, qi)]));
-    }
-    if (vre) {
-      for (let r = 0; r < 4; r++) {
-        const pr = vre[r * 4 + p];
-        const pi = vim ? vim[r * 4 + p] : ZERO;
-        const qr0 = vre[r * 4 + q];
-        const qi0 = vim ? vim[r * 4 + q] : ZERO;
-        const qr = complex ? sum([mul(qr0, cs), mul(qi0, sn)]) : qr0;
-        const qi = complex ? sub(mul(qi0, cs), mul(qr0, sn)) : ZERO;
-        dst.push(pr, qr0);
-        src.push(sub(mul(c, pr), mul(s, qr)), sum([mul(s, pr), mul(c, qr)]));
-        if (vim) {
-          dst.push(pi, qi0);
-          src.push(sub(mul(c, pi), mul(s, qi)), sum([mul(s, pi), mul(c, qi)]));
-        }
-      }
-    }
-    commit(em, dst, src);
-    em.close();
-  }
-  em.close();
-  return { values: d, vre, vim };
-}
-
-/** Eigenvalues (descending) and eigenvectors (columns) of a real symmetric 4x4 H (eigh4). */
-function eigh4(em: Emitter, h: M): { values: Expr[]; vectors: M } {
-  const j = jacobi(em, 'j', { d: [0, 1, 2, 3].map((k) => h[k * 5]), re: h }, true);
-  const e = j.values;
-  const v = j.vre!;
-  for (const [a, b] of SORT_NETWORK) {
-    em.open(`if (${e[b]} > ${e[a]}) {`);
-    swap(em, e[a], e[b]);
-    for (let r = 0; r < 4; r++) swap(em, v[r * 4 + a], v[r * 4 + b]);
-    em.close();
-  }
-  return { values: e, vectors: v };
-}
-
-// ---------------------------------------------------------------------------------------------
-// the generator
-
-/** Parts of L (generator.wgsl liouvillian_parts): H, the sandwiches (X_t, Y_t), K, degenerate flag. */
-function liouvillianParts(em: Emitter, s: KernelSpec, p: Record<string, Expr>): { h: M; x: M[]; y: M[]; k: M; degenerate: Expr } {
-  const { d1, d2, f, lambda } = p;
-  const half = (x: string) => `0.5 * ${x}`;
-  const H = em.matrix('h', [
-    half(`(${d1} + ${d2})`), ZERO, half(f), ZERO,
-    ZERO, half(`(${d1} - ${d2})`), lambda, half(f),
-    half(f), lambda, half(`(${d2} - ${d1})`), ZERO,
-    ZERO, half(f), ZERO, `-0.5 * (${d1} + ${d2})`,
-  ], 4);
-  const SX1 = constMatrix(OPS.sx1);
-  const SX2 = constMatrix(OPS.sx2);
-  const SP1 = constMatrix(OPS.sp1);
-  const SP2 = constMatrix(OPS.sp2);
-  const baths = [
-    { alpha: p.alpha1, T: p.T1, mu: p.mu1 },
-    { alpha: p.alpha2, T: p.T2, mu: p.mu2 },
-  ];
-  const rate = (emission: boolean, b: (typeof baths)[number], w: Expr) => `${rateFunctionName(s)}(${emission ? '1.0' : '0.0'}, ${w}, ${b.alpha}, ${p.omega_c}, ${b.T}, ${b.mu})`;
-
-  if (s.model === 'lindblad') {
-    // rates J(w*) N on sigma_+, J(w*) Ncal on sigma_-
-    const w = typeof s.lindbladFreq === 'number' ? 'lindbladW' : s.lindbladFreq === 'M' ? em.value('lw', `Math.sqrt(${f} * ${f} + ${lambda} * ${lambda})`) : lambda;
-    const [em1, ab1, em2, ab2] = [rate(true, baths[0], w), rate(false, baths[0], w), rate(true, baths[1], w), rate(false, baths[1], w)].map((r, i) => em.value(`lr${i}`, r));
-    const sm1 = transpose(SP1, 4);
-    const sm2 = transpose(SP2, 4);
-    const x = [scaleM(ab1, SP1), scaleM(em1, sm1), scaleM(ab2, SP2), scaleM(em2, sm2)].map((m, i) => em.matrix(`x${i}`, m, 4));
-    const y = [sm1, SP1, sm2, SP2];
-    const k = [em.product('kp0', sm1, SP1, 4), em.product('kp1', SP1, sm1, 4), em.product('kp2', sm2, SP2, 4), em.product('kp3', SP2, sm2, 4)];
-    const kk = em.matrix('k', k[0].map((_, i) => neg(sum([mul(ab1, k[0][i]), mul(em1, k[1][i]), mul(ab2, k[2][i]), mul(em2, k[3][i])]))), 4);
-    return { h: H, x, y, k: kk, degenerate: ZERO };
-  }
-
-  const { values: e, vectors: V } = eigh4(em, H);
-  const Vt = transpose(V, 4);
-  const chi1 = em.product('c1', em.product('c1a', Vt, SX1, 4), V, 4);
-  const chi2 = em.product('c2', em.product('c2a', Vt, SX2, 4), V, 4);
-  // a level crossing where sx on the crossing pair is not a multiple of the identity
-  const degenerate = em.variable('degenerate', ZERO);
-  const scale = em.value('escale', `Math.max(1.0, Math.max(Math.max(Math.abs(${e[0]}), Math.abs(${e[1]})), Math.max(Math.abs(${e[2]}), Math.abs(${e[3]}))))`);
-  for (const [i, j] of PAIRS4) {
-    const off = `Math.max(Math.abs(${chi1[i * 4 + j]}), Math.abs(${chi2[i * 4 + j]}))`;
-    const dia = `Math.max(Math.abs(${chi1[i * 5]} - ${chi1[j * 5]}), Math.abs(${chi2[i * 5]} - ${chi2[j * 5]}))`;
-    em.open(`if (Math.abs(${e[i]} - ${e[j]}) <= 1e-5 * ${scale} && (${off} > 1e-3 || ${dia} > 1e-3)) {`);
-    em.line(`${degenerate} = 1.0;`);
-    em.close();
-  }
-  // rates on the lowering transitions: entry [r][c], r > c, at E_c - E_r
-  const rates = baths.map((b, q) => {
-    const emM: M = identity(4).map(() => ZERO);
-    const abM: M = identity(4).map(() => ZERO);
-    for (let r = 0; r < 4; r++) {
-      for (let c = 0; c < r; c++) {
-        const w = em.value(`w${q}_${r}${c}`, `${e[c]} - ${e[r]}`);
-        emM[r * 4 + c] = em.value(`re${q}_${r}${c}`, rate(true, b, w));
-        abM[r * 4 + c] = em.value(`ra${q}_${r}${c}`, rate(false, b, w));
-      }
-    }
-    return { em: emM, ab: abM };
-  });
-  const lower = (m: M): M => m.map((x, k) => (Math.floor(k / 4) > k % 4 ? x : ZERO));
-  const back = (name: string, m: M) => em.product(name, em.product(`${name}a`, V, m, 4), Vt, 4);
-  const low = [lower(chi1), lower(chi2)];
-  const lc = low.map((l, q) => back(`lc${q}`, l));
-  const A = low.map((l, q) => back(`am${q}`, hadamardM(l, rates[q].em)));
-  const B = low.map((l, q) => back(`bm${q}`, transpose(hadamardM(l, rates[q].ab), 4)));
-  const negSum = (name: string, ms: M[]) => em.matrix(name, ms[0].map((_, i) => neg(sum(ms.map((m) => m[i])))), 4);
-  if (s.model === 'redfield') {
-    // A rho Low^T - Low^T A rho + B rho Low - Low B rho + h.c.
-    const lct = lc.map((m) => transpose(m, 4));
-    const k = negSum('k', [em.product('kp0', lct[0], A[0], 4), em.product('kp1', lc[0], B[0], 4), em.product('kp2', lct[1], A[1], 4), em.product('kp3', lc[1], B[1], 4)]);
-    return { h: H, x: [A[0], B[0], A[1], B[1]], y: [lct[0], lc[0], lct[1], lc[1]], k, degenerate };
-  }
-  // bloch-redfield: (A + B) rho S - S (A + B) rho + h.c., S = Low + Low^T
-  const S = lc.map((m, q) => em.matrix(`sb${q}`, addM(m, transpose(m, 4)), 4));
-  const AB = [0, 1].map((q) => em.matrix(`ab${q}`, addM(A[q], B[q]), 4));
-  const k = negSum('k', [em.product('kp0', S[0], AB[0], 4), em.product('kp1', S[1], AB[1], 4)]);
-  return { h: H, x: AB, y: S, k, degenerate };
-}
-
-/** G (16x16, row 00 zero) from the parts by the sparse recipe TRANSFER_TERMS (pauliTransferWgsl). */
-function generatorMatrix(em: Emitter, parts: { h: M; x: M[]; y: M[]; k: M }): M {
-  const S = new Map<number, Expr>();
-  const sandwich = (index: number): Expr => {
-    let v = S.get(index);
-    if (v === undefined) {
-      const a = index >> 6;
-      const l = (index >> 4) & 3;
-      const b = (index >> 2) & 3;
-      const k = index & 3;
-      const terms = parts.x.map((X, t) => mul(X[a * 4 + l], parts.y[t][b * 4 + k]));
-      if (b === k) terms.push(parts.k[a * 4 + l]);
-      v = em.value(`S${index}`, sum(terms));
-      S.set(index, v);
-    }
-    return v;
-  };
-  const G: M = identity(16).map(() => ZERO);
-  for (const t of TRANSFER_TERMS) {
-    const terms = t.entries.map(({ index, sign }) => {
-      const ref = t.source === 'S' ? sandwich(index) : parts.h[(index >> 2) * 4 + (index & 3)];
-      return sign < 0 ? neg(ref) : ref;
-    });
-    const total = sum(terms);
-    G[t.i * 16 + t.j] = isZero(total) ? ZERO : em.value(`g${t.i}_${t.j}`, `0.5 * ${total}`);
-  }
-  return G;
+  return [s.model, s.reservoir ?? '', s.zeroFreq, s.concurrence ? 'c' : '', s.steadyConcurrence ? 's' : '', systemKey(s.system)].join(':');
 }
 
 /** ||M||_inf over rows 1..15 (columns from `from`). */
@@ -438,7 +146,7 @@ function density(em: Emitter, r: Expr[]): Herm {
 const Y_SIGN = [-1, 1, 1, -1];
 
 export function concurrenceFunction(): string {
-  const em = new Emitter();
+  const em = new Emitter('gpujs');
   const r = Array.from({ length: 16 }, (_, i) => `r${i}`);
   const rho = density(em, r);
   const e = jacobi(em, 'e', rho, true);
@@ -515,15 +223,20 @@ function pureState(re: Expr[], im: Expr[]): Expr[] {
 }
 
 export function leapKernelSource(spec: KernelSpec): KernelSource {
-  const em = new Emitter();
-  const names = ['d1', 'd2', 'f', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2', 'mu1', 'mu2', 'tau', 'dt'];
-  const p: Record<string, Expr> = {};
-  names.forEach((n, k) => (p[n] = em.value(`p_${n}`, `params[this.thread.x][${k}]`)));
-  const psiRe = [0, 1, 2, 3].map((k) => em.value(`pr${k}`, `params[this.thread.x][${16 + k}]`));
-  const psiIm = [0, 1, 2, 3].map((k) => em.value(`pi${k}`, `params[this.thread.x][${20 + k}]`));
+  const em = new Emitter('gpujs');
+  const slot = (k: number) => `params[this.thread.x][${k}]`;
+  const p = { tau: em.value('p_tau', slot(ROW.tau)), dt: em.value('p_dt', slot(ROW.dt)) };
+  const psiRe = [0, 1, 2, 3].map((k) => em.value(`pr${k}`, slot(ROW.psiRe + k)));
+  const psiIm = [0, 1, 2, 3].map((k) => em.value(`pi${k}`, slot(ROW.psiIm + k)));
 
-  const parts = liouvillianParts(em, spec, p);
-  const G = generatorMatrix(em, parts);
+  const gen = emitSystemGenerator(
+    em,
+    spec.system,
+    { model: spec.model, statistics: { constant: spec.reservoir === undefined ? 0 : spec.reservoir === 'boson' ? 1 : 2 }, zeroLimit: { constant: spec.zeroFreq === 'limit' ? 1 : 0 } },
+    { param: (i) => slot(ROW.params + i), lindbladW: slot(ROW.lindbladW) },
+  );
+  const parts = { degenerate: gen.degenerate };
+  const G = gen.G;
   const gNorm = normInf(em, 'gnorm', G);
 
   // the step: h0 = dt, else min(0.2, 1/||G||) (default_step); h = tau / n with n = ceil(tau / h0)
@@ -561,7 +274,7 @@ export function leapKernelSource(spec: KernelSpec): KernelSource {
   em.line('break;');
   em.close();
   em.open(`if (${k} - 2.0 * Math.floor(${k} * 0.5) > 0.5) {`);
-  commit(em, d, d.map((_, i) => (i === 0 ? ONE : sum(d.map((x, j) => mul(X[i * 16 + j], x))))));
+  em.commit(d, d.map((_, i) => (i === 0 ? ONE : sum(d.map((x, j) => mul(X[i * 16 + j], x))))));
   em.close();
   em.line(`${k} = Math.floor(${k} * 0.5);`);
   em.open(`if (${k} < 0.5) {`);
@@ -575,7 +288,7 @@ export function leapKernelSource(spec: KernelSpec): KernelSource {
   for (let i = 1; i < 16; i++) {
     for (let j = 0; j < 16; j++) P[i * 16 + j] = sum(Array.from({ length: 16 }, (_, l) => mul(Aname[i * 16 + l], X[l * 16 + j])));
   }
-  commit(em, X, P.map((x, kk) => (kk < 16 ? x : `${kk % 17 === 0 ? 'taylor + ' : ''}scaleP * ${x}`)));
+  em.commit(X, P.map((x, kk) => (kk < 16 ? x : `${kk % 17 === 0 ? 'taylor + ' : ''}scaleP * ${x}`)));
   em.close();
 
   // ||A^(2^K)||_inf on the traceless part bounds |eig|^n: < exp(-10) proves stationarity at tau
@@ -608,10 +321,10 @@ export function leapKernelSource(spec: KernelSpec): KernelSource {
   out('o6', [`2.0 - ${solvable}`, flags, h, `(1.0 - ${solvable}) * ${FLAG.bistable}.0`]);
   out('o7', [bound, ZERO, ZERO, ZERO]);
   em.line(`return [1.0, ${r[1]}, ${r[2]}, ${r[3]}];`);
-  const functions = [...rateFunctions(spec)];
+  const functions = [...gen.functions];
   if (spec.concurrence || spec.steadyConcurrence) functions.push(concurrenceFunction());
   return {
-    kernel: `function (params, lindbladW) {\n${em.source()}\n}`,
+    kernel: `function (params) {\n${em.source()}\n}`,
     functions,
     outputs: OUTPUT_MAPS.map((o) => `function ${o}(a, b, c, d) {\n  return [a, b, c, d];\n}`),
     key: kernelKey(spec),

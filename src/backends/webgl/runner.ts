@@ -11,7 +11,8 @@ import { spectrum } from '../../model/spectrum.js';
 import { rowToPoint } from '../cpu/record.js';
 import type { RangeResult } from '../types.js';
 import type { RunSettings } from '../webgpu/engine.js';
-import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
+import { STATIONARY_DECAYS } from '../../core/constants.js';
+import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE, ROW } from '../../core/layout.js';
 import { type KernelSpec, KERNEL_VEC4S, OUTPUT_MAPS, kernelKey, leapKernelSource } from './kernel.js';
 
 /** The modes of gpu.js that run on a GPU (WebGL2, WebGL1 in a browser, headless-gl in Node). */
@@ -26,7 +27,7 @@ const KERNEL_MODES: Record<string, string> = {
   WebAssemblyKernel: 'webasm',
 };
 
-const STATIONARY_BOUND = Math.exp(-10);
+const STATIONARY_BOUND = Math.exp(-STATIONARY_DECAYS);
 
 export interface RowsJob {
   settings: RunSettings;
@@ -35,7 +36,7 @@ export interface RowsJob {
 }
 
 interface CompiledKernel {
-  run: (params: unknown, lindbladW: number) => Record<string, Float32Array[]>;
+  run: (params: unknown) => Record<string, Float32Array[]>;
   shortcut: { kernel?: { constructor: { name: string } }; destroy?: (removeCanvasReferences?: boolean) => void };
 }
 
@@ -110,8 +111,8 @@ export class WebGlRunner {
     const shortcut = gpu.createKernelMap(maps, src.kernel, settings);
     k = {
       shortcut,
-      run: (params, w) => {
-        const r = shortcut(params, w);
+      run: (params) => {
+        const r = shortcut(params);
         if (!this.compileSeconds[key]) this.compileSeconds[key] = +((performance.now() - t0) / 1000).toFixed(2);
         return r;
       },
@@ -127,10 +128,10 @@ export class WebGlRunner {
     }
     const s = job.settings;
     const spec: KernelSpec = {
+      system: s.system,
       model: s.model,
       reservoir: s.reservoir,
       zeroFreq: s.zeroFreq,
-      lindbladFreq: s.lindbladFreq,
       concurrence: job.outputs.includes('concurrence'),
       steadyConcurrence: job.outputs.includes('steady.concurrence'),
     };
@@ -144,7 +145,7 @@ export class WebGlRunner {
         const t0 = performance.now();
         (k.shortcut as unknown as { setOutput: (o: number[]) => void }).setOutput([n]);
         // gpu.js reads an Input's whole buffer: a copy, not a view into the rows
-        const res = k.run(new Input(rows.slice(done * PARAM_STRIDE, (done + n) * PARAM_STRIDE) as unknown as number[], [PARAM_STRIDE, n]), typeof s.lindbladFreq === 'number' ? s.lindbladFreq : 0);
+        const res = k.run(new Input(rows.slice(done * PARAM_STRIDE, (done + n) * PARAM_STRIDE) as unknown as number[], [PARAM_STRIDE, n]));
         this.checkMode(k);
         if (this.gl?.isContextLost?.()) throw new WebGlError('the WebGL context was lost');
         fillRecords(res, n, records, done, spec);
@@ -183,7 +184,7 @@ export class WebGlRunner {
       records[b + OUT.gap] = eigs[1].re;
       records[b + OUT.spectralRadius] = Math.max(...eigs.map((e) => Math.hypot(e.re, e.im)));
       records[b + OUT.slowest] = slowest;
-      records[b + OUT.spectrumFlags] = Math.abs(slowest) * p.tau < 10 ? FLAG_BITS['not-stationary-at-tau'] : 0;
+      records[b + OUT.spectrumFlags] = Math.abs(slowest) * p.tau < STATIONARY_DECAYS ? FLAG_BITS['not-stationary-at-tau'] : 0;
     }
   }
 
@@ -195,7 +196,7 @@ export class WebGlRunner {
     for (let s = 0; s < n; s++) {
       rows.set(row.subarray(0, PARAM_STRIDE), s * PARAM_STRIDE);
       t.push((tmax * s) / samples);
-      rows[s * PARAM_STRIDE + 11] = t[s];
+      rows[s * PARAM_STRIDE + ROW.tau] = t[s];
     }
     const r = await this.evaluate(rows, n, { settings, integrator: 'leap', outputs: ['concurrence'] });
     if (r.error) throw r.error;

@@ -3,7 +3,7 @@
 import { InputError } from '../../model/params.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
 import { type AdapterDescription, type EngineOptions, type RunSettings, WebGpuEngine } from './engine.js';
-import { OUT_STRIDE, PARAM_STRIDE } from './layout.js';
+import { OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
 import { type AdapterChoice, acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from './nodeDevice.js';
 import type { ProgramName } from './programs.js';
 
