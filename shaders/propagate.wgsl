@@ -152,6 +152,6 @@ fn evolve_leap(g: Mat16, m: Mat16, r0: Vec16, n: u32) -> Evolution {
 }
 
 fn initial_vector(p: PointParams) -> Vec16 {
-  // r_i = Tr(rho P_i) for rho = |psi><psi|: generated as the transpose of density_from_vec16
+  // r_i = Tr(rho P_i) for rho = |psi><psi| (codegen.ts pureStateWgsl)
   return vec16_from_pure(point_psi_re(p), point_psi_im(p));
 }

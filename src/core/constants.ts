@@ -39,6 +39,13 @@ export const PRECISION = {
   },
 } as const;
 
+/** Tolerances of the emitted observables, per precision. */
+export const PRECISION_OBSERVABLES = {
+  /** concurrence: a Cholesky pivot below this fraction of tr rho is a zero column (rank deficiency) */
+  f64: { choleskyPivot: 1e-14 },
+  f32: { choleskyPivot: 1e-7 },
+} as const;
+
 /** The boson occupation 1/(e^x - 1) is evaluated at min(x, this): beyond it the rate is ~0 in either precision. */
 export const BOSON_EXPONENT_CAP = 80;
 /** The fermion occupation 0.5 (1 - tanh(x / 2)) at |x / 2| <= this (tanh is +-1 beyond it in either precision). */

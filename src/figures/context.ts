@@ -16,7 +16,7 @@ import type { SweepBackend } from '../backends/types.js';
 import { FLAG_BITS } from '../core/layout.js';
 import { initialVector } from '../model/evolve.js';
 import { generator } from '../model/generators.js';
-import { batteryObservables, concurrence, densityMatrices } from '../model/observables.js';
+import { batteryObservables, concurrenceOf } from '../model/observables.js';
 import type { PointParams } from '../model/params.js';
 import { type SteadySummary, evaluatePoint } from '../model/point.js';
 import { longTimeLimit, spectrum } from '../model/spectrum.js';
@@ -232,7 +232,7 @@ function setSteady(res: SweepResult, k: number, cols: string[], s: SteadySummary
   if (s instanceof Float64Array) {
     const b = batteryObservables(s);
     v = { efficiency: b.efficiency, E_B_over_omega: b.E_B_over_omega, ergotropy_over_omega: b.ergotropy_over_omega, kernel_dim: kernelDim };
-    if (cols.includes('steady.concurrence')) v.concurrence = concurrence(densityMatrices(s).rho);
+    if (cols.includes('steady.concurrence')) v.concurrence = concurrenceOf(s);
   } else v = s as unknown as Record<string, number>;
   for (const c of cols) res.values[c][k] = v[c.slice('steady.'.length)];
 }

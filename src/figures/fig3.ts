@@ -6,7 +6,7 @@
 import { BASIS_LABELS, type PointInput, resolvePoint, setParam } from '../model/params.js';
 import { initialVector } from '../model/evolve.js';
 import { generator } from '../model/generators.js';
-import { concurrence, densityMatrices } from '../model/observables.js';
+import { concurrenceOf, densityMatrices } from '../model/observables.js';
 import { longTimeLimit, spectrum } from '../model/spectrum.js';
 import type { SweepResult } from '../sweep/run.js';
 import type { FigureContext } from './context.js';
@@ -27,7 +27,7 @@ export function longTimeRho(input: PointInput): { abs: number[][]; concurrence: 
   const { G } = generator(p);
   const lim = longTimeLimit(G, initialVector(p), spectrum(G));
   const dm = densityMatrices(lim.r);
-  return { abs: dm.rho_real.map((row, i) => row.map((x, j) => Math.hypot(x, dm.rho_imag[i][j]))), concurrence: concurrence(dm.rho) };
+  return { abs: dm.rho_real.map((row, i) => row.map((x, j) => Math.hypot(x, dm.rho_imag[i][j]))), concurrence: concurrenceOf(lim.r) };
 }
 
 /** |rho_ij| of point k of a sweep with the rho output. */

@@ -2,7 +2,7 @@
 
 import { evolveExact, evolveLeap, evolveRk4, defaultStep, initialVector, rk4DefaultStep } from './evolve.js';
 import { generator } from './generators.js';
-import { batteryObservables, concurrence, densityMatrices } from './observables.js';
+import { batteryObservables, concurrenceOf, densityMatrices } from './observables.js';
 import type { PointParams } from './params.js';
 import { liouvillianGap, longTimeLimit, slowestRelaxation, spectrum } from './spectrum.js';
 
@@ -75,7 +75,7 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
     efficiency: atTau.efficiency,
     E_B_over_omega: atTau.E_B_over_omega,
     ergotropy_over_omega: atTau.ergotropy_over_omega,
-    concurrence: concurrence(dm.rho),
+    concurrence: concurrenceOf(r),
     liouvillian_gap: gap,
     rho_real: dm.rho_real,
     rho_imag: dm.rho_imag,
@@ -83,7 +83,7 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
       efficiency: steadyObs.efficiency,
       E_B_over_omega: steadyObs.E_B_over_omega,
       ergotropy_over_omega: steadyObs.ergotropy_over_omega,
-      concurrence: concurrence(densityMatrices(limit.r).rho),
+      concurrence: concurrenceOf(limit.r),
       kernel_dim: limit.kernelDim,
     },
     flags,

@@ -1,5 +1,8 @@
 // Sweeps as a library: specs, grids, presets on both backends against each other.
 
+import { PARAM_STRIDE, ROW } from '../../src/core/layout.js';
+import { pointRow } from '../../src/model/generators.js';
+import { paperSystem } from '../../src/system/registry.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/backends/cpu/backend.js';
 import { WebGpuBackend } from '../../src/backends/webgpu/backend.js';
@@ -75,16 +78,22 @@ describe('grids', () => {
   it('rows equal the parameters of point(k)', () => {
     const spec = resolveSpec({ name: 'a', base: { reservoir: 'fermion' }, axes: [{ param: 'mubar', values: [1, -2] }, { param: 'theta', from: 0, to: 1.5, n: 3 }, { param: 'phi', values: [0.3] }] });
     const g = new Grid(spec);
-    const rows = new Float64Array(g.count * 24);
+    const rows = new Float64Array(g.count * PARAM_STRIDE);
     g.fillRows(0, g.count, rows);
+    const mu1 = ROW.params + p0Names.indexOf('mu1');
     for (let k = 0; k < g.count; k++) {
       const p = g.point(k);
-      expect(rows[k * 24 + 9]).toBeCloseTo(p.mu1, 14);
-      expect(rows[k * 24 + 17]).toBeCloseTo(p.psi_real[1], 14);
-      expect(rows[k * 24 + 22]).toBeCloseTo(p.psi_imag[2], 14);
+      const o = k * PARAM_STRIDE;
+      expect(rows[o + mu1]).toBeCloseTo(p.mu1, 14);
+      expect(rows[o + ROW.psiRe + 1]).toBeCloseTo(p.psi_real[1], 14);
+      expect(rows[o + ROW.psiIm + 2]).toBeCloseTo(p.psi_imag[2], 14);
+      // the row is the point's own row (src/model/generators.ts pointRow)
+      expect(Array.from(rows.subarray(o, o + PARAM_STRIDE))).toEqual(Array.from(pointRow(p)).map((x, i) => (i === ROW.dt ? 0 : expect.closeTo(x, 14))));
     }
   });
 });
+
+const p0Names = paperSystem().parameters.map((d) => d.name);
 
 describe('every preset: webgpu against the float64 cpu backend, coarse grid', () => {
   for (const name of Object.keys(PRESETS)) {

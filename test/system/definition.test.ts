@@ -98,7 +98,13 @@ describe('built-in system files', () => {
       [1, 'boson', 'T1', 'mu1', 'ohmic', '1'],
       [2, 'boson', 'T2', 'mu2', 'ohmic', '1'],
     ]);
-    expect(sys.jumps).toEqual([]);
+    // the phenomenological Eq. (4): sigma_+- of each qubit at the rates of its own reservoir at w*
+    expect(sys.jumps.map((j) => `${j.op.map((t) => t.label).join('+')}: ${formatExpr(j.rate)}`)).toEqual([
+      'PI: absorption(1, w_lindblad)',
+      'MI: emission(1, w_lindblad)',
+      'IP: absorption(2, w_lindblad)',
+      'IM: emission(2, w_lindblad)',
+    ]);
   });
 
   it('xxz and common-bath: derived names, defaults for absent keys', () => {

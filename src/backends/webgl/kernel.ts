@@ -30,9 +30,9 @@ import { FLAG_BITS, LEAP_ORDER, SINGULAR_PIVOT } from '../../core/constants.js';
 import { ROW } from '../../core/layout.js';
 import { type Expr, type M, Emitter, ONE, ZERO, identity, isZero, lit, mul, neg, sub, sum } from '../../compiler/emitter.js';
 import { emitSystemGenerator } from '../../compiler/generator.js';
-import { type Herm, hEntry, jacobi } from '../../compiler/linalg.js';
+import { emitBattery, emitConcurrence } from '../../compiler/observables.js';
 import type { ModelName, Reservoir, ZeroFreq } from '../../model/params.js';
-import { PAULI_PERMUTATIONS, PAULI_STRINGS } from '../../model/pauli.js';
+import { PAULI_PERMUTATIONS } from '../../model/pauli.js';
 import type { SystemDefinition } from '../../system/definition.js';
 import { systemKey } from '../../system/registry.js';
 
@@ -116,88 +116,11 @@ function solveSteady(em: Emitter, G: M): { r: Expr[]; minPivot: Expr } {
   return { r: [ONE, ...x], minPivot };
 }
 
-/** Battery observables (observables.wgsl battery): efficiency, E_B, ergotropy, zero-energy flag. */
-function battery(em: Emitter, name: string, r: Expr[]): { eff: Expr; e: Expr; erg: Expr; zero: Expr } {
-  const e = em.value(`${name}E`, `0.5 * (1.0 + ${r[3]})`);
-  const erg = em.value(`${name}G`, `0.5 * (Math.sqrt(${r[1]} * ${r[1]} + ${r[2]} * ${r[2]} + ${r[3]} * ${r[3]}) + ${r[3]})`);
-  const zero = em.value(`${name}Z`, `${e} > 0.0 ? 0.0 : 1.0`);
-  const eff = em.value(`${name}P`, `${e} > 0.0 ? ${erg} / ${e} : 0.0`);
-  return { eff, e, erg, zero };
-}
-
-// ---------------------------------------------------------------------------------------------
-// the concurrence (observables.wgsl concurrence), a gpu.js function of the 16 components
-
-/** rho = (1/4) sum_i r_i P_i (densityWgsl): the upper triangle. */
-function density(em: Emitter, r: Expr[]): Herm {
-  const entry = (part: 're' | 'im', k: number) => {
-    const terms: Expr[] = [];
-    PAULI_STRINGS.forEach((p, i) => {
-      const c = p[part][k];
-      if (c !== 0) terms.push(c < 0 ? neg(r[i]) : r[i]);
-    });
-    return isZero(sum(terms)) ? ZERO : em.value(`rho${part}${k}`, `0.25 * ${sum(terms)}`);
-  };
-  const tri = (part: 're' | 'im') => identity(4).map((_, k) => (Math.floor(k / 4) < k % 4 ? entry(part, k) : ZERO));
-  return { d: [0, 1, 2, 3].map((i) => entry('re', i * 5)), re: tri('re'), im: tri('im') };
-}
-
-/** sy (x) sy = antidiag(-1, 1, 1, -1): (Y rho* Y)_ab = y_a y_b conj(rho_{3-a, 3-b}). */
-const Y_SIGN = [-1, 1, 1, -1];
-
+/** The concurrence as a gpu.js function of the 16 components (src/compiler/observables.ts). */
 export function concurrenceFunction(): string {
   const em = new Emitter('gpujs');
   const r = Array.from({ length: 16 }, (_, i) => `r${i}`);
-  const rho = density(em, r);
-  const e = jacobi(em, 'e', rho, true);
-  const sq = e.values.map((x, i) => em.value(`sq${i}`, `Math.sqrt(Math.max(${x}, 0.0))`));
-  const V = { re: e.vre!, im: e.vim! };
-  // sqrt(rho) = sum_k sq_k v_k v_k^H, upper triangle
-  const sr: [Expr, Expr][] = new Array(16);
-  for (let a = 0; a < 4; a++) {
-    for (let b = a; b < 4; b++) {
-      const tr: Expr[] = [];
-      const ti: Expr[] = [];
-      for (let k = 0; k < 4; k++) {
-        const [ar, ai, br, bi] = [V.re[a * 4 + k], V.im[a * 4 + k], V.re[b * 4 + k], V.im[b * 4 + k]];
-        tr.push(`${sq[k]} * (${ar} * ${br} + ${ai} * ${bi})`);
-        ti.push(`${sq[k]} * (${ai} * ${br} - ${ar} * ${bi})`);
-      }
-      sr[a * 4 + b] = [em.value(`sr${a}${b}`, sum(tr)), a === b ? ZERO : em.value(`si${a}${b}`, sum(ti))];
-    }
-  }
-  const sqrtRho = (a: number, b: number): [Expr, Expr] => (a <= b ? sr[a * 4 + b] : [sr[b * 4 + a][0], neg(sr[b * 4 + a][1])]);
-  const flipped = (a: number, b: number): [Expr, Expr] => {
-    const [x, y] = hEntry(rho, 3 - a, 3 - b);
-    const sgn = Y_SIGN[a] * Y_SIGN[b];
-    return sgn > 0 ? [x, neg(y)] : [neg(x), y];
-  };
-  const cmulSum = (pairs: [[Expr, Expr], [Expr, Expr]][]): [Expr, Expr] => [
-    sum(pairs.flatMap(([[ar, ai], [br, bi]]) => [mul(ar, br), neg(mul(ai, bi))])),
-    sum(pairs.flatMap(([[ar, ai], [br, bi]]) => [mul(ar, bi), mul(ai, br)])),
-  ];
-  // inner = rho~ sqrt(rho) (full), m = sqrt(rho) inner (upper triangle: it is Hermitian)
-  const inner: [Expr, Expr][] = [];
-  for (let a = 0; a < 4; a++) {
-    for (let b = 0; b < 4; b++) {
-      const [x, y] = cmulSum([0, 1, 2, 3].map((k) => [flipped(a, k), sqrtRho(k, b)] as [[Expr, Expr], [Expr, Expr]]));
-      inner.push([em.value(`nr${a}${b}`, x), em.value(`ni${a}${b}`, y)]);
-    }
-  }
-  const mm: Herm = { d: [], re: identity(4).map(() => ZERO), im: identity(4).map(() => ZERO) };
-  for (let a = 0; a < 4; a++) {
-    for (let b = a; b < 4; b++) {
-      const [x, y] = cmulSum([0, 1, 2, 3].map((k) => [sqrtRho(a, k), inner[k * 4 + b]] as [[Expr, Expr], [Expr, Expr]]));
-      if (a === b) mm.d.push(em.value(`md${a}`, x));
-      else {
-        mm.re[a * 4 + b] = em.value(`mr${a}${b}`, x);
-        mm.im![a * 4 + b] = em.value(`mi${a}${b}`, y);
-      }
-    }
-  }
-  const l = jacobi(em, 'f', mm, false).values.map((x, i) => em.value(`l${i}`, `Math.sqrt(Math.max(${x}, 0.0))`));
-  const lmax = em.value('lmax', `Math.max(Math.max(${l[0]}, ${l[1]}), Math.max(${l[2]}, ${l[3]}))`);
-  em.line(`return Math.max(0.0, 2.0 * ${lmax} - (${l.join(' + ')}));`);
+  em.line(`return ${emitConcurrence(em, r)};`);
   return `function concurrence(${r.join(', ')}) {\n${em.source()}\n}`;
 }
 
@@ -298,26 +221,26 @@ export function leapKernelSource(spec: KernelSpec): KernelSource {
   em.close();
   const r = d.map((x, i) => (i === 0 ? ONE : em.value(`rt${i}`, `${rss[i]} + ${x}`)));
 
-  const b = battery(em, 'bt', r);
+  const b = emitBattery(em, 'bt', r);
   const finite = em.variable('finite', ONE);
   for (let i = 1; i < 16; i++) em.line(`${finite} = Math.min(${finite}, Math.abs(${r[i]}) <= 3.0e38 ? 1.0 : 0.0);`);
   const conc = spec.concurrence ? em.value('conc', `concurrence(${r.join(', ')})`) : ZERO;
 
   // the steady state's observables (meaningful where solvable; the host blanks the rest)
-  const sb = battery(em, 'sb', rss);
+  const sb = emitBattery(em, 'sb', rss);
   const sconc = spec.steadyConcurrence ? em.variable('sconc', ZERO) : ZERO;
   if (spec.steadyConcurrence) {
     em.open(`if (${solvable} > 0.5) {`);
     em.line(`${sconc} = concurrence(${rss.join(', ')});`);
     em.close();
   }
-  const flags = em.value('flags', `${parts.degenerate} * ${FLAG.degenerate}.0 + ${b.zero} * ${FLAG.zeroEnergy}.0 + (1.0 - ${finite}) * ${FLAG.nonFinite}.0`);
+  const flags = em.value('flags', `${parts.degenerate} * ${FLAG.degenerate}.0 + ${b.zeroEnergy} * ${FLAG.zeroEnergy}.0 + (1.0 - ${finite}) * ${FLAG.nonFinite}.0`);
   const out = (o: string, v: Expr[]) => em.line(`${o}(${v.join(', ')});`);
   out('o1', r.slice(4, 8));
   out('o2', r.slice(8, 12));
   out('o3', r.slice(12, 16));
-  out('o4', [b.eff, b.e, b.erg, conc]);
-  out('o5', [sb.eff, sb.e, sb.erg, sconc]);
+  out('o4', [b.efficiency, b.energy, b.ergotropy, conc]);
+  out('o5', [sb.efficiency, sb.energy, sb.ergotropy, sconc]);
   out('o6', [`2.0 - ${solvable}`, flags, h, `(1.0 - ${solvable}) * ${FLAG.bistable}.0`]);
   out('o7', [bound, ZERO, ZERO, ZERO]);
   em.line(`return [1.0, ${r[1]}, ${r[2]}, ${r[3]}];`);

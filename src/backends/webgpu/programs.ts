@@ -4,7 +4,7 @@
 
 import { wgslConstants } from '../../core/constants.js';
 import { wgslPointParams } from '../../core/layout.js';
-import { wgslGenerator } from '../../compiler/targets.js';
+import { wgslGenerator, wgslObservables } from '../../compiler/targets.js';
 import type { ModelName } from '../../model/params.js';
 import type { SystemDefinition } from '../../system/definition.js';
 import { generatedWgsl } from './codegen.js';
@@ -50,7 +50,7 @@ export function assembleShader(program: Program, sources: ShaderSources, workgro
     const src = sources[f];
     if (src === undefined) throw new Error(`shader source ${f} is missing`);
     parts.push(`// ---- ${f}\n${src}`);
-    if (f === 'layout.wgsl') parts.push(`// ---- generated: the system's generator\n${wgslGenerator(system, model)}`);
+    if (f === 'layout.wgsl') parts.push(`// ---- generated: the system's generator and the observables\n${wgslGenerator(system, model)}\n${wgslObservables()}`);
   }
   return parts.join('\n\n');
 }

@@ -1,0 +1,101 @@
+// Observables of the Pauli vector r, written once as emitted code (float64 JS, WGSL, gpu.js):
+// the battery's energy, ergotropy and efficiency (MODEL.md "Observables") and the Wootters
+// concurrence of the two-qubit state.
+
+import { PRECISION_OBSERVABLES } from '../core/constants.js';
+import { PAULI_STRINGS } from '../model/pauli.js';
+import { type Emitter, type Expr, ZERO, identity, isZero, lit, mul, neg, sub, sum } from './emitter.js';
+import { type Herm, hEntry, jacobi } from './linalg.js';
+
+export interface BatteryCode {
+  efficiency: Expr;
+  energy: Expr;
+  ergotropy: Expr;
+  /** 1.0 where E_B = 0 (the efficiency 0/0 is reported as 0) */
+  zeroEnergy: Expr;
+}
+
+/**
+ * Battery = qubit 2, Bloch vector (r_0x, r_0y, r_0z), z = r_0z: E_B/omega = (1 + z)/2,
+ * ergotropy/omega = (|r_B| + z)/2, efficiency = ergotropy / E_B.
+ */
+export function emitBattery(em: Emitter, name: string, r: Expr[]): BatteryCode {
+  const z = r[3];
+  const energy = em.value(`${name}E`, `0.5 * (1.0 + ${z})`);
+  const ergotropy = em.value(`${name}G`, `0.5 * (Math.sqrt(${r[1]} * ${r[1]} + ${r[2]} * ${r[2]} + ${z} * ${z}) + ${z})`);
+  const zeroEnergy = em.value(`${name}Z`, em.sel(`${energy} > 0.0`, ZERO, '1.0'));
+  const efficiency = em.value(`${name}P`, em.sel(`${energy} > 0.0`, `${ergotropy} / ${energy}`, ZERO));
+  return { efficiency, energy, ergotropy, zeroEnergy };
+}
+
+/** rho = (1/4) sum_i r_i P_i: the upper triangle (diagonal, Re and Im above it). */
+export function emitDensity(em: Emitter, name: string, r: Expr[]): Herm {
+  const entry = (part: 're' | 'im', k: number) => {
+    const terms: Expr[] = [];
+    PAULI_STRINGS.forEach((p, i) => {
+      const c = p[part][k];
+      if (c !== 0) terms.push(c < 0 ? neg(r[i]) : r[i]);
+    });
+    return isZero(sum(terms)) ? ZERO : em.value(`${name}${part}${k}`, `0.25 * ${sum(terms)}`);
+  };
+  const tri = (part: 're' | 'im') => identity(4).map((_, k) => (Math.floor(k / 4) < k % 4 ? entry(part, k) : ZERO));
+  return { d: [0, 1, 2, 3].map((i) => entry('re', i * 5)), re: tri('re'), im: tri('im') };
+}
+
+type C = [Expr, Expr];
+const cmul = (a: C, b: C): C => [sub(mul(a[0], b[0]), mul(a[1], b[1])), sum([mul(a[0], b[1]), mul(a[1], b[0])])];
+const conj = (a: C): C => [a[0], neg(a[1])];
+const csum = (xs: C[]): C => [sum(xs.map((x) => x[0])), sum(xs.map((x) => x[1]))];
+
+/** sigma_y (x) sigma_y = antidiag(-1, 1, 1, -1): (Y rho* Y)_ab = y_a y_b conj(rho_{3-a, 3-b}). */
+const Y_SIGN = [-1, 1, 1, -1];
+
+/**
+ * Wootters: C = max(0, l1 - l2 - l3 - l4), l_i^2 the eigenvalues of rho rho~. With rho = L L^H
+ * (Cholesky; a pivot below a tolerance of tr rho gives a zero column), rho rho~ is similar to the
+ * Hermitian L^H rho~ L: one Hermitian eigenvalue solve.
+ */
+export function emitConcurrence(em: Emitter, r: Expr[]): Expr {
+  const rho = emitDensity(em, 'rho', r);
+  const tol = em.value('ctol', `${lit(PRECISION_OBSERVABLES[em.precision].choleskyPivot)} * Math.max(${sum(rho.d)}, 1e-30)`);
+  const L: C[] = Array.from({ length: 16 }, () => [ZERO, ZERO]);
+  for (let j = 0; j < 4; j++) {
+    const norm2 = sum(Array.from({ length: j }, (_, k) => sum([mul(L[j * 4 + k][0], L[j * 4 + k][0]), mul(L[j * 4 + k][1], L[j * 4 + k][1])])));
+    const d = em.value(`chd${j}`, sub(rho.d[j], norm2));
+    const p = em.value(`chp${j}`, em.sel(`${d} > ${tol}`, `Math.sqrt(Math.max(${d}, 0.0))`, ZERO));
+    const inv = em.value(`chi${j}`, em.sel(`${d} > ${tol}`, `1.0 / Math.max(${p}, 1e-30)`, ZERO));
+    L[j * 4 + j] = [p, ZERO];
+    for (let i = j + 1; i < 4; i++) {
+      // (rho_ij - sum_k L_ik conj(L_jk)) / L_jj
+      const acc = csum(Array.from({ length: j }, (_, k) => cmul(L[i * 4 + k], conj(L[j * 4 + k]))));
+      const [mr, mi] = hEntry(rho, i, j);
+      L[i * 4 + j] = [em.value(`chl${i}${j}r`, mul(sub(mr, acc[0]), inv)), em.value(`chl${i}${j}i`, mul(sub(mi, acc[1]), inv))];
+    }
+  }
+  const flipped = (a: number, b: number): C => {
+    const [x, y] = hEntry(rho, 3 - a, 3 - b);
+    return Y_SIGN[a] * Y_SIGN[b] > 0 ? [x, neg(y)] : [neg(x), y];
+  };
+  // F L, then M = L^H (F L): the upper triangle of the Hermitian M
+  const FL: C[] = [];
+  for (let a = 0; a < 4; a++) {
+    for (let b = 0; b < 4; b++) {
+      const [x, y] = csum([0, 1, 2, 3].map((k) => cmul(flipped(a, k), L[k * 4 + b])));
+      FL.push([em.value(`cfl${a}${b}r`, x), em.value(`cfl${a}${b}i`, y)]);
+    }
+  }
+  const m: Herm = { d: [], re: identity(4).map(() => ZERO), im: identity(4).map(() => ZERO) };
+  for (let a = 0; a < 4; a++) {
+    for (let b = a; b < 4; b++) {
+      const [x, y] = csum([0, 1, 2, 3].map((k) => cmul(conj(L[k * 4 + a]), FL[k * 4 + b])));
+      if (a === b) m.d.push(em.value(`cmd${a}`, x));
+      else {
+        m.re[a * 4 + b] = em.value(`cmr${a}${b}`, x);
+        m.im![a * 4 + b] = em.value(`cmi${a}${b}`, y);
+      }
+    }
+  }
+  const l = jacobi(em, 'cj', m, false).values.map((x, i) => em.value(`cl${i}`, `Math.sqrt(Math.max(${x}, 0.0))`));
+  const lmax = em.value('clmax', `Math.max(Math.max(${l[0]}, ${l[1]}), Math.max(${l[2]}, ${l[3]}))`);
+  return em.value('conc', `Math.max(0.0, 2.0 * ${lmax} - (${l.join(' + ')}))`);
+}
