@@ -9,6 +9,7 @@ import { registerBench } from './bench.js';
 import { registerMerge } from './merge.js';
 import { registerFigure } from './figure.js';
 import { registerServe } from './serve.js';
+import { registerSystems } from './systems.js';
 import { reportAndExit } from './common.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -31,5 +32,6 @@ registerBench(program);
 registerMerge(program);
 registerFigure(program);
 registerServe(program);
+registerSystems(program);
 
 program.parseAsync(process.argv).catch(reportAndExit);

@@ -1,9 +1,12 @@
 // `qbsweep point`: one parameter point, from a JSON file, stdin, or ordinary flags.
 
+import { dirname, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, resolvePoint, setParam } from '../model/params.js';
+import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, pointToInput, resolvePoint, setParam } from '../model/params.js';
 import type { PointResult } from '../model/point.js';
 import { evaluateOnBackend, BACKEND_CHOICES } from '../backends/point.js';
+import { BUILTIN_NAMES, DEFAULT_SYSTEM, isPaperSystem, resolveSystem } from '../system/registry.js';
+import { describeNames, genericSpace } from '../system/space.js';
 import { action, fmtNum, parseNumber, readJsonInput } from './common.js';
 
 /** Flags for people, each mapped onto one (possibly derived) parameter; `family` groups flags that must not be mixed. */
@@ -44,7 +47,9 @@ const PARAM_FLAGS: ParamFlag[] = [
 
 export function addPointParamOptions(cmd: Command): Command {
   cmd
-    .option('--reservoir <kind>', `boson | fermion (default ${D.reservoir})`)
+    .option('--system <name|file>', `the two-qubit system: a built-in (${BUILTIN_NAMES.join(', ')}; see \`qbsweep systems\`) or a system JSON file (default ${DEFAULT_SYSTEM})`)
+    .option('--set <name=value...>', "set any parameter or derived name of the system, e.g. --set J=1.5 --set Jz=0.2 (repeatable)")
+    .option('--reservoir <kind>', `boson | fermion: every reservoir's statistics (default: as the system defines; ${D.reservoir} for ${DEFAULT_SYSTEM})`)
     .option('--model <name>', `redfield (paper Eqs. 18-24) | bloch-redfield (no eigenbasis RWA) | lindblad (Eq. 4) (default ${D.model})`)
     .option('--lindblad-freq <w>', 'frequency of the lindblad rates: lambda | M (= sqrt(F^2 + lambda^2)) | a number [lambda] (default lambda)')
     .option('--zero-freq <rule>', 'boson rates at w = 0 (exact degeneracies only): limit (alpha T) | zero (default limit)')
@@ -54,8 +59,14 @@ export function addPointParamOptions(cmd: Command): Command {
 }
 
 /** Applies `point`-style flags on top of a point input (from --params, or a sweep's base). */
-export function applyPointFlags(base: PointInput, opts: Record<string, unknown>): PointInput {
+export function applyPointFlags(base: PointInput, opts: Record<string, unknown>, baseDir?: string): PointInput {
   let input: PointInput = { ...base };
+  if (opts.system !== undefined) {
+    if (base.system !== undefined) throw new InputError('option --system: the parameters already name a system; give it once');
+    input.system = String(opts.system);
+  }
+  const system = resolveSystem(input.system, 'option --system', baseDir);
+  input.system = system;
   const given = PARAM_FLAGS.filter((f) => opts[f.key] !== undefined);
   for (const fam of new Set(given.map((f) => f.family?.name).filter(Boolean))) {
     const kinds = new Set(given.filter((f) => f.family?.name === fam).map((f) => f.family!.kind));
@@ -77,8 +88,40 @@ export function applyPointFlags(base: PointInput, opts: Record<string, unknown>)
   }
   // direct keys first, then the mean/difference ones (each keeps its partner fixed)
   const ordered = [...given.filter((f) => f.family?.kind !== 'derived'), ...given.filter((f) => f.family?.kind === 'derived')];
-  for (const f of ordered) input = setParam(input, f.param, parseNumber(f.flag.split(' ')[0], String(opts[f.key])));
+  const sets = parseSets(opts.set);
+  if (isPaperSystem(system)) {
+    for (const f of ordered) input = setParam(input, f.param, parseNumber(f.flag.split(' ')[0], String(opts[f.key])));
+    for (const [name, v] of sets) input = setParam(input, name, v);
+    return input;
+  }
+  // any other system: a flag sets the system's name of the same spelling, if it has one
+  const space = genericSpace(system);
+  const record = input as Record<string, unknown>;
+  for (const f of ordered) {
+    const flag = f.flag.split(' ')[0];
+    if (f.param === 'theta' || f.param === 'phi') {
+      input = setParam(input, f.param, parseNumber(flag, String(opts[f.key])));
+      continue;
+    }
+    if (!space.has(f.param)) throw new InputError(`option ${flag}: system ${system.name} has no ${f.param} (${describeNames(system)}); use --set NAME=VALUE`);
+    record[f.param] = parseNumber(flag, String(opts[f.key]));
+  }
+  for (const [name, v] of sets) {
+    if (name === 'theta' || name === 'phi') input = setParam(input, name, v);
+    else if (!space.has(name)) throw new InputError(`option --set: system ${system.name} has no ${name} (${describeNames(system)})`);
+    else record[name] = v;
+  }
   return input;
+}
+
+/** --set NAME=VALUE ... as [name, number] pairs. */
+function parseSets(v: unknown): [string, number][] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map((s) => {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S+)\s*$/.exec(String(s));
+    if (!m) throw new InputError(`option --set: expected NAME=VALUE, e.g. --set J=1.5 (got ${JSON.stringify(String(s))})`);
+    return [m[1], parseNumber(`--set ${m[1]}`, m[2])];
+  });
 }
 
 export function registerPoint(program: Command): void {
@@ -104,13 +147,16 @@ export function registerPoint(program: Command): void {
       '\nExamples:\n' +
         '  qbsweep point --delta 3.1 --T-bar 1 --dT 0.9\n' +
         '  qbsweep point --state plus --F 0.5 --json\n' +
-        '  echo \'{"reservoir":"fermion","mu1":4,"mu2":4}\' | qbsweep point --params - --json',
+        '  echo \'{"reservoir":"fermion","mu1":4,"mu2":4}\' | qbsweep point --params - --json\n' +
+        '  qbsweep point --system xxz --set Jz=0.8 --delta 1.5 --dT 0.5\n' +
+        '  qbsweep point --system my-system.json --set g=0.3 --json',
     )
     .action(
       action(async (opts: Record<string, unknown>) => {
         const base = opts.params !== undefined ? readJsonInput('--params', String(opts.params)) : {};
         if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new InputError('--params: must be a JSON object of point parameters');
-        const params = resolvePoint(applyPointFlags(base as PointInput, opts));
+        const baseDir = opts.params !== undefined && opts.params !== '-' ? dirname(resolvePath(String(opts.params))) : undefined;
+        const params = resolvePoint(applyPointFlags(base as PointInput, opts, baseDir), baseDir);
         const dt = opts.dt !== undefined ? parseNumber('--dt', String(opts.dt)) : undefined;
         if (dt !== undefined && !(dt > 0 && Number.isFinite(dt))) throw new InputError(`option --dt: step must be a finite number > 0 (got ${opts.dt})`);
         const { result, backend, why } = await evaluateOnBackend(params, {
@@ -138,18 +184,31 @@ export function toJson(r: PointResult, backend: string, p: PointParams): Record<
     steady: r.steady,
     flags: r.flags,
     backend,
-    params: { ...p },
+    params: paramsEcho(p),
   };
+}
+
+/** The resolved parameters as `point --json` echoes them (the paper's named fields, or the system's own). */
+function paramsEcho(p: PointParams): Record<string, unknown> {
+  const { system, values, ...rest } = p;
+  if (isPaperSystem(system)) return { ...rest };
+  return { ...pointToInput(p), state_label: p.state_label };
 }
 
 function formatTable(r: PointResult, backend: string, p: PointParams): string {
   const lines: string[] = [];
   const row = (name: string, a: string, b = '') => lines.push(`  ${name.padEnd(22)}${a.padStart(14)}${b.padStart(18)}`);
-  lines.push(`qbsweep point: ${p.model}, ${p.reservoir} reservoirs, backend ${backend}`);
-  lines.push(
-    `  Delta1 ${p.Delta1}  Delta2 ${p.Delta2}  F ${p.F}  lambda ${p.lambda}  alpha ${p.alpha1}/${p.alpha2}  omega_c ${p.omega_c}`,
-  );
-  lines.push(`  T1 ${p.T1}  T2 ${p.T2}${p.reservoir === 'fermion' ? `  mu1 ${p.mu1}  mu2 ${p.mu2}` : ''}  initial state ${p.state_label}`);
+  if (isPaperSystem(p.system)) {
+    lines.push(`qbsweep point: ${p.model}, ${p.reservoir} reservoirs, backend ${backend}`);
+    lines.push(
+      `  Delta1 ${p.Delta1}  Delta2 ${p.Delta2}  F ${p.F}  lambda ${p.lambda}  alpha ${p.alpha1}/${p.alpha2}  omega_c ${p.omega_c}`,
+    );
+    lines.push(`  T1 ${p.T1}  T2 ${p.T2}${p.reservoir === 'fermion' ? `  mu1 ${p.mu1}  mu2 ${p.mu2}` : ''}  initial state ${p.state_label}`);
+  } else {
+    const stats = p.reservoir ? `every reservoir ${p.reservoir}` : p.system.reservoirs.map((r) => r.statistics).join('/') + ' reservoirs';
+    lines.push(`qbsweep point: system ${p.system.name}, ${p.model}, ${stats}, backend ${backend}`);
+    lines.push(`  ${p.system.parameters.map((d, i) => `${d.name} ${p.values[i]}`).join('  ')}  initial state ${p.state_label}`);
+  }
   lines.push('');
   row('', `at tau=${p.tau}`, 'long-time limit');
   row('efficiency P', fmtNum(r.efficiency), fmtNum(r.steady.efficiency));

@@ -1,13 +1,14 @@
 // `qbsweep sweep`: a phase diagram over up to 3 axes -> DIR/NAME.csv, NAME.json, NAME.png.
 
-import { join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../model/params.js';
 import { type ChosenBackend, SWEEP_BACKENDS, createBackend } from '../backends/select.js';
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { writeCsv } from '../io/csv.js';
-import { buildManifest, manifestSpec, packageVersions } from '../io/manifest.js';
+import { buildManifest, manifestSpec, packageVersions, systemRecord } from '../io/manifest.js';
+import { resolveSystem } from '../system/registry.js';
 import { writeFlatH5, writeGridH5 } from '../io/hdf5.js';
 import { type Shard, resolveShard, shardRange, shardStem } from '../sweep/shard.js';
 import { RunState, specHash } from '../sweep/state.js';
@@ -26,18 +27,26 @@ import { action, parseNumber, parsePositiveInt, readJsonInput } from './common.j
 export function specFromOptions(opts: Record<string, unknown>): ResolvedSpec {
   if ((opts.spec === undefined) === (opts.preset === undefined)) throw new InputError('give exactly one of --spec FILE and --preset NAME');
   let spec: SweepSpec = opts.preset !== undefined ? preset(String(opts.preset)) : (readJsonInput('--spec', String(opts.spec)) as SweepSpec);
+  // a system file named in a spec is relative to the spec file
+  const baseDir = opts.spec !== undefined && opts.spec !== '-' ? dirname(resolvePath(String(opts.spec))) : undefined;
+  if (opts.system !== undefined) {
+    if (typeof spec !== 'object' || spec === null) resolveSpec(spec);
+    if (spec.system !== undefined || spec.base?.system !== undefined) throw new InputError(`option --system: the ${opts.preset !== undefined ? 'preset' : 'spec'} already names its system (${JSON.stringify(spec.system ?? spec.base?.system)}); give it once`);
+    spec = { ...spec, system: resolveSystem(String(opts.system), 'option --system') };
+  }
   if (opts.grid !== undefined) {
     if (typeof spec !== 'object' || spec === null || !Array.isArray(spec.axes)) resolveSpec(spec);
     spec = applyGrid(spec, String(opts.grid));
   }
   if (opts.outputs !== undefined) spec = { ...spec, outputs: String(opts.outputs).split(',').map((s) => s.trim()).filter(Boolean) };
   if (opts.name !== undefined) spec = { ...spec, name: String(opts.name) };
-  return resolveSpec(spec);
+  return resolveSpec(spec, baseDir);
 }
 
 export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('--spec <file>', 'sweep spec JSON: {name, base: {point params}, axes: [{param, from, to, n} | {param, values}], outputs}; "-" reads stdin')
+    .option('--system <name|file>', 'the two-qubit system of a spec that names none: a built-in (see `qbsweep systems`) or a system JSON file (default wang2023)')
     .option('--preset <name>', `one of the paper's diagrams: ${Object.entries(PRESETS).map(([k, v]) => `${k} (${v.description})`).join('; ')}`)
     .option('--grid <NxM>', 'resolution: N points along x (the last axis), M along y (default 201x201 for presets)')
     .option('--outputs <list>', `comma-separated outputs (${OUTPUT_KEYS.join(', ')})`)
@@ -106,7 +115,7 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
   }
   if (complete && opts.h5 !== false) {
     const h5 = join(dir, `${stem}.h5`);
-    const provenance = { spec: JSON.stringify(manifestSpec(res)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
+    const provenance = { spec: JSON.stringify(manifestSpec(res)), system: JSON.stringify(systemRecord(res.grid.base.system)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
     if (whole) {
       await writeGridH5(h5, { axes: res.grid.axes, shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance });
     } else {

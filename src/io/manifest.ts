@@ -1,5 +1,7 @@
 // The JSON manifest beside every result: what was computed, how, where, how fast, how exact.
 
+import type { SystemDefinition } from '../system/definition.js';
+import { BUILTIN_NAMES, systemReference } from '../system/registry.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
@@ -45,6 +47,11 @@ export function manifestSpec(res: SweepResult): Record<string, unknown> {
   };
 }
 
+/** The full definition of a sweep's system (manifests and HDF5 attributes record it whole). */
+export function systemRecord(sys: SystemDefinition): Record<string, unknown> {
+  return { name: sys.name, builtin: BUILTIN_NAMES.includes(sys.name) && systemReference(sys) === sys.name, definition: sys.json };
+}
+
 /** Where the manifest's versions and machine come from (the explorer page has its own). */
 export interface ManifestEnvironment {
   versions: () => Record<string, unknown>;
@@ -69,6 +76,7 @@ export function buildManifest(res: SweepResult, extra: Record<string, unknown> =
     complete: res.done === res.count && !res.error && !res.stopped,
     ...(res.error ? { error: res.error.message } : {}),
     spec: manifestSpec(res),
+    system: systemRecord(res.grid.base.system),
     grid: { shape: res.spec.shape, points: res.spec.count, order: 'row-major over the axes as listed (last axis fastest)' },
     range: { start: res.offset, end: res.offset + res.count, done: res.done, resumed: res.resumed, block_points: res.blockPoints },
     columns: res.columns,

@@ -242,16 +242,16 @@ function resolveSystemPoint(system: SystemDefinition, obj: Record<string, unknow
   const model = requireChoice('model', obj.model ?? DEFAULTS.model, MODELS);
   const zero_freq = requireChoice('zero_freq', obj.zero_freq ?? DEFAULTS.zero_freq, ZERO_FREQS);
   if (model === 'lindblad' && system.jumps.length === 0) throw new InputError(`parameter model: system ${system.name} defines no "jumps", so it has no lindblad model`);
-  let lindblad_freq: LindbladFreq = DEFAULTS.lindblad_freq;
-  if (obj.lindblad_freq !== undefined) {
-    const lf = obj.lindblad_freq;
+  // the frequency of the jump rates (the name w_lindblad in them): checked where the model uses it
+  const lindblad_freq = (obj.lindblad_freq ?? DEFAULTS.lindblad_freq) as LindbladFreq;
+  if (model === 'lindblad') {
+    const lf = lindblad_freq;
     if (typeof lf === 'number') {
       requireNumber('lindblad_freq', lf);
       if (!(lf > 0)) throw new InputError(`parameter lindblad_freq: a frequency must be > 0 (got ${lf})`);
     } else if (typeof lf !== 'string' || !space.has(lf)) {
       throw new InputError(`parameter lindblad_freq: must be a number > 0 or a name of system ${system.name} (got ${fmt(lf)})`);
     }
-    lindblad_freq = lf;
   }
   const tau = obj.tau === undefined ? DEFAULTS.tau : requireNumber('tau', obj.tau);
   if (tau < 0) throw new InputError(`parameter tau: evolution time must be >= 0 (got ${tau})`);

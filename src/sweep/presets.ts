@@ -1,5 +1,5 @@
 // The paper's non-resonant phase diagrams (Figs. 8-11) and the Liouvillian gap over Delta x F
-// (Fig. 2 in 2-D) as sweep specs. Axis ranges the paper does not print are those of MODEL.md:
+// (Fig. 2 in 2-D) as sweep specs, and one diagram for each other built-in system. Axis ranges the paper does not print are those of MODEL.md:
 // Delta in [-4, 4], F in [0, 2], dT in [-1.8, 1.8] Tbar, dmu in [-6, 6]. Initial state |eg>,
 // tau = 20000, Delta_bar = 0. Axes are [panel, y, x].
 
@@ -60,6 +60,29 @@ export const PRESETS: Record<string, SweepSpec> = {
     ],
     outputs: ['liouvillian_gap'],
     plot: 'liouvillian_gap',
+  },
+  // the other built-in systems (qbsweep systems NAME): the same question, other couplings
+  xxz: {
+    name: 'xxz',
+    system: 'xxz',
+    description: 'XXZ-coupled charger-battery (system xxz), local boson baths, F = 0.5, Tbar = 1: efficiency over detuning Delta and Ising anisotropy Jz, panels dT (0 and 1)',
+    base: { F: 0.5, tau: 20000, model: 'redfield', initial_state: { label: 'eg' } },
+    axes: [
+      { param: 'dT', values: [0, 1] },
+      { param: 'Jz', from: -1, to: 1, n: N },
+      { param: 'Delta', from: -4, to: 4, n: N },
+    ],
+  },
+  'common-bath': {
+    name: 'common-bath',
+    system: 'common-bath',
+    description: 'charger and battery sharing one boson bath (system common-bath), T = 1: efficiency over driving F and detuning Delta, panels g2 (the battery\'s coupling to the bath: 0, 0.5, 1)',
+    base: { tau: 20000, model: 'redfield', initial_state: { label: 'eg' } },
+    axes: [
+      { param: 'g2', values: [0, 0.5, 1] },
+      { param: 'F', from: 0, to: 2, n: N },
+      { param: 'Delta', from: -4, to: 4, n: N },
+    ],
   },
 };
 

@@ -3,7 +3,7 @@
 // reservoir, the public reference cases), within 1e-7 (its Taylor-8 leap against the exact
 // exponential). The f32 run on WebGL2 is test/browser/fallback.test.ts.
 
-import { paperSystem } from '../../src/system/registry.js';
+import { paperSystem, resolveSystem } from '../../src/system/registry.js';
 import { describe, expect, it } from 'vitest';
 import { PARAM_STRIDE } from '../../src/core/layout.js';
 import { writeParamRow } from '../../src/model/generators.js';
@@ -55,6 +55,19 @@ function check(p: PointParams, label: string): void {
 }
 
 describe('the generated gpu.js kernel, run as JavaScript in float64', () => {
+  it('every other built-in system and user systems of the QuTiP reference data', () => {
+    const systems = ['xxz', 'common-bath', 'test/data/systems/heisenberg-fermion-drude.json', 'test/data/systems/dephasing-three-baths.json', 'test/data/systems/subohmic-mixed-local.json'];
+    for (const system of systems) {
+      for (const model of ['redfield', 'bloch-redfield'] as const) {
+        const zero_freq = system.includes('subohmic') ? 'zero' : 'limit';
+        // move the first parameter (a detuning or splitting in each of them) off its default
+        const first = resolveSystem(system, 'test').parameters[0];
+        check(resolvePoint({ system, model, zero_freq, [first.name]: first.default + 0.7, tau: 40 }), `${system} ${model} tau 40`);
+        check(resolvePoint({ system, model, zero_freq, [first.name]: first.default - 1.1 }), `${system} ${model} tau 20000`);
+      }
+    }
+  });
+
   it('all 22 public reference cases', () => {
     for (const c of referenceCases) check(resolvePoint(c.inputs), c.name);
   });
