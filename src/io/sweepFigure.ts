@@ -47,7 +47,7 @@ export function sweepHeatmap(res: SweepResult, column: string, title?: string): 
     title: title ?? `${res.spec.description ?? res.spec.name}: ${OUTPUT_DOCS[column]?.label.split(' =')[0] ?? column}`,
     colorbar: { label: outputLabel(column) },
     panels,
-    note: `${res.spec.name}: ${column} at tau = ${res.grid.base.tau}, ${res.grid.base.model}, ${res.grid.base.reservoir}; backend ${String(res.backend.backend)}. Hatched: not stationary at tau; grey: degenerate or no value.`,
+    note: `${res.spec.name}: ${column} at tau = ${res.grid.base.tau}, system ${res.grid.base.system.name}, ${res.grid.base.model}, ${res.grid.base.reservoir ?? res.grid.base.system.reservoirs.map((r) => r.statistics).join('/')} reservoirs; backend ${String(res.backend.backend)}. Hatched: not stationary at tau; grey: degenerate or no value.`,
   };
 }
 

@@ -1,5 +1,6 @@
 // Time evolution of the Pauli vector r (r_00 = 1 held fixed: trace preservation is structural).
 
+import { LEAP_ORDER } from '../core/constants.js';
 import { type Mat, expm, identity, matmul, matvec, normInf } from './linalg.js';
 import { densityToVector, pureDensity } from './pauli.js';
 import type { PointParams } from './params.js';
@@ -72,7 +73,7 @@ export function matrixPower(M: Mat, n: number): Mat {
 }
 
 /** The leap's one-step map: exp(hG) to Taylor order 8 (as shaders/propagate.wgsl taylor_step_matrix). */
-export const LEAP_ORDER = 8;
+export { LEAP_ORDER };
 export function taylorStepMatrix(G: Mat, h: number, order = LEAP_ORDER): Mat {
   const hG = G.map((x) => x * h);
   let M: Mat = identity(16);

@@ -1,5 +1,6 @@
 // One parameter point, evaluated in float64: the reference every backend is checked against.
 
+import { type FlagName, STATIONARY_DECAYS } from '../core/constants.js';
 import { evolveExact, evolveLeap, evolveRk4, defaultStep, initialVector, rk4DefaultStep } from './evolve.js';
 import { generator } from './generators.js';
 import { batteryObservables, concurrenceOf, densityMatrices } from './observables.js';
@@ -9,10 +10,9 @@ import { liouvillianGap, longTimeLimit, slowestRelaxation, spectrum } from './sp
 /** How r(tau) is computed on the CPU: the exact exponential, or the same discrete RK4 dynamics as the GPU. */
 export type CpuIntegrator = 'expm' | 'leap' | 'rk4';
 
-/** A point is "not stationary at tau" when the slowest mode outside the kernel has decayed less than e^-10. */
-export const STATIONARY_DECAYS = 10;
+export { STATIONARY_DECAYS };
 
-export type PointFlag = 'degenerate' | 'bistable' | 'not-stationary-at-tau' | 'zero-energy' | 'non-finite';
+export type PointFlag = FlagName;
 
 export interface SteadySummary {
   efficiency: number;

@@ -3,13 +3,15 @@
 // |gap| tau >= 10, <= 2e-3 elsewhere (the resonant bistable line included); concurrence <= 1e-3;
 // the Liouvillian gap: <= 1e-4 of the largest |eigenvalue|.
 
+import { STATIONARY_DECAYS } from '../core/constants.js';
+
 export const GPU_TOLERANCE = {
   stationary: 1e-4,
   transient: 2e-3,
   concurrence: 1e-3,
   gapRelative: 1e-4,
   /** |gap| tau below this: not stationary at tau */
-  stationaryDecays: 10,
+  stationaryDecays: STATIONARY_DECAYS,
 };
 
 /** Tolerance for one column at one point, given the float64 gap, spectral radius and tau there. */

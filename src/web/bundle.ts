@@ -17,7 +17,7 @@ export type BundleName = keyof typeof BUNDLE_ENTRIES;
 /** Every name the shared sources import from Node built-ins (a superset is harmless). */
 const NODE_NAMES = [
   'Worker', 'parentPort', 'arch', 'cpus', 'platform', 'release', 'totalmem', 'availableParallelism', 'tmpdir',
-  'basename', 'dirname', 'join', 'resolve', 'relative', 'extname', 'createHash', 'createRequire',
+  'basename', 'dirname', 'join', 'resolve', 'relative', 'extname', 'isAbsolute', 'createHash', 'createRequire',
   'existsSync', 'mkdirSync', 'readFileSync', 'rmSync', 'mkdtempSync', 'readdirSync', 'statSync', 'renameSync',
   'writeFileSync', 'createWriteStream', 'openSync', 'closeSync', 'fsyncSync', 'writeSync', 'unlinkSync',
   'fileURLToPath', 'pathToFileURL', 'createServer',

@@ -2,10 +2,12 @@
 // goes through the CLI's own validation (resolvePoint, resolveSpec, applyGrid, Grid.validate),
 // so every message is the command line's, shown next to the field it names.
 
-import { DEFAULTS, InputError, MODELS, NAMED_STATES, PARAM_DOCS, RESERVOIRS, SWEEPABLE_PARAMS, ZERO_FREQS, resolvePoint } from '../model/params.js';
+import { DEFAULTS, InputError, MODELS, NAMED_STATES, PARAM_DOCS, RESERVOIRS, ZERO_FREQS, resolvePoint } from '../model/params.js';
 import { DEFAULT_OUTPUTS, OUTPUT_DOCS, OUTPUT_KEYS } from '../sweep/outputs.js';
 import { PRESETS } from '../sweep/presets.js';
-import { type AxisSpec, MAX_AXES, type SweepSpec, applyGrid, resolveSpec } from '../sweep/spec.js';
+import { type AxisSpec, MAX_AXES, type SweepSpec, applyGrid, resolveSpec, sweepableParams } from '../sweep/spec.js';
+import { type SystemDefinition, parseSystem } from '../system/definition.js';
+import { BUILTIN_NAMES, builtinSystem, isPaperSystem, paperSystem, resolveSystem, systemReference } from '../system/registry.js';
 
 const $ = <T extends HTMLElement>(sel: string, root: ParentNode = document): T => root.querySelector(sel) as T;
 
@@ -26,11 +28,26 @@ export function parseField(text: string): number | string | undefined {
   return Number.isNaN(v) ? t : v;
 }
 
-const NUMERIC_BASE = ['Delta1', 'Delta2', 'F', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2', 'mu1', 'mu2', 'tau'] as const;
+/** Unit and one-line doc of a name of a system (its parameters; the paper's derived names; tau, theta, phi). */
+function docOf(sys: SystemDefinition, param: string): { unit: string; about: string } | undefined {
+  const p = sys.parameters.find((x) => x.name === param);
+  if (p) return { unit: p.unit, about: p.doc };
+  const d = sys.derived.find((x) => x.name === param);
+  if (d && !isPaperSystem(sys)) return { unit: '', about: `${param} = ${d.text}` };
+  return PARAM_DOCS[param];
+}
 
-function unitOf(param: string): string {
-  const u = PARAM_DOCS[param]?.unit;
+function unitOf(sys: SystemDefinition, param: string): string {
+  const u = docOf(sys, param)?.unit;
   return u && u !== '1' && u !== 'energy unit' ? u.replace('lambda', 'λ') : '';
+}
+
+/** A base field's default as the form shows it. */
+function defaultOf(sys: SystemDefinition, key: string): unknown {
+  if (key === 'reservoir') return isPaperSystem(sys) ? DEFAULTS.reservoir : '';
+  const p = sys.parameters.find((x) => x.name === key);
+  if (p) return p.default;
+  return (DEFAULTS as Record<string, unknown>)[key];
 }
 
 function fmt(v: unknown): string {
@@ -44,6 +61,10 @@ export interface FormErrors {
 
 export class SweepForm {
   readonly preset = $<HTMLSelectElement>('#preset');
+  readonly systemSelect = $<HTMLSelectElement>('#system');
+  private readonly systemFile = $<HTMLInputElement>('#system-file');
+  /** the system the form edits: a built-in, or a definition loaded from a file */
+  system: SystemDefinition = paperSystem();
   readonly grid = $<HTMLInputElement>('#grid');
   private readonly axesBox = $<HTMLDivElement>('#axes');
   private readonly baseBox = $<HTMLDivElement>('#base');
@@ -57,6 +78,17 @@ export class SweepForm {
   constructor() {
     for (const [k, p] of Object.entries(PRESETS)) this.preset.append(el('option', { value: k }, `${k}: ${p.description?.split(':')[0] ?? k}`));
     this.preset.append(el('option', { value: 'custom' }, 'custom'));
+    for (const n of BUILTIN_NAMES) this.systemSelect.append(el('option', { value: n }, `${n}${n === 'wang2023' ? ' (the paper, default)' : ''}`));
+    this.systemSelect.append(el('option', { value: 'file' }, 'from a file…'));
+    this.systemSelect.addEventListener('change', () => {
+      if (this.systemSelect.value === 'file') {
+        this.systemFile.click();
+        return;
+      }
+      this.useSystem(builtinSystem(this.systemSelect.value));
+      this.changed();
+    });
+    this.systemFile.addEventListener('change', () => void this.loadSystemFile());
     this.buildBase();
     for (const o of OUTPUT_KEYS) {
       const box = el('input', { type: 'checkbox', value: o, 'data-output': o });
@@ -83,8 +115,54 @@ export class SweepForm {
     this.onChange();
   }
 
+  /** Switches the form to another system: its parameters become the base fields, its names the axes. */
+  useSystem(sys: SystemDefinition, keepAxes = false): void {
+    const axes = keepAxes ? this.readSpec().axes : [];
+    this.system = sys;
+    const builtin = BUILTIN_NAMES.find((n) => systemReference(sys) === n);
+    if (builtin) this.systemSelect.value = builtin;
+    else {
+      let opt = this.systemSelect.querySelector<HTMLOptionElement>('option[value="loaded"]');
+      if (!opt) this.systemSelect.insertBefore((opt = el('option', { value: 'loaded' })), this.systemSelect.lastChild);
+      opt.textContent = `${sys.name} (file)`;
+      this.systemSelect.value = 'loaded';
+    }
+    $<HTMLParagraphElement>('#system-about').textContent = sys.description;
+    this.baseBox.replaceChildren();
+    this.baseInputs.clear();
+    this.buildBase();
+    this.axesBox.replaceChildren();
+    const names = sweepableParams(sys);
+    for (const a of axes.length ? axes : [{ param: names[0], from: 0, to: 1, n: 11 }]) this.addAxis(names.includes(a.param) ? a : { ...a, param: names[0] });
+  }
+
+  /** A system JSON file chosen by the user: parsed with the CLI's own checks, errors shown next to the field. */
+  private async loadSystemFile(): Promise<void> {
+    const f = this.systemFile.files?.[0];
+    if (!f) return;
+    try {
+      let json: unknown;
+      try {
+        json = JSON.parse(await f.text());
+      } catch (e) {
+        throw new InputError(`system file ${f.name}: not valid JSON (${(e as Error).message})`);
+      }
+      this.useSystem(resolveSystem(parseSystem(json, `system file ${f.name}`), `system file ${f.name}`));
+      this.showErrors({});
+      this.changed();
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      this.showErrors({ system: e.message });
+      this.systemSelect.value = BUILTIN_NAMES.find((n) => systemReference(this.system) === n) ?? 'loaded';
+    } finally {
+      this.systemFile.value = '';
+    }
+  }
+
   private buildBase(): void {
     const box = this.baseBox;
+    const sys = this.system;
+    const paper = isPaperSystem(sys);
     const add = (key: string, label: string, input: HTMLInputElement | HTMLSelectElement, wide = false, title = '') => {
       input.dataset.key = key;
       this.baseInputs.set(key, input);
@@ -97,13 +175,18 @@ export class SweepForm {
       s.value = def;
       return s;
     };
-    add('reservoir', 'reservoir', select(RESERVOIRS, DEFAULTS.reservoir));
-    add('model', 'model', select(MODELS, DEFAULTS.model), false, 'redfield: paper Eqs. 18-24; bloch-redfield: no eigenbasis RWA; lindblad: Eq. 4');
-    for (const k of NUMERIC_BASE) {
-      const d = PARAM_DOCS[k];
-      const unit = unitOf(k);
-      const input = el('input', { placeholder: `${DEFAULTS[k]} (default)`, autocomplete: 'off', inputmode: 'decimal' });
-      add(k, `${k}${unit ? ` [${unit}]` : ''}`, input, false, d?.about ?? '');
+    if (paper) add('reservoir', 'reservoir', select(RESERVOIRS, DEFAULTS.reservoir));
+    else {
+      // '' = every reservoir as the system defines it
+      const s = select(['', ...RESERVOIRS], '');
+      s.options[0].textContent = 'as defined (default)';
+      add('reservoir', 'reservoir statistics', s);
+    }
+    add('model', 'model', select(sys.jumps.length ? MODELS : MODELS.filter((m) => m !== 'lindblad'), DEFAULTS.model), false, 'redfield: paper Eqs. 18-24; bloch-redfield: no eigenbasis RWA; lindblad: the jumps of the system (paper Eq. 4)');
+    for (const k of [...sys.parameters.map((p) => p.name), 'tau']) {
+      const unit = unitOf(sys, k);
+      const input = el('input', { placeholder: `${defaultOf(sys, k)} (default)`, autocomplete: 'off', inputmode: 'decimal' });
+      add(k, `${k}${unit ? ` [${unit}]` : ''}`, input, false, docOf(sys, k)?.about ?? '');
     }
     add('lindblad_freq', 'lindblad_freq', el('input', { placeholder: 'lambda (default) | M | number', autocomplete: 'off' }), false, 'frequency of the lindblad rates');
     add('zero_freq', 'zero_freq', select(ZERO_FREQS, DEFAULTS.zero_freq), false, 'boson rates at w = 0: limit (alpha T) or zero');
@@ -124,12 +207,13 @@ export class SweepForm {
   private addAxis(a: AxisSpec, focus = false): void {
     const box = el('div', { class: 'axis' });
     const param = el('select', { 'data-field': 'param' });
-    for (const p of SWEEPABLE_PARAMS) param.append(el('option', { value: p, title: PARAM_DOCS[p]?.about ?? '' }, `${p}${unitOf(p) ? ` [${unitOf(p)}]` : ''}`));
+    const sweepable = sweepableParams(this.system);
+    for (const p of sweepable) param.append(el('option', { value: p, title: docOf(this.system, p)?.about ?? '' }, `${p}${unitOf(this.system, p) ? ` [${unitOf(this.system, p)}]` : ''}`));
     param.value = a.param;
     const mode = el('select', { 'data-field': 'mode' }, el('option', { value: 'range' }, 'from/to/n'), el('option', { value: 'values' }, 'values'));
     mode.value = a.values !== undefined ? 'values' : 'range';
     const rel = el('select', { 'data-field': 'relative_to', title: 'the values are multiples of this parameter (e.g. dT in units of Tbar)' }, el('option', { value: '' }, 'absolute'));
-    for (const p of SWEEPABLE_PARAMS) rel.append(el('option', { value: p }, `× ${p}`));
+    for (const p of sweepable) rel.append(el('option', { value: p }, `× ${p}`));
     rel.value = a.relative_to ?? '';
     const remove = el('button', { type: 'button', class: 'small', title: 'remove this axis' }, '×');
     remove.addEventListener('click', () => {
@@ -164,6 +248,8 @@ export class SweepForm {
 
   /** Fills the form from a spec (a preset, or the spec of a loaded result). */
   setSpec(spec: SweepSpec, grid?: string): void {
+    const sys = resolveSystem(spec.system ?? (spec.base as { system?: unknown } | undefined)?.system, 'spec system');
+    if (sys !== this.system) this.useSystem(sys);
     this.name = spec.name ?? 'sweep';
     this.description = spec.description;
     this.plot = spec.plot;
@@ -174,8 +260,9 @@ export class SweepForm {
     for (const [k, input] of this.baseInputs) {
       if (k.startsWith('initial_state')) continue;
       const v = base[k];
-      if (input instanceof HTMLSelectElement) input.value = v === undefined ? String((DEFAULTS as Record<string, unknown>)[k]) : String(v);
-      else input.value = v === undefined || v === (DEFAULTS as Record<string, unknown>)[k] ? '' : String(v);
+      const def = defaultOf(this.system, k);
+      if (input instanceof HTMLSelectElement) input.value = v === undefined ? String(def) : String(v);
+      else input.value = v === undefined || v === def ? '' : String(v);
     }
     const st = (base.initial_state ?? { label: DEFAULTS.state }) as Record<string, unknown>;
     const stateSel = this.baseInputs.get('initial_state') as HTMLSelectElement;
@@ -196,7 +283,7 @@ export class SweepForm {
     for (const [k, input] of this.baseInputs) {
       if (k.startsWith('initial_state')) continue;
       if (input instanceof HTMLSelectElement) {
-        if (input.value !== String((DEFAULTS as Record<string, unknown>)[k])) base[k] = input.value;
+        if (input.value !== String(defaultOf(this.system, k))) base[k] = input.value;
         continue;
       }
       const v = k === 'lindblad_freq' && /^(lambda|M)$/.test(input.value.trim()) ? input.value.trim() : parseField(input.value);
@@ -227,6 +314,7 @@ export class SweepForm {
     const outputs = Array.from(this.outputsBox.querySelectorAll<HTMLInputElement>('input:checked')).map((b) => b.value);
     const custom = this.preset.value === 'custom';
     const spec: SweepSpec = { name: custom && this.name in PRESETS ? 'sweep' : this.name, base, axes, outputs };
+    if (!isPaperSystem(this.system)) spec.system = systemReference(this.system);
     if (this.description && !custom) spec.description = this.description;
     if (this.plot && outputs.includes(this.plot)) spec.plot = this.plot;
     return spec;
@@ -244,7 +332,7 @@ export class SweepForm {
     for (const k of Object.keys(base)) {
       if (k === 'reservoir') continue;
       try {
-        resolvePoint({ reservoir: base.reservoir, [k]: base[k] });
+        resolvePoint({ system: this.system, reservoir: base.reservoir, [k]: base[k] });
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         errors[fieldOf(e.message) ?? k] = e.message;

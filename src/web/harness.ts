@@ -3,6 +3,7 @@
 // parameter rows and records as base64 strings of Float32Array.
 
 import type { RunSettings } from '../backends/webgpu/engine.js';
+import { resolveSystem } from '../system/registry.js';
 import { type Runtime, type RuntimeKind, createRuntime } from './runtime.js';
 
 export function toBase64(a: Float32Array): string {
@@ -41,7 +42,9 @@ const api = {
     if (!runtime) throw new Error('harness: init() first');
     const rows = fromBase64(req.rows);
     const report = (window as unknown as { qbsweepProgress?: (d: number) => void }).qbsweepProgress;
-    const r = await runtime.evaluate({ rows, count: req.count, settings: req.settings, integrator: req.integrator, dt: req.dt, outputs: req.outputs }, (d) => report?.(d));
+    // the system crosses as its reference (a built-in name, or the definition's JSON): parse it here
+    const settings: RunSettings = { ...req.settings, system: resolveSystem(req.settings.system, 'harness settings.system') };
+    const r = await runtime.evaluate({ rows, count: req.count, settings, integrator: req.integrator, dt: req.dt, outputs: req.outputs }, (d) => report?.(d));
     const records = r.records instanceof Float32Array ? r.records : Float32Array.from(r.records);
     // the webgl runtime learns its real gpu.js mode only when a kernel has run
     const info = runtime.kind === 'webgl' ? { ...runtime.info, ...(runtime as unknown as { runner: { describe(): Record<string, unknown> } }).runner.describe() } : runtime.info;

@@ -6,7 +6,7 @@
 import type { RangeResult, SweepJob } from '../backends/types.js';
 import { evaluateOnEngine } from '../backends/webgpu/backend.js';
 import type { RunSettings, WebGpuEngine } from '../backends/webgpu/engine.js';
-import { OUT_BYTES, PARAM_STRIDE } from '../core/layout.js';
+import { OUT_BYTES, PARAM_STRIDE, ROW } from '../core/layout.js';
 import type { Grid } from '../sweep/grid.js';
 import { WebGlRunner, createWebGlRunner } from '../backends/webgl/runner.js';
 import { rowToPoint } from '../backends/cpu/record.js';
@@ -79,11 +79,11 @@ export class WebGpuRuntime implements Runtime {
   async trajectory(row: Float32Array, settings: RunSettings, tmax: number, samples: number): Promise<Trajectory> {
     const params = new Float32Array(PARAM_STRIDE);
     params.set(row.subarray(0, PARAM_STRIDE));
-    params[11] = tmax;
+    params[ROW.tau] = tmax;
     // the rk4 kernel's own step (min(0.05, 0.25/||G||)) unless the row fixes one, fixed here
     // so that the sample spacing is known before the run
-    const h = params[12] > 0 ? params[12] : rk4DefaultStep(generator(rowToPoint(params, 0, settings)).G);
-    params[12] = h;
+    const h = params[ROW.dt] > 0 ? params[ROW.dt] : rk4DefaultStep(generator(rowToPoint(params, 0, settings)).G);
+    params[ROW.dt] = h;
     const steps = Math.floor(tmax / h + 1e-6);
     const recordEvery = Math.max(1, Math.ceil(steps / samples));
     const r = await this.engine.rk4(params, 1, { ...settings, spectrumMode: 'all' }, { recordEvery, maxSlots: Math.floor(steps / recordEvery) + 1, stepsPerDispatch: 4000 });

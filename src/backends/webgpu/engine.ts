@@ -2,6 +2,7 @@
 // device.limits and keep each submission short. Environment-neutral: Node (Dawn) and the
 // browser hand in a GPUDevice and the WGSL sources.
 
+import { STATIONARY_DECAYS } from '../../core/constants.js';
 import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstants, encodeRun } from '../../core/layout.js';
 import type { SystemDefinition } from '../../system/definition.js';
 import { systemKey } from '../../system/registry.js';
@@ -260,8 +261,8 @@ export class WebGpuEngine {
     return { out, done, chunks, gpuMs };
   }
 
-  /** exp(-10): a leap bound below it proves |gap| tau >= 10 (shaders/layout.wgsl, out[32]). */
-  static readonly STATIONARY_BOUND = Math.exp(-10);
+  /** A leap bound below exp(-STATIONARY_DECAYS) proves |gap| tau >= STATIONARY_DECAYS (shaders/layout.wgsl, out[32]). */
+  static readonly STATIONARY_BOUND = Math.exp(-STATIONARY_DECAYS);
 
   /**
    * The spectrum of the points whose stationarity the leap bound left open (a few percent of a
