@@ -76,10 +76,10 @@ export const PRESETS: Record<string, SweepSpec> = {
   'common-bath': {
     name: 'common-bath',
     system: 'common-bath',
-    description: 'charger and battery sharing one boson bath (system common-bath), T = 1: efficiency over driving F and detuning Delta, panels g2 (the battery\'s coupling to the bath: 0, 0.5, 1)',
+    description: 'charger and battery sharing one boson bath (system common-bath), T = 1: efficiency over driving F and detuning Delta, panels g2 (the battery\'s coupling to the bath: 0.25, 0.5, 1; at g2 = 0 the kernel is two-dimensional everywhere)',
     base: { tau: 20000, model: 'redfield', initial_state: { label: 'eg' } },
     axes: [
-      { param: 'g2', values: [0, 0.5, 1] },
+      { param: 'g2', values: [0.25, 0.5, 1] },
       { param: 'F', from: 0, to: 2, n: N },
       { param: 'Delta', from: -4, to: 4, n: N },
     ],
