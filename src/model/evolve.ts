@@ -87,12 +87,18 @@ export function taylorStepMatrix(G: Mat, h: number, order = LEAP_ORDER): Mat {
 }
 
 /** float64 leap: n steps of the Taylor-8 map of size h applied as M^n, then one RK4 step of the remainder. */
-export function evolveLeap(G: Mat, r0: Float64Array, tau: number, h: number): Float64Array {
-  const { steps, last } = stepPlan(tau, h);
-  let r: Float64Array = matvec(matrixPower(taylorStepMatrix(G, h), steps), r0, 16);
-  if (last > 0) r = matvec(rk4StepMatrix(G, last), r, 16);
+export function evolveLeap(G: Mat, r0: Float64Array, tau: number, h0: number): Float64Array {
+  const { steps, h } = evenSteps(tau, h0);
+  const r: Float64Array = matvec(matrixPower(taylorStepMatrix(G, h), steps), r0, 16);
   r[0] = 1;
   return r;
+}
+
+/** The leap's steps: tau = n h exactly, h = tau / ceil(tau / h0) <= h0 (no remainder step). */
+export function evenSteps(tau: number, h0: number): { steps: number; h: number } {
+  if (!(tau > 0)) return { steps: 0, h: h0 };
+  const steps = Math.max(1, Math.ceil(tau / h0 - 1e-9));
+  return { steps, h: tau / steps };
 }
 
 /** float64 literal RK4 stepping (slow for long tau; the reference for the GPU rk4 integrator). */

@@ -1,7 +1,7 @@
 // One parameter point, evaluated in float64: the reference every backend is checked against.
 
 import { type FlagName, STATIONARY_DECAYS } from '../core/constants.js';
-import { evolveExact, evolveLeap, evolveRk4, defaultStep, initialVector, rk4DefaultStep } from './evolve.js';
+import { evenSteps, evolveExact, evolveLeap, evolveRk4, defaultStep, initialVector, rk4DefaultStep } from './evolve.js';
 import { generator } from './generators.js';
 import { batteryObservables, concurrenceOf, densityMatrices } from './observables.js';
 import type { PointParams } from './params.js';
@@ -89,7 +89,7 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
     flags,
     r: Array.from(r),
     slowest_relaxation: slowest,
-    step: integrator === 'expm' ? Number.NaN : h,
+    step: integrator === 'expm' ? Number.NaN : integrator === 'leap' ? evenSteps(p.tau, h).h : h,
     spectral_radius: Math.max(...eigs.map((e) => Math.hypot(e.re, e.im))),
   };
   return parts.degenerate ? blankDegenerate(result) : result;

@@ -245,3 +245,26 @@ describe('chunking and failures', () => {
     }
   }, 180_000);
 });
+
+describe('short charging times: the leap has no remainder step', () => {
+  it('webgpu leap follows the exact exponential within 1e-4 at every tau from 0.3 to 7, |Delta| >= 3', async (ctx) => {
+    if (!engine && !process.env.CI) ctx.skip();
+    const points: PointParams[] = [];
+    for (const tau of [0.3, 0.7, 1.1, 1.5, 1.9, 2.6, 3.3, 7.1]) {
+      for (const d of [-4, -3, 3, 4]) points.push(resolvePoint(setParam(setParam({ F: 1.3, tau }, 'Delta', d), 'dT', 0.6)));
+    }
+    const r = await engine!.evaluate(rows(points), points.length, settingsOf(points[0], { concurrence: true, steadyConcurrence: false, spectrumMode: 'undecided' }), ['leap']);
+    let worst = 0;
+    points.forEach((p, k) => {
+      const ref = evaluatePoint(p);
+      const o = k * OUT_STRIDE;
+      for (const [slot, v] of [[OUT.energy, ref.E_B_over_omega], [OUT.ergotropy, ref.ergotropy_over_omega], [OUT.concurrence, ref.concurrence]] as const) {
+        worst = Math.max(worst, Math.abs(r.out[o + slot] - v));
+        expect(Math.abs(r.out[o + slot] - v), `tau ${p.tau} slot ${slot}`).toBeLessThan(1e-4);
+      }
+      // tau is a whole number of steps
+      expect(Math.round(p.tau / r.out[o + OUT.dt]) * r.out[o + OUT.dt]).toBeCloseTo(p.tau, 5);
+    });
+    console.log(`short-tau leap vs expm: worst |diff| ${worst.toExponential(2)}`);
+  });
+});
