@@ -41,11 +41,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   out[base + 17u] = b.energy;
   out[base + 18u] = b.ergotropy;
   out[base + 19u] = select(nan, concurrence(r), (run.outputs & 1u) != 0u);
-  out[base + 26u] = f32(flags);
   out[base + 27u] = h;
-  let lt = long_time_slots(ev.steady.r, ev.solvable, (run.outputs & 2u) != 0u, nan);
-  for (var k = 0u; k < 5u; k++) { out[base + 20u + k] = lt[k]; }
-  out[base + 30u] = select(f32(FLAG_BISTABLE), 0.0, ev.solvable);
+  flags |= write_state_at_tau(base, r, initial_vector(p), point_tau(p));
+  out[base + 26u] = f32(flags);
+  let lt = long_time_slots(gen, ev.steady.r, ev.solvable, (run.outputs & 2u) != 0u, nan);
+  for (var k = 0u; k < STEADY_SLOT_COUNT; k++) { out[base + steady_slot(k)] = lt[k]; }
+  out[base + 30u] = lt[STEADY_SLOT_COUNT];
   out[base + 25u] = nan;
   out[base + 28u] = nan;
   out[base + 29u] = nan;

@@ -90,6 +90,7 @@ fn rk4_finish(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   out[base + 17u] = b.energy;
   out[base + 18u] = b.ergotropy;
   out[base + 19u] = concurrence(r);
+  flags |= write_state_at_tau(base, r, initial_vector(params[i]), point_tau(params[i]));
   out[base + 26u] = f32(flags);
   out[base + 27u] = aux.x;
 }

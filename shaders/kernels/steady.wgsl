@@ -1,5 +1,5 @@
 // Program "steady": the exact long-time limit where the kernel of G is one-dimensional: solve
-// G' r = e0 (row 00 of G replaced by e0) and write its observables (out[20..24], [30]).
+// G' r = e0 (row 00 of G replaced by e0) and write its observables (STEADY_SLOTS, flags in [30]).
 // A pivot below SINGULAR_PIVOT ||G||_inf means G' is singular in f32: kernel dimension >= 2
 // (bistable), and the limit depends on the initial state; then out[20..23] are NaN.
 // (The leap program writes the same fields itself; this one serves the rk4 integrator.)
@@ -16,7 +16,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let st = solve_steady(gen.g);
   let base = i * OUT_STRIDE;
   let solvable = steady_solvable(st, gen.g);
-  let lt = long_time_slots(st.r, solvable, (run.outputs & 2u) != 0u, runtime_nan(run.pad0));
-  for (var k = 0u; k < 5u; k++) { out[base + 20u + k] = lt[k]; }
-  out[base + 30u] = select(f32(FLAG_BISTABLE), 0.0, solvable);
+  let lt = long_time_slots(gen, st.r, solvable, (run.outputs & 2u) != 0u, runtime_nan(run.pad0));
+  for (var k = 0u; k < STEADY_SLOT_COUNT; k++) { out[base + steady_slot(k)] = lt[k]; }
+  out[base + 30u] = lt[STEADY_SLOT_COUNT];
 }

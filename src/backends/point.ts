@@ -3,7 +3,7 @@
 
 import { InputError, type PointParams, pointToInput } from '../model/params.js';
 import { type CpuIntegrator, type PointFlag, type PointResult, evaluatePoint } from '../model/point.js';
-import { flagNames } from '../sweep/outputs.js';
+import { SCALAR_OUTPUTS, flagNames } from '../sweep/outputs.js';
 import { runSweep } from '../sweep/run.js';
 import { resolveSpec } from '../sweep/spec.js';
 import { CPU_INTEGRATORS } from './cpu/backend.js';
@@ -19,10 +19,7 @@ export interface PointRunOptions {
   adapter?: string;
 }
 
-const ALL_OUTPUTS = [
-  'efficiency', 'E_B_over_omega', 'ergotropy_over_omega', 'concurrence', 'liouvillian_gap',
-  'steady.efficiency', 'steady.E_B_over_omega', 'steady.ergotropy_over_omega', 'steady.concurrence', 'steady.kernel_dim', 'rho',
-];
+const ALL_OUTPUTS = [...SCALAR_OUTPUTS, 'rho'];
 
 export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): Promise<{ result: PointResult; backend: string; why?: string }> {
   if (!(BACKEND_CHOICES as readonly string[]).includes(opts.backend)) {
@@ -42,27 +39,27 @@ export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): 
     if (res.error) throw res.error;
     const v = (c: string) => Number(res.values[c][0]);
     const rows = (part: string) => [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => v(`${part}[${i}][${j}]`)));
-    const result: PointResult = {
-      efficiency: v('efficiency'),
-      E_B_over_omega: v('E_B_over_omega'),
-      ergotropy_over_omega: v('ergotropy_over_omega'),
-      concurrence: v('concurrence'),
-      liouvillian_gap: v('liouvillian_gap'),
+    // every scalar output by its point --json name ('steady.x' -> steady.x)
+    const steady: Record<string, number> = {};
+    const top: Record<string, number> = {};
+    for (const key of SCALAR_OUTPUTS) {
+      if (!(key in res.values)) continue;
+      if (key.startsWith('steady.')) steady[key.slice(7)] = v(key);
+      else top[key] = v(key);
+    }
+    for (const k of Object.keys(steady)) if (/^(heat|particle)_current_(\d)$/.test(k) && !(Number(k.slice(-1)) <= p.system.reservoirs.length)) delete steady[k];
+    for (const [k, res_] of p.system.reservoirs.entries()) if ((p.reservoir ?? res_.statistics) !== 'fermion') delete steady[`particle_current_${k + 1}`];
+    const result = {
+      ...(top as unknown as PointResult),
       rho_real: rows('rho_real'),
       rho_imag: rows('rho_imag'),
-      steady: {
-        efficiency: v('steady.efficiency'),
-        E_B_over_omega: v('steady.E_B_over_omega'),
-        ergotropy_over_omega: v('steady.ergotropy_over_omega'),
-        concurrence: v('steady.concurrence'),
-        kernel_dim: v('steady.kernel_dim'),
-      },
+      steady: steady as unknown as PointResult['steady'],
       flags: flagNames(res.flags[0]) as PointFlag[],
       r: [],
       slowest_relaxation: Number.NaN,
       step: Number.NaN,
       spectral_radius: Number.NaN,
-    };
+    } as PointResult;
     return { result, backend: backend.name, why };
   } finally {
     await backend.close();

@@ -178,6 +178,14 @@ export function toJson(r: PointResult, backend: string, p: PointParams): Record<
     E_B_over_omega: r.E_B_over_omega,
     ergotropy_over_omega: r.ergotropy_over_omega,
     concurrence: r.concurrence,
+    ergotropy_incoherent_over_omega: r.ergotropy_incoherent_over_omega,
+    ergotropy_coherent_over_omega: r.ergotropy_coherent_over_omega,
+    capacity_over_omega: r.capacity_over_omega,
+    battery_purity: r.battery_purity,
+    battery_entropy: r.battery_entropy,
+    rho_min_eigenvalue: r.rho_min_eigenvalue,
+    average_power: r.average_power,
+    average_ergotropic_power: r.average_ergotropic_power,
     liouvillian_gap: r.liouvillian_gap,
     rho_real: r.rho_real,
     rho_imag: r.rho_imag,
@@ -215,6 +223,20 @@ function formatTable(r: PointResult, backend: string, p: PointParams): string {
   row('E_B / omega', fmtNum(r.E_B_over_omega), fmtNum(r.steady.E_B_over_omega));
   row('ergotropy / omega', fmtNum(r.ergotropy_over_omega), fmtNum(r.steady.ergotropy_over_omega));
   row('concurrence', fmtNum(r.concurrence), fmtNum(r.steady.concurrence));
+  row('coherent ergotropy', fmtNum(r.ergotropy_coherent_over_omega), fmtNum(r.steady.ergotropy_coherent_over_omega));
+  row('incoherent ergotropy', fmtNum(r.ergotropy_incoherent_over_omega), fmtNum(r.steady.ergotropy_incoherent_over_omega));
+  row('capacity / omega', fmtNum(r.capacity_over_omega), fmtNum(r.steady.capacity_over_omega));
+  row('battery purity', fmtNum(r.battery_purity), fmtNum(r.steady.battery_purity));
+  row('battery entropy [nat]', fmtNum(r.battery_entropy), fmtNum(r.steady.battery_entropy));
+  row('min eigenvalue of rho', fmtNum(r.rho_min_eigenvalue), fmtNum(r.steady.rho_min_eigenvalue));
+  row('average power', fmtNum(r.average_power), '');
+  row('avg ergotropic power', fmtNum(r.average_ergotropic_power), '');
+  const sv = r.steady as unknown as Record<string, number>;
+  p.system.reservoirs.forEach((_, k) => {
+    const n = sv[`particle_current_${k + 1}`];
+    lines.push(`  reservoir ${k + 1}: long-time energy current ${fmtNum(sv[`heat_current_${k + 1}`])}${n === undefined ? '' : `, excitation current ${fmtNum(n)}`}`);
+  });
+  lines.push(`  long-time entropy production ${fmtNum(r.steady.entropy_production)}`);
   lines.push('');
   lines.push(`  Liouvillian gap       ${fmtNum(r.liouvillian_gap)}   (kernel dimension ${r.steady.kernel_dim})`);
   lines.push(`  flags                 ${r.flags.length ? r.flags.join(', ') : 'none'}`);

@@ -15,6 +15,7 @@
 
 import { PRECISION } from '../core/constants.js';
 import type { ModelName } from '../model/params.js';
+import { PAULI_STRINGS } from '../model/pauli.js';
 import { TRANSFER_TERMS } from '../model/pauliTransfer.js';
 import { operatorMatrix, type OperatorTerm, type SystemDefinition } from '../system/definition.js';
 import { type Node, constantValue } from '../system/expr.js';
@@ -31,9 +32,71 @@ export interface GeneratorOptions {
   statistics: Choice;
   /** 1: zero-frequency rates take their w -> 0 limit ("limit"), 0: they are 0 ("zero") */
   zeroLimit: Choice;
+  /** also emit the coefficients of the reservoirs' energy and particle currents */
+  currents?: boolean;
 }
 
+/** N = (2 + Z1 + Z2)/2: the number of excited qubits (ee: 2, eg and ge: 1, gg: 0). */
+const NUMBER_OPERATOR: M = constMatrix([2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+
+/** The reservoir a jump rate takes its rates from (the first emission/absorption(k, w) in it), or -1. */
+function rateReservoir(node: Node): number {
+  if (node.kind === 'call' && (node.fn === 'emission' || node.fn === 'absorption')) {
+    const k = constantValue(node.args[0]);
+    return k === undefined ? -1 : k - 1;
+  }
+  const kids = node.kind === 'neg' ? [node.arg] : node.kind === 'bin' ? [node.left, node.right] : node.kind === 'call' ? node.args : [];
+  for (const c of kids) {
+    const k = rateReservoir(c);
+    if (k >= 0) return k;
+  }
+  return -1;
+}
+
+/**
+ * q_a = (1/4) Tr(P_a D^+(A)) for the terms of reservoir `q`, with D(rho) = sum_t (X rho Y + h.c.) +
+ * (K rho + h.c.), K = -sum_t(own) k_t:  D^+(A) = sum_t (Y A X + X^T A Y^T) + A K + K^T A.
+ */
+function adjointPauli(em: Emitter, name: string, A: M, xs: M[], ys: M[], ks: M[], owner: number[], q: number): Expr[] {
+  const mine = owner.map((o, t) => (o === q ? t : -1)).filter((t) => t >= 0);
+  const terms: M[] = [];
+  for (const t of mine) {
+    const YA = em.product(`${name}ya${t}`, ys[t], A, 4);
+    terms.push(em.product(`${name}yax${t}`, YA, xs[t], 4));
+    const XtA = em.product(`${name}xa${t}`, transpose(xs[t], 4), A, 4);
+    terms.push(em.product(`${name}xay${t}`, XtA, transpose(ys[t], 4), 4));
+  }
+  const K = identity(4).map((_, i) => neg(sum(mine.map((t) => ks[t][i]))));
+  const Kn = em.matrix(`${name}k`, K, 4);
+  terms.push(em.product(`${name}ak`, A, Kn, 4), em.product(`${name}ka`, transpose(Kn, 4), A, 4));
+  const Q = em.matrix(`${name}m`, identity(4).map((_, i) => sum(terms.map((m) => m[i]))), 4);
+  // Tr(P_a Q) = sum_ij P_a[i][j] Q[j][i]; a real symmetric Q has only real-P components
+  return PAULI_STRINGS.map((P, a) => {
+    const tr: Expr[] = [];
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) if (P.re[i * 4 + j] !== 0) tr.push(mul(lit(P.re[i * 4 + j]), Q[j * 4 + i]));
+    const v = sum(tr);
+    return isZero(v) ? ZERO : em.value(`${name}p${a}`, `0.25 * ${v}`);
+  });
+}
+
+/**
+ * For each reservoir k, the Pauli coefficients q of D_k^+(A) for A = H (energy) and A = N (the
+ * number of excitations): Tr(A D_k[rho]) = sum_a q_a r_a, the current of A from reservoir k.
+ */
+export interface EmittedCurrents {
+  heat: Expr[][];
+  particles: Expr[][];
+  T: Expr[];
+  mu: Expr[];
+  /** 1.0 for a fermion reservoir */
+  fermion: Expr[];
+}
+
+/** At most this many reservoirs (the record has a current slot for each). */
+export const MAX_RESERVOIRS = 4;
+
 export interface EmittedGenerator {
+  currents?: EmittedCurrents;
   /** G row-major, 256 entries (row 0 zero) */
   G: M;
   /** 1.0 at a level crossing where the i < j prescription is basis dependent */
@@ -132,7 +195,7 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
     const fermion = 'constant' in st ? lit(st.constant === 0 ? defined : st.constant === 2 ? 1 : 0) : em.value(`res${k}_fermion`, em.sel(`${st.runtime} == 0u`, lit(defined), em.sel(`${st.runtime} == 2u`, ONE, ZERO)));
     const args = { alpha: e(r.spectralDensity.alpha, 'alpha'), wc: e(r.spectralDensity.omega_c, 'wc'), s: sConst === undefined ? e(r.spectralDensity.s, 's') : lit(sConst), T: e(r.T, 'T'), mu: e(r.mu, 'mu'), fermion };
     const rate = (emission: boolean, w: Expr) => `${fn}(${emission ? ONE : ZERO}, ${w}, ${args.alpha}, ${args.wc}, ${args.s}, ${args.T}, ${args.mu}, ${args.fermion}, ${zeroLimit})`;
-    return { def: r, rate };
+    return { def: r, rate, T: args.T, mu: args.mu, fermion: args.fermion };
   });
   const rateCall = (fn: string, args: Expr[], node: Node): Expr => {
     if (fn !== 'emission' && fn !== 'absorption') throw new Error(`system ${sys.name}: unknown function ${fn}`);
@@ -145,6 +208,8 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
   const H = em.matrix('h', operatorCode(em, sys.hamiltonian, coefficient), 4);
   const couplings = sys.reservoirs.map((r, k) => em.matrix(`x${k}`, operatorCode(em, r.coupling, coefficient), 4));
 
+  // the reservoir each sandwich term belongs to (-1: none), for the energy currents
+  const owner: number[] = [];
   const xs: M[] = [];
   const ys: M[] = [];
   const ks: M[] = [];
@@ -160,6 +225,7 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
       xs.push(X);
       ys.push(At);
       ks.push(em.product(`jk${q}`, At, X, 4));
+      owner.push(rateReservoir(j.rate));
     });
   } else {
     const { values: e, vectors: V } = eigh4(em, 'eh', H);
@@ -196,6 +262,7 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
         xs.push(A, B);
         ys.push(lct, lc);
         ks.push(em.product(`kp${q}a`, lct, A, 4), em.product(`kp${q}b`, lc, B, 4));
+        owner.push(q, q);
         return;
       }
       // bloch-redfield
@@ -213,11 +280,21 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
       xs.push(Lam);
       ys.push(S);
       ks.push(em.product(`kp${q}`, S, Lam, 4));
+      owner.push(q);
     });
   }
   const K = em.matrix('k', identity(4).map((_, i) => neg(sum(ks.map((m) => m[i])))), 4);
   const G = pauliTransfer(em, { h: H, x: xs, y: ys, k: K });
-  return { G, degenerate, functions: [...functions] };
+  const currents = opts.currents
+    ? {
+        heat: reservoirs.map((_, q) => adjointPauli(em, `qh${q}`, H, xs, ys, ks, owner, q)),
+        particles: reservoirs.map((_, q) => adjointPauli(em, `qn${q}`, NUMBER_OPERATOR, xs, ys, ks, owner, q)),
+        T: reservoirs.map((r) => r.T),
+        mu: reservoirs.map((r) => r.mu),
+        fermion: reservoirs.map((r) => r.fermion),
+      }
+    : undefined;
+  return { G, degenerate, functions: [...functions], currents };
 }
 
 /** G (16x16, row 00 zero) from the parts by the sparse recipe TRANSFER_TERMS. */

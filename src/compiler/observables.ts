@@ -99,3 +99,66 @@ export function emitConcurrence(em: Emitter, r: Expr[]): Expr {
   const lmax = em.value('clmax', `Math.max(Math.max(${l[0]}, ${l[1]}), Math.max(${l[2]}, ${l[3]}))`);
   return em.value('conc', `Math.max(0.0, 2.0 * ${lmax} - (${l.join(' + ')}))`);
 }
+
+export interface StateCode {
+  /** ergotropy of the battery dephased in its energy basis, max(z, 0) */
+  incoherent: Expr;
+  /** total minus incoherent ergotropy */
+  coherent: Expr;
+  /** |r_B|: the spread of energies over the battery state's unitary orbit (omega = 1) */
+  capacity: Expr;
+  purity: Expr;
+  /** von Neumann entropy of the battery, in nats */
+  entropy: Expr;
+  /** smallest eigenvalue of the two-qubit rho (negative: the master equation left the physical states) */
+  rhoMin: Expr;
+}
+
+/** The battery's coherent/incoherent ergotropy, capacity, purity, entropy, and rho's smallest eigenvalue. */
+export function emitStateObservables(em: Emitter, name: string, r: Expr[], ergotropy: Expr): StateCode {
+  const z = r[3];
+  const capacity = em.value(`${name}cap`, `Math.sqrt(${r[1]} * ${r[1]} + ${r[2]} * ${r[2]} + ${z} * ${z})`);
+  const incoherent = em.value(`${name}inc`, `Math.max(${z}, 0.0)`);
+  const coherent = em.value(`${name}coh`, `${ergotropy} - ${incoherent}`);
+  const purity = em.value(`${name}pur`, `0.5 * (1.0 + ${capacity} * ${capacity})`);
+  // eigenvalues (1 +- |r|)/2; 0 ln 0 = 0
+  const p = em.value(`${name}pp`, `Math.min(Math.max(0.5 * (1.0 + ${capacity}), 0.0), 1.0)`);
+  const q = em.value(`${name}pq`, `Math.min(Math.max(0.5 * (1.0 - ${capacity}), 0.0), 1.0)`);
+  const entropy = em.value(`${name}ent`, `-(${em.sel(`${p} > 0.0`, `${p} * Math.log(Math.max(${p}, 1e-30))`, ZERO)} + ${em.sel(`${q} > 0.0`, `${q} * Math.log(Math.max(${q}, 1e-30))`, ZERO)})`);
+  const eig = jacobi(em, `${name}rj`, emitDensity(em, `${name}rho`, r), false).values;
+  const rhoMin = em.value(`${name}rmin`, `Math.min(Math.min(${eig[0]}, ${eig[1]}), Math.min(${eig[2]}, ${eig[3]}))`);
+  return { incoherent, coherent, capacity, purity, entropy, rhoMin };
+}
+
+export interface ThermoCode {
+  /** energy current from each reservoir into the system */
+  heat: Expr[];
+  /** excitation-number current from each reservoir */
+  particles: Expr[];
+  /** -sum_k (J_k - mu_k N_k) / T_k (fermions; bosons have mu = 0 here) */
+  entropyProduction: Expr;
+  /** 1.0 where sum_k J_k differs from 0 beyond rounding */
+  firstLaw: Expr;
+  /** 1.0 where the entropy production is negative beyond rounding */
+  secondLaw: Expr;
+}
+
+/**
+ * Currents of the long-time state r: J_k = sum_a q_a r_a with the coefficients of D_k^+(H) and
+ * D_k^+(N) (EmittedCurrents); the first and second law checked per point with per-precision
+ * tolerances relative to the size of the currents. `fermion[k]` is 1.0 where the chemical
+ * potential enters.
+ */
+export function emitThermodynamics(em: Emitter, c: { heat: Expr[][]; particles: Expr[][]; T: Expr[]; mu: Expr[]; fermion: Expr[] }, r: Expr[]): ThermoCode {
+  const tol = PRECISION_OBSERVABLES[em.precision];
+  const dot = (q: Expr[]) => sum(q.map((x, a) => (a === 0 ? x : mul(x, r[a]))));
+  const heat = c.heat.map((q, k) => em.value(`jh${k}`, dot(q)));
+  const particles = c.particles.map((q, k) => em.value(`jn${k}`, dot(q)));
+  const size = em.value('jsize', `${sum(heat.map((j) => `Math.abs(${j})`))} + 1e-30`);
+  const firstLaw = em.value('flaw1', em.sel(`Math.abs(${sum(heat)}) > ${lit(tol.lawRelative)} * ${size} + ${lit(tol.lawAbsolute)}`, '1.0', ZERO));
+  const flows = heat.map((j, k) => em.value(`sflow${k}`, `(${j} - ${c.fermion[k]} * ${c.mu[k]} * ${particles[k]}) / ${c.T[k]}`));
+  const entropyProduction = em.value('sigma', neg(sum(flows)));
+  const flowSize = em.value('ssize', `${sum(flows.map((f) => `Math.abs(${f})`))} + 1e-30`);
+  const secondLaw = em.value('flaw2', em.sel(`${entropyProduction} < -(${lit(tol.lawRelative)} * ${flowSize} + ${lit(tol.lawAbsolute)})`, '1.0', ZERO));
+  return { heat, particles, entropyProduction, firstLaw, secondLaw };
+}

@@ -2,7 +2,19 @@
 // WGSL (wgslConstants) and the generated JavaScript (src/compiler).
 
 /** Point flags: bit values shared by the record layout, the WGSL kernels and the gpu.js kernel. */
-export const FLAG_BITS = { degenerate: 1, bistable: 2, 'zero-energy': 4, 'non-finite': 8, 'not-stationary-at-tau': 16 } as const;
+export const FLAG_BITS = {
+  degenerate: 1,
+  bistable: 2,
+  'zero-energy': 4,
+  'non-finite': 8,
+  'not-stationary-at-tau': 16,
+  /** rho has an eigenvalue below -PRECISION_OBSERVABLES.nonPositive (at tau or in the long-time limit) */
+  'non-positive': 32,
+  /** the long-time energy currents do not sum to zero */
+  'first-law': 64,
+  /** the long-time entropy production is negative */
+  'second-law': 128,
+} as const;
 export type FlagName = keyof typeof FLAG_BITS;
 
 /** Taylor order of the leap's one-step map exp(hG). */
@@ -42,8 +54,11 @@ export const PRECISION = {
 /** Tolerances of the emitted observables, per precision. */
 export const PRECISION_OBSERVABLES = {
   /** concurrence: a Cholesky pivot below this fraction of tr rho is a zero column (rank deficiency) */
-  f64: { choleskyPivot: 1e-14 },
-  f32: { choleskyPivot: 1e-7 },
+  // nonPositive: rho's smallest eigenvalue below minus this is flagged (f32: its measured
+  // resolution on the reference cases is ~1e-6, so 1e-5 flags only what float32 can see);
+  // law*: |sum J_k| (and -sigma) allowed up to lawRelative (sum |J_k|) + lawAbsolute
+  f64: { choleskyPivot: 1e-14, nonPositive: 1e-9, lawRelative: 1e-9, lawAbsolute: 1e-13 },
+  f32: { choleskyPivot: 1e-7, nonPositive: 1e-5, lawRelative: 1e-3, lawAbsolute: 1e-6 },
 } as const;
 
 /** The boson occupation 1/(e^x - 1) is evaluated at min(x, this): beyond it the rate is ~0 in either precision. */
@@ -56,6 +71,7 @@ export function wgslConstants(): string {
   const f = (x: number) => (Number.isInteger(x) ? `${x}.0` : String(x));
   return [
     ...Object.entries(FLAG_BITS).map(([k, v]) => `const FLAG_${k.toUpperCase().replace(/-/g, '_').replace('NOT_STATIONARY_AT_TAU', 'NOT_STATIONARY').replace('NON_FINITE', 'NONFINITE')}: u32 = ${v}u;`),
+    `const NON_POSITIVE_F32: f32 = ${f(PRECISION_OBSERVABLES.f32.nonPositive)};`,
     `const LEAP_ORDER: u32 = ${LEAP_ORDER}u;`,
     `const SINGULAR_PIVOT: f32 = ${f(SINGULAR_PIVOT)};`,
     `const STATIONARY_DECAYS: f32 = ${f(STATIONARY_DECAYS)};`,

@@ -17,8 +17,8 @@ export const PARAM_BYTES = PARAM_STRIDE * 4;
 /** The most parameters a system may declare (the row has room for this many). */
 export const MAX_SYSTEM_PARAMETERS = PARAM_STRIDE - ROW.params;
 
-/** Output record per point: 36 f32 = 144 bytes (field map in shaders/layout.wgsl). */
-export const OUT_STRIDE = 36;
+/** Output record per point: 56 f32 = 224 bytes (field map in shaders/layout.wgsl). */
+export const OUT_STRIDE = 56;
 export const OUT_BYTES = OUT_STRIDE * 4;
 export const OUT = {
   r: 0,
@@ -39,7 +39,31 @@ export const OUT = {
   steadyFlags: 30,
   spectrumFlags: 31,
   transientBound: 32,
+  // the state at tau: battery's incoherent and coherent ergotropy, capacity, purity, entropy; rho's smallest eigenvalue
+  incoherent: 33,
+  coherent: 34,
+  capacity: 35,
+  purity: 36,
+  entropy: 37,
+  rhoMin: 38,
+  /** (E_B(tau) - E_B(0)) / tau and the same for the ergotropy (0 at tau = 0) */
+  averagePower: 39,
+  averageErgotropicPower: 40,
+  // the same six for the long-time limit
+  steadyIncoherent: 41,
+  steadyCoherent: 42,
+  steadyCapacity: 43,
+  steadyPurity: 44,
+  steadyEntropy: 45,
+  steadyRhoMin: 46,
+  /** long-time energy currents from reservoirs 1..4, then their excitation-number currents */
+  steadyHeat: 47,
+  steadyParticles: 51,
+  steadyEntropyProduction: 55,
 } as const;
+
+/** Slots [33..55]: what the long-time program writes besides [20..24] (rk4 runs it separately). */
+export const STEADY_SLOTS = [20, 21, 22, 23, 24, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55] as const;
 
 /** struct Run: 64 bytes (uniform). */
 export const RUN_BYTES = 64;
@@ -85,6 +109,7 @@ export function encodeRun(r: RunConstants): ArrayBuffer {
 export function wgslPointParams(): string {
   const at = (k: number) => `p.v[${k >> 2}][${k & 3}]`;
   return [
+    `const OUT_STRIDE: u32 = ${OUT_STRIDE}u;`,
     `struct PointParams { v: array<vec4<f32>, ${PARAM_STRIDE / 4}> }`,
     `fn point_tau(p: PointParams) -> f32 { return ${at(ROW.tau)}; }`,
     `fn point_dt(p: PointParams) -> f32 { return ${at(ROW.dt)}; }`,

@@ -2,7 +2,7 @@
 // system compiler emits it (src/compiler) for the point's system and model.
 
 import { PARAM_STRIDE, ROW } from '../core/layout.js';
-import { generatorF64 } from '../compiler/targets.js';
+import { AUX_LENGTH, generatorF64 } from '../compiler/targets.js';
 import type { Mat } from './linalg.js';
 import { type PointParams, lindbladFrequencyOf } from './params.js';
 
@@ -26,12 +26,13 @@ export function pointRow(p: PointParams, dt = 0, dst: Float32Array | Float64Arra
   return dst;
 }
 
-/** G and the degeneracy flag of a point, in float64. */
-export function generator(p: PointParams): { G: Mat; parts: GeneratorParts } {
+/** G and the degeneracy flag of a point, in float64; `aux`: the reservoirs' current coefficients (targets.ts AUX). */
+export function generator(p: PointParams): { G: Mat; parts: GeneratorParts; aux: Float64Array } {
   const fn = generatorF64(p.system, { model: p.model, reservoir: p.reservoir, zeroFreq: p.zero_freq });
   const G = new Float64Array(256);
-  const degenerate = fn(pointRow(p), 0, G) > 0.5;
-  return { G, parts: { degenerate } };
+  const aux = new Float64Array(AUX_LENGTH);
+  const degenerate = fn(pointRow(p), 0, G, aux) > 0.5;
+  return { G, parts: { degenerate }, aux };
 }
 
 /** Writes point p's parameter row at row `index` of dst (the layout every backend reads). */

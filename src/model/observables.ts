@@ -22,6 +22,37 @@ export function batteryObservables(r: ArrayLike<number>): BatteryObservables {
   return { E_B_over_omega: E, ergotropy_over_omega: erg, efficiency, zeroEnergy: zero > 0.5 };
 }
 
+/** The state observables beyond energy and ergotropy (src/compiler/observables.ts). */
+export interface StateObservables {
+  ergotropy_incoherent_over_omega: number;
+  ergotropy_coherent_over_omega: number;
+  capacity_over_omega: number;
+  battery_purity: number;
+  battery_entropy: number;
+  rho_min_eigenvalue: number;
+}
+
+export function stateObservables(r: ArrayLike<number>): StateObservables {
+  const [inc, coh, cap, pur, ent, rmin] = observablesF64().state(r);
+  return { ergotropy_incoherent_over_omega: inc, ergotropy_coherent_over_omega: coh, capacity_over_omega: cap, battery_purity: pur, battery_entropy: ent, rho_min_eigenvalue: rmin };
+}
+
+export interface Thermodynamics {
+  /** energy current from each reservoir into the system (rotating frame) */
+  heat: number[];
+  /** excitation-number current from each reservoir */
+  particles: number[];
+  entropy_production: number;
+  firstLawViolated: boolean;
+  secondLawViolated: boolean;
+}
+
+/** Currents of the long-time state r for `reservoirs` reservoirs, from the generator's aux. */
+export function thermodynamics(aux: ArrayLike<number>, r: ArrayLike<number>, reservoirs: number): Thermodynamics {
+  const t = observablesF64().thermodynamics(aux, r);
+  return { heat: t.slice(0, reservoirs), particles: t.slice(4, 4 + reservoirs), entropy_production: t[8], firstLawViolated: t[9] > 0.5, secondLawViolated: t[10] > 0.5 };
+}
+
 /** Wootters concurrence of the two-qubit state with Pauli vector r (src/compiler/observables.ts). */
 export function concurrenceOf(r: ArrayLike<number>): number {
   return observablesF64().concurrence(r);

@@ -3,7 +3,8 @@
 import { type FlagName, STATIONARY_DECAYS } from '../core/constants.js';
 import { evenSteps, evolveExact, evolveLeap, evolveRk4, defaultStep, initialVector, rk4DefaultStep } from './evolve.js';
 import { generator } from './generators.js';
-import { batteryObservables, concurrenceOf, densityMatrices } from './observables.js';
+import { PRECISION_OBSERVABLES } from '../core/constants.js';
+import { type StateObservables, batteryObservables, concurrenceOf, densityMatrices, stateObservables, thermodynamics } from './observables.js';
 import type { PointParams } from './params.js';
 import { liouvillianGap, longTimeLimit, slowestRelaxation, spectrum } from './spectrum.js';
 
@@ -22,7 +23,18 @@ export interface SteadySummary {
   kernel_dim: number;
 }
 
-export interface PointResult {
+/**
+ * The long-time limit: the basic summary, the state observables, and per reservoir k (from 1) the
+ * energy current `heat_current_k` into the system and, for fermion reservoirs, the excitation
+ * current `particle_current_k`; `entropy_production` = -sum_k (J_k - mu_k N_k) / T_k.
+ */
+export type SteadyResult = SteadySummary & StateObservables & { entropy_production: number } & Record<`heat_current_${number}` | `particle_current_${number}`, number>;
+
+export interface PointResult extends StateObservables {
+  /** (E_B(tau) - E_B(0)) / tau, in omega lambda (0 at tau = 0) */
+  average_power: number;
+  /** (ergotropy(tau) - ergotropy(0)) / tau */
+  average_ergotropic_power: number;
   efficiency: number;
   E_B_over_omega: number;
   ergotropy_over_omega: number;
@@ -30,7 +42,7 @@ export interface PointResult {
   liouvillian_gap: number;
   rho_real: number[][];
   rho_imag: number[][];
-  steady: SteadySummary;
+  steady: SteadyResult;
   flags: PointFlag[];
   /** the 16-component Pauli vector at tau (r_00 = 1) */
   r: number[];
@@ -49,7 +61,7 @@ export interface EvaluateOptions {
 }
 
 export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): PointResult {
-  const { G, parts } = generator(p);
+  const { G, parts, aux } = generator(p);
   const r0 = initialVector(p);
   const integrator = opts.integrator ?? 'expm';
   const h = opts.dt ?? (integrator === 'rk4' ? rk4DefaultStep(G) : defaultStep(G));
@@ -62,20 +74,36 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
   const slowest = slowestRelaxation(eigs, limit.kernelDim);
 
   const atTau = batteryObservables(r);
+  const atStart = batteryObservables(r0);
   const dm = densityMatrices(r);
   const steadyObs = batteryObservables(limit.r);
+  const stateTau = stateObservables(r);
+  const stateSteady = stateObservables(limit.r);
+  const thermo = thermodynamics(aux, limit.r, p.system.reservoirs.length);
+  const tol = PRECISION_OBSERVABLES.f64;
 
   const flags: PointFlag[] = [];
   if (parts.degenerate) flags.push('degenerate');
   if (limit.kernelDim > 1) flags.push('bistable');
   if (Math.abs(slowest) * p.tau < STATIONARY_DECAYS) flags.push('not-stationary-at-tau');
   if (atTau.zeroEnergy) flags.push('zero-energy');
+  if (stateTau.rho_min_eigenvalue < -tol.nonPositive || (limit.kernelDim === 1 && stateSteady.rho_min_eigenvalue < -tol.nonPositive)) flags.push('non-positive');
+  if (limit.kernelDim === 1 && thermo.firstLawViolated) flags.push('first-law');
+  if (limit.kernelDim === 1 && thermo.secondLawViolated) flags.push('second-law');
 
+  const currents: Record<string, number> = {};
+  thermo.heat.forEach((j, k) => (currents[`heat_current_${k + 1}`] = j));
+  p.system.reservoirs.forEach((res, k) => {
+    if ((p.reservoir ?? res.statistics) === 'fermion') currents[`particle_current_${k + 1}`] = thermo.particles[k];
+  });
   const result: PointResult = {
     efficiency: atTau.efficiency,
     E_B_over_omega: atTau.E_B_over_omega,
     ergotropy_over_omega: atTau.ergotropy_over_omega,
     concurrence: concurrenceOf(r),
+    ...stateTau,
+    average_power: p.tau > 0 ? (atTau.E_B_over_omega - atStart.E_B_over_omega) / p.tau : 0,
+    average_ergotropic_power: p.tau > 0 ? (atTau.ergotropy_over_omega - atStart.ergotropy_over_omega) / p.tau : 0,
     liouvillian_gap: gap,
     rho_real: dm.rho_real,
     rho_imag: dm.rho_imag,
@@ -85,7 +113,10 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
       ergotropy_over_omega: steadyObs.ergotropy_over_omega,
       concurrence: concurrenceOf(limit.r),
       kernel_dim: limit.kernelDim,
-    },
+      ...stateSteady,
+      ...currents,
+      entropy_production: thermo.entropy_production,
+    } as SteadyResult,
     flags,
     r: Array.from(r),
     slowest_relaxation: slowest,
@@ -99,18 +130,14 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
 function blankDegenerate(res: PointResult): PointResult {
   const nan = Number.NaN;
   const nanRows = () => [0, 1, 2, 3].map(() => [nan, nan, nan, nan]);
+  const blank = <T extends object>(o: T, keep: string[] = []): T => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, keep.includes(k) || typeof v !== 'number' ? v : nan])) as T;
   return {
-    ...res,
-    efficiency: nan,
-    E_B_over_omega: nan,
-    ergotropy_over_omega: nan,
-    concurrence: nan,
-    liouvillian_gap: nan,
+    ...blank(res),
     rho_real: nanRows(),
     rho_imag: nanRows(),
-    steady: { efficiency: nan, E_B_over_omega: nan, ergotropy_over_omega: nan, concurrence: nan, kernel_dim: res.steady.kernel_dim },
+    steady: blank(res.steady, ['kernel_dim']),
+    flags: res.flags,
     r: res.r.map(() => nan),
-    slowest_relaxation: nan,
-    spectral_radius: nan,
+    step: res.step,
   };
 }

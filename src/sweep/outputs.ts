@@ -19,6 +19,29 @@ export const SCALAR_OUTPUTS = [
   'steady.ergotropy_over_omega',
   'steady.concurrence',
   'steady.kernel_dim',
+  'ergotropy_incoherent_over_omega',
+  'ergotropy_coherent_over_omega',
+  'capacity_over_omega',
+  'battery_purity',
+  'battery_entropy',
+  'rho_min_eigenvalue',
+  'average_power',
+  'average_ergotropic_power',
+  'steady.ergotropy_incoherent_over_omega',
+  'steady.ergotropy_coherent_over_omega',
+  'steady.capacity_over_omega',
+  'steady.battery_purity',
+  'steady.battery_entropy',
+  'steady.rho_min_eigenvalue',
+  'steady.heat_current_1',
+  'steady.heat_current_2',
+  'steady.heat_current_3',
+  'steady.heat_current_4',
+  'steady.particle_current_1',
+  'steady.particle_current_2',
+  'steady.particle_current_3',
+  'steady.particle_current_4',
+  'steady.entropy_production',
 ] as const;
 /** `rho` expands to the 32 columns rho_real[i][j], rho_imag[i][j] */
 export const OUTPUT_KEYS = [...SCALAR_OUTPUTS, 'rho'] as const;
@@ -36,7 +59,23 @@ export const OUTPUT_DOCS: Record<string, { label: string; unit: string }> = {
   'steady.ergotropy_over_omega': { label: 'long-time ergotropy / omega', unit: '' },
   'steady.concurrence': { label: 'long-time concurrence', unit: '' },
   'steady.kernel_dim': { label: 'dimension of ker L', unit: '' },
+  ergotropy_incoherent_over_omega: { label: 'incoherent ergotropy / omega (battery dephased)', unit: '' },
+  ergotropy_coherent_over_omega: { label: 'coherent ergotropy / omega', unit: '' },
+  capacity_over_omega: { label: 'battery capacity / omega = |r_B|', unit: '' },
+  battery_purity: { label: 'battery purity (1 + |r_B|^2)/2', unit: '' },
+  battery_entropy: { label: 'battery von Neumann entropy', unit: 'nat' },
+  rho_min_eigenvalue: { label: 'smallest eigenvalue of rho (< 0: unphysical)', unit: '' },
+  average_power: { label: 'average charging power (E_B(tau) - E_B(0))/tau', unit: 'omega lambda' },
+  average_ergotropic_power: { label: 'average ergotropic power (W(tau) - W(0))/tau', unit: 'omega lambda' },
+  'steady.entropy_production': { label: 'long-time entropy production -sum_k (J_k - mu_k N_k)/T_k', unit: 'lambda' },
 };
+for (const k of ['ergotropy_incoherent_over_omega', 'ergotropy_coherent_over_omega', 'capacity_over_omega', 'battery_purity', 'battery_entropy', 'rho_min_eigenvalue']) {
+  OUTPUT_DOCS[`steady.${k}`] = { label: `long-time ${OUTPUT_DOCS[k].label}`, unit: OUTPUT_DOCS[k].unit };
+}
+for (let k = 1; k <= 4; k++) {
+  OUTPUT_DOCS[`steady.heat_current_${k}`] = { label: `long-time energy current from reservoir ${k}`, unit: 'lambda^2' };
+  OUTPUT_DOCS[`steady.particle_current_${k}`] = { label: `long-time excitation current from reservoir ${k}`, unit: 'lambda' };
+}
 
 /** Record slot of each scalar output. */
 const SLOT: Record<(typeof SCALAR_OUTPUTS)[number], number> = {
@@ -50,7 +89,33 @@ const SLOT: Record<(typeof SCALAR_OUTPUTS)[number], number> = {
   'steady.ergotropy_over_omega': OUT.steadyErgotropy,
   'steady.concurrence': OUT.steadyConcurrence,
   'steady.kernel_dim': OUT.kernelDim,
+  ergotropy_incoherent_over_omega: OUT.incoherent,
+  ergotropy_coherent_over_omega: OUT.coherent,
+  capacity_over_omega: OUT.capacity,
+  battery_purity: OUT.purity,
+  battery_entropy: OUT.entropy,
+  rho_min_eigenvalue: OUT.rhoMin,
+  average_power: OUT.averagePower,
+  average_ergotropic_power: OUT.averageErgotropicPower,
+  'steady.ergotropy_incoherent_over_omega': OUT.steadyIncoherent,
+  'steady.ergotropy_coherent_over_omega': OUT.steadyCoherent,
+  'steady.capacity_over_omega': OUT.steadyCapacity,
+  'steady.battery_purity': OUT.steadyPurity,
+  'steady.battery_entropy': OUT.steadyEntropy,
+  'steady.rho_min_eigenvalue': OUT.steadyRhoMin,
+  'steady.heat_current_1': OUT.steadyHeat,
+  'steady.heat_current_2': OUT.steadyHeat + 1,
+  'steady.heat_current_3': OUT.steadyHeat + 2,
+  'steady.heat_current_4': OUT.steadyHeat + 3,
+  'steady.particle_current_1': OUT.steadyParticles,
+  'steady.particle_current_2': OUT.steadyParticles + 1,
+  'steady.particle_current_3': OUT.steadyParticles + 2,
+  'steady.particle_current_4': OUT.steadyParticles + 3,
+  'steady.entropy_production': OUT.steadyEntropyProduction,
 };
+
+/** The record slot of a scalar output. */
+export const outputSlot = (o: string): number | undefined => SLOT[o as keyof typeof SLOT];
 
 /** CSV/array column names for the chosen outputs, in order. */
 export function outputColumns(outputs: string[]): string[] {

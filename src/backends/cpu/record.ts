@@ -2,6 +2,7 @@
 
 import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE, ROW } from '../../core/layout.js';
 import { isPaperSystem } from '../../system/registry.js';
+import { SCALAR_OUTPUTS, outputSlot } from '../../sweep/outputs.js';
 import type { PointParams } from '../../model/params.js';
 import type { PointResult } from '../../model/point.js';
 import type { RunSettings } from '../webgpu/engine.js';
@@ -51,4 +52,12 @@ export function writeRecord(res: PointResult, dt: number, out: Float64Array, k: 
   out[b + OUT.slowest] = res.slowest_relaxation;
   out[b + OUT.steadyFlags] = 0;
   out[b + OUT.spectrumFlags] = 0;
+  out[b + OUT.transientBound] = Number.NaN;
+  // every other scalar output: its record slot from its point --json name
+  for (const key of SCALAR_OUTPUTS) {
+    const slot = outputSlot(key)!;
+    if (slot < OUT.incoherent) continue;
+    const v = key.startsWith('steady.') ? (res.steady as Record<string, number>)[key.slice(7)] : (res as unknown as Record<string, number>)[key];
+    out[b + slot] = v ?? (key.includes('current') ? Number.NaN : 0);
+  }
 }

@@ -11,7 +11,11 @@ import { spectrum } from '../../model/spectrum.js';
 import { rowToPoint } from '../cpu/record.js';
 import type { RangeResult } from '../types.js';
 import type { RunSettings } from '../webgpu/engine.js';
-import { STATIONARY_DECAYS } from '../../core/constants.js';
+import { PRECISION_OBSERVABLES, STATIONARY_DECAYS } from '../../core/constants.js';
+import { initialVector } from '../../model/evolve.js';
+import { batteryObservables, stateObservables } from '../../model/observables.js';
+import { evaluatePoint } from '../../model/point.js';
+import { flagBits, outputSlot } from '../../sweep/outputs.js';
 import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE, ROW } from '../../core/layout.js';
 import { type KernelSpec, KERNEL_VEC4S, OUTPUT_MAPS, kernelKey, leapKernelSource } from './kernel.js';
 
@@ -150,6 +154,7 @@ export class WebGlRunner {
         if (this.gl?.isContextLost?.()) throw new WebGlError('the WebGL context was lost');
         fillRecords(res, n, records, done, spec);
         await this.spectra(rows, records, done, n, s, wantsGap);
+        this.stateOutputs(rows, records, done, n, s, job.outputs);
         done += n;
         onProgress?.(done);
         const ms = performance.now() - t0;
@@ -169,6 +174,41 @@ export class WebGlRunner {
     this.mode = KERNEL_MODES[cls] ?? cls ?? this.mode;
     if (!GL_MODES.includes(this.mode)) {
       throw new WebGlError(`gpu.js fell back to its ${this.mode} mode (no usable WebGL context): refusing to report CPU results as the webgl backend`);
+    }
+  }
+
+  /**
+   * The outputs beyond the kernel's eight vec4 (gpu.js's limit of render targets): the state
+   * observables at tau from the kernel's r(tau), by the same emitted definition in float64; the
+   * long-time ones (and the currents) from the float64 long-time state, where asked for.
+   */
+  private stateOutputs(rows: Float32Array, records: Float32Array, at: number, n: number, s: RunSettings, outputs: string[]): void {
+    const steadyWanted = outputs.some((o) => o.startsWith('steady.') && (outputSlot(o) ?? 0) >= OUT.incoherent);
+    for (let j = 0; j < n; j++) {
+      const b = (at + j) * OUT_STRIDE;
+      const p = rowToPoint(rows, at + j, s);
+      const r = records.subarray(b, b + 16);
+      const st = stateObservables(r);
+      const e = batteryObservables(r);
+      const e0 = batteryObservables(initialVector(p));
+      [st.ergotropy_incoherent_over_omega, st.ergotropy_coherent_over_omega, st.capacity_over_omega, st.battery_purity, st.battery_entropy, st.rho_min_eigenvalue].forEach((v, k) => (records[b + OUT.incoherent + k] = v));
+      records[b + OUT.averagePower] = p.tau > 0 ? (e.E_B_over_omega - e0.E_B_over_omega) / p.tau : 0;
+      records[b + OUT.averageErgotropicPower] = p.tau > 0 ? (e.ergotropy_over_omega - e0.ergotropy_over_omega) / p.tau : 0;
+      if (st.rho_min_eigenvalue < -PRECISION_OBSERVABLES.f32.nonPositive) records[b + OUT.flags] = (records[b + OUT.flags] | 0) | FLAG_BITS['non-positive'];
+      if (!steadyWanted) {
+        for (let k = OUT.steadyIncoherent; k <= OUT.steadyEntropyProduction; k++) records[b + k] = Number.NaN;
+        continue;
+      }
+      const ref = evaluatePoint(p, { integrator: 'expm' });
+      const sv = ref.steady as unknown as Record<string, number>;
+      const names = ['ergotropy_incoherent_over_omega', 'ergotropy_coherent_over_omega', 'capacity_over_omega', 'battery_purity', 'battery_entropy', 'rho_min_eigenvalue'];
+      names.forEach((k, i) => (records[b + OUT.steadyIncoherent + i] = sv[k]));
+      for (let k = 0; k < 4; k++) {
+        records[b + OUT.steadyHeat + k] = sv[`heat_current_${k + 1}`] ?? Number.NaN;
+        records[b + OUT.steadyParticles + k] = sv[`particle_current_${k + 1}`] ?? Number.NaN;
+      }
+      records[b + OUT.steadyEntropyProduction] = sv.entropy_production;
+      records[b + OUT.steadyFlags] = (records[b + OUT.steadyFlags] | 0) | flagBits(ref.flags.filter((f) => f === 'first-law' || f === 'second-law'));
     }
   }
 

@@ -3,7 +3,7 @@
 import { InputError } from '../../model/params.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
 import { type AdapterDescription, type EngineOptions, type RunSettings, WebGpuEngine } from './engine.js';
-import { OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
+import { OUT, OUT_STRIDE, PARAM_STRIDE, STEADY_SLOTS } from '../../core/layout.js';
 import { type AdapterChoice, acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from './nodeDevice.js';
 import type { ProgramName } from './programs.js';
 
@@ -37,7 +37,7 @@ export async function evaluateOnEngine(engine: WebGpuEngine, job: SweepJob, star
       // the long-time limit and the spectrum do not depend on the integrator
       const st = await engine.evaluate(rows, count, settings, ['steady', 'spectrum']);
       if (st.error) return { records: r.out, done: 0, error: st.error };
-      const slots = [20, 21, 22, 23, 24, 25, 28, 29, 30, 31];
+      const slots = [...STEADY_SLOTS, OUT.gap, OUT.spectralRadius, OUT.slowest, OUT.steadyFlags, OUT.spectrumFlags];
       for (let k = 0; k < count; k++) for (const f of slots) r.out[k * OUT_STRIDE + f] = st.out[k * OUT_STRIDE + f];
     }
     return { records: r.out, done: r.done, error: r.error };
