@@ -113,6 +113,31 @@ describe('every preset: webgpu against the float64 cpu backend, coarse grid', ()
   }
 });
 
+describe('the figures of merit: webgpu against the float64 cpu backend', () => {
+  const NEW = [
+    'ergotropy_incoherent_over_omega', 'ergotropy_coherent_over_omega', 'capacity_over_omega', 'battery_purity', 'battery_entropy', 'rho_min_eigenvalue',
+    'average_power', 'average_ergotropic_power',
+    'steady.ergotropy_coherent_over_omega', 'steady.battery_entropy', 'steady.rho_min_eigenvalue', 'steady.heat_current_1', 'steady.heat_current_2', 'steady.entropy_production',
+  ];
+  for (const [label, spec0] of [
+    ['wang2023, Delta x dT, tau = 30', { name: 'fom', base: { F: 0.8, tau: 30 }, axes: [{ param: 'dT', from: -0.9, to: 0.9, n: 4 }, { param: 'Delta', from: -4, to: 4, n: 5 }] }],
+    ['xxz, fermion statistics, tau = 20000', { name: 'fomx', system: 'xxz', base: { reservoir: 'fermion' }, axes: [{ param: 'Jz', values: [-0.5, 0.8] }, { param: 'Delta', from: 0.5, to: 4, n: 4 }] }],
+  ] as const) {
+    it(label, async (ctx) => {
+      if (!engine && !process.env.CI) ctx.skip();
+      const outputs = label.startsWith('xxz') ? [...NEW, 'steady.particle_current_1'] : NEW;
+      const spec = resolveSpec({ ...spec0, outputs });
+      const extra = ['liouvillian_gap', '_spectral_radius'];
+      const gpu = await runSweep(spec, { backend: WebGpuBackend.fromEngine(engine!), extraColumns: extra, check: 0 });
+      const ref = await runSweep(spec, { backend: cpu, extraColumns: extra });
+      const cmp = compareResults(gpu, ref);
+      for (const c of cmp.columns) expect(c.pass, `${label} ${c.column}: max ${c.max} (x${c.worstRatio.toFixed(2)} of tolerance)`).toBe(true);
+      for (const c of cmp.columns) if (outputs.includes(c.column)) expect(c.compared, c.column).toBeGreaterThan(0);
+      console.log(`${label}: ${cmp.columns.map((c) => `${c.column} ${c.max.toExponential(1)}`).join(', ')}`);
+    }, 300_000);
+  }
+});
+
 describe('resonant theta/phi sweep (bistable line, Fig. 5)', () => {
   it('webgpu follows the float64 reference within 2e-3 and 0.2268 |sin 2theta cos phi|', async (ctx) => {
     if (!engine && !process.env.CI) ctx.skip();
