@@ -6,6 +6,9 @@ import { type CpuIntegrator, type PointFlag, type PointResult, evaluatePoint } f
 import { SCALAR_OUTPUTS, flagNames } from '../sweep/outputs.js';
 import { runSweep } from '../sweep/run.js';
 import { resolveSpec } from '../sweep/spec.js';
+import { evolveExact, initialVector } from '../model/evolve.js';
+import { generator } from '../model/generators.js';
+import { batteryObservables, concurrenceOf } from '../model/observables.js';
 import { CPU_INTEGRATORS } from './cpu/backend.js';
 import { SWEEP_BACKENDS, createBackend } from './select.js';
 
@@ -61,6 +64,51 @@ export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): 
       spectral_radius: Number.NaN,
     } as PointResult;
     return { result, backend: backend.name, why };
+  } finally {
+    await backend.close();
+  }
+}
+
+/** A charging curve: the battery's observables at each time of a grid. */
+export interface Trajectory {
+  t: number[];
+  E_B_over_omega: number[];
+  ergotropy_over_omega: number[];
+  efficiency: number[];
+  concurrence: number[];
+  average_power: number[];
+}
+
+const TRAJECTORY_KEYS = ['E_B_over_omega', 'ergotropy_over_omega', 'efficiency', 'concurrence', 'average_power'] as const;
+
+/**
+ * The point's charging curve on the given times: cpu, the exact exponential at each time
+ * (float64); any other backend, one sweep over tau = the times (one dispatch for all of them).
+ */
+export async function trajectoryOnBackend(p: PointParams, times: number[], opts: PointRunOptions): Promise<Trajectory> {
+  const out: Trajectory = { t: times, E_B_over_omega: [], ergotropy_over_omega: [], efficiency: [], concurrence: [], average_power: [] };
+  if (opts.backend === 'cpu') {
+    const { G } = generator(p);
+    const r0 = initialVector(p);
+    const e0 = batteryObservables(r0).E_B_over_omega;
+    for (const t of times) {
+      const r = evolveExact(G, r0, t);
+      const b = batteryObservables(r);
+      out.E_B_over_omega.push(b.E_B_over_omega);
+      out.ergotropy_over_omega.push(b.ergotropy_over_omega);
+      out.efficiency.push(b.efficiency);
+      out.concurrence.push(concurrenceOf(r));
+      out.average_power.push(t > 0 ? (b.E_B_over_omega - e0) / t : 0);
+    }
+    return out;
+  }
+  const { backend } = await createBackend({ backend: opts.backend, adapter: opts.adapter });
+  try {
+    const spec = resolveSpec({ name: 'trajectory', base: pointToInput(p), axes: [{ param: 'tau', values: times }], outputs: [...TRAJECTORY_KEYS] });
+    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 0 });
+    if (res.error) throw res.error;
+    for (const key of TRAJECTORY_KEYS) out[key] = Array.from(res.values[key].subarray(0, times.length));
+    return out;
   } finally {
     await backend.close();
   }

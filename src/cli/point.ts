@@ -4,7 +4,8 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, pointToInput, resolvePoint, setParam } from '../model/params.js';
 import type { PointResult } from '../model/point.js';
-import { evaluateOnBackend, BACKEND_CHOICES } from '../backends/point.js';
+import { type Trajectory, evaluateOnBackend, trajectoryOnBackend, BACKEND_CHOICES } from '../backends/point.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { BUILTIN_NAMES, DEFAULT_SYSTEM, isPaperSystem, resolveSystem } from '../system/registry.js';
 import { describeNames, genericSpace } from '../system/space.js';
 import { action, fmtNum, parseNumber, readJsonInput } from './common.js';
@@ -141,6 +142,8 @@ export function registerPoint(program: Command): void {
     .option('--adapter <name>', 'WebGPU adapter: auto | hardware | opengl | vulkan | swiftshader (default auto)')
     .option('--integrator <name>', 'cpu: expm (exact, default) | leap | rk4; webgpu: leap (default) | rk4')
     .option('--dt <h>', 'RK4/leap step [1/lambda] (default min(0.2, 1/||L||))')
+    .option('--times <from:to:n>', 'also the charging curve at n times from..to [1/lambda] (e.g. 0:50:101): E_B, ergotropy, efficiency, concurrence, average power; in --json as "trajectory"')
+    .option('--plot <file.png>', 'with --times: draw the charging curve into a PNG')
     .option('--json', 'print one JSON object instead of a table')
     .addHelpText(
       'after',
@@ -149,6 +152,7 @@ export function registerPoint(program: Command): void {
         '  qbsweep point --state plus --F 0.5 --json\n' +
         '  echo \'{"reservoir":"fermion","mu1":4,"mu2":4}\' | qbsweep point --params - --json\n' +
         '  qbsweep point --system xxz --set Jz=0.8 --delta 1.5 --dT 0.5\n' +
+        '  qbsweep point --delta 3 --times 0:50:101 --plot curve.png\n' +
         '  qbsweep point --system my-system.json --set g=0.3 --json',
     )
     .action(
@@ -159,6 +163,8 @@ export function registerPoint(program: Command): void {
         const params = resolvePoint(applyPointFlags(base as PointInput, opts, baseDir), baseDir);
         const dt = opts.dt !== undefined ? parseNumber('--dt', String(opts.dt)) : undefined;
         if (dt !== undefined && !(dt > 0 && Number.isFinite(dt))) throw new InputError(`option --dt: step must be a finite number > 0 (got ${opts.dt})`);
+        const times = opts.times !== undefined ? parseTimes(String(opts.times)) : undefined;
+        if (opts.plot !== undefined && !times) throw new InputError('option --plot: draws the charging curve, so it needs --times FROM:TO:N');
         const { result, backend, why } = await evaluateOnBackend(params, {
           backend: String(opts.backend ?? 'cpu'),
           integrator: opts.integrator === undefined ? undefined : String(opts.integrator),
@@ -166,10 +172,63 @@ export function registerPoint(program: Command): void {
           adapter: opts.adapter as string | undefined,
         });
         if (why) process.stderr.write(`qbsweep: ${why}\n`);
-        if (opts.json) process.stdout.write(JSON.stringify(toJson(result, backend, params)) + '\n');
-        else process.stdout.write(formatTable(result, backend, params));
+        const trajectory = times
+          ? await trajectoryOnBackend(params, times, { backend, integrator: opts.integrator === undefined ? undefined : String(opts.integrator), dt, adapter: opts.adapter as string | undefined })
+          : undefined;
+        if (trajectory && opts.plot !== undefined) writeFileAtomic(String(opts.plot), await trajectoryPng(trajectory, params, backend));
+        if (opts.json) process.stdout.write(JSON.stringify({ ...toJson(result, backend, params), ...(trajectory ? { trajectory } : {}) }) + '\n');
+        else {
+          process.stdout.write(formatTable(result, backend, params));
+          if (trajectory) process.stdout.write(formatTrajectory(trajectory) + (opts.plot !== undefined ? `  (curves drawn in ${String(opts.plot)})\n` : ''));
+        }
       }),
     );
+}
+
+/** --times FROM:TO:N: N evenly spaced times (N = 1: FROM alone). */
+export function parseTimes(text: string): number[] {
+  const m = /^\s*([^:]+):([^:]+):([^:]+)\s*$/.exec(text);
+  if (!m) throw new InputError(`option --times: expected FROM:TO:N, e.g. 0:50:101 (got ${JSON.stringify(text)})`);
+  const from = parseNumber('--times FROM', m[1]);
+  const to = parseNumber('--times TO', m[2]);
+  const n = parseNumber('--times N', m[3]);
+  if (!(from >= 0) || !Number.isFinite(from)) throw new InputError(`option --times: FROM must be a finite time >= 0 (got ${m[1]})`);
+  if (!(to >= from) || !Number.isFinite(to)) throw new InputError(`option --times: TO must be finite and >= FROM (got ${m[2]})`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TIMES) throw new InputError(`option --times: N must be a whole number from 1 to ${MAX_TIMES} (got ${m[3]})`);
+  if (n > 1 && to === from) throw new InputError(`option --times: FROM = TO = ${from} with N = ${n} points`);
+  return Array.from({ length: n }, (_, k) => (n === 1 ? from : k === n - 1 ? to : from + ((to - from) * k) / (n - 1)));
+}
+
+const MAX_TIMES = 100_000;
+
+function formatTrajectory(tr: Trajectory): string {
+  const lines = ['', `  charging curve (${tr.t.length} times):`, `  ${'t'.padStart(12)}${'E_B/omega'.padStart(14)}${'ergotropy'.padStart(14)}${'efficiency'.padStart(14)}${'avg power'.padStart(14)}`];
+  const step = Math.max(1, Math.ceil(tr.t.length / 12));
+  for (let k = 0; k < tr.t.length; k += step) {
+    lines.push(`  ${fmtNum(tr.t[k]).padStart(12)}${fmtNum(tr.E_B_over_omega[k]).padStart(14)}${fmtNum(tr.ergotropy_over_omega[k]).padStart(14)}${fmtNum(tr.efficiency[k]).padStart(14)}${fmtNum(tr.average_power[k]).padStart(14)}`);
+  }
+  if ((tr.t.length - 1) % step !== 0) {
+    const k = tr.t.length - 1;
+    lines.push(`  ${fmtNum(tr.t[k]).padStart(12)}${fmtNum(tr.E_B_over_omega[k]).padStart(14)}${fmtNum(tr.ergotropy_over_omega[k]).padStart(14)}${fmtNum(tr.efficiency[k]).padStart(14)}${fmtNum(tr.average_power[k]).padStart(14)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The charging curve as a picture: energy and ergotropy; efficiency and concurrence; average power. */
+async function trajectoryPng(tr: Trajectory, p: PointParams, backend: string): Promise<Buffer> {
+  const { renderLinePng } = await import('../io/plot.js');
+  const x = { label: 't [1/lambda]' };
+  const sys = isPaperSystem(p.system) ? `${p.reservoir} reservoirs` : `system ${p.system.name}`;
+  return renderLinePng({
+    title: `Charging curve: ${sys}, ${p.model}, initial state ${p.state_label}`,
+    panels: [
+      { title: 'stored energy and ergotropy', x, y: { label: 'per omega' }, series: [{ name: 'E_B / omega', x: tr.t, y: tr.E_B_over_omega }, { name: 'ergotropy / omega', x: tr.t, y: tr.ergotropy_over_omega, dash: true }] },
+      { title: 'efficiency and concurrence', x, y: { label: '' }, series: [{ name: 'efficiency P', x: tr.t, y: tr.efficiency }, { name: 'concurrence', x: tr.t, y: tr.concurrence, dash: true }] },
+      { title: 'average charging power', x, y: { label: 'omega lambda' }, series: [{ name: '(E_B(t) - E_B(0)) / t', x: tr.t, y: tr.average_power }] },
+    ],
+    columns: 3,
+    note: `qbsweep point --times, backend ${backend}`,
+  });
 }
 
 export function toJson(r: PointResult, backend: string, p: PointParams): Record<string, unknown> {

@@ -34,6 +34,8 @@ export interface InitialStateInput {
 export interface PointInput {
   /** a built-in system name, a system file, or a definition (default: the paper's wang2023) */
   system?: unknown;
+  /** any other system's own parameters (and settable derived names) by name */
+  [name: string]: unknown;
   reservoir?: Reservoir;
   Delta1?: number;
   Delta2?: number;
