@@ -7,7 +7,7 @@ import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { fmtSecs } from '../io/progress.js';
 import { InputError } from '../model/params.js';
 import { FigureContext, PAPER_RESOLUTION } from '../figures/context.js';
-import { ALIASES, FIGURES, resolveFigureIds } from '../figures/index.js';
+import { ALIASES, EXTRA_FIGURES, FIGURES, resolveFigureIds } from '../figures/index.js';
 import { produceFigure } from '../figures/output.js';
 import { action, parsePositiveInt } from './common.js';
 
@@ -27,7 +27,7 @@ export function registerFigure(program: Command): void {
     .description(
       "Reproduce figures of Wang, Yu & Wang (2023): each writes DIR/figID.csv (the data), DIR/figID.json (manifest: " +
         'parameters, backend, timings, flags, the numbers shown) and DIR/figID.png (laid out as the paper\'s figure).\n\n' +
-        `Figures:\n${FIGURES.map((f) => `  ${f.id.padEnd(5)} ${f.title}`).join('\n')}\n` +
+        `Figures:\n${[...FIGURES, ...EXTRA_FIGURES].map((f) => `  ${f.id.padEnd(5)} ${f.title}`).join('\n')}\n` +
         `  ${Object.entries(ALIASES).map(([k, v]) => `${k} = ${v.join(' + ')}`).join(', ')}; all = every figure\n\n` +
         'Values are rho(tau) at tau = 20000/lambda, as in the paper; points where that is not stationary are marked ' +
         '(grey band on curves, hatching on maps). --steady plots the exact long-time limit instead.',

@@ -150,3 +150,24 @@ describe('qbsweep figure', () => {
     expectOneLineError(runCli(['figure', '9', '--grid', '3by3', '--out', dir]), /option --grid: expected NxM/);
   });
 });
+
+describe('figure power (the figures of merit on the Fig. 9 setting), float64, coarse', () => {
+  it('peak power near resonance, early; the long-time ergotropy is incoherent where it is large', async () => {
+    const ctx = new FigureContext({ ...COARSE, mapGrid: [9, 5] }, async () => cpu);
+    const [def] = resolveFigureIds(['power']);
+    const w = await produceFigure(def, ctx, dir, 'test');
+    const n = w.numbers as {
+      max_average_power: { value: number; at: { Delta: number } };
+      ergotropy_max: { value: number; at: { Delta: number }; coherent_share: number };
+      coherent_ergotropy_max: { value: number; at: { Delta: number } };
+    };
+    // the first exchange half-cycle of |eg> -> |ge> charges fastest where it is complete (Delta ~ 0)
+    expect(n.max_average_power.value).toBeGreaterThan(0.5);
+    expect(Math.abs(n.max_average_power.at.Delta)).toBeLessThanOrEqual(1);
+    // the ergotropy of the Fig. 9 corner is population inversion, not coherence
+    expect(n.ergotropy_max.at.Delta).toBeGreaterThan(2);
+    expect(n.ergotropy_max.coherent_share).toBeLessThan(0.01);
+    expect(n.coherent_ergotropy_max.value).toBeLessThan(0.1);
+    expect(w.files.length).toBe(3);
+  }, 300_000);
+});
