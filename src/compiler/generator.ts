@@ -36,8 +36,43 @@ export interface GeneratorOptions {
   currents?: boolean;
 }
 
-/** N = (2 + Z1 + Z2)/2: the number of excited qubits (ee: 2, eg and ge: 1, gg: 0). */
-const NUMBER_OPERATOR: M = constMatrix([2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+/** +1 where a jump rate is an absorption rate of its reservoir, -1 an emission rate, else 0. */
+function rateDirection(node: Node): number {
+  if (node.kind === 'call' && (node.fn === 'emission' || node.fn === 'absorption')) return node.fn === 'absorption' ? 1 : -1;
+  const kids = node.kind === 'neg' ? [node.arg] : node.kind === 'bin' ? [node.left, node.right] : node.kind === 'call' ? node.args : [];
+  for (const c of kids) {
+    const d = rateDirection(c);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * The quanta reservoir q hands the system per unit time, absorptions minus emissions: a sandwich
+ * X rho Y + h.c. has jump rate Tr(X rho Y + h.c.) = Tr(rho (Y X + X^T Y^T)); its Pauli coefficients.
+ * (For fermion leads these are the lead's particles: absorption at w takes one at w - mu.)
+ */
+function jumpRatePauli(em: Emitter, name: string, xs: M[], ys: M[], owner: number[], direction: number[], q: number): Expr[] {
+  const terms: M[] = [];
+  owner.forEach((o, t) => {
+    if (o !== q || direction[t] === 0) return;
+    const yx = em.product(`${name}yx${t}`, ys[t], xs[t], 4);
+    const sym = identity(4).map((_, k) => sum([yx[k], yx[(k % 4) * 4 + Math.floor(k / 4)]]));
+    terms.push(direction[t] > 0 ? sym : sym.map((x) => neg(x)));
+  });
+  const Q = em.matrix(`${name}m`, identity(4).map((_, i) => sum(terms.map((m) => m[i]))), 4);
+  return pauliCoefficients(em, name, Q);
+}
+
+/** q_a = (1/4) Tr(P_a Q) of a real symmetric Q (only real Pauli strings contribute). */
+function pauliCoefficients(em: Emitter, name: string, Q: M): Expr[] {
+  return PAULI_STRINGS.map((P, a) => {
+    const tr: Expr[] = [];
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) if (P.re[i * 4 + j] !== 0) tr.push(mul(lit(P.re[i * 4 + j]), Q[j * 4 + i]));
+    const v = sum(tr);
+    return isZero(v) ? ZERO : em.value(`${name}p${a}`, `0.25 * ${v}`);
+  });
+}
 
 /** The reservoir a jump rate takes its rates from (the first emission/absorption(k, w) in it), or -1. */
 function rateReservoir(node: Node): number {
@@ -70,18 +105,12 @@ function adjointPauli(em: Emitter, name: string, A: M, xs: M[], ys: M[], ks: M[]
   const Kn = em.matrix(`${name}k`, K, 4);
   terms.push(em.product(`${name}ak`, A, Kn, 4), em.product(`${name}ka`, transpose(Kn, 4), A, 4));
   const Q = em.matrix(`${name}m`, identity(4).map((_, i) => sum(terms.map((m) => m[i]))), 4);
-  // Tr(P_a Q) = sum_ij P_a[i][j] Q[j][i]; a real symmetric Q has only real-P components
-  return PAULI_STRINGS.map((P, a) => {
-    const tr: Expr[] = [];
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) if (P.re[i * 4 + j] !== 0) tr.push(mul(lit(P.re[i * 4 + j]), Q[j * 4 + i]));
-    const v = sum(tr);
-    return isZero(v) ? ZERO : em.value(`${name}p${a}`, `0.25 * ${v}`);
-  });
+  return pauliCoefficients(em, name, Q);
 }
 
 /**
- * For each reservoir k, the Pauli coefficients q of D_k^+(A) for A = H (energy) and A = N (the
- * number of excitations): Tr(A D_k[rho]) = sum_a q_a r_a, the current of A from reservoir k.
+ * For each reservoir k, Pauli coefficients q with current = sum_a q_a r_a: `heat` of D_k^+(H)
+ * (the energy current Tr(H D_k[rho])), `particles` of the jump rates (absorptions minus emissions).
  */
 export interface EmittedCurrents {
   heat: Expr[][];
@@ -208,8 +237,10 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
   const H = em.matrix('h', operatorCode(em, sys.hamiltonian, coefficient), 4);
   const couplings = sys.reservoirs.map((r, k) => em.matrix(`x${k}`, operatorCode(em, r.coupling, coefficient), 4));
 
-  // the reservoir each sandwich term belongs to (-1: none), for the energy currents
+  // the reservoir each sandwich term belongs to (-1: none), for the currents, and what its jumps do
+  // to the reservoir: +1 the system absorbs a quantum from it, -1 emits one into it, 0 neither
   const owner: number[] = [];
+  const direction: number[] = [];
   const xs: M[] = [];
   const ys: M[] = [];
   const ks: M[] = [];
@@ -226,6 +257,7 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
       ys.push(At);
       ks.push(em.product(`jk${q}`, At, X, 4));
       owner.push(rateReservoir(j.rate));
+      direction.push(rateDirection(j.rate));
     });
   } else {
     const { values: e, vectors: V } = eigh4(em, 'eh', H);
@@ -263,24 +295,36 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
         ys.push(lct, lc);
         ks.push(em.product(`kp${q}a`, lct, A, 4), em.product(`kp${q}b`, lc, B, 4));
         owner.push(q, q);
+        direction.push(-1, 1);
         return;
       }
-      // bloch-redfield
+      // bloch-redfield: Lambda = X o Gamma in three parts (emission below the diagonal,
+      // absorption above, zero frequency on it), one sandwich each with the same S
       let S: M;
       let inner: M = addM(L, transpose(L, 4));
+      let g0: Expr = ZERO;
       if (sys.blochRedfieldCoupling === 'full') {
-        const g0 = em.value(`gz${q}`, res.rate(true, ZERO));
-        for (let i = 0; i < 4; i++) gamma[i * 5] = g0;
+        g0 = em.value(`gz${q}`, res.rate(true, ZERO));
         inner = chi[q];
         S = couplings[q];
       } else {
         S = em.matrix(`sb${q}`, addM(lc, lct), 4);
       }
-      const Lam = back(`lam${q}`, hadamardM(inner, gamma));
-      xs.push(Lam);
-      ys.push(S);
-      ks.push(em.product(`kp${q}`, S, Lam, 4));
-      owner.push(q);
+      const part = (keep: (r: number, c: number) => boolean): M => identity(4).map((_, k) => (keep(Math.floor(k / 4), k % 4) ? mul(inner[k], Math.floor(k / 4) === k % 4 ? g0 : gamma[k]) : ZERO));
+      const pieces: [string, M, number][] = [
+        ['e', part((r, c) => r > c), -1],
+        ['a', part((r, c) => r < c), 1],
+        ['z', part((r, c) => r === c), 0],
+      ];
+      for (const [tag, m, dir] of pieces) {
+        if (m.every(isZero)) continue;
+        const Lam = back(`lam${q}${tag}`, m);
+        xs.push(Lam);
+        ys.push(S);
+        ks.push(em.product(`kp${q}${tag}`, S, Lam, 4));
+        owner.push(q);
+        direction.push(dir);
+      }
     });
   }
   const K = em.matrix('k', identity(4).map((_, i) => neg(sum(ks.map((m) => m[i])))), 4);
@@ -288,7 +332,7 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
   const currents = opts.currents
     ? {
         heat: reservoirs.map((_, q) => adjointPauli(em, `qh${q}`, H, xs, ys, ks, owner, q)),
-        particles: reservoirs.map((_, q) => adjointPauli(em, `qn${q}`, NUMBER_OPERATOR, xs, ys, ks, owner, q)),
+        particles: reservoirs.map((_, q) => jumpRatePauli(em, `qn${q}`, xs, ys, owner, direction, q)),
         T: reservoirs.map((r) => r.T),
         mu: reservoirs.map((r) => r.mu),
         fermion: reservoirs.map((r) => r.fermion),

@@ -74,7 +74,7 @@ for (const k of ['ergotropy_incoherent_over_omega', 'ergotropy_coherent_over_ome
 }
 for (let k = 1; k <= 4; k++) {
   OUTPUT_DOCS[`steady.heat_current_${k}`] = { label: `long-time energy current from reservoir ${k}`, unit: 'lambda^2' };
-  OUTPUT_DOCS[`steady.particle_current_${k}`] = { label: `long-time excitation current from reservoir ${k}`, unit: 'lambda' };
+  OUTPUT_DOCS[`steady.particle_current_${k}`] = { label: `long-time particle current from reservoir ${k} (absorptions - emissions)`, unit: 'lambda' };
 }
 
 /** Record slot of each scalar output. */

@@ -92,6 +92,19 @@ describe('thermodynamics of the long-time state', () => {
     });
   }
 
+  it('a chemical-potential bias: particles flow from the high-mu lead to the low-mu one, and the entropy production is positive', () => {
+    for (const T of [[1, 1], [0.5, 2], [2, 0.5]]) {
+      for (const F of [0, 0.5]) {
+        const r = evaluatePoint(resolvePoint({ reservoir: 'fermion', F, Delta1: 0.5, Delta2: -0.5, mu1: 2, mu2: -1, T1: T[0], T2: T[1] }));
+        const s = r.steady as unknown as Record<string, number>;
+        expect(s.particle_current_1, `T ${T} F ${F}`).toBeGreaterThan(1e-4);
+        expect(s.particle_current_2, `T ${T} F ${F}`).toBeLessThan(-1e-4);
+        expect(r.steady.entropy_production, `T ${T} F ${F}`).toBeGreaterThan(0);
+        expect(r.flags).not.toContain('second-law');
+      }
+    }
+  });
+
   it('particle currents only for fermion reservoirs', () => {
     const f = evaluatePoint(resolvePoint(NONEQ[1][1])).steady as unknown as Record<string, number>;
     expect(typeof f.particle_current_1).toBe('number');
