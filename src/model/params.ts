@@ -2,6 +2,8 @@
 // shared/reference/public-cases.json `inputs`), the paper's defaults, validation with
 // one-line messages, and the derived sweep parameters (Delta, dT, mubar, ...).
 
+import { checkParamRange, checkParamRanges } from './ranges.js';
+
 export type Reservoir = 'boson' | 'fermion';
 export type ModelName = 'redfield' | 'bloch-redfield' | 'lindblad';
 export type ZeroFreq = 'limit' | 'zero';
@@ -210,6 +212,7 @@ export function resolvePoint(input: unknown): PointParams {
       if (p[k] < 0) throw new InputError(`parameter ${k}: a boson reservoir needs temperature >= 0 (got ${p[k]}); negative temperatures give negative rates`);
     }
   }
+  checkParamRanges(p);
   const st = resolveState(obj.initial_state);
   return { ...p, psi_real: st.re, psi_imag: st.im, state_label: st.label };
 }
@@ -339,6 +342,7 @@ export function thetaPhiAmplitudes(theta = Math.PI / 4, phi = 0): { re: number[]
 
 /** Sets one (possibly derived) parameter on a point input (missing values take the defaults). */
 export function setParam(input: PointInput, name: string, value: number): PointInput {
+  checkParamRange(name, value);
   const rec = { ...stateAngles(input.initial_state) } as NumericRecord;
   for (const k of NUMERIC_KEYS) rec[k] = typeof input[k] === 'number' ? (input[k] as number) : DEFAULTS[k];
   applyParam(rec, name, value);
