@@ -7,7 +7,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StorageError, writeFileAtomic } from '../../src/io/atomic.js';
+import { AtomicLineWriter, StorageError, writeFileAtomic } from '../../src/io/atomic.js';
 import { DamagedFileError, readFlatH5 } from '../../src/io/hdf5.js';
 import { REPO, expectOneLineError, runCli } from '../helpers/cli.js';
 
@@ -204,12 +204,23 @@ describe.skipIf(!root)('a full disk (a 40 KiB tmpfs)', () => {
     expect(readFileSync(join(mnt, 't.csv'), 'utf8')).toBe(reference);
   }, 120_000);
 
-  it('a plain file write on a full disk raises a StorageError and leaves neither the file nor its temporary', () => {
+  it('a plain or streamed file write on a full disk raises a StorageError and leaves neither the file nor its temporary', async () => {
     if (!mounted) return;
     const dir = join(mnt, 'fill');
     mkdirSync(dir);
     expect(() => writeFileAtomic(join(dir, 'filler'), new Uint8Array(1 << 20))).toThrowError(StorageError);
     expect(() => writeFileAtomic(join(dir, 'x.json'), 'x'.repeat(1 << 20))).toThrowError(/cannot write .*x\.json: no space left on device/);
+    expect(readdirSync(dir)).toEqual([]);
+    // a streamed file (the CSV writer): the failed write rejects commit, it does not crash the process
+    const w = new AtomicLineWriter(join(dir, 'x.csv'));
+    const line = 'y'.repeat(1000);
+    await expect(
+      (async () => {
+        for (let k = 0; k < 2000; k++) await w.write(line);
+        await w.commit();
+      })(),
+    ).rejects.toThrowError(/^cannot write .*x\.csv: no space left on device/);
+    await w.abort();
     expect(readdirSync(dir)).toEqual([]);
   });
 });
