@@ -206,7 +206,7 @@ export function registerSweep(program: Command): void {
             columns: outputColumns(spec.outputs),
           }, note);
           if (opts.resume && !state.exists()) {
-            const done = await finishedRun(dir, stem, { spec_hash: specHash(spec), backend: backend.name, integrator, range });
+            const done = await finishedRun(dir, stem, { spec_hash: specHash(spec), backend: backend.name, integrator, dt: dt ?? null, range });
             if (done.complete) {
               note(`--resume: ${stem} is already complete in ${dir} (${done.files.join(', ')}: checksums verified); nothing to do`);
               return;

@@ -2,9 +2,8 @@
 // disk (fsync: a full disk or an I/O error raises here, not later), then rename. A failed write
 // removes the temporary file and is never renamed into place.
 
-import { accessSync, closeSync, constants, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../model/params.js';
 
@@ -71,7 +70,15 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 
 /** sha256 of a file's bytes (the manifests record one per result file). */
 export function fileSha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  const h = createHash('sha256');
+  const buf = Buffer.alloc(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
 }
 
 /** Streams lines into a temporary file; commit() flushes it and renames it into place. */

@@ -273,13 +273,3 @@ export async function readFlatH5(path: string): Promise<FlatArrays & { sha256: s
     return { start: Number(attr(f, 'start')), count, total: Number(attr(f, 'total')), columns, values, flags: data.flags, attributes, sha256: sha };
   });
 }
-
-/** The data checksum of a whole-grid file after verifying it (what `--resume` of a finished run checks). */
-export async function verifyGridH5(path: string): Promise<string> {
-  return readVerified(path, (f) => {
-    const names = JSON.parse(String(attr(f, 'data_names') ?? '[]')) as string[];
-    const first = names.length ? (f.get(names[0]) as H5Dataset | undefined) : undefined;
-    const count = first && 'shape' in first ? (first.shape as number[]).reduce((a, b) => a * b, 1) : 0;
-    return verifiedData(f, path, count).sha;
-  });
-}

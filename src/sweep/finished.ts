@@ -15,7 +15,7 @@ export interface FinishedCheck {
 export async function finishedRun(
   dir: string,
   stem: string,
-  run: { spec_hash: string; backend: string; integrator: string; range: [number, number] },
+  run: { spec_hash: string; backend: string; integrator: string; dt: number | null; range: [number, number] },
 ): Promise<FinishedCheck> {
   const path = join(dir, `${stem}.json`);
   if (!existsSync(path)) return { complete: false, files: [] };
@@ -24,6 +24,7 @@ export async function finishedRun(
     spec_hash?: string;
     backend?: { backend?: string };
     integrator?: string;
+    dt?: unknown;
     range?: { start: number; end: number };
     checksums?: Record<string, string>;
   };
@@ -32,7 +33,7 @@ export async function finishedRun(
   } catch {
     return { complete: false, files: [], why: `${path} is damaged` };
   }
-  if (!m.complete || m.spec_hash !== run.spec_hash || m.backend?.backend !== run.backend || m.integrator !== run.integrator) {
+  if (!m.complete || m.spec_hash !== run.spec_hash || m.backend?.backend !== run.backend || m.integrator !== run.integrator || (typeof m.dt === 'number' ? m.dt : null) !== run.dt) {
     return { complete: false, files: [], why: `${path} is another or an unfinished run` };
   }
   if (m.range && (m.range.start !== run.range[0] || m.range.end !== run.range[1])) return { complete: false, files: [], why: `${path} covers other points` };
