@@ -14,11 +14,10 @@ describe('point with values outside the valid ranges', () => {
   it('refuses each with one line naming the parameter, at once (F 1e308 hung, F 1e160 died in the QR iteration)', async () => {
     const tries: [string[], RegExp][] = [
       [['--tau', '1e18'], /^qbsweep: parameter tau: 1e18 is outside the valid range/],
-      [['--tau', '1e300'], /^qbsweep: parameter tau: 1e300 is outside/],
       [['--delta', '1e20'], /^qbsweep: parameter Delta: 1e20 is outside/],
       [['--F', '1e308'], /^qbsweep: parameter F: 1e308 is outside/],
-      [['--F', '1e160'], /^qbsweep: parameter F: 1e160 is outside/],
     ];
+    // tau 1e300 and F 1e160 are refused by the same check: test/model/ranges.test.ts
     const t = performance.now();
     for (let k = 0; k < tries.length; k += 2) {
       const batch = tries.slice(k, k + 2);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtomicLineWriter, StorageError, writeFileAtomic } from '../../src/io/atomic.js';
 import { DamagedFileError, readFlatH5 } from '../../src/io/hdf5.js';
-import { REPO, expectOneLineError, runCli } from '../helpers/cli.js';
+import { REPO, expectOneLineError, runCli, runCliAsync } from '../helpers/cli.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'qbsweep-integrity-'));
 const SPEC = {
@@ -109,8 +109,9 @@ describe('--resume of a finished run', () => {
 
 describe('merge verifies every shard file', () => {
   const shards = tmp();
-  beforeAll(() => {
-    for (const s of ['0/2', '1/2']) expect(runCli(args(shards, '--shard', s, '--quiet')).code).toBe(0);
+  beforeAll(async () => {
+    const rs = await Promise.all(['0/2', '1/2'].map((s) => runCliAsync(args(shards, '--shard', s, '--quiet'))));
+    for (const r of rs) expect(r.code, r.stderr).toBe(0);
   });
 
   it('merges good shards exactly', () => {
