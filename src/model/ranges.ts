@@ -25,6 +25,7 @@ export const PARAM_RANGES: Record<string, ParamRange> = {
   alpha1: { min: 0, max: 1e3, unit: '1', why: 'a coupling must be >= 0; far above 1 the Redfield equation has long lost its meaning' },
   alpha2: { min: 0, max: 1e3, unit: '1', why: 'a coupling must be >= 0; far above 1 the Redfield equation has long lost its meaning' },
   omega_c: { min: Number.MIN_VALUE, max: 1e6, unit: 'lambda', why: 'a cutoff frequency must be > 0' },
+  lindblad_freq: { min: Number.MIN_VALUE, max: 1e6, unit: 'lambda', why: 'a frequency must be > 0; beyond 1e6 the rates no longer change' },
   T1: { min: -1e6, max: 1e6, unit: 'lambda', why: 'rates grow as T: beyond 1e6 the generator loses its slow modes to rounding' },
   T2: { min: -1e6, max: 1e6, unit: 'lambda', why: 'rates grow as T: beyond 1e6 the generator loses its slow modes to rounding' },
   mu1: { min: -1e6, max: 1e6, unit: 'lambda', why: 'beyond 1e6 the Fermi factors are exactly 0 or 1 in float64' },

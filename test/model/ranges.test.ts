@@ -12,7 +12,7 @@ import { referenceCases } from '../helpers/reference.js';
 
 describe('parameter ranges', () => {
   it('cover every numeric point parameter, and every public reference case lies inside them', () => {
-    for (const k of NUMERIC_KEYS) expect(PARAM_RANGES[k], k).toBeDefined();
+    for (const k of [...NUMERIC_KEYS, 'lindblad_freq']) expect(PARAM_RANGES[k], k).toBeDefined();
     for (const c of referenceCases) expect(() => resolvePoint(c.inputs), c.name).not.toThrow();
   });
 
@@ -26,6 +26,7 @@ describe('parameter ranges', () => {
     expect(() => setParam({}, 'T', 1e300)).toThrowError(/^parameter T: 1e300 is outside/);
     expect(() => resolvePoint({ reservoir: 'fermion', mu1: -2e6 })).toThrowError(/^parameter mu1: -2e6 is outside/);
     expect(() => resolvePoint({ omega_c: 0 })).toThrowError(/^parameter omega_c/);
+    expect(() => resolvePoint({ model: 'lindblad', lindblad_freq: 1e300 })).toThrowError(/^parameter lindblad_freq: 1e300 is outside the valid range \(> 0 to 1e6 lambda\)/);
   });
 
   it('give possible observables at their edges (float64 reference)', () => {
