@@ -342,7 +342,8 @@ export function thetaPhiAmplitudes(theta = Math.PI / 4, phi = 0): { re: number[]
 
 /** Sets one (possibly derived) parameter on a point input (missing values take the defaults). */
 export function setParam(input: PointInput, name: string, value: number): PointInput {
-  checkParamRange(name, value);
+  // a derived parameter (Delta, T, ...) is named in its own message; point keys are checked by resolvePoint
+  if (!(NUMERIC_KEYS as readonly string[]).includes(name)) checkParamRange(name, value);
   const rec = { ...stateAngles(input.initial_state) } as NumericRecord;
   for (const k of NUMERIC_KEYS) rec[k] = typeof input[k] === 'number' ? (input[k] as number) : DEFAULTS[k];
   applyParam(rec, name, value);

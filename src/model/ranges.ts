@@ -46,7 +46,8 @@ export const PARAM_RANGES: Record<string, ParamRange> = {
 /** Refuses a value outside its parameter's range with one line naming the parameter. */
 export function checkParamRange(name: string, value: number): void {
   const r = PARAM_RANGES[name];
-  if (r === undefined || (value >= r.min && value <= r.max)) return;
+  // NaN and infinities have their own message where numbers are read ("must be finite")
+  if (r === undefined || !Number.isFinite(value) || (value >= r.min && value <= r.max)) return;
   const fmt = (x: number) => (Math.abs(x) >= 1e6 ? x.toExponential().replace('e+', 'e') : String(x));
   const lo = r.min === Number.MIN_VALUE ? '> 0' : `from ${fmt(r.min)}`;
   throw new InputError(`parameter ${name}: ${fmt(value)} is outside the valid range (${lo} to ${fmt(r.max)} ${r.unit}): ${r.why}`);
