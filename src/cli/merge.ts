@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { mergeShards } from '../sweep/merge.js';
+import { checkOutputDir } from '../io/atomic.js';
 import { action } from './common.js';
 import { writeResult } from './sweep.js';
 
@@ -22,6 +23,7 @@ export function registerMerge(program: Command): void {
     .addHelpText('after', '\nExample:\n  qbsweep merge /shared/run1 --out results/')
     .action(
       action(async (dirs: string[], opts: Record<string, unknown>) => {
+        checkOutputDir('--out', String(opts.out ?? 'out'));
         const { result, shards } = await mergeShards(dirs, opts.name as string | undefined);
         const files = await writeResult(result, String(opts.out ?? 'out'), {
           png: opts.png !== false,

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { InputError } from '../model/params.js';
 import { type ChosenBackend, SWEEP_BACKENDS, createBackend } from '../backends/select.js';
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { checkOutputDir, fileSha256, writeFileAtomic } from '../io/atomic.js';
 import { writeCsv } from '../io/csv.js';
 import { buildManifest, manifestSpec, packageVersions, systemRecord } from '../io/manifest.js';
 import { resolveSystem } from '../system/registry.js';
@@ -19,7 +19,8 @@ import { Grid } from '../sweep/grid.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
 import { GPU_INTEGRATORS } from '../backends/webgpu/backend.js';
 import { PRESETS, preset } from '../sweep/presets.js';
-import { type SweepResult, defaultBlockPoints, runSweep } from '../sweep/run.js';
+import { type SweepResult, checkResultMemory, defaultBlockPoints, runSweep } from '../sweep/run.js';
+import { finishedRun } from '../sweep/finished.js';
 import { type ResolvedSpec, type SweepSpec, applyGrid, resolveSpec } from '../sweep/spec.js';
 import { action, parseNumber, parsePositiveInt, readJsonInput } from './common.js';
 
@@ -108,6 +109,7 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
   await writeCsv(csv, res, precision);
   files.push(csv);
   const hash = specHash(res.spec);
+  let dataSha: string | undefined;
   if (complete && whole && opts.png) {
     const png = join(dir, `${stem}.png`);
     writeFileAtomic(png, await sweepPng(res, res.spec.plot ?? res.spec.outputs.find((o) => o !== 'rho') ?? res.columns[0]));
@@ -117,15 +119,18 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
     const h5 = join(dir, `${stem}.h5`);
     const provenance = { spec: JSON.stringify(manifestSpec(res)), system: JSON.stringify(systemRecord(res.grid.base.system)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
     if (whole) {
-      await writeGridH5(h5, { axes: res.grid.axes, shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance });
+      dataSha = await writeGridH5(h5, { axes: res.grid.axes, shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance });
     } else {
-      await writeFlatH5(h5, { start: res.offset, count: res.count, total: res.spec.count, columns: res.columns, values: res.values, flags: res.flags, attributes: provenance });
+      dataSha = await writeFlatH5(h5, { start: res.offset, count: res.count, total: res.spec.count, columns: res.columns, values: res.values, flags: res.flags, attributes: provenance });
     }
     files.push(h5);
   }
   const json = join(dir, `${stem}.json`);
   files.push(json);
-  const extra = { spec_hash: hash, ...(opts.shard ? { shard: opts.shard } : {}), files: files.map((f) => f.split('/').pop()), command: process.argv.slice(2).join(' '), ...opts.extra };
+  // the manifest, written last, vouches for every other file: a file that does not match is not this result
+  const checksums: Record<string, string> = {};
+  for (const f of files) if (f !== json) checksums[f.split('/').pop()!] = fileSha256(f);
+  const extra = { spec_hash: hash, ...(dataSha ? { data_sha256: dataSha } : {}), checksums, ...(opts.shard ? { shard: opts.shard } : {}), files: files.map((f) => f.split('/').pop()), command: process.argv.slice(2).join(' '), ...opts.extra };
   writeFileAtomic(json, JSON.stringify(buildManifest(res, extra), null, 2) + '\n');
   return files;
 }
@@ -180,6 +185,7 @@ export function registerSweep(program: Command): void {
         const stem = shardStem(spec.name, shard);
         const blockOpt = opts.blockPoints !== undefined ? parsePositiveInt('--block-points', String(opts.blockPoints)) : undefined;
         const backendName = preflight(spec, String(opts.backend ?? 'auto'), opts.integrator as string | undefined);
+        checkOutputDir('--out', dir);
         RunState.refuseOverwrite(dir, stem, Boolean(opts.resume));
         const note = (s: string) => quiet || process.stderr.write(`qbsweep: ${s}\n`);
         if (shard) note(`shard ${shard.index} of ${shard.count} (from ${shard.source}): points ${range[0]}..${range[1] - 1} of ${spec.count}`);
@@ -196,6 +202,8 @@ export function registerSweep(program: Command): void {
         try {
           const integrator = (opts.integrator as string | undefined) ?? (backend.name === 'cpu' ? 'expm' : 'leap');
           const block = blockOpt ?? defaultBlockPoints(backend);
+          // before anything is created: a refusal for size leaves nothing behind
+          checkResultMemory(range[1] - range[0], outputColumns(spec.outputs).length, backend.precision);
           const state = new RunState(dir, stem, {
             spec_hash: specHash(spec),
             backend: backend.name,
@@ -205,7 +213,15 @@ export function registerSweep(program: Command): void {
             range,
             block_points: block,
             columns: outputColumns(spec.outputs),
-          });
+          }, note);
+          if (opts.resume && !state.exists()) {
+            const done = await finishedRun(dir, stem, { spec_hash: specHash(spec), backend: backend.name, integrator, dt: dt ?? null, range });
+            if (done.complete) {
+              note(`--resume: ${stem} is already complete in ${dir} (${done.files.join(', ')}: checksums verified); nothing to do`);
+              return;
+            }
+            if (done.why) note(`--resume: ${done.why}; computing it again`);
+          }
           const { resumedBlocks } = state.open(Boolean(opts.resume));
           if (opts.resume) note(resumedBlocks ? `resuming: ${resumedBlocks} finished block(s) in ${state.dir}` : `--resume: nothing to resume in ${state.dir}, starting afresh`);
           const progress = new Progress(stem, range[1] - range[0], process.stderr, quiet);

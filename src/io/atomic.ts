@@ -1,42 +1,163 @@
-// Files appear only complete: write to a temporary name in the same directory, then rename.
+// Files appear only complete: write to a temporary name in the same directory, flush it to the
+// disk (fsync: a full disk or an I/O error raises here, not later), then rename. A failed write
+// removes the temporary file and is never renamed into place.
 
-import { mkdirSync, renameSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { accessSync, closeSync, constants, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputError } from '../model/params.js';
 
-function tempName(path: string): string {
+export function tempName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
 
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = tempName(path);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+/** A file that could not be written: one line naming it (a full disk says how to continue). */
+export class StorageError extends InputError {
+  constructor(
+    readonly path: string,
+    readonly code: string | undefined,
+    detail: string,
+  ) {
+    super(
+      code === 'ENOSPC'
+        ? `cannot write ${path}: no space left on device; the finished blocks are kept: free some space, then run the same command with --resume to continue`
+        : `cannot write ${path}: ${detail}`,
+    );
+    this.name = 'StorageError';
   }
 }
 
-/** Streams lines into a temporary file; commit() renames it into place. */
+/** The same failure as a StorageError naming `path` (errors that are one already pass through). */
+export function storageError(path: string, e: unknown): Error {
+  if (e instanceof StorageError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code)) return new StorageError(path, err.code, `${err.message.split('\n')[0]}`);
+  return e as Error;
+}
+
+/** Flushes a file's data to the disk; a write the kernel could not complete raises here. */
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    throw storageError(dirname(path), e);
+  }
+  const tmp = tempName(path);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw storageError(path, e);
+  }
+}
+
+/** sha256 of a file's bytes (the manifests record one per result file). */
+export function fileSha256(path: string): string {
+  const h = createHash('sha256');
+  const buf = Buffer.alloc(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+/** Streams lines into a temporary file; commit() flushes it and renames it into place. */
 export class AtomicLineWriter {
   private stream;
   private tmp: string;
+  private failure: Error | undefined;
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (e) {
+      throw storageError(dirname(path), e);
+    }
     this.tmp = tempName(path);
     this.stream = createWriteStream(this.tmp);
+    // a failed write (ENOSPC, EIO) is an 'error' event: kept for write()/commit() to raise, never unhandled
+    this.stream.on('error', (e) => (this.failure ??= storageError(path, e)));
   }
   write(line: string): Promise<void> | void {
-    if (!this.stream.write(line + '\n')) return new Promise((r) => this.stream.once('drain', () => r()));
+    if (this.failure) throw this.failure;
+    if (!this.stream.write(line + '\n')) {
+      return new Promise((resolve, reject) => {
+        const onDrain = () => {
+          this.stream.off('error', onError);
+          resolve();
+        };
+        const onError = () => {
+          this.stream.off('drain', onDrain);
+          reject(this.failure);
+        };
+        this.stream.once('drain', onDrain);
+        this.stream.once('error', onError);
+      });
+    }
   }
   async commit(): Promise<void> {
-    await new Promise<void>((resolve, reject) => this.stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    renameSync(this.tmp, this.path);
+    await new Promise<void>((resolve, reject) => {
+      if (this.stream.destroyed) return reject(this.failure ?? new StorageError(this.path, undefined, 'the stream closed early'));
+      this.stream.end(() => (this.failure ? reject(this.failure) : resolve()));
+      this.stream.once('error', () => reject(this.failure));
+    });
+    if (this.failure) throw this.failure;
+    try {
+      fsyncPath(this.tmp);
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      throw storageError(this.path, e);
+    }
   }
   async abort(): Promise<void> {
-    await new Promise<void>((resolve) => this.stream.end(() => resolve()));
+    await new Promise<void>((resolve) => {
+      if (this.stream.destroyed || this.stream.closed) return resolve();
+      this.stream.once('error', () => resolve());
+      this.stream.end(() => resolve());
+    });
     rmSync(this.tmp, { force: true });
+  }
+}
+
+/**
+ * Checks an output directory before any work: it must be (or be creatable as) a writable
+ * directory. One line naming the option otherwise.
+ */
+export function checkOutputDir(option: string, dir: string): void {
+  let probe = resolve(dir);
+  // the nearest part of the path that exists decides
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  const what = probe === resolve(dir) ? dir : `${dir} (its parent ${probe})`;
+  let st;
+  try {
+    st = statSync(probe);
+  } catch (e) {
+    throw new InputError(`option ${option}: cannot use ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!st.isDirectory()) throw new InputError(`option ${option}: ${what} is a file, not a directory`);
+  try {
+    accessSync(probe, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`option ${option}: cannot write to ${what} (${code === 'EROFS' ? 'read-only file system' : code === 'EACCES' ? 'permission denied' : code})`);
   }
 }

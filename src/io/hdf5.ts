@@ -6,16 +6,19 @@
 //     range of the flattened grid (1-D, chunked), which `merge` and `--resume` assemble.
 // HDF5 has one writer per file, so every shard writes its own file of chunks.
 
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import fs, { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
 import h5wasm from 'h5wasm/node';
-import { PARAM_DOCS } from '../model/params.js';
+import { InputError, PARAM_DOCS } from '../model/params.js';
 import { FLAG_BITS } from '../core/layout.js';
 import { OUTPUT_DOCS } from '../sweep/outputs.js';
+import { StorageError, fsyncPath, storageError, tempName } from './atomic.js';
 
 export const H5_FORMAT = 'qbsweep-1';
 
 type H5File = InstanceType<typeof h5wasm.File>;
+type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
 
 let ready: Promise<unknown> | undefined;
 async function h5(): Promise<typeof h5wasm> {
@@ -24,24 +27,137 @@ async function h5(): Promise<typeof h5wasm> {
   return h5wasm;
 }
 
-/** Opens `path` for writing under a temporary name; the callback fills it; then it is renamed into place. */
-async function writeAtomically(path: string, fill: (f: H5File) => void): Promise<void> {
-  const lib = await h5();
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const f = new lib.File(tmp, 'w');
+/** A file that exists but cannot be trusted (short, damaged, from another run): one line naming it. */
+export class DamagedFileError extends InputError {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path} is damaged or incomplete (${reason}); it is not used`);
+    this.name = 'DamagedFileError';
+  }
+}
+
+/**
+ * Runs h5wasm calls with HDF5's diagnostic stack (printed straight to fd 2 by the wasm runtime)
+ * captured instead of dumped on the user; returns what HDF5 reported, '' when all went well.
+ */
+function quietly<T>(fn: () => T): { value?: T; error?: unknown; diagnostics: string } {
+  const writeSync = fs.writeSync;
+  let diagnostics = '';
+  (fs as { writeSync: unknown }).writeSync = (fd: number, buf: string | Uint8Array, ...rest: unknown[]) => {
+    if (fd !== 2) return (writeSync as (...a: unknown[]) => number)(fd, buf, ...rest);
+    const text = typeof buf === 'string' ? buf : Buffer.from(buf).toString('utf8', (rest[0] as number) ?? 0, ((rest[0] as number) ?? 0) + ((rest[1] as number) ?? buf.length));
+    diagnostics += text;
+    return typeof buf === 'string' ? Buffer.byteLength(buf) : ((rest[1] as number) ?? buf.length);
+  };
   try {
-    fill(f);
-    f.close();
-    renameSync(tmp, path);
+    return { value: fn(), diagnostics };
+  } catch (error) {
+    return { error, diagnostics };
+  } finally {
+    (fs as { writeSync: unknown }).writeSync = writeSync;
+  }
+}
+
+/** The most telling line of an HDF5 diagnostic stack (the OS error where there is one). */
+function hdf5Reason(diagnostics: string, error?: unknown): string {
+  const os = /error message = '([^']+)'/.exec(diagnostics);
+  if (os) return os[1];
+  const truncated = /truncated file: [^\n]*/.exec(diagnostics);
+  if (truncated) return truncated[0].trim();
+  const minor = [...diagnostics.matchAll(/minor: ([^\n]+)/g)].map((m) => m[1].trim());
+  if (minor.length) return `HDF5: ${minor[minor.length - 1].toLowerCase()}`;
+  return error instanceof Error ? error.message.split('\n')[0] : 'HDF5 error';
+}
+
+/** sha256 over the named datasets (name, then bytes), in the order given: the files' data checksum. */
+export function dataSha256(names: string[], data: Record<string, ArrayBufferView>): string {
+  const h = createHash('sha256');
+  for (const n of names) {
+    const v = data[n];
+    h.update(n).update('\0').update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  }
+  return h.digest('hex');
+}
+
+/** Reads every dataset a qbsweep file lists and checks them against its stored checksum. */
+function verifiedData(f: H5File, path: string, expectLength: number): { names: string[]; data: Record<string, ArrayBufferView>; sha: string } {
+  if (attr(f, 'format') !== H5_FORMAT) throw new DamagedFileError(path, `not a qbsweep ${H5_FORMAT} file`);
+  const sha = attr(f, 'data_sha256');
+  const namesText = attr(f, 'data_names');
+  if (typeof sha !== 'string' || typeof namesText !== 'string') throw new DamagedFileError(path, 'no data checksum (written by an older qbsweep, or damaged)');
+  const names = JSON.parse(namesText) as string[];
+  const data: Record<string, ArrayBufferView> = {};
+  for (const n of names) {
+    const d = f.get(n) as H5Dataset | undefined;
+    if (!d || typeof d !== 'object' || !('value' in d)) throw new DamagedFileError(path, `dataset ${n} is missing`);
+    const v = d.value as unknown as ArrayBufferView & { length: number };
+    if (!ArrayBuffer.isView(v) || v.length !== expectLength) throw new DamagedFileError(path, `dataset ${n} holds ${(v as { length?: number })?.length ?? 'no'} values, expected ${expectLength}`);
+    data[n] = v;
+  }
+  const actual = dataSha256(names, data);
+  if (actual !== sha) throw new DamagedFileError(path, `data checksum mismatch: stored ${sha.slice(0, 12)}, read ${actual.slice(0, 12)}`);
+  return { names, data, sha };
+}
+
+/**
+ * Opens a file for reading with every HDF5 failure turned into a DamagedFileError naming it.
+ * `read` runs on the open file; what it throws passes through.
+ */
+async function readVerified<T>(path: string, read: (f: H5File) => T): Promise<T> {
+  const lib = await h5();
+  const opened = quietly(() => new lib.File(path, 'r'));
+  if (opened.error || !opened.value || opened.diagnostics) {
+    if (!fs.existsSync(path)) throw new DamagedFileError(path, 'missing');
+    throw new DamagedFileError(path, hdf5Reason(opened.diagnostics, opened.error));
+  }
+  const f = opened.value;
+  try {
+    const r = quietly(() => read(f));
+    if (r.error instanceof InputError) throw r.error;
+    if (r.error || r.diagnostics) throw new DamagedFileError(path, hdf5Reason(r.diagnostics, r.error));
+    return r.value as T;
+  } finally {
+    quietly(() => f.close());
+  }
+}
+
+/**
+ * Opens `path` for writing under a temporary name; the callback fills it; the file is closed,
+ * flushed to the disk and read back against its checksum, and only then renamed into place.
+ * A write HDF5 reports failed (h5wasm's close() does not throw) raises a StorageError.
+ */
+async function writeAtomically(path: string, expectLength: number, fill: (f: H5File) => void): Promise<string> {
+  const lib = await h5();
+  try {
+    mkdirSync(dirname(path), { recursive: true });
   } catch (e) {
-    try {
-      f.close();
-    } catch {
-      // already closed
+    throw storageError(dirname(path), e);
+  }
+  const tmp = tempName(path);
+  try {
+    const created = quietly(() => new lib.File(tmp, 'w'));
+    if (created.error || !created.value) throw new StorageError(path, /No space/.test(created.diagnostics) ? 'ENOSPC' : undefined, hdf5Reason(created.diagnostics, created.error));
+    const f = created.value;
+    const filled = quietly(() => fill(f));
+    const closed = quietly(() => f.close());
+    const diagnostics = filled.diagnostics + closed.diagnostics;
+    if (filled.error instanceof InputError) throw filled.error;
+    if (filled.error || closed.error || diagnostics) {
+      const reason = hdf5Reason(diagnostics, filled.error ?? closed.error);
+      throw new StorageError(path, /No space left/.test(reason) ? 'ENOSPC' : undefined, reason);
     }
+    fsyncPath(tmp);
+    // read back: what is renamed into place is exactly what was meant to be written
+    const sha = await readVerified(tmp, (g) => verifiedData(g, tmp, expectLength).sha).catch((e) => {
+      throw e instanceof DamagedFileError ? new StorageError(path, undefined, `read back after writing: ${e.reason}`) : e;
+    });
+    renameSync(tmp, path);
+    return sha;
+  } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw storageError(path, e);
   }
 }
 
@@ -73,9 +189,12 @@ function setAttributes(target: { create_attribute: (name: string, value: string 
 }
 
 /** NAME.h5: the full grid. */
-export async function writeGridH5(path: string, g: GridArrays): Promise<void> {
-  await writeAtomically(path, (f) => {
-    setAttributes(f, { format: H5_FORMAT, ...g.attributes });
+export async function writeGridH5(path: string, g: GridArrays): Promise<string> {
+  const names = [...g.columns, 'flags'];
+  const sha = dataSha256(names, { ...g.values, flags: g.flags });
+  const count = g.shape.reduce((a, b) => a * b, 1);
+  return writeAtomically(path, count, (f) => {
+    setAttributes(f, { format: H5_FORMAT, ...g.attributes, data_sha256: sha, data_names: names });
     for (const ax of g.axes) {
       const d = f.create_dataset({ name: ax.param, data: Float64Array.from(ax.values) });
       d.make_scale(ax.param);
@@ -116,9 +235,11 @@ export interface FlatArrays {
 }
 
 /** A contiguous range of the flattened grid (a shard, or a part of an unfinished run). */
-export async function writeFlatH5(path: string, a: FlatArrays): Promise<void> {
-  await writeAtomically(path, (f) => {
-    setAttributes(f, { format: H5_FORMAT, start: a.start, count: a.count, total: a.total, columns: a.columns, ...a.attributes });
+export async function writeFlatH5(path: string, a: FlatArrays): Promise<string> {
+  const names = [...a.columns, 'flags'];
+  const sha = dataSha256(names, { ...a.values, flags: a.flags });
+  return writeAtomically(path, a.count, (f) => {
+    setAttributes(f, { format: H5_FORMAT, start: a.start, count: a.count, total: a.total, columns: a.columns, ...a.attributes, data_sha256: sha, data_names: names });
     const chunks = [Math.max(1, Math.min(a.count, 1 << 16))];
     for (const c of a.columns) f.create_dataset({ name: c, data: a.values[c], chunks, compression: 'gzip', compression_opts: 4 });
     f.create_dataset({ name: 'flags', data: a.flags, chunks, compression: 'gzip', compression_opts: 4 });
@@ -130,19 +251,25 @@ function attr(f: H5File, name: string): unknown {
   return a === undefined ? undefined : a.value;
 }
 
-export async function readFlatH5(path: string): Promise<FlatArrays> {
-  const lib = await h5();
-  const f = new lib.File(path, 'r');
-  try {
-    if (attr(f, 'format') !== H5_FORMAT) throw new Error(`${path}: not a qbsweep ${H5_FORMAT} file`);
+/**
+ * A flat file (a part or a shard), verified: every dataset present with `count` values and the
+ * data checksum matching. Anything else is a DamagedFileError naming the file.
+ */
+export async function readFlatH5(path: string): Promise<FlatArrays & { sha256: string }> {
+  return readVerified(path, (f) => {
+    if (attr(f, 'format') !== H5_FORMAT) throw new DamagedFileError(path, `not a qbsweep ${H5_FORMAT} file`);
+    const count = Number(attr(f, 'count'));
+    if (!Number.isInteger(count) || count < 0) throw new DamagedFileError(path, 'no point count');
+    const { data, sha } = verifiedData(f, path, count);
     const columns = JSON.parse(String(attr(f, 'columns'))) as string[];
     const values: Record<string, Float32Array | Float64Array> = {};
-    for (const c of columns) values[c] = (f.get(c) as InstanceType<typeof h5wasm.Dataset>).value as Float32Array | Float64Array;
-    const flags = (f.get('flags') as InstanceType<typeof h5wasm.Dataset>).value as Uint8Array;
+    for (const c of columns) {
+      if (!(data[c] instanceof Float32Array || data[c] instanceof Float64Array)) throw new DamagedFileError(path, `column ${c} is missing`);
+      values[c] = data[c] as Float32Array | Float64Array;
+    }
+    if (!(data.flags instanceof Uint8Array)) throw new DamagedFileError(path, 'flags are missing');
     const attributes: Record<string, unknown> = {};
     for (const k of Object.keys(f.attrs)) attributes[k] = attr(f, k);
-    return { start: Number(attr(f, 'start')), count: Number(attr(f, 'count')), total: Number(attr(f, 'total')), columns, values, flags, attributes };
-  } finally {
-    f.close();
-  }
+    return { start: Number(attr(f, 'start')), count, total: Number(attr(f, 'total')), columns, values, flags: data.flags, attributes, sha256: sha };
+  });
 }

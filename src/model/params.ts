@@ -6,6 +6,10 @@ import { type OperatorTerm, type SystemDefinition, isRealTerm } from '../system/
 import { type Node, evaluate } from '../system/expr.js';
 import { isPaperSystem, resolveSystem, systemReference } from '../system/registry.js';
 import { describeNames, genericSpace } from '../system/space.js';
+import { PARAM_RANGES, checkParamRange, checkParamRanges } from './ranges.js';
+
+/** A system parameter without a row of its own in PARAM_RANGES stays within +-this. */
+const GENERIC_PARAMETER_BOUND = 1e6;
 
 export type Reservoir = 'boson' | 'fermion';
 export type ModelName = 'redfield' | 'bloch-redfield' | 'lindblad';
@@ -222,6 +226,7 @@ export function resolvePoint(input: unknown, baseDir?: string): PointParams {
       if (p[k] < 0) throw new InputError(`parameter ${k}: a boson reservoir needs temperature >= 0 (got ${p[k]}); negative temperatures give negative rates`);
     }
   }
+  checkParamRanges(p);
   const st = resolveState(obj.initial_state);
   const values = system.parameters.map((d) => (p as unknown as Record<string, number>)[d.name]);
   return { ...p, system, values, psi_real: st.re, psi_imag: st.im, state_label: st.label };
@@ -257,6 +262,13 @@ function resolveSystemPoint(system: SystemDefinition, obj: Record<string, unknow
   }
   const tau = obj.tau === undefined ? DEFAULTS.tau : requireNumber('tau', obj.tau);
   if (tau < 0) throw new InputError(`parameter tau: evolution time must be >= 0 (got ${tau})`);
+  checkParamRange('tau', tau);
+  if (typeof lindblad_freq === 'number') checkParamRange('lindblad_freq', lindblad_freq);
+  // a system's own parameters: its known names by their row of the table, the others within 1e6
+  for (const k of space.params) {
+    if (k in PARAM_RANGES) checkParamRange(k, rec[k]);
+    else if (!(Math.abs(rec[k]) <= GENERIC_PARAMETER_BOUND)) throw new InputError(`parameter ${k}: ${rec[k]} is outside the valid range (-1e6 to 1e6) of a system parameter: beyond it float64 cannot evaluate the rates meaningfully`);
+  }
   const values = space.params.map((k) => rec[k]);
   checkReservoirs(system, values, reservoir, zero_freq);
   const st = resolveState(obj.initial_state);
@@ -294,6 +306,13 @@ export function checkReservoirs(system: SystemDefinition, values: number[], rese
       if (!Number.isFinite(x)) throw new InputError(`${at}: ${name} evaluates to ${x}`);
     }
     if (statistics === 'boson' && T < 0) throw new InputError(`${at}: a boson reservoir needs temperature >= 0 (T = ${T}); negative temperatures give negative rates`);
+    for (const [name, x] of [['T', T], ['alpha', alpha], ['omega_c', wc], ['mu', v(r.mu)]] as const) {
+      try {
+        checkParamRange(name, x);
+      } catch (e) {
+        throw new InputError(`${at}: ${(e as Error).message.replace(/^parameter /, '')}`);
+      }
+    }
     if (alpha < 0) throw new InputError(`${at}: coupling strength alpha must be >= 0 (got ${alpha})`);
     if (!(wc > 0)) throw new InputError(`${at}: cutoff frequency omega_c must be > 0 (got ${wc})`);
     if (!(s > 0)) throw new InputError(`${at}: spectral exponent s must be > 0 (got ${s})`);
@@ -453,6 +472,8 @@ export function thetaPhiAmplitudes(theta = Math.PI / 4, phi = 0): { re: number[]
 
 /** Sets one (possibly derived) parameter on a point input (missing values take the defaults). */
 export function setParam(input: PointInput, name: string, value: number): PointInput {
+  // a derived parameter (Delta, T, ...) is named in its own message; point keys are checked by resolvePoint
+  if (!(NUMERIC_KEYS as readonly string[]).includes(name)) checkParamRange(name, value);
   const rec = { ...stateAngles(input.initial_state) } as NumericRecord;
   for (const k of NUMERIC_KEYS) rec[k] = typeof input[k] === 'number' ? (input[k] as number) : DEFAULTS[k];
   applyParam(rec, name, value);

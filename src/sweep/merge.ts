@@ -1,10 +1,12 @@
 // Assembling shards: the manifests must describe one computation (same spec, backend,
-// integrator, step) split without overlaps or gaps; the data come from the shards' HDF5 files.
+// integrator, step) split without overlaps or gaps; the data come from the shards' HDF5 files,
+// each verified against its own checksum and against its manifest (spec hash, range, checksum):
+// the manifest is written last, so a shard that died in between has a .h5 its .json disowns.
 
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../model/params.js';
-import { readFlatH5 } from '../io/hdf5.js';
+import { DamagedFileError, readFlatH5 } from '../io/hdf5.js';
 import { Grid } from './grid.js';
 import type { CrossCheck, SweepResult } from './run.js';
 import { resolveSpec } from './spec.js';
@@ -15,6 +17,7 @@ interface ShardManifest {
   path: string;
   spec: Record<string, unknown>;
   spec_hash: string;
+  data_sha256?: string;
   complete: boolean;
   range: { start: number; end: number; done: number };
   shard: { index: number; count: number; source: string };
@@ -102,8 +105,19 @@ export async function mergeShards(paths: string[], name?: string): Promise<Merge
   for (const m of sorted) {
     const h5 = join(dirname(m.path), basename(m.path).replace(/\.json$/, '.h5'));
     if (!existsSync(h5)) throw new InputError(`merge: ${basename(h5)} (the data of ${basename(m.path)}) is missing`);
-    const part = await readFlatH5(h5);
-    if (part.start !== m.range.start || part.count !== m.range.end - m.range.start) throw new InputError(`merge: ${basename(h5)} does not hold the range its manifest names`);
+    let part;
+    try {
+      part = await readFlatH5(h5);
+    } catch (e) {
+      if (e instanceof DamagedFileError) throw new InputError(`merge: ${e.path} is damaged or incomplete (${e.reason}): rerun shard ${m.shard.index} of ${m.shard.count} (with --resume)`);
+      throw e;
+    }
+    const belongs = (what: string) => `merge: ${basename(h5)} does not belong to ${basename(m.path)} (${what}): rerun shard ${m.shard.index} of ${m.shard.count} (with --resume)`;
+    if (typeof m.data_sha256 !== 'string') throw new InputError(belongs('the manifest records no data checksum: written by an older qbsweep'));
+    if (part.attributes.spec_hash !== m.spec_hash) throw new InputError(belongs(`spec hash ${String(part.attributes.spec_hash)} vs ${m.spec_hash}`));
+    if (part.start !== m.range.start || part.count !== m.range.end - m.range.start) throw new InputError(belongs(`points ${part.start}..${part.start + part.count - 1} vs ${m.range.start}..${m.range.end - 1}`));
+    if (part.sha256 !== m.data_sha256) throw new InputError(belongs(`data checksum ${part.sha256.slice(0, 12)} vs ${m.data_sha256.slice(0, 12)}`));
+    for (const c of columns) if (!(c in part.values)) throw new InputError(belongs(`no column ${c}`));
     for (const c of columns) values[c].set(part.values[c], part.start);
     flags.set(part.flags, part.start);
     compute += m.timings?.compute_s ?? 0;

@@ -91,6 +91,17 @@ export function bytesPerPoint(columns: number, precision: 'float32' | 'float64')
   return columns * (precision === 'float32' ? 4 : 8) + 1;
 }
 
+/** Refuses a sweep whose result columns would not fit in memory: before anything is allocated or created. */
+export function checkResultMemory(count: number, columns: number, precision: 'float32' | 'float64', limit = totalmem() / 2): void {
+  const need = count * bytesPerPoint(columns, precision);
+  if (need > limit) {
+    const gib = (x: number) => `${(x / 2 ** 30).toFixed(1)} GiB`;
+    throw new InputError(
+      `spec: ${count.toLocaleString('en-US')} points need ~${gib(need)} for their results, more than the ${gib(limit)} this machine allows; split the sweep with --shard i/N (or fewer outputs, a coarser --grid)`,
+    );
+  }
+}
+
 export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promise<SweepResult> {
   const t0 = performance.now();
   const grid = new Grid(spec);
@@ -99,14 +110,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
   const count = end - offset;
   const columns = outputColumns(spec.outputs);
   for (const c of opts.extraColumns ?? []) if (!columns.includes(c)) columns.push(c);
-  const limit = opts.memoryLimit ?? totalmem() / 2;
-  const need = count * bytesPerPoint(columns.length, opts.backend.precision);
-  if (need > limit) {
-    const gib = (x: number) => `${(x / 2 ** 30).toFixed(1)} GiB`;
-    throw new InputError(
-      `spec: ${count.toLocaleString('en-US')} points need ~${gib(need)} for their results, more than the ${gib(limit)} this machine allows; split the sweep with --shard i/N (or fewer outputs, a coarser --grid)`,
-    );
-  }
+  checkResultMemory(count, columns.length, opts.backend.precision, opts.memoryLimit);
   const Arr = opts.backend.precision === 'float32' ? Float32Array : Float64Array;
   const values: Record<string, Float32Array | Float64Array> = {};
   for (const c of columns) values[c] = new Arr(count).fill(Number.NaN);

@@ -12,6 +12,7 @@ export function sweepableParams(sys: SystemDefinition): readonly string[] {
   return [...g.params, ...g.settable, 'tau', 'theta', 'phi'];
 }
 import { DEFAULT_OUTPUTS, OUTPUT_KEYS } from './outputs.js';
+import { MAX_AXIS_POINTS, MAX_SWEEP_POINTS, checkAxisOverlap } from '../model/ranges.js';
 
 export interface AxisSpec {
   param: string;
@@ -89,6 +90,7 @@ function resolveAxis(a: unknown, k: number, SWEEPABLE_PARAMS: readonly string[])
   const to = finite(`${at} to`, ax.to);
   const n = finite(`${at} n`, ax.n);
   if (!Number.isInteger(n) || n < 1) throw new InputError(`${at}: n must be a whole number >= 1 (got ${n})`);
+  if (n > MAX_AXIS_POINTS) throw new InputError(`${at}: n = ${n} is more than the ${MAX_AXIS_POINTS} points an axis may have`);
   if (from > to) throw new InputError(`${at}: inverted axis, from (${from}) > to (${to})`);
   if (from === to && n > 1) throw new InputError(`${at}: empty axis, from = to = ${from} with n = ${n}`);
   return { param, values: linspace(from, to, n), relative_to };
@@ -118,6 +120,7 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
     if (seen.has(a.param)) throw new InputError(`spec axes: ${a.param} appears twice`);
     seen.add(a.param);
   }
+  checkAxisOverlap(resolvedAxes.map((a) => a.param));
   const outputs = s.outputs === undefined ? [...DEFAULT_OUTPUTS] : s.outputs;
   if (!Array.isArray(outputs) || outputs.length === 0) throw new InputError(`spec outputs: must be a non-empty array (choose from ${OUTPUT_KEYS.join(', ')})`);
   for (const o of outputs) {
@@ -126,6 +129,7 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
   if (s.plot !== undefined && (typeof s.plot !== 'string' || !outputs.includes(s.plot))) throw new InputError(`spec plot: must be one of the outputs (${outputs.join(', ')})`);
   const shape = resolvedAxes.map((a) => a.values.length);
   const count = shape.reduce((a, b) => a * b, 1);
+  if (count > MAX_SWEEP_POINTS) throw new InputError(`spec axes: ${shape.join(' x ')} = ${count} points, more than the ${MAX_SWEEP_POINTS} one sweep may have; run several sweeps`);
   return {
     name,
     base,
@@ -146,6 +150,7 @@ export function applyGrid(spec: SweepSpec, grid: string): SweepSpec {
   const nx = Number(m[1]);
   const ny = Number(m[2] ?? m[1]);
   if (nx < 1 || ny < 1) throw new InputError(`option --grid: sizes must be >= 1 (got ${grid})`);
+  if (nx > MAX_AXIS_POINTS || ny > MAX_AXIS_POINTS) throw new InputError(`option --grid: at most ${MAX_AXIS_POINTS} points per axis (got ${grid})`);
   const axes = spec.axes.map((a) => ({ ...a }));
   const setN = (k: number, n: number) => {
     if (k < 0) return;

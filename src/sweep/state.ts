@@ -1,14 +1,15 @@
 // The state of an unfinished run, for --resume: DIR/.STEM.parts/ holds one HDF5 part per
 // finished block (written complete, then renamed) and progress.json (rewritten the same way
 // after each part) naming the run it belongs to. A run killed outright loses at most the
-// block it was computing.
+// block it was computing. Every part carries the checksum of its data and the run it belongs
+// to, and is verified when loaded: a damaged part is recomputed (and said so), never used.
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, pointToInput, resolvePoint } from '../model/params.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { readFlatH5, writeFlatH5 } from '../io/hdf5.js';
+import { DamagedFileError, readFlatH5, writeFlatH5 } from '../io/hdf5.js';
 import type { StoredBlock, SweepResult } from './run.js';
 import type { ResolvedSpec } from './spec.js';
 
@@ -46,13 +47,18 @@ export class RunState {
   readonly dir: string;
   private progress: Progress;
 
+  private readonly identity: string;
+
   constructor(
     outDir: string,
     readonly stem: string,
     identity: RunIdentity,
+    /** says what happened to a file that could not be used (a damaged part, progress.json) */
+    private readonly note: (message: string) => void = () => {},
   ) {
     this.dir = join(outDir, `.${stem}.parts`);
     this.progress = { qbsweep: 'run state', ...identity, blocks: [] };
+    this.identity = JSON.stringify(identity);
   }
 
   private get file(): string {
@@ -80,7 +86,15 @@ export class RunState {
       if (!resume) {
         throw new InputError(`an unfinished run of ${this.stem} is in ${this.dir}: add --resume to continue it, or delete that directory to start over`);
       }
-      const old = JSON.parse(readFileSync(this.file, 'utf8')) as Progress;
+      let old: Progress;
+      try {
+        old = JSON.parse(readFileSync(this.file, 'utf8')) as Progress;
+        if (old?.qbsweep !== 'run state' || !Array.isArray(old.blocks)) throw new Error('not a qbsweep run state');
+      } catch (e) {
+        // each part names its run, so the parts alone say what is finished
+        this.note(`${this.file} is damaged (${(e as Error).message.split('\n')[0]}); continuing from the parts on disk that belong to this run`);
+        old = { ...this.progress, blocks: [] };
+      }
       const diffs = (Object.keys(this.progress) as (keyof RunIdentity)[])
         .filter((k) => k !== ('blocks' as string) && k !== ('qbsweep' as string))
         .filter((k) => JSON.stringify(old[k]) !== JSON.stringify(this.progress[k]));
@@ -92,6 +106,7 @@ export class RunState {
       // still has it, so the parts on disk (each says what it holds) are what counts
       const starts = new Set([...old.blocks.map(([s]) => s), ...this.partsOnDisk()]);
       this.progress.blocks = [...starts].filter((s) => existsSync(this.partFile(s))).sort((a, b) => a - b).map((s) => [s, 0]);
+      writeFileAtomic(this.file, JSON.stringify(this.progress, null, 1));
       return { resumedBlocks: this.progress.blocks.length };
     }
     mkdirSync(this.dir, { recursive: true });
@@ -113,8 +128,21 @@ export class RunState {
   /** A block saved earlier (its file names its range and run), or undefined. */
   loadBlock = async (start: number, n: number): Promise<StoredBlock | undefined> => {
     if (!this.progress.blocks.some(([s]) => s === start)) return undefined;
-    const part = await readFlatH5(this.partFile(start));
-    if (part.start !== start || part.count !== n || part.attributes.spec_hash !== this.progress.spec_hash) return undefined;
+    const file = this.partFile(start);
+    const redo = (why: string) => {
+      this.note(`${why}: recomputing points ${start}..${start + n - 1}`);
+      return undefined;
+    };
+    let part;
+    try {
+      part = await readFlatH5(file);
+    } catch (e) {
+      if (e instanceof DamagedFileError) return redo(e.message.replace(/; it is not used$/, ''));
+      throw e;
+    }
+    if (part.start !== start || part.count !== n || part.attributes.spec_hash !== this.progress.spec_hash || part.attributes.run !== this.identity) {
+      return redo(`${file} holds points of another run`);
+    }
     return { values: part.values, flags: part.flags };
   };
 
@@ -130,7 +158,7 @@ export class RunState {
       columns: res.columns,
       values,
       flags: res.flags.slice(at, at + n),
-      attributes: { spec_hash: this.progress.spec_hash },
+      attributes: { spec_hash: this.progress.spec_hash, run: this.identity },
     });
     this.progress.blocks = [...this.progress.blocks.filter(([s]) => s !== start), [start, n]];
     writeFileAtomic(this.file, JSON.stringify(this.progress, null, 1));
