@@ -3,25 +3,7 @@
 // One grid point: struct PointParams and its accessors point_tau, point_dt, point_psi_re,
 // point_psi_im are generated from src/core/layout.ts (ROW, PARAM_STRIDE).
 
-// Run constants, 64 bytes (uniform).
-struct Run {
-  model: u32,          // 0 redfield, 1 bloch-redfield, 2 lindblad (the generator is generated per model)
-  statistics: u32,     // 0 as the system defines, 1 every reservoir boson, 2 every reservoir fermion
-  zero_freq: u32,      // 0 limit (rates -> their w -> 0 limit), 1 zero
-  pad5: u32,
-  pad6: u32,
-  count: u32,          // points in this dispatch chunk
-  steps: u32,          // rk4: steps per dispatch
-  record_every: u32,   // rk4: trajectory sample every this many steps (0 = none)
-  first_step: u32,     // rk4: index of the first step of this dispatch
-  record_slots: u32,   // rk4: samples per point in the trajectory buffer
-  pad0: u32,           // always 0: makes a runtime NaN (a constant NaN is a WGSL error)
-  spectrum_mode: u32,  // spectrum: 0 every point, 1 only where the leap left |gap| tau >= 10 undecided
-  outputs: u32,        // bits: 1 concurrence at tau, 2 long-time concurrence (skip the work if unasked)
-  pad2: u32,
-  pad3: u32,
-  pad4: u32,
-}
+// struct Run (the uniform of every kernel) is generated from src/core/layout.ts RUN_FIELDS.
 
 // Output per point: OUT_STRIDE f32 (src/core/layout.ts OUT, which generates the constant).
 //   [0..15]  r(tau), the Pauli vector (r_00 = 1)

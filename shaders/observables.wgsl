@@ -33,17 +33,17 @@ fn long_time_slots(gen: Generator, r_ss: Vec16, solvable: bool, with_concurrence
 
 // The long-time slot of index k of long_time_slots (src/core/layout.ts STEADY_SLOTS).
 fn steady_slot(k: u32) -> u32 {
-  return select(41u + (k - 5u), 20u + k, k < 5u);
+  return select(OUT_STEADY_INCOHERENT + (k - 5u), OUT_STEADY_EFFICIENCY + k, k < 5u);
 }
 
 // The state at tau: [33..38] its observables, [39..40] the average charging powers; returns its flag bits.
 fn write_state_at_tau(base: u32, r: Vec16, r0: Vec16, tau: f32) -> u32 {
   let st = state_observables(r);
-  for (var k = 0u; k < 6u; k++) { out[base + 33u + k] = st[k]; }
+  for (var k = 0u; k < 6u; k++) { out[base + OUT_INCOHERENT + k] = st[k]; }
   let b = battery(r);
   let b0 = battery(r0);
-  out[base + 39u] = select((b.energy - b0.energy) / tau, 0.0, tau <= 0.0);
-  out[base + 40u] = select((b.ergotropy - b0.ergotropy) / tau, 0.0, tau <= 0.0);
+  out[base + OUT_AVERAGE_POWER] = select((b.energy - b0.energy) / tau, 0.0, tau <= 0.0);
+  out[base + OUT_AVERAGE_ERGOTROPIC_POWER] = select((b.ergotropy - b0.ergotropy) / tau, 0.0, tau <= 0.0);
   return select(0u, FLAG_NON_POSITIVE, st[5] < -NON_POSITIVE_F32);
 }
 

@@ -37,19 +37,19 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (b.zero_energy) { flags |= FLAG_ZERO_ENERGY; }
   if (!vec16_finite(r)) { flags |= FLAG_NONFINITE; }
   write_vec16(base, r);
-  out[base + 16u] = b.efficiency;
-  out[base + 17u] = b.energy;
-  out[base + 18u] = b.ergotropy;
-  out[base + 19u] = select(nan, concurrence(r), (run.outputs & 1u) != 0u);
-  out[base + 27u] = h;
+  out[base + OUT_EFFICIENCY] = b.efficiency;
+  out[base + OUT_ENERGY] = b.energy;
+  out[base + OUT_ERGOTROPY] = b.ergotropy;
+  out[base + OUT_CONCURRENCE] = select(nan, concurrence(r), (run.outputs & 1u) != 0u);
+  out[base + OUT_DT] = h;
   flags |= write_state_at_tau(base, r, initial_vector(p), point_tau(p));
-  out[base + 26u] = f32(flags);
+  out[base + OUT_FLAGS] = f32(flags);
   let lt = long_time_slots(gen, ev.steady.r, ev.solvable, (run.outputs & 2u) != 0u, nan);
   for (var k = 0u; k < STEADY_SLOT_COUNT; k++) { out[base + steady_slot(k)] = lt[k]; }
-  out[base + 30u] = lt[STEADY_SLOT_COUNT];
-  out[base + 25u] = nan;
-  out[base + 28u] = nan;
-  out[base + 29u] = nan;
-  out[base + 31u] = 0.0;
-  out[base + 32u] = ev.transient_bound;
+  out[base + OUT_STEADY_FLAGS] = lt[STEADY_SLOT_COUNT];
+  out[base + OUT_GAP] = nan;
+  out[base + OUT_SPECTRAL_RADIUS] = nan;
+  out[base + OUT_SLOWEST] = nan;
+  out[base + OUT_SPECTRUM_FLAGS] = 0.0;
+  out[base + OUT_TRANSIENT_BOUND] = ev.transient_bound;
 }

@@ -86,11 +86,11 @@ fn rk4_finish(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
     out[base + 8u + k] = r.v2[k];
     out[base + 12u + k] = r.v3[k];
   }
-  out[base + 16u] = b.efficiency;
-  out[base + 17u] = b.energy;
-  out[base + 18u] = b.ergotropy;
-  out[base + 19u] = concurrence(r);
+  out[base + OUT_EFFICIENCY] = b.efficiency;
+  out[base + OUT_ENERGY] = b.energy;
+  out[base + OUT_ERGOTROPY] = b.ergotropy;
+  out[base + OUT_CONCURRENCE] = concurrence(r);
   flags |= write_state_at_tau(base, r, initial_vector(params[i]), point_tau(params[i]));
-  out[base + 26u] = f32(flags);
-  out[base + 27u] = aux.x;
+  out[base + OUT_FLAGS] = f32(flags);
+  out[base + OUT_DT] = aux.x;
 }

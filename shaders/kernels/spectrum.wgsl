@@ -27,10 +27,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= run.count) { return; }
   let s = spectrum_record(params[i]);
   let base = i * OUT_STRIDE;
-  out[base + 25u] = s.x;
-  out[base + 28u] = s.y;
-  out[base + 29u] = s.z;
-  out[base + 31u] = s.w;
+  out[base + OUT_GAP] = s.x;
+  out[base + OUT_SPECTRAL_RADIUS] = s.y;
+  out[base + OUT_SLOWEST] = s.z;
+  out[base + OUT_SPECTRUM_FLAGS] = s.w;
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

@@ -18,5 +18,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let solvable = steady_solvable(st, gen.g);
   let lt = long_time_slots(gen, st.r, solvable, (run.outputs & 2u) != 0u, runtime_nan(run.pad0));
   for (var k = 0u; k < STEADY_SLOT_COUNT; k++) { out[base + steady_slot(k)] = lt[k]; }
-  out[base + 30u] = lt[STEADY_SLOT_COUNT];
+  out[base + OUT_STEADY_FLAGS] = lt[STEADY_SLOT_COUNT];
 }

@@ -65,8 +65,28 @@ export const OUT = {
 /** Slots [33..55]: what the long-time program writes besides [20..24] (rk4 runs it separately). */
 export const STEADY_SLOTS = [20, 21, 22, 23, 24, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55] as const;
 
-/** struct Run: 64 bytes (uniform). */
-export const RUN_BYTES = 64;
+/** struct Run (uniform, 64 bytes): its u32 fields in order, with what each means; WGSL's struct is generated from this list. */
+export const RUN_FIELDS = [
+  ['model', '0 redfield, 1 bloch-redfield, 2 lindblad (the generator is generated per model)'],
+  ['statistics', '0 as the system defines, 1 every reservoir boson, 2 every reservoir fermion'],
+  ['zero_freq', '0 limit (rates -> their w -> 0 limit), 1 zero'],
+  ['pad5', ''],
+  ['pad6', ''],
+  ['count', 'points in this dispatch chunk'],
+  ['steps', 'rk4: steps per dispatch'],
+  ['record_every', 'rk4: trajectory sample every this many steps (0 = none)'],
+  ['first_step', 'rk4: index of the first step of this dispatch'],
+  ['record_slots', 'rk4: samples per point in the trajectory buffer'],
+  ['pad0', 'always 0: makes a runtime NaN (a constant NaN is a WGSL error)'],
+  ['spectrum_mode', 'spectrum: 0 every point, 1 only where the leap left |gap| tau >= STATIONARY_DECAYS undecided'],
+  ['outputs', 'bits: 1 concurrence at tau, 2 long-time concurrence (skip the work if unasked)'],
+  ['pad2', ''],
+  ['pad3', ''],
+  ['pad4', ''],
+] as const;
+type RunField = (typeof RUN_FIELDS)[number][0];
+const RUN_INDEX = Object.fromEntries(RUN_FIELDS.map(([n], i) => [n, i])) as Record<RunField, number>;
+export const RUN_BYTES = RUN_FIELDS.length * 4;
 
 export interface RunConstants {
   model: ModelName;
@@ -92,24 +112,28 @@ export const STATISTICS_CODE = { asDefined: 0, boson: 1, fermion: 2 } as const;
 export function encodeRun(r: RunConstants): ArrayBuffer {
   const buf = new ArrayBuffer(RUN_BYTES);
   const u = new Uint32Array(buf);
-  u[0] = MODEL_CODE[r.model];
-  u[1] = r.reservoir === undefined ? STATISTICS_CODE.asDefined : STATISTICS_CODE[r.reservoir];
-  u[2] = r.zeroFreq === 'zero' ? 1 : 0;
-  u[5] = r.count;
-  u[6] = r.steps ?? 0;
-  u[7] = r.recordEvery ?? 0;
-  u[8] = r.firstStep ?? 0;
-  u[9] = r.recordSlots ?? 0;
-  u[11] = r.spectrumMode === 'undecided' ? 1 : 0;
-  u[12] = (r.concurrence === false ? 0 : 1) | (r.steadyConcurrence === false ? 0 : 2);
+  const set = (f: RunField, v: number) => (u[RUN_INDEX[f]] = v);
+  set('model', MODEL_CODE[r.model]);
+  set('statistics', r.reservoir === undefined ? STATISTICS_CODE.asDefined : STATISTICS_CODE[r.reservoir]);
+  set('zero_freq', r.zeroFreq === 'zero' ? 1 : 0);
+  set('count', r.count);
+  set('steps', r.steps ?? 0);
+  set('record_every', r.recordEvery ?? 0);
+  set('first_step', r.firstStep ?? 0);
+  set('record_slots', r.recordSlots ?? 0);
+  set('spectrum_mode', r.spectrumMode === 'undecided' ? 1 : 0);
+  set('outputs', (r.concurrence === false ? 0 : 1) | (r.steadyConcurrence === false ? 0 : 2));
   return buf;
 }
 
-/** WGSL: struct PointParams and accessors for the row header (generated from ROW). */
+/** WGSL: struct Run, the record slots OUT_*, struct PointParams and the row-header accessors (generated from RUN_FIELDS, OUT, ROW). */
 export function wgslPointParams(): string {
   const at = (k: number) => `p.v[${k >> 2}][${k & 3}]`;
   return [
+    `struct Run {\n${RUN_FIELDS.map(([n, doc]) => `  ${n}: u32,${doc ? ` // ${doc}` : ''}`).join('\n')}\n}`,
     `const OUT_STRIDE: u32 = ${OUT_STRIDE}u;`,
+    // every record slot by name: OUT_EFFICIENCY, OUT_STEADY_FLAGS, ...
+    ...Object.entries(OUT).map(([k, v]) => `const OUT_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}: u32 = ${v}u;`),
     `struct PointParams { v: array<vec4<f32>, ${PARAM_STRIDE / 4}> }`,
     `fn point_tau(p: PointParams) -> f32 { return ${at(ROW.tau)}; }`,
     `fn point_dt(p: PointParams) -> f32 { return ${at(ROW.dt)}; }`,
