@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { mergeShards } from '../sweep/merge.js';
 import { action } from './common.js';
-import { writeResult } from './sweep.js';
+import { reportCrossCheck, writeResult } from './sweep.js';
 
 export function registerMerge(program: Command): void {
   program
@@ -30,6 +30,7 @@ export function registerMerge(program: Command): void {
           },
         });
         if (!opts.quiet) process.stderr.write(`qbsweep: merged ${shards.length} shards (${result.count} points): wrote ${files.join(', ')}\n`);
+        reportCrossCheck(result, Boolean(opts.quiet));
       }),
     );
 }

@@ -18,7 +18,7 @@ import { Grid } from '../sweep/grid.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
 import { GPU_INTEGRATORS } from '../backends/webgpu/backend.js';
 import { PRESETS, preset } from '../sweep/presets.js';
-import { type SweepResult, defaultBlockPoints, runSweep } from '../sweep/run.js';
+import { DEFAULT_CHECK_POINTS, type SweepResult, crossCheckSummary, defaultBlockPoints, runSweep } from '../sweep/run.js';
 import { type ResolvedSpec, type SweepSpec, applyGrid, resolveSpec } from '../sweep/spec.js';
 import { action, parseNumber, parsePositiveInt, readJsonInput } from './common.js';
 
@@ -33,6 +33,31 @@ export function specFromOptions(opts: Record<string, unknown>): ResolvedSpec {
   if (opts.outputs !== undefined) spec = { ...spec, outputs: String(opts.outputs).split(',').map((s) => s.trim()).filter(Boolean) };
   if (opts.name !== undefined) spec = { ...spec, name: String(opts.name) };
   return resolveSpec(spec);
+}
+
+/** --check N | all, or --no-check (commander gives false): the number of points, Infinity for all. */
+export function parseCheck(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === false) return 0;
+  if (String(value).trim().toLowerCase() === 'all') return Infinity;
+  const n = parseNumber('--check', String(value));
+  if (!(Number.isInteger(n) && n >= 0)) throw new InputError(`option --check: must be a whole number >= 0 or "all" (got ${value})`);
+  return n;
+}
+
+/**
+ * The cross-check's verdict as the last word of a run: a pass is a note, a failure one loud line
+ * on stderr (even with --quiet) and exit status 3; the files are written and marked failed.
+ */
+export function reportCrossCheck(res: SweepResult, quiet: boolean): void {
+  if (!res.check) return;
+  const line = crossCheckSummary(res.check);
+  if (res.check.pass) {
+    if (!quiet) process.stderr.write(`qbsweep: ${line}\n`);
+    return;
+  }
+  process.stderr.write(`qbsweep: WARNING: ${line}; the files are written and marked "cross_check": "failed" (exit 3)\n`);
+  if (!process.exitCode) process.exitCode = 3;
 }
 
 export function addRunOptions(cmd: Command): Command {
@@ -139,7 +164,8 @@ export function registerSweep(program: Command): void {
     .option('--backend <name>', `${SWEEP_BACKENDS.join(' | ')} (default auto: webgpu, else cpu)`)
     .option('--out <dir>', 'output directory (default out)')
     .option('--name <name>', 'output file stem (default: the spec name)')
-    .option('--check <n>', 'float64 cross-check of n points of a GPU sweep, 0 to skip (default 24)')
+    .option('--check <n>', `float64 cross-check of n evenly spread points, or "all" (default ${DEFAULT_CHECK_POINTS} on GPU backends, none on cpu); a point outside its tolerance exits 3 after writing the files`)
+    .option('--no-check', 'skip the float64 cross-check')
     .option('--no-png', 'skip the picture')
     .option('--no-h5', 'skip the HDF5 arrays')
     .option('--shard <i/N>', 'compute only shard i (0-based) of N contiguous blocks of the grid')
@@ -162,8 +188,7 @@ export function registerSweep(program: Command): void {
       action(async (opts: Record<string, unknown>) => {
         const spec = specFromOptions(opts);
         const { dt } = runOptions(opts);
-        const check = opts.check !== undefined ? parseNumber('--check', String(opts.check)) : undefined;
-        if (check !== undefined && !(Number.isInteger(check) && check >= 0)) throw new InputError(`option --check: must be a whole number >= 0 (got ${opts.check})`);
+        const check = parseCheck(opts.check);
         const quiet = Boolean(opts.quiet);
         const dir = String(opts.out ?? 'out');
         const shard = resolveShard(opts.shard as string | undefined, opts.shards as string | undefined);
@@ -216,11 +241,8 @@ export function registerSweep(program: Command): void {
           const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard });
           const complete = res.done === res.count && !res.error && !res.stopped;
           if (complete) state.finish();
-          if (res.check) {
-            const worst = Object.entries(res.check.max_abs_diff).map(([c, d]) => `${c} ${d.value.toExponential(1)}`).join(', ');
-            note(`float64 cross-check of ${res.check.points} points: max |diff| ${worst || 'n/a'}`);
-          }
           note(`wrote ${files.join(', ')}`);
+          reportCrossCheck(res, quiet);
           if (res.stopped) {
             process.stderr.write(`qbsweep: stopped after ${res.done} of ${res.count} points; the finished blocks are saved in ${state.dir}: run the same command with --resume to finish\n`);
             process.exitCode = 130;

@@ -67,6 +67,8 @@ export function buildManifest(res: SweepResult, extra: Record<string, unknown> =
     qbsweep: 'sweep result',
     created: new Date().toISOString(),
     complete: res.done === res.count && !res.error && !res.stopped,
+    // the float64 cross-check's verdict (details under precision.float64_cross_check)
+    cross_check: res.check ? (res.check.pass ? 'passed' : 'failed') : 'not run',
     ...(res.error ? { error: res.error.message } : {}),
     spec: manifestSpec(res),
     grid: { shape: res.spec.shape, points: res.spec.count, order: 'row-major over the axes as listed (last axis fastest)' },

@@ -16,7 +16,7 @@ import { InputError, NAMED_STATES, type PointParams } from '../model/params.js';
 import { evaluatePoint } from '../model/point.js';
 import { OUTPUT_DOCS, columnValue, flagNames } from '../sweep/outputs.js';
 import { PRESETS } from '../sweep/presets.js';
-import { type SweepResult, runSweep, settingsOf } from '../sweep/run.js';
+import { type SweepResult, crossCheckSummary, runSweep, settingsOf } from '../sweep/run.js';
 import type { ResolvedSpec } from '../sweep/spec.js';
 import { Grid } from '../sweep/grid.js';
 import { SweepForm } from './form.js';
@@ -149,10 +149,7 @@ async function run(): Promise<void> {
   progress(res.done, res.count, t0);
   const rate = res.done / Math.max(res.seconds.compute, 1e-3);
   const lines = [`${spec.name}: ${res.done.toLocaleString('en-US')} of ${res.count.toLocaleString('en-US')} points in ${res.seconds.total.toFixed(1)} s (${Math.round(rate)} points/s) on ${state.runtimeWhy}`];
-  if (res.check) {
-    const worst = Object.entries(res.check.max_abs_diff).map(([c, d]) => `${c} ${d.value.toExponential(1)}`);
-    lines.push(`float64 cross-check of ${res.check.points} points, max |diff|: ${worst.join(', ') || 'n/a'}`);
-  }
+  if (res.check) lines.push(crossCheckSummary(res.check));
   $<HTMLDivElement>('#status').textContent = lines.join('\n');
   if (res.error) {
     const cancelled = res.error.message === 'cancelled';

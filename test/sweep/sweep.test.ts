@@ -99,7 +99,8 @@ describe('every preset: webgpu against the float64 cpu backend, coarse grid', ()
       expect(cmp.columns.length).toBe(6 + 32);
       // the built-in float64 cross-check saw the same
       expect(gpu.check!.points).toBe(4);
-      expect(gpu.check!.max_abs_diff.efficiency.value).toBeLessThan(2e-3);
+      expect(gpu.check!.pass, JSON.stringify(gpu.check)).toBe(true);
+      expect(gpu.check!.columns.efficiency.checked).toBeGreaterThan(0);
     }, 300_000);
   }
 });
