@@ -10,6 +10,7 @@ import { FigureContext, PAPER_RESOLUTION } from '../figures/context.js';
 import { ALIASES, FIGURES, resolveFigureIds } from '../figures/index.js';
 import { produceFigure } from '../figures/output.js';
 import { action, parsePositiveInt } from './common.js';
+import { summary } from './commands.js';
 
 export function parseGridOption(text: string): [number, number] {
   const m = /^(\d+)(?:x(\d+))?$/.exec(text.trim());
@@ -23,7 +24,7 @@ export function parseGridOption(text: string): [number, number] {
 export function registerFigure(program: Command): void {
   program
     .command('figure')
-    .summary("reproduce the paper's figures (CSV + manifest + PNG each)")
+    .summary(summary('figure'))
     .description(
       "Reproduce figures of Wang, Yu & Wang (2023): each writes DIR/figID.csv (the data), DIR/figID.json (manifest: " +
         'parameters, backend, timings, flags, the numbers shown) and DIR/figID.png (laid out as the paper\'s figure).\n\n' +

@@ -4,11 +4,12 @@ import type { Command } from 'commander';
 import { mergeShards } from '../sweep/merge.js';
 import { action } from './common.js';
 import { reportCrossCheck, writeResult } from './sweep.js';
+import { summary } from './commands.js';
 
 export function registerMerge(program: Command): void {
   program
     .command('merge')
-    .summary('assemble the shards of a sweep into one result')
+    .summary(summary('merge'))
     .description(
       'Assemble the shards written by `qbsweep sweep --shard i/N` (or by Kubernetes Indexed Jobs / Slurm arrays) ' +
         'into NAME.csv, NAME.json, NAME.png and NAME.h5, exactly as one run on one machine writes them. ' +

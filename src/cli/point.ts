@@ -5,6 +5,7 @@ import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, 
 import type { PointResult } from '../model/point.js';
 import { evaluateOnBackend, BACKEND_CHOICES } from '../backends/point.js';
 import { action, fmtNum, parseNumber, readJsonInput } from './common.js';
+import { summary } from './commands.js';
 
 /** Flags for people, each mapped onto one (possibly derived) parameter; `family` groups flags that must not be mixed. */
 interface ParamFlag {
@@ -84,7 +85,7 @@ export function applyPointFlags(base: PointInput, opts: Record<string, unknown>)
 export function registerPoint(program: Command): void {
   const cmd = program
     .command('point')
-    .summary('evaluate one parameter point')
+    .summary(summary('point'))
     .description(
       'Evaluate one parameter point: battery efficiency, energy, ergotropy and concurrence at tau, ' +
         'the Liouvillian gap, rho(tau), and the exact long-time limit. Energies are in units of lambda.\n\n' +

@@ -8,11 +8,9 @@ import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { writeCsv } from '../io/csv.js';
 import { buildManifest, manifestSpec, packageVersions } from '../io/manifest.js';
-import { writeFlatH5, writeGridH5 } from '../io/hdf5.js';
 import { type Shard, resolveShard, shardRange, shardStem } from '../sweep/shard.js';
 import { RunState, specHash } from '../sweep/state.js';
 import { Progress } from '../io/progress.js';
-import { sweepPng } from '../io/sweepFigure.js';
 import { OUTPUT_KEYS, outputColumns } from '../sweep/outputs.js';
 import { Grid } from '../sweep/grid.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
@@ -21,6 +19,7 @@ import { PRESETS, preset } from '../sweep/presets.js';
 import { DEFAULT_CHECK_POINTS, type SweepResult, crossCheckSummary, defaultBlockPoints, runSweep } from '../sweep/run.js';
 import { type ResolvedSpec, type SweepSpec, applyGrid, resolveSpec } from '../sweep/spec.js';
 import { action, parseNumber, parsePositiveInt, readJsonInput } from './common.js';
+import { summary } from './commands.js';
 
 /** --spec or --preset, with --grid and --outputs applied. */
 export function specFromOptions(opts: Record<string, unknown>): ResolvedSpec {
@@ -126,12 +125,15 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
   const hash = specHash(res.spec);
   if (complete && whole && opts.png) {
     const png = join(dir, `${stem}.png`);
+    // loaded here: vega and resvg take a while to load and only pictures need them
+    const { sweepPng } = await import('../io/sweepFigure.js');
     writeFileAtomic(png, await sweepPng(res, res.spec.plot ?? res.spec.outputs.find((o) => o !== 'rho') ?? res.columns[0]));
     files.push(png);
   }
   if (complete && opts.h5 !== false) {
     const h5 = join(dir, `${stem}.h5`);
     const provenance = { spec: JSON.stringify(manifestSpec(res)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
+    const { writeFlatH5, writeGridH5 } = await import('../io/hdf5.js');
     if (whole) {
       await writeGridH5(h5, { axes: res.grid.axes, shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance });
     } else {
@@ -149,7 +151,7 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
 export function registerSweep(program: Command): void {
   const cmd = program
     .command('sweep')
-    .summary('compute a phase diagram over up to 3 axes')
+    .summary(summary('sweep'))
     .description(
       'Compute a dense phase diagram: every grid point is one GPU thread (WGSL) that builds its own 16x16 ' +
         'generator and evolves its density vector to tau; a sample of points is re-checked in float64.\n\n' +

@@ -6,6 +6,7 @@ import { arch, cpus, platform, release, totalmem } from 'node:os';
 import type { SweepResult } from '../sweep/run.js';
 import { flagNames } from '../sweep/outputs.js';
 import { pointToInput } from '../model/params.js';
+import { packageVersion } from '../paths.js';
 
 const require = createRequire(import.meta.url);
 
@@ -18,8 +19,7 @@ function version(pkg: string): string | undefined {
 }
 
 export function packageVersions(): Record<string, string | undefined> {
-  const own = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return { qbsweep: own.version, node: process.versions.node, webgpu: version('webgpu'), commander: version('commander'), vega: version('vega'), 'vega-lite': version('vega-lite') };
+  return { qbsweep: packageVersion(), node: process.versions.node, webgpu: version('webgpu'), commander: version('commander'), vega: version('vega'), 'vega-lite': version('vega-lite') };
 }
 
 export function machineInfo(): Record<string, unknown> {
@@ -29,7 +29,9 @@ export function machineInfo(): Record<string, unknown> {
 
 export function flagCounts(res: SweepResult): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (let k = 0; k < res.done; k++) for (const f of flagNames(res.flags[k])) counts[f] = (counts[f] ?? 0) + 1;
+  const perBits = new Map<number, number>();
+  for (let k = 0; k < res.done; k++) perBits.set(res.flags[k], (perBits.get(res.flags[k]) ?? 0) + 1);
+  for (const [bits, n] of perBits) for (const f of flagNames(bits)) counts[f] = (counts[f] ?? 0) + n;
   return counts;
 }
 

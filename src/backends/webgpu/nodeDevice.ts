@@ -5,9 +5,9 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { AdapterDescription } from './engine.js';
 import { SHADER_FILES, type ShaderSources } from './programs.js';
+import { packagePath } from '../../paths.js';
 
 export type AdapterChoice = 'auto' | 'hardware' | 'opengl' | 'vulkan' | 'swiftshader';
 export const ADAPTER_CHOICES: AdapterChoice[] = ['auto', 'hardware', 'opengl', 'vulkan', 'swiftshader'];
@@ -167,7 +167,7 @@ export async function releaseNodeDevices(): Promise<void> {
 
 /** The WGSL files from the repository's shaders/ directory. */
 export function nodeShaderSources(): ShaderSources {
-  const dir = fileURLToPath(new URL('../../../shaders/', import.meta.url));
+  const dir = packagePath('shaders/');
   const out: ShaderSources = {};
   for (const f of SHADER_FILES) out[f] = readFileSync(dir + f, 'utf8');
   return out;
