@@ -16,9 +16,11 @@ program
       'Units: hbar = k_B = 1, energies in units of the coupling lambda.',
   )
   .version(packageVersion())
+  .option('--verbose', "show the GPU driver's own notes on stderr (Dawn's, hidden by default)")
   .showHelpAfterError('(run with --help for usage)');
 
 async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--verbose')) process.env.QBSWEEP_VERBOSE = '1';
   // the command named on the line: the first word that is not an option (`help NAME` names NAME)
   const words = argv.slice(2).filter((a) => !a.startsWith('-'));
   const name = words[0] === 'help' ? words[1] : words[0];

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { AdapterDescription } from './engine.js';
 import { SHADER_FILES, type ShaderSources } from './programs.js';
 import { packagePath } from '../../paths.js';
+import { withNativeStderrFiltered } from './nativeStderr.js';
 
 export type AdapterChoice = 'auto' | 'hardware' | 'opengl' | 'vulkan' | 'swiftshader';
 export const ADAPTER_CHOICES: AdapterChoice[] = ['auto', 'hardware', 'opengl', 'vulkan', 'swiftshader'];
@@ -104,6 +105,11 @@ function describe(adapter: GPUAdapter, how: string): AdapterDescription {
  * QBSWEEP_ADAPTER to force one.
  */
 export async function acquireNodeDevice(choice: AdapterChoice = (process.env.QBSWEEP_ADAPTER as AdapterChoice) || 'auto'): Promise<NodeDevice> {
+  // Dawn's own notes on fd 2 (libvulkan missing, limits reduced) are dropped unless --verbose
+  return withNativeStderrFiltered(() => acquire(choice));
+}
+
+async function acquire(choice: AdapterChoice): Promise<NodeDevice> {
   if (!ADAPTER_CHOICES.includes(choice)) throw new Error(`unknown adapter ${JSON.stringify(choice)} (expected ${ADAPTER_CHOICES.join(', ')})`);
   const { create } = loadDawn();
   const attempts: string[] = [];

@@ -1,0 +1,61 @@
+// Dawn writes its notes straight to file descriptor 2 from C++ (a failed libvulkan load with a
+// path on Dawn's build machine, a blank line, "maxDynamic... artificially reduced"), which
+// JavaScript cannot switch off. While a device is created, fd 2 is pointed at a temporary file
+// (close 2, then open: POSIX hands out the lowest free descriptor), then restored; known
+// harmless notes are dropped and anything else is passed on. QBSWEEP_VERBOSE=1 (--verbose)
+// passes everything on. Linux only (/proc/self/fd); elsewhere nothing is captured.
+
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Dawn's notes that say nothing a user must act on (the adapter choice is reported by qbsweep). */
+const HARMLESS = [
+  /^Warning: Couldn't load Vulkan: /,
+  /^\s+at operator\(\) \(.*BackendVk\.cpp:\d+\)$/,
+  /^Warning: maxDynamic\w+PerPipelineLayout artificially reduced/,
+  /^\s*$/,
+];
+
+export function nativeNoise(text: string): { kept: string; dropped: number } {
+  if (process.env.QBSWEEP_VERBOSE === '1') return { kept: text, dropped: 0 };
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const kept = lines.filter((l) => !HARMLESS.some((re) => re.test(l)));
+  return { kept: kept.length ? kept.join('\n') + '\n' : '', dropped: lines.length - kept.length };
+}
+
+/** Runs `fn` with fd 2 captured, then writes back what is worth seeing. */
+export async function withNativeStderrFiltered<T>(fn: () => Promise<T>): Promise<T> {
+  if (process.env.QBSWEEP_VERBOSE === '1' || !existsSync('/proc/self/fd/2')) return fn();
+  let saved: number;
+  let dir: string;
+  try {
+    saved = openSync('/proc/self/fd/2', 'a');
+  } catch {
+    return fn(); // e.g. stderr is a socket: leave it alone
+  }
+  dir = mkdtempSync(join(tmpdir(), 'qbsweep-stderr-'));
+  const file = join(dir, 'dawn.txt');
+  closeSync(2);
+  const fd = openSync(file, 'w');
+  const restore = () => {
+    closeSync(fd);
+    // the lowest free descriptor is 2 again
+    openSync(`/proc/self/fd/${saved}`, 'a');
+    closeSync(saved);
+    const { kept } = nativeNoise(readFileSync(file, 'utf8'));
+    rmSync(dir, { recursive: true, force: true });
+    if (kept) process.stderr.write(kept);
+  };
+  if (fd !== 2) {
+    // something else took the slot: undo at once and run uncaptured
+    restore();
+    return fn();
+  }
+  try {
+    return await fn();
+  } finally {
+    restore();
+  }
+}
