@@ -10,7 +10,9 @@ import { writeCsv } from '../io/csv.js';
 import { buildManifest, manifestSpec, packageVersions } from '../io/manifest.js';
 import { type Shard, resolveShard, shardRange, shardStem } from '../sweep/shard.js';
 import { RunState, specHash } from '../sweep/state.js';
-import { Progress } from '../io/progress.js';
+import { Progress, fmtSecs } from '../io/progress.js';
+import { shaderCacheLocation } from '../backends/webgpu/shaderCache.js';
+import type { SweepBackend } from '../backends/types.js';
 import { OUTPUT_KEYS, outputColumns } from '../sweep/outputs.js';
 import { Grid } from '../sweep/grid.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
@@ -57,6 +59,22 @@ export function reportCrossCheck(res: SweepResult, quiet: boolean): void {
   }
   process.stderr.write(`qbsweep: WARNING: ${line}; the files are written and marked "cross_check": "failed" (exit 3)\n`);
   if (!process.exitCode) process.exitCode = 3;
+}
+
+/**
+ * Says what the first seconds of a GPU run are spent on: one line, "compiling GPU kernels (...)"
+ * when it starts, completed with the time it took. `then` runs after (e.g. restarting the ETA clock).
+ */
+export function compileReporter(backend: SweepBackend, quiet: boolean, then?: () => void): (phase: 'start' | 'done', seconds?: number) => void {
+  return (phase, seconds) => {
+    if (phase === 'start') {
+      const adapter = (backend.describe().adapter as { description?: string } | undefined)?.description ?? '';
+      if (!quiet) process.stderr.write(`qbsweep: compiling GPU kernels (first run: up to a minute; cached afterwards in ${shaderCacheLocation(adapter)}) ... `);
+    } else {
+      if (!quiet) process.stderr.write(`done in ${fmtSecs(seconds ?? 0)}\n`);
+      then?.();
+    }
+  };
 }
 
 export function addRunOptions(cmd: Command): Command {
@@ -238,8 +256,9 @@ export function registerSweep(program: Command): void {
             onBlock: state.saveBlock,
             shouldStop: () => stopRequests > 0,
             onProgress: (d) => progress.update(d),
+            onCompile: compileReporter(backend, quiet, () => progress.restart()),
           });
-          progress.finish(res.done);
+          progress.finish(res.done, res.seconds.compute);
           const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard });
           const complete = res.done === res.count && !res.error && !res.stopped;
           if (complete) state.finish();

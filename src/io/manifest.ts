@@ -79,7 +79,7 @@ export function buildManifest(res: SweepResult, extra: Record<string, unknown> =
     backend: res.backend,
     integrator: res.integrator,
     dt: res.dt ?? 'per point: min(0.2, 1/||L||_inf)',
-    timings: { total_s: +res.seconds.total.toFixed(3), compute_s: +res.seconds.compute.toFixed(3), points_per_s: Math.round(res.pointsPerSecond) },
+    timings: { total_s: +res.seconds.total.toFixed(3), ...(res.seconds.compile !== undefined ? { compile_s: +res.seconds.compile.toFixed(3) } : {}), compute_s: +res.seconds.compute.toFixed(3), points_per_s: Math.round(res.pointsPerSecond) },
     precision: {
       arithmetic: (res.backend as { precision?: string }).precision,
       float64_cross_check: res.check,

@@ -39,6 +39,8 @@ export interface SweepRunOptions {
   onBlock?: (start: number, n: number, res: SweepResult) => Promise<void>;
   /** asked between blocks: true stops the run, keeping what finished */
   shouldStop?: () => boolean;
+  /** the backend's kernels are being compiled (before any computing): 'start', then 'done' with the seconds */
+  onCompile?: (phase: 'start' | 'done', seconds?: number) => void;
 }
 
 export interface CrossCheckColumn {
@@ -81,7 +83,8 @@ export interface SweepResult {
   integrator: string;
   dt?: number;
   blockPoints: number;
-  seconds: { total: number; compute: number };
+  /** compile: the backend's kernels (GPU), not counted in compute */
+  seconds: { total: number; compute: number; compile?: number };
   pointsPerSecond: number;
   check?: CrossCheck;
 }
@@ -148,6 +151,13 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
     seconds: { total: 0, compute: 0 },
     pointsPerSecond: 0,
   };
+  if (opts.backend.prepare) {
+    opts.onCompile?.('start');
+    const tc = performance.now();
+    await opts.backend.prepare(job);
+    result.seconds.compile = (performance.now() - tc) / 1000;
+    opts.onCompile?.('done', result.seconds.compile);
+  }
   let compute = 0;
   let computed = 0;
   // blocks are aligned to the grid (not to the range), so a shard's blocks are the whole run's

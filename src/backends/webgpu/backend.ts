@@ -78,6 +78,13 @@ export class WebGpuBackend implements SweepBackend {
     return evaluateOnEngine(this.engine, job, start, count, onProgress);
   }
 
+  /** Compiles the kernels evaluateOnEngine will ask for (a miss only means it compiles them later). */
+  async prepare(job: SweepJob): Promise<void> {
+    const gap = job.outputs.includes('liouvillian_gap');
+    const names: ProgramName[] = job.integrator === 'rk4' ? ['rk4_init', 'rk4_step', 'rk4_finish', 'steady', 'spectrum'] : ['leap', gap ? 'spectrum' : 'spectrum_subset'];
+    await Promise.all(names.map((n) => this.engine.pipeline(n)));
+  }
+
   async close(): Promise<void> {
     if (this.ownsDevice) await releaseNodeDevices();
   }

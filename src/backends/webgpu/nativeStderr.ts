@@ -3,9 +3,11 @@
 // JavaScript cannot switch off. While a device is created, fd 2 is pointed at a temporary file
 // (close 2, then open: POSIX hands out the lowest free descriptor), then restored; known
 // harmless notes are dropped and anything else is passed on. QBSWEEP_VERBOSE=1 (--verbose)
-// passes everything on. Linux only (/proc/self/fd); elsewhere nothing is captured.
+// passes everything on. Linux only (/proc/self/fd), and only where stderr is a terminal or a
+// pipe: reopening a regular file gives a new file offset, and whoever shares the old one (the
+// shell's next command writing to the same log) would overwrite what follows.
 
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,6 +30,11 @@ export function nativeNoise(text: string): { kept: string; dropped: number } {
 /** Runs `fn` with fd 2 captured, then writes back what is worth seeing. */
 export async function withNativeStderrFiltered<T>(fn: () => Promise<T>): Promise<T> {
   if (process.env.QBSWEEP_VERBOSE === '1' || !existsSync('/proc/self/fd/2')) return fn();
+  try {
+    if (fstatSync(2).isFile()) return fn();
+  } catch {
+    return fn();
+  }
   let saved: number;
   let dir: string;
   try {

@@ -56,7 +56,7 @@ interface Attempt {
 }
 
 const ATTEMPTS: Attempt[] = [
-  { name: 'hardware', flags: [], env: {}, options: { powerPreference: 'high-performance' }, available: () => undefined },
+  { name: 'hardware', flags: [], env: {}, options: { powerPreference: 'high-performance' }, available: () => (vulkanLoaderPresent() ? undefined : 'no Vulkan loader (libvulkan.so.1)') },
   {
     name: 'opengl',
     flags: ['backend=opengl'],
@@ -79,6 +79,21 @@ const ATTEMPTS: Attempt[] = [
     available: () => (existsSync(SWIFTSHADER_ICD) ? undefined : `${SWIFTSHADER_ICD} not found (apt-get install chromium)`),
   },
 ];
+
+/**
+ * Dawn reaches hardware GPUs on Linux through Vulkan; without the loader it prints a note with
+ * a path on its own build machine. Looked for where the dynamic linker looks: LD_LIBRARY_PATH,
+ * then /etc/ld.so.cache. Not Linux: assumed present (Dawn uses Metal or D3D there).
+ */
+function vulkanLoaderPresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  for (const dir of (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)) if (existsSync(`${dir}/libvulkan.so.1`)) return true;
+  try {
+    return readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1');
+  } catch {
+    return true; // no cache to read: let Dawn try
+  }
+}
 
 function describe(adapter: GPUAdapter, how: string): AdapterDescription {
   const info = adapter.info ?? ({} as GPUAdapterInfo);

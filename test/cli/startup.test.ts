@@ -1,0 +1,43 @@
+// What a newcomer sees first: help without loading the heavy modules, and a GPU run whose
+// stderr has qbsweep's lines only (no native notes from Dawn).
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, runCli } from '../helpers/cli.js';
+import { COMMANDS } from '../../src/cli/commands.js';
+
+describe('qbsweep start-up', () => {
+  it('--help lists every command with its summary; --version prints the package version', () => {
+    const h = runCli(['--help']);
+    expect(h.code).toBe(0);
+    const listing = h.stdout.replace(/\n {3,}/g, ' '); // commander wraps long summaries
+    for (const [name, c] of Object.entries(COMMANDS)) expect(listing).toMatch(new RegExp(`^  ${name} +${c.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+    expect(h.stdout).toContain('--verbose');
+    const v = runCli(['--version']);
+    expect(v.stdout.trim()).toBe('0.1.0');
+    // a command's own help loads that command (its options are there)
+    expect(runCli(['sweep', '--help']).stdout).toContain('--check <n>');
+    expect(runCli(['help', 'point']).stdout).toContain('--delta');
+  });
+
+  it('a GPU sweep piped to another program prints no native warnings; --verbose shows them', (ctx) => {
+    const out = mkdtempSync(join(tmpdir(), 'qbsweep-start-'));
+    // stderr through a real pipe (`qbsweep ... 2>&1 | tee log`), not a socket as node's spawn gives
+    const run = (extra: string) =>
+      spawnSync('/bin/sh', ['-c', `"${process.execPath}" bin/qbsweep.js sweep --preset fig10 --grid 3x2 --outputs efficiency --no-png --no-h5 --out "${out}" ${extra} 2>&1 >/dev/null | cat`], { cwd: REPO, encoding: 'utf8' }).stdout;
+    const quiet = run('');
+    if (!/backend webgpu/.test(quiet)) {
+      if (process.env.CI) throw new Error(`CI=true but the sweep did not run on webgpu: ${quiet}`);
+      ctx.skip();
+    }
+    expect(quiet).not.toMatch(/Warning:|libvulkan|artificially reduced/);
+    expect(quiet.trimEnd().split('\n').every((l) => l.startsWith('qbsweep: ') || l.startsWith('fig10: '))).toBe(true);
+    const verbose = run('--verbose');
+    expect(verbose).toMatch(/backend webgpu/);
+    // on Mesa's OpenGL backend Dawn always says this; other adapters may say nothing
+    if (/OpenGL/.test(verbose)) expect(verbose).toMatch(/artificially reduced/);
+  }, 120_000);
+});
