@@ -64,7 +64,8 @@ export function registerFigure(program: Command): void {
         const command = ['figure', ...process.argv.slice(3)].join(' ');
         const t0 = performance.now();
         try {
-          for (const def of defs) {
+          for (const [i, def] of defs.entries()) {
+            log(`${def.file}: computing${defs.length > 1 ? ` (${i + 1} of ${defs.length})` : ''} ...`);
             const w = await produceFigure(def, ctx, dir, command);
             const line = `${def.file}: ${fmtSecs(w.seconds)} (${w.points.toLocaleString('en-US')} points) -> ${w.files[1]}`;
             log(line);
@@ -74,6 +75,11 @@ export function registerFigure(program: Command): void {
         }
         const total = (performance.now() - t0) / 1000;
         if (defs.length > 1) log(`total: ${fmtSecs(total)} for ${defs.length} figures`);
+        if (ctx.failedChecks.length) {
+          // loud even with --quiet, like sweep's
+          for (const f of ctx.failedChecks) process.stderr.write(`qbsweep: WARNING: ${f}\n`);
+          process.exitCode = 3;
+        }
       }),
     );
 }
