@@ -54,6 +54,13 @@ export function addPointParamOptions(cmd: Command): Command {
   return cmd;
 }
 
+/** The parameters the given flags set (e.g. ['tau', 'Tbar'] for --tau and --T-bar), and 'initial_state' for --state. */
+export function pointFlagParams(opts: Record<string, unknown>): string[] {
+  const out = PARAM_FLAGS.filter((f) => opts[f.key] !== undefined).map((f) => f.param);
+  for (const [key, param] of [['reservoir', 'reservoir'], ['model', 'model'], ['zeroFreq', 'zero_freq'], ['lindbladFreq', 'lindblad_freq'], ['state', 'initial_state']]) if (opts[key] !== undefined) out.push(param);
+  return out;
+}
+
 /** Applies `point`-style flags on top of a point input (from --params, or a sweep's base). */
 export function applyPointFlags(base: PointInput, opts: Record<string, unknown>): PointInput {
   let input: PointInput = { ...base };

@@ -19,20 +19,73 @@ import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
 import { GPU_INTEGRATORS } from '../backends/webgpu/backend.js';
 import { PRESETS, preset } from '../sweep/presets.js';
 import { DEFAULT_CHECK_POINTS, type SweepResult, crossCheckSummary, defaultBlockPoints, runSweep } from '../sweep/run.js';
-import { type ResolvedSpec, type SweepSpec, applyGrid, resolveSpec } from '../sweep/spec.js';
+import { type ResolvedSpec, type SweepSpec, applyGrid, normalizeBase, resolveSpec, specFromJson } from '../sweep/spec.js';
+import { DERIVED_PARAMS, POINT_KEYS, setParam } from '../model/params.js';
+import { DEFAULT_OUTPUTS } from '../sweep/outputs.js';
+import { addPointParamOptions, applyPointFlags, pointFlagParams } from './point.js';
 import { action, parseNumber, parsePositiveInt, readJsonInput } from './common.js';
 import { summary } from './commands.js';
 
-/** --spec or --preset, with --grid and --outputs applied. */
+/** --set key=value: a number, JSON (an object such as initial_state), or else the text itself. */
+function parseSetValue(key: string, text: string): unknown {
+  const t = text.trim();
+  if (/^[[{"]/.test(t)) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      throw new InputError(`option --set ${key}: malformed JSON ${JSON.stringify(text)}`);
+    }
+  }
+  if (/^[+-]?(\d|\.\d|inf|nan)/i.test(t)) return parseNumber(`--set ${key}`, t);
+  return t;
+}
+
+const SET_KEYS: readonly string[] = [...POINT_KEYS, ...DERIVED_PARAMS];
+
+/** The base after the point flags (--state, --tau, --F, --T-bar, ...) and --set key=value (later wins). */
+function overrideBase(spec: SweepSpec, opts: Record<string, unknown>): SweepSpec {
+  const sets = (opts.set as string[] | undefined) ?? [];
+  const flagged = pointFlagParams(opts);
+  if (!sets.length && !flagged.length) return spec;
+  if (typeof spec !== 'object' || spec === null) return spec; // resolveSpec names the problem
+  let base = applyPointFlags(normalizeBase((spec.base ?? {}) as Record<string, unknown>, 'spec base'), opts);
+  const changed = [...flagged];
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq < 1) throw new InputError(`option --set: expected key=value (got ${JSON.stringify(s)})`);
+    const key = s.slice(0, eq).trim();
+    if (!SET_KEYS.includes(key)) throw new InputError(`option --set: unknown parameter ${JSON.stringify(key)} (one of ${SET_KEYS.join(', ')})`);
+    const value = parseSetValue(key, s.slice(eq + 1));
+    if ((DERIVED_PARAMS as readonly string[]).includes(key)) {
+      if (typeof value !== 'number') throw new InputError(`option --set ${key}: must be a number (got ${JSON.stringify(value)})`);
+      base = setParam(base, key, value);
+    } else base = { ...base, [key]: value };
+    changed.push(key);
+  }
+  const axes = Array.isArray(spec.axes) ? spec.axes.map((a) => a?.param) : [];
+  const clash = changed.find((k) => axes.includes(k));
+  if (clash) throw new InputError(`option --set/--${clash}: ${clash} is an axis of this sweep; change the axis in a spec file instead`);
+  return { ...spec, base };
+}
+
+/** --spec (a spec, or the NAME.json of an earlier run) or --preset, with the overrides, --grid, --outputs and --plot applied. */
 export function specFromOptions(opts: Record<string, unknown>): ResolvedSpec {
   if ((opts.spec === undefined) === (opts.preset === undefined)) throw new InputError('give exactly one of --spec FILE and --preset NAME');
-  let spec: SweepSpec = opts.preset !== undefined ? preset(String(opts.preset)) : (readJsonInput('--spec', String(opts.spec)) as SweepSpec);
+  let spec: SweepSpec = opts.preset !== undefined ? preset(String(opts.preset)) : (specFromJson(readJsonInput('--spec', String(opts.spec))) as SweepSpec);
+  spec = overrideBase(spec, opts);
   if (opts.grid !== undefined) {
     if (typeof spec !== 'object' || spec === null || !Array.isArray(spec.axes)) resolveSpec(spec);
     spec = applyGrid(spec, String(opts.grid));
   }
   if (opts.outputs !== undefined) spec = { ...spec, outputs: String(opts.outputs).split(',').map((s) => s.trim()).filter(Boolean) };
   if (opts.name !== undefined) spec = { ...spec, name: String(opts.name) };
+  if (opts.plot !== undefined) {
+    const plot = String(opts.plot).split(',').map((s) => s.trim()).filter(Boolean);
+    const outputs = spec.outputs ?? [...DEFAULT_OUTPUTS];
+    const drawn = plot.length === 1 && plot[0] === 'all' ? outputs.filter((o) => o !== 'rho' && o !== 'steady.kernel_dim') : plot;
+    for (const o of drawn) if (!outputs.includes(o)) throw new InputError(`option --plot: ${JSON.stringify(o)} is not an output of this sweep (${outputs.join(', ')}; or all)`);
+    spec = { ...spec, plot: drawn.length === 1 ? drawn[0] : drawn };
+  }
   return resolveSpec(spec);
 }
 
@@ -78,8 +131,8 @@ export function compileReporter(backend: SweepBackend, quiet: boolean, then?: ()
 }
 
 export function addRunOptions(cmd: Command): Command {
-  return cmd
-    .option('--spec <file>', 'sweep spec JSON: {name, base: {point params}, axes: [{param, from, to, n} | {param, values}], outputs}; "-" reads stdin')
+  cmd
+    .option('--spec <file>', 'sweep spec JSON (README: "Spec format"), or the NAME.json of an earlier run to rerun it; "-" reads stdin')
     .option('--preset <name>', `one of the paper's diagrams: ${Object.entries(PRESETS).map(([k, v]) => `${k} (${v.description})`).join('; ')}`)
     .option('--grid <NxM>', 'resolution: N points along x (the last axis), M along y (default 201x201 for presets)')
     .option('--outputs <list>', `comma-separated outputs (${OUTPUT_KEYS.join(', ')})`)
@@ -88,6 +141,13 @@ export function addRunOptions(cmd: Command): Command {
     .option('--adapter <name>', `WebGPU adapter: ${ADAPTER_CHOICES.join(' | ')} (default auto: hardware, else software)`)
     .option('--max-chunk <points>', 'at most this many points per GPU submission')
     .option('--threads <n>', 'cpu backend: worker threads (default: all cores)');
+  return addBaseOptions(cmd);
+}
+
+/** The base overrides: `point`'s flags and --set key=value (repeatable). */
+export function addBaseOptions(cmd: Command): Command {
+  cmd.option('--set <key=value>', 'set a base parameter of the spec or preset: any point key or Delta, Delta_bar, T, Tbar, dT, mu, mubar, dmu, alpha, theta, phi (repeatable; JSON for initial_state)', (v: string, acc: string[] = []) => [...acc, v]);
+  return addPointParamOptions(cmd);
 }
 
 export function runOptions(opts: Record<string, unknown>): { dt?: number; maxChunk?: number; threads?: number } {
@@ -124,6 +184,13 @@ export async function chooseBackend(name: string, opts: Record<string, unknown>,
   return chosen;
 }
 
+/** The outputs that get a picture: the spec's "plot" (one or a list, --plot), else the first output. */
+export function plottedOutputs(res: SweepResult): string[] {
+  const plot = res.spec.plot;
+  if (plot !== undefined) return Array.isArray(plot) ? plot : [plot];
+  return [res.spec.outputs.find((o) => o !== 'rho') ?? res.columns[0]];
+}
+
 /**
  * Writes a result: complete whole grids get NAME.csv, NAME.png, NAME.h5 (the chunked arrays)
  * and NAME.json; complete shards STEM.csv, STEM.h5 (their range) and STEM.json, which
@@ -142,11 +209,14 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
   files.push(csv);
   const hash = specHash(res.spec);
   if (complete && whole && opts.png) {
-    const png = join(dir, `${stem}.png`);
     // loaded here: vega and resvg take a while to load and only pictures need them
     const { sweepPng } = await import('../io/sweepFigure.js');
-    writeFileAtomic(png, await sweepPng(res, res.spec.plot ?? res.spec.outputs.find((o) => o !== 'rho') ?? res.columns[0]));
-    files.push(png);
+    const drawn = plottedOutputs(res);
+    for (const [i, column] of drawn.entries()) {
+      const png = join(dir, i === 0 ? `${stem}.png` : `${stem}.${column}.png`);
+      writeFileAtomic(png, await sweepPng(res, column));
+      files.push(png);
+    }
   }
   if (complete && opts.h5 !== false) {
     const h5 = join(dir, `${stem}.h5`);
@@ -186,7 +256,8 @@ export function registerSweep(program: Command): void {
     .option('--name <name>', 'output file stem (default: the spec name)')
     .option('--check <n>', `float64 cross-check of n evenly spread points, or "all" (default ${DEFAULT_CHECK_POINTS} on GPU backends, none on cpu); a point outside its tolerance exits 3 after writing the files`)
     .option('--no-check', 'skip the float64 cross-check')
-    .option('--no-png', 'skip the picture')
+    .option('--plot <outputs>', 'outputs to draw, comma-separated, or all: the first in NAME.png, the others in NAME.OUTPUT.png (default: the spec\'s "plot", else the first output)')
+    .option('--no-png', 'skip the pictures')
     .option('--no-h5', 'skip the HDF5 arrays')
     .option('--shard <i/N>', 'compute only shard i (0-based) of N contiguous blocks of the grid')
     .option('--shards <N>', 'the number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID')

@@ -7,6 +7,7 @@ import type { SweepResult } from '../sweep/run.js';
 import { flagNames } from '../sweep/outputs.js';
 import { pointToInput } from '../model/params.js';
 import { packageVersion } from '../paths.js';
+import { MANIFEST_MARK } from '../sweep/spec.js';
 
 const require = createRequire(import.meta.url);
 
@@ -66,7 +67,7 @@ export function buildManifest(res: SweepResult, extra: Record<string, unknown> =
     if (min <= max) ranges[c] = { min, max };
   }
   return {
-    qbsweep: 'sweep result',
+    qbsweep: MANIFEST_MARK,
     created: new Date().toISOString(),
     complete: res.done === res.count && !res.error && !res.stopped,
     // the float64 cross-check's verdict (details under precision.float64_cross_check)

@@ -177,7 +177,7 @@ async function showResult(res: SweepResult, source: string): Promise<void> {
   const cols = scalarColumns(res);
   const previous = show.value;
   show.replaceChildren(...cols.map((c) => Object.assign(document.createElement('option'), { value: c, textContent: outputLabel(c) })));
-  show.value = cols.includes(previous) ? previous : res.spec.plot && cols.includes(res.spec.plot) ? res.spec.plot : cols[0];
+  show.value = cols.includes(previous) ? previous : firstPlotted(res.spec.plot, cols) ?? cols[0];
   for (const id of ['#dl-csv', '#dl-json', '#dl-png']) $<HTMLButtonElement>(id).disabled = res.done === 0;
   $<HTMLSpanElement>('#result-info').textContent = `${res.spec.name} (${source === 'run' ? 'this run' : source}): ${res.spec.shape.join(' x ')} points, ${res.done < res.count ? `${res.done} finished, ` : ''}backend ${String(res.backend.backend)}${res.backend.engine ? ` (${String(res.backend.engine)})` : ''}${res.backend.precision ? `, ${String(res.backend.precision)}` : ''}`;
   await drawResult();
@@ -512,3 +512,8 @@ function boot(): void {
 }
 
 boot();
+
+/** The first output a spec's "plot" names (a name or a list) that the result has. */
+function firstPlotted(plot: string | string[] | undefined, cols: string[]): string | undefined {
+  return (Array.isArray(plot) ? plot : plot ? [plot] : []).find((c) => cols.includes(c));
+}
