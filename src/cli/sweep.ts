@@ -223,7 +223,7 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
     const provenance = { spec: JSON.stringify(manifestSpec(res)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
     const { writeFlatH5, writeGridH5 } = await import('../io/hdf5.js');
     if (whole) {
-      await writeGridH5(h5, { axes: res.grid.axes, shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance });
+      await writeGridH5(h5, { axes: res.grid.axes, coordinates: res.grid.absoluteCoordinates(), shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance });
     } else {
       await writeFlatH5(h5, { start: res.offset, count: res.count, total: res.spec.count, columns: res.columns, values: res.values, flags: res.flags, attributes: provenance });
     }

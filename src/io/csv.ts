@@ -3,6 +3,7 @@
 import type { SweepResult } from '../sweep/run.js';
 import { flagNames } from '../sweep/outputs.js';
 import { AtomicLineWriter } from './atomic.js';
+import type { Grid } from '../sweep/grid.js';
 
 /** f32 results print with 9 significant digits (enough to round-trip), f64 ones in full. */
 export function formatValue(x: number, precision: 'float32' | 'float64'): string {
@@ -21,13 +22,29 @@ function shortPrecision9(x: number): string {
   return s.slice(0, end);
 }
 
+/**
+ * The leading columns: one per axis, named as its coordinate (a relative axis: dT_over_Tbar, its
+ * own values), then the absolute values of each relative axis (dT), as in the HDF5 file.
+ */
+export function csvAxisHeader(grid: Grid): string[] {
+  return [...grid.axisNames(), ...grid.axes.filter((a) => a.relative_to).map((a) => a.param)];
+}
+
+/** The values of those leading columns at flat point k. */
+export function csvAxisValues(grid: Grid, k: number): number[] {
+  const abs = grid.axes.some((a) => a.relative_to) ? grid.axisValues(k) : [];
+  return [...grid.coordinateValues(k), ...grid.axes.flatMap((a, i) => (a.relative_to ? [abs[i]] : []))];
+}
+
 export function csvHeader(res: SweepResult): string[] {
-  return [...res.grid.axes.map((a) => a.param), ...res.columns, 'flags'];
+  return [...csvAxisHeader(res.grid), ...res.columns, 'flags'];
 }
 
 /** Per result: the axis values as text (formatted once per value, not once per point) and the flag names per bit set. */
 interface RowCache {
-  axisText: (string | undefined)[][];
+  axisText: string[][];
+  /** indices of the relative axes */
+  relative: number[];
   flagText: Map<number, string>;
 }
 const caches = new WeakMap<SweepResult, RowCache>();
@@ -35,9 +52,9 @@ const caches = new WeakMap<SweepResult, RowCache>();
 function rowCache(res: SweepResult): RowCache {
   let c = caches.get(res);
   if (!c) {
-    // relative axes (relative_to) depend on another axis: computed per point
-    const axisText = res.grid.axes.map((a) => (a.relative_to ? [] : a.values.map((v) => String(+v.toPrecision(12)))));
-    c = { axisText, flagText: new Map() };
+    const axisText = res.grid.axes.map((a) => a.values.map((v) => String(+v.toPrecision(12))));
+    const relative = res.grid.axes.flatMap((a, i) => (a.relative_to ? [i] : []));
+    c = { axisText, relative, flagText: new Map() };
     caches.set(res, c);
   }
   return c;
@@ -47,15 +64,12 @@ function rowCache(res: SweepResult): RowCache {
 export function csvRow(res: SweepResult, k: number, precision: 'float32' | 'float64'): string {
   const cache = rowCache(res);
   const idx = res.grid.indices(res.offset + k);
-  let axis: number[] | undefined;
   let line = '';
-  for (let a = 0; a < idx.length; a++) {
-    let t = cache.axisText[a][idx[a]];
-    if (t === undefined) {
-      axis ??= res.grid.axisValues(res.offset + k);
-      t = String(+axis[a].toPrecision(12));
-    }
-    line += (a ? ',' : '') + t;
+  for (let a = 0; a < idx.length; a++) line += (a ? ',' : '') + cache.axisText[a][idx[a]];
+  // the absolute values of relative axes depend on another axis: computed per point
+  if (cache.relative.length) {
+    const abs = res.grid.axisValues(res.offset + k);
+    for (const a of cache.relative) line += ',' + String(+abs[a].toPrecision(12));
   }
   for (const c of res.columns) line += ',' + formatValue(res.values[c][k], precision);
   const bits = res.flags[k];

@@ -31,7 +31,7 @@ describe('qbsweep sweep --backend browser', () => {
     expect(Object.keys(m.precision.float64_cross_check.columns).length).toBe(5);
     const csv = readFileSync(join(out, 'fig9.csv'), 'utf8').trim().split('\n');
     expect(csv.length).toBe(49);
-    expect(csv[0]).toBe('Tbar,dT,Delta,efficiency,E_B_over_omega,ergotropy_over_omega,concurrence,steady.efficiency,flags');
+    expect(csv[0]).toBe('Tbar,dT_over_Tbar,Delta,dT,efficiency,E_B_over_omega,ergotropy_over_omega,concurrence,steady.efficiency,flags');
   }, 180_000);
 
   it('refuses an integrator the GPU backends do not have, in one line', (ctx) => {
