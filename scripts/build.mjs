@@ -16,6 +16,7 @@ await esbuild.build({
   entryPoints: [
     { in: 'src/cli/main.ts', out: 'qbsweep' },
     { in: 'src/backends/cpu/worker.ts', out: 'cpu-worker' },
+    { in: 'src/io/pictureWorker.ts', out: 'picture-worker' },
   ],
   outdir: 'dist',
   bundle: true,

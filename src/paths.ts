@@ -38,3 +38,8 @@ export function bundled(): boolean {
 export function cpuWorkerUrl(): URL {
   return pathToFileURL(packagePath(bundled() ? 'dist/cpu-worker.js' : 'src/backends/cpu/worker-entry.mjs'));
 }
+
+/** The worker that draws a sweep's pictures (src/io/pictureWorker.ts). */
+export function pictureWorkerUrl(): URL {
+  return pathToFileURL(packagePath(bundled() ? 'dist/picture-worker.js' : 'src/io/picture-worker-entry.mjs'));
+}

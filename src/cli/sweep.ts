@@ -6,6 +6,9 @@ import { InputError } from '../model/params.js';
 import { type ChosenBackend, SWEEP_BACKENDS, createBackend } from '../backends/select.js';
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { Worker } from 'node:worker_threads';
+import type { PictureTask } from '../io/pictureWorker.js';
+import { pictureWorkerUrl } from '../paths.js';
 import { writeCsv } from '../io/csv.js';
 import { buildManifest, manifestSpec, packageVersions } from '../io/manifest.js';
 import { type Shard, resolveShard, shardRange, shardStem } from '../sweep/shard.js';
@@ -184,6 +187,27 @@ export async function chooseBackend(name: string, opts: Record<string, unknown>,
   return chosen;
 }
 
+/** What the picture worker needs of a result (plain data: it is copied to the thread). */
+function pictureTask(res: SweepResult, columns: string[]): PictureTask {
+  const values: PictureTask['values'] = {};
+  for (const c of columns) values[c] = res.values[c];
+  return { spec: res.spec, values, flags: res.flags, done: res.done, count: res.count, offset: res.offset, backend: res.backend, columns };
+}
+
+/** Runs drawPictures on a worker thread (vega and resvg load there, not here). */
+function drawInWorker(task: PictureTask): Promise<Uint8Array[]> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(pictureWorkerUrl());
+    w.once('message', (m: { pngs?: Uint8Array[]; error?: string }) => {
+      void w.terminate();
+      if (m.error !== undefined) reject(new Error(`drawing the picture failed: ${m.error}`));
+      else resolve(m.pngs!);
+    });
+    w.once('error', (e) => reject(e));
+    w.postMessage(task);
+  });
+}
+
 /** The outputs that get a picture: the spec's "plot" (one or a list, --plot), else the first output. */
 export function plottedOutputs(res: SweepResult): string[] {
   const plot = res.spec.plot;
@@ -205,19 +229,15 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
   const base = opts.stem ?? res.spec.name;
   const stem = complete ? base : `${base}.partial`;
   const csv = join(dir, `${stem}.csv`);
-  await writeCsv(csv, res, precision);
   files.push(csv);
   const hash = specHash(res.spec);
-  if (complete && whole && opts.png) {
-    // loaded here: vega and resvg take a while to load and only pictures need them
-    const { sweepPng } = await import('../io/sweepFigure.js');
-    const drawn = plottedOutputs(res);
-    for (const [i, column] of drawn.entries()) {
-      const png = join(dir, i === 0 ? `${stem}.png` : `${stem}.${column}.png`);
-      writeFileAtomic(png, await sweepPng(res, column));
-      files.push(png);
-    }
-  }
+  const csvWritten = writeCsv(csv, res, precision);
+  // the pictures render on a worker thread while this one writes the CSV (above) and the HDF5 file
+  const drawn = complete && whole && opts.png ? plottedOutputs(res) : [];
+  const pictures = drawn.length ? drawInWorker(pictureTask(res, drawn)) : undefined;
+  pictures?.catch(() => undefined); // awaited below; a failure is reported there
+  const pngFiles = drawn.map((column, i) => join(dir, i === 0 ? `${stem}.png` : `${stem}.${column}.png`));
+  await csvWritten;
   if (complete && opts.h5 !== false) {
     const h5 = join(dir, `${stem}.h5`);
     const provenance = { spec: JSON.stringify(manifestSpec(res)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
@@ -228,6 +248,11 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
       await writeFlatH5(h5, { start: res.offset, count: res.count, total: res.spec.count, columns: res.columns, values: res.values, flags: res.flags, attributes: provenance });
     }
     files.push(h5);
+  }
+  if (pictures) {
+    const pngs = await pictures;
+    pngFiles.forEach((f, i) => writeFileAtomic(f, pngs[i]));
+    files.splice(1, 0, ...pngFiles); // listed as before: csv, pictures, h5, json
   }
   const json = join(dir, `${stem}.json`);
   files.push(json);
