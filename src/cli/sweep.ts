@@ -194,18 +194,36 @@ function pictureTask(res: SweepResult, columns: string[]): PictureTask {
   return { spec: res.spec, values, flags: res.flags, done: res.done, count: res.count, offset: res.offset, backend: res.backend, columns };
 }
 
-/** Runs drawPictures on a worker thread (vega and resvg load there, not here). */
-function drawInWorker(task: PictureTask): Promise<Uint8Array[]> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(pictureWorkerUrl());
-    w.once('message', (m: { pngs?: Uint8Array[]; error?: string }) => {
-      void w.terminate();
-      if (m.error !== undefined) reject(new Error(`drawing the picture failed: ${m.error}`));
-      else resolve(m.pngs!);
+/**
+ * The thread that draws the pictures. Started early (startPictureWorker) it loads vega and resvg
+ * while the kernels compile and the points compute; it waits for one task, then ends.
+ */
+export class PictureWorker {
+  private readonly worker = new Worker(pictureWorkerUrl());
+  private readonly result: Promise<Uint8Array[]>;
+
+  constructor() {
+    this.worker.unref(); // a run that ends without pictures does not wait for it
+    this.result = new Promise((resolve, reject) => {
+      this.worker.once('message', (m: { pngs?: Uint8Array[]; error?: string }) => {
+        void this.worker.terminate();
+        if (m.error !== undefined) reject(new Error(`drawing the picture failed: ${m.error}`));
+        else resolve(m.pngs!);
+      });
+      this.worker.once('error', (e) => reject(new Error(`drawing the picture failed: ${e.message}`)));
     });
-    w.once('error', (e) => reject(e));
-    w.postMessage(task);
-  });
+    this.result.catch(() => undefined); // reported by draw()
+  }
+
+  draw(task: PictureTask): Promise<Uint8Array[]> {
+    this.worker.ref();
+    this.worker.postMessage(task);
+    return this.result;
+  }
+
+  close(): void {
+    void this.worker.terminate();
+  }
 }
 
 /** The outputs that get a picture: the spec's "plot" (one or a list, --plot), else the first output. */
@@ -221,7 +239,7 @@ export function plottedOutputs(res: SweepResult): string[] {
  * `qbsweep merge` assembles; unfinished runs STEM.partial.csv/.json, a name that cannot pass
  * for a complete result (the finished blocks also wait in DIR/.STEM.parts for --resume).
  */
-export async function writeResult(res: SweepResult, dir: string, opts: { png: boolean; stem?: string; shard?: Shard; h5?: boolean; extra?: Record<string, unknown> }): Promise<string[]> {
+export async function writeResult(res: SweepResult, dir: string, opts: { png: boolean; stem?: string; shard?: Shard; h5?: boolean; extra?: Record<string, unknown>; pictureWorker?: PictureWorker }): Promise<string[]> {
   const files: string[] = [];
   const complete = res.done === res.count && !res.error && !res.stopped;
   const whole = res.offset === 0 && res.count === res.spec.count;
@@ -234,7 +252,9 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
   const csvWritten = writeCsv(csv, res, precision);
   // the pictures render on a worker thread while this one writes the CSV (above) and the HDF5 file
   const drawn = complete && whole && opts.png ? plottedOutputs(res) : [];
-  const pictures = drawn.length ? drawInWorker(pictureTask(res, drawn)) : undefined;
+  const worker = drawn.length ? (opts.pictureWorker ?? new PictureWorker()) : undefined;
+  if (!drawn.length) opts.pictureWorker?.close();
+  const pictures = worker?.draw(pictureTask(res, drawn));
   pictures?.catch(() => undefined); // awaited below; a failure is reported there
   const pngFiles = drawn.map((column, i) => join(dir, i === 0 ? `${stem}.png` : `${stem}.${column}.png`));
   await csvWritten;
@@ -315,7 +335,14 @@ export function registerSweep(program: Command): void {
         RunState.refuseOverwrite(dir, stem, Boolean(opts.resume));
         const note = (s: string) => quiet || process.stderr.write(`qbsweep: ${s}\n`);
         if (shard) note(`shard ${shard.index} of ${shard.count} (from ${shard.source}): points ${range[0]}..${range[1] - 1} of ${spec.count}`);
-        const { backend } = await chooseBackend(backendName, opts, quiet);
+        // whole-grid runs draw pictures at the end: their thread loads its libraries meanwhile
+        const pictureWorker = opts.png !== false && !shard ? new PictureWorker() : undefined;
+        // and the HDF5 library's WebAssembly compiles in the background meanwhile
+        if (opts.h5 !== false) void import('../io/hdf5.js').catch(() => undefined);
+        const { backend } = await chooseBackend(backendName, opts, quiet).catch((e) => {
+          pictureWorker?.close();
+          throw e;
+        });
         let res: SweepResult;
         let stopRequests = 0;
         const onSigint = () => {
@@ -355,7 +382,7 @@ export function registerSweep(program: Command): void {
             onCompile: compileReporter(backend, quiet, () => progress.restart()),
           });
           progress.finish(res.done, res.seconds.compute);
-          const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard });
+          const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard, pictureWorker });
           const complete = res.done === res.count && !res.error && !res.stopped;
           if (complete) state.finish();
           note(`wrote ${files.join(', ')}`);
@@ -367,6 +394,7 @@ export function registerSweep(program: Command): void {
             throw new Error(`${res.error.message}; the ${res.done} finished points are in ${files[0]}, and --resume continues from the saved blocks in ${state.dir}`);
           }
         } finally {
+          pictureWorker?.close();
           process.off('SIGINT', onSigint);
           process.off('SIGTERM', onSigint);
           await backend.close();
