@@ -3,9 +3,10 @@
 // JavaScript cannot switch off. While a device is created, fd 2 is pointed at a temporary file
 // (close 2, then open: POSIX hands out the lowest free descriptor), then restored; known
 // harmless notes are dropped and anything else is passed on. QBSWEEP_VERBOSE=1 (--verbose)
-// passes everything on. Linux only (/proc/self/fd), and only where stderr is a terminal or a
-// pipe: reopening a regular file gives a new file offset, and whoever shares the old one (the
-// shell's next command writing to the same log) would overwrite what follows.
+// passes everything on. Linux only (/proc/self/fd), and only where stderr is a terminal, a pipe
+// or a file opened for appending (2>>log): reopening a file otherwise gives a new file offset,
+// and whoever shares the old one (the shell's next command writing to the same log) would
+// overwrite what follows.
 
 import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,8 @@ export function nativeNoise(text: string): { kept: string; dropped: number } {
 export async function withNativeStderrFiltered<T>(fn: () => Promise<T>): Promise<T> {
   if (process.env.QBSWEEP_VERBOSE === '1' || !existsSync('/proc/self/fd/2')) return fn();
   try {
-    if (fstatSync(2).isFile()) return fn();
+    // a regular file is safe only when every writer appends (2>>log: O_APPEND, octal 02000)
+    if (fstatSync(2).isFile() && !(Number.parseInt(/flags:\s*(\d+)/.exec(readFileSync('/proc/self/fdinfo/2', 'utf8'))?.[1] ?? '0', 8) & 0o2000)) return fn();
   } catch {
     return fn();
   }
