@@ -17,7 +17,9 @@ program
   )
   .version(packageVersion())
   .option('--verbose', "show the GPU driver's own notes on stderr (Dawn's, hidden by default)")
-  .showHelpAfterError('(run with --help for usage)');
+  // a mistyped command or option is bad input like any other: one line, exit status 2
+  .configureOutput({ outputError: (text, write) => write(`qbsweep: ${text.replace(/^error: /, '').replace(/\n+/g, ' ').trim()} (run with --help for usage)\n`) })
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--verbose')) process.env.QBSWEEP_VERBOSE = '1';

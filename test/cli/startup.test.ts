@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from '../helpers/cli.js';
+import { REPO, expectOneLineError, runCli } from '../helpers/cli.js';
 import { COMMANDS } from '../../src/cli/commands.js';
 
 describe('qbsweep start-up', () => {
@@ -21,6 +21,12 @@ describe('qbsweep start-up', () => {
     // a command's own help loads that command (its options are there)
     expect(runCli(['sweep', '--help']).stdout).toContain('--check <n>');
     expect(runCli(['help', 'point']).stdout).toContain('--delta');
+  });
+
+  it('a mistyped command or option is one line and exit status 2, like any bad input', () => {
+    expectOneLineError(runCli(['swep']), /^qbsweep: unknown command 'swep' \(Did you mean sweep\?\) \(run with --help for usage\)$/);
+    expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--stat', 'plus']), /^qbsweep: unknown option '--stat' \(Did you mean --state\?\)/);
+    expectOneLineError(runCli(['sweep', '--preset']), /^qbsweep: option '--preset <name>' argument missing/);
   });
 
   it('a GPU sweep piped to another program prints no native warnings; --verbose shows them', (ctx) => {
