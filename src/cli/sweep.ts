@@ -195,7 +195,7 @@ function pictureTask(res: SweepResult, columns: string[]): PictureTask {
 }
 
 /**
- * The thread that draws the pictures. Started early (startPictureWorker) it loads vega and resvg
+ * The thread that draws the pictures. Started with the run, it loads vega and resvg
  * while the kernels compile and the points compute; it waits for one task, then ends.
  */
 export class PictureWorker {
@@ -250,7 +250,7 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
   files.push(csv);
   const hash = specHash(res.spec);
   const csvWritten = writeCsv(csv, res, precision);
-  // the pictures render on a worker thread while this one writes the CSV (above) and the HDF5 file
+  // the pictures render on a worker thread while this one writes the CSV (started above: it yields at its first line) and the HDF5 file
   const drawn = complete && whole && opts.png ? plottedOutputs(res) : [];
   const worker = drawn.length ? (opts.pictureWorker ?? new PictureWorker()) : undefined;
   if (!drawn.length) opts.pictureWorker?.close();
