@@ -82,9 +82,15 @@ export async function writeCsv(path: string, res: SweepResult, precision: 'float
   const w = new AtomicLineWriter(path);
   try {
     await w.write(csvHeader(res).join(','));
+    // thousands of lines per write: one stream write per line costs more than formatting them
+    const batch: string[] = [];
     for (let k = 0; k < res.done; k++) {
-      const p = w.write(csvRow(res, k, precision));
-      if (p) await p;
+      batch.push(csvRow(res, k, precision));
+      if (batch.length === 8192 || k === res.done - 1) {
+        const p = w.write(batch.join('\n'));
+        batch.length = 0;
+        if (p) await p;
+      }
     }
     await w.commit();
   } catch (e) {
