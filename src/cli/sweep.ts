@@ -205,8 +205,8 @@ export class PictureWorker {
   constructor() {
     this.worker.unref(); // a run that ends without pictures does not wait for it
     this.result = new Promise((resolve, reject) => {
+      // the worker ends by itself after its one message (parentPort.once)
       this.worker.once('message', (m: { pngs?: Uint8Array[]; error?: string }) => {
-        void this.worker.terminate();
         if (m.error !== undefined) reject(new Error(`drawing the picture failed: ${m.error}`));
         else resolve(m.pngs!);
       });
