@@ -335,14 +335,12 @@ export function registerSweep(program: Command): void {
         RunState.refuseOverwrite(dir, stem, Boolean(opts.resume));
         const note = (s: string) => quiet || process.stderr.write(`qbsweep: ${s}\n`);
         if (shard) note(`shard ${shard.index} of ${shard.count} (from ${shard.source}): points ${range[0]}..${range[1] - 1} of ${spec.count}`);
+        // (started after the device: while Dawn is set up, no other thread may open files, see nativeStderr.ts)
+        const { backend } = await chooseBackend(backendName, opts, quiet);
         // whole-grid runs draw pictures at the end: their thread loads its libraries meanwhile
         const pictureWorker = opts.png !== false && !shard ? new PictureWorker() : undefined;
         // and the HDF5 library's WebAssembly compiles in the background meanwhile
         if (opts.h5 !== false) void import('../io/hdf5.js').catch(() => undefined);
-        const { backend } = await chooseBackend(backendName, opts, quiet).catch((e) => {
-          pictureWorker?.close();
-          throw e;
-        });
         let res: SweepResult;
         let stopRequests = 0;
         const onSigint = () => {

@@ -38,21 +38,26 @@ export async function withNativeStderrFiltered<T>(fn: () => Promise<T>): Promise
     return fn();
   }
   let saved: number;
-  let dir: string;
   try {
     saved = openSync('/proc/self/fd/2', 'a');
   } catch {
     return fn(); // e.g. stderr is a socket: leave it alone
   }
-  dir = mkdtempSync(join(tmpdir(), 'qbsweep-stderr-'));
+  const original = fstatSync(2);
+  const dir = mkdtempSync(join(tmpdir(), 'qbsweep-stderr-'));
   const file = join(dir, 'dawn.txt');
+  // (the caller keeps other threads from opening files meanwhile: the slot must come back to us)
   closeSync(2);
   const fd = openSync(file, 'w');
   const restore = () => {
     closeSync(fd);
     // the lowest free descriptor is 2 again
-    openSync(`/proc/self/fd/${saved}`, 'a');
+    const back = openSync(`/proc/self/fd/${saved}`, 'a');
     closeSync(saved);
+    const now = back === 2 ? fstatSync(2) : undefined;
+    if (!now || now.ino !== original.ino || now.dev !== original.dev) {
+      throw new Error('lost standard error while hiding the GPU driver\'s notes; run again with --verbose');
+    }
     const { kept } = nativeNoise(readFileSync(file, 'utf8'));
     rmSync(dir, { recursive: true, force: true });
     if (kept) process.stderr.write(kept);
