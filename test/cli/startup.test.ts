@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { releaseGpu, skipWithoutGpu } from '../helpers/gpu.js';
 import { REPO, expectOneLineError, runCli } from '../helpers/cli.js';
 import { COMMANDS } from '../../src/cli/commands.js';
+import { nativeNoise } from '../../src/backends/webgpu/nativeStderr.js';
 
 afterAll(releaseGpu);
 
@@ -24,6 +25,18 @@ describe('qbsweep start-up', () => {
     // a command's own help loads that command (its options are there)
     expect(runCli(['sweep', '--help']).stdout).toContain('--check <n>');
     expect(runCli(['help', 'point']).stdout).toContain('--delta');
+  });
+
+  it("Dawn's known notes are dropped, anything else it says is kept", () => {
+    const dawn = [
+      "Warning: Couldn't load Vulkan: libvulkan.so.1: cannot open shared object file: No such file or directory",
+      '    at operator() (/home/runner/work/node-webgpu/node-webgpu/third_party/dawn/src/dawn/native/vulkan/BackendVk.cpp:368)',
+      '',
+      'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 90 to 16 to fit dynamic offset allocation limit.',
+      'Error: device lost (VK_ERROR_DEVICE_LOST)',
+      '',
+    ].join('\n');
+    expect(nativeNoise(dawn)).toEqual({ kept: 'Error: device lost (VK_ERROR_DEVICE_LOST)\n', dropped: 4 });
   });
 
   it('a mistyped command or option is one line and exit status 2, like any bad input', () => {
