@@ -21,7 +21,7 @@ import { Grid } from '../sweep/grid.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
 import { GPU_INTEGRATORS } from '../backends/webgpu/backend.js';
 import { PRESETS, preset } from '../sweep/presets.js';
-import { DEFAULT_CHECK_POINTS, type SweepResult, crossCheckSummary, defaultBlockPoints, runSweep } from '../sweep/run.js';
+import { DEFAULT_CHECK_POINTS, type SweepResult, crossCheck, crossCheckSummary, defaultBlockPoints, runSweep } from '../sweep/run.js';
 import { type ResolvedSpec, type SweepSpec, applyGrid, normalizeBase, resolveSpec, specFromJson } from '../sweep/spec.js';
 import { DERIVED_PARAMS, POINT_KEYS, setParam } from '../model/params.js';
 import { DEFAULT_OUTPUTS } from '../sweep/outputs.js';
@@ -239,7 +239,11 @@ export function plottedOutputs(res: SweepResult): string[] {
  * `qbsweep merge` assembles; unfinished runs STEM.partial.csv/.json, a name that cannot pass
  * for a complete result (the finished blocks also wait in DIR/.STEM.parts for --resume).
  */
-export async function writeResult(res: SweepResult, dir: string, opts: { png: boolean; stem?: string; shard?: Shard; h5?: boolean; extra?: Record<string, unknown>; pictureWorker?: PictureWorker }): Promise<string[]> {
+export async function writeResult(
+  res: SweepResult,
+  dir: string,
+  opts: { png: boolean; stem?: string; shard?: Shard; h5?: boolean; extra?: Record<string, unknown>; pictureWorker?: PictureWorker; /** points to cross-check now (runSweep's check, run while the pictures render) */ check?: number },
+): Promise<string[]> {
   const files: string[] = [];
   const complete = res.done === res.count && !res.error && !res.stopped;
   const whole = res.offset === 0 && res.count === res.spec.count;
@@ -257,6 +261,11 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
   const pictures = worker?.draw(pictureTask(res, drawn));
   pictures?.catch(() => undefined); // awaited below; a failure is reported there
   const pngFiles = drawn.map((column, i) => join(dir, i === 0 ? `${stem}.png` : `${stem}.${column}.png`));
+  if (opts.check && res.done > 0) {
+    const t = performance.now();
+    res.check = crossCheck(res, Math.min(opts.check, res.done));
+    res.seconds.total += (performance.now() - t) / 1000;
+  }
   await csvWritten;
   if (complete && opts.h5 !== false) {
     const h5 = join(dir, `${stem}.h5`);
@@ -370,7 +379,8 @@ export function registerSweep(program: Command): void {
             backend,
             integrator,
             dt,
-            check,
+            // checked in writeResult, while the pictures render on their thread
+            check: 0,
             range,
             blockPoints: block,
             loadBlock: state.loadBlock,
@@ -380,7 +390,7 @@ export function registerSweep(program: Command): void {
             onCompile: compileReporter(backend, quiet, () => progress.restart()),
           });
           progress.finish(res.done, res.seconds.compute);
-          const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard, pictureWorker });
+          const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard, pictureWorker, check: check ?? (backend.precision === 'float32' ? DEFAULT_CHECK_POINTS : 0) });
           const complete = res.done === res.count && !res.error && !res.stopped;
           if (complete) state.finish();
           note(`wrote ${files.join(', ')}`);
