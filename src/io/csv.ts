@@ -45,6 +45,8 @@ interface RowCache {
   axisText: string[][];
   /** indices of the relative axes */
   relative: number[];
+  /** points per step along each axis (row-major) */
+  strides: number[];
   flagText: Map<number, string>;
 }
 const caches = new WeakMap<SweepResult, RowCache>();
@@ -54,7 +56,8 @@ function rowCache(res: SweepResult): RowCache {
   if (!c) {
     const axisText = res.grid.axes.map((a) => a.values.map((v) => String(+v.toPrecision(12))));
     const relative = res.grid.axes.flatMap((a, i) => (a.relative_to ? [i] : []));
-    c = { axisText, relative, flagText: new Map() };
+    const strides = res.grid.shape.map((_, a) => res.grid.shape.slice(a + 1).reduce((p, n) => p * n, 1));
+    c = { axisText, relative, strides, flagText: new Map() };
     caches.set(res, c);
   }
   return c;
@@ -63,9 +66,10 @@ function rowCache(res: SweepResult): RowCache {
 /** The CSV line of result point k (flat grid point offset + k), without the newline. */
 export function csvRow(res: SweepResult, k: number, precision: 'float32' | 'float64'): string {
   const cache = rowCache(res);
-  const idx = res.grid.indices(res.offset + k);
+  const flat = res.offset + k;
+  const shape = res.grid.shape;
   let line = '';
-  for (let a = 0; a < idx.length; a++) line += (a ? ',' : '') + cache.axisText[a][idx[a]];
+  for (let a = 0; a < shape.length; a++) line += (a ? ',' : '') + cache.axisText[a][Math.floor(flat / cache.strides[a]) % shape[a]];
   // the absolute values of relative axes depend on another axis: computed per point
   if (cache.relative.length) {
     const abs = res.grid.axisValues(res.offset + k);
