@@ -31,5 +31,7 @@ export interface SweepBackend {
   /** adapter, threads, versions: what the manifest records */
   describe(): Record<string, unknown>;
   evaluate(job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult>;
+  /** compiles what evaluate will need (GPU kernels), so that the wait is reported apart from computing */
+  prepare?(job: SweepJob): Promise<void>;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { runSweep } from '../sweep/run.js';
 import { applyGrid, resolveSpec } from '../sweep/spec.js';
 import { action } from './common.js';
 import { chooseBackend, runOptions } from './sweep.js';
+import { summary } from './commands.js';
 
 export interface BenchRow {
   backend: string;
@@ -54,7 +55,7 @@ async function measure(backend: SweepBackend, presetName: string, grid: string, 
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .summary('points/s per backend and integrator, with the ratio to the cpu backend')
+    .summary(summary('bench'))
     .description(
       'Measure points/s of a preset sweep (all default outputs, parameters to CSV-ready columns) per backend and ' +
         'integrator, after a warm-up that compiles the kernels. The cpu backend runs a coarser grid of the same ' +

@@ -9,6 +9,7 @@ import { GPU_TOLERANCE } from '../sweep/tolerance.js';
 import { action } from './common.js';
 import { addRunOptions, chooseBackend, preflight, runOptions, specFromOptions } from './sweep.js';
 import { SWEEP_BACKENDS } from '../backends/select.js';
+import { summary } from './commands.js';
 
 function fmt(x: number): string {
   return x === 0 ? '0' : x.toExponential(2);
@@ -35,7 +36,7 @@ export function formatComparison(cmp: Comparison, title: string): string {
 export function registerCompare(program: Command): void {
   const cmd = program
     .command('compare')
-    .summary('run a sweep on two backends and compare every output')
+    .summary(summary('compare'))
     .description(
       'Run the same spec or preset on two backends (default webgpu against the float64 cpu reference) and ' +
         'print, per output, the max and median |difference| and the point of the max. Exits 1 when any ' +

@@ -10,6 +10,7 @@ import { FigureContext, PAPER_RESOLUTION } from '../figures/context.js';
 import { ALIASES, EXTRA_FIGURES, FIGURES, resolveFigureIds } from '../figures/index.js';
 import { produceFigure } from '../figures/output.js';
 import { action, parsePositiveInt } from './common.js';
+import { summary } from './commands.js';
 
 export function parseGridOption(text: string): [number, number] {
   const m = /^(\d+)(?:x(\d+))?$/.exec(text.trim());
@@ -23,7 +24,7 @@ export function parseGridOption(text: string): [number, number] {
 export function registerFigure(program: Command): void {
   program
     .command('figure')
-    .summary("reproduce the paper's figures (CSV + manifest + PNG each)")
+    .summary(summary('figure'))
     .description(
       "Reproduce figures of Wang, Yu & Wang (2023): each writes DIR/figID.csv (the data), DIR/figID.json (manifest: " +
         'parameters, backend, timings, flags, the numbers shown) and DIR/figID.png (laid out as the paper\'s figure).\n\n' +
@@ -63,7 +64,8 @@ export function registerFigure(program: Command): void {
         const command = ['figure', ...process.argv.slice(3)].join(' ');
         const t0 = performance.now();
         try {
-          for (const def of defs) {
+          for (const [i, def] of defs.entries()) {
+            log(`${def.file}: computing${defs.length > 1 ? ` (${i + 1} of ${defs.length})` : ''} ...`);
             const w = await produceFigure(def, ctx, dir, command);
             const line = `${def.file}: ${fmtSecs(w.seconds)} (${w.points.toLocaleString('en-US')} points) -> ${w.files[1]}`;
             log(line);
@@ -73,6 +75,11 @@ export function registerFigure(program: Command): void {
         }
         const total = (performance.now() - t0) / 1000;
         if (defs.length > 1) log(`total: ${fmtSecs(total)} for ${defs.length} figures`);
+        if (ctx.failedChecks.length) {
+          // loud even with --quiet, like sweep's
+          for (const f of ctx.failedChecks) process.stderr.write(`qbsweep: WARNING: ${f}\n`);
+          process.exitCode = 3;
+        }
       }),
     );
 }

@@ -1,18 +1,11 @@
-// The qbsweep command line.
+// The qbsweep command line. Only commander and the command table load at start; the command
+// that runs (or whose --help is asked for) is imported then, so `--help` and `--version` are
+// instant and `point` does not load the plotting or HDF5 libraries.
 
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { registerPoint } from './point.js';
-import { registerSweep } from './sweep.js';
-import { registerCompare } from './compare.js';
-import { registerBench } from './bench.js';
-import { registerMerge } from './merge.js';
-import { registerFigure } from './figure.js';
-import { registerServe } from './serve.js';
-import { registerSystems } from './systems.js';
+import { COMMANDS } from './commands.js';
 import { reportAndExit } from './common.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+import { packageVersion } from '../paths.js';
 
 const program = new Command();
 program
@@ -22,16 +15,24 @@ program
       'reservoirs, Redfield beyond the secular approximation) on GPUs, checked against a float64 reference.\n\n' +
       'Units: hbar = k_B = 1, energies in units of the coupling lambda.',
   )
-  .version(pkg.version)
-  .showHelpAfterError('(run with --help for usage)');
+  .version(packageVersion())
+  .option('--verbose', "show the GPU driver's own notes on stderr (Dawn's, hidden by default)")
+  // a mistyped command or option is bad input like any other: one line, exit status 2
+  .configureOutput({ outputError: (text, write) => write(`qbsweep: ${text.replace(/^error: /, '').replace(/\n+/g, ' ').trim()} (run with --help for usage)\n`) })
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
-registerPoint(program);
-registerSweep(program);
-registerCompare(program);
-registerBench(program);
-registerMerge(program);
-registerFigure(program);
-registerServe(program);
-registerSystems(program);
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--verbose')) process.env.QBSWEEP_VERBOSE = '1';
+  // the command named on the line: the first word that is not an option (`help NAME` names NAME)
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  if (name !== undefined && name in COMMANDS) {
+    (await COMMANDS[name].load())(program);
+  } else {
+    // listing only (--help, --version, a mistyped command): stand-ins with the summaries
+    for (const [n, c] of Object.entries(COMMANDS)) program.command(n).summary(c.summary);
+  }
+  await program.parseAsync(argv);
+}
 
-program.parseAsync(process.argv).catch(reportAndExit);
+main(process.argv).catch(reportAndExit);

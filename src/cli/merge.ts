@@ -4,12 +4,13 @@ import type { Command } from 'commander';
 import { mergeShards } from '../sweep/merge.js';
 import { checkOutputDir } from '../io/atomic.js';
 import { action } from './common.js';
-import { writeResult } from './sweep.js';
+import { reportCrossCheck, writeResult } from './sweep.js';
+import { summary } from './commands.js';
 
 export function registerMerge(program: Command): void {
   program
     .command('merge')
-    .summary('assemble the shards of a sweep into one result')
+    .summary(summary('merge'))
     .description(
       'Assemble the shards written by `qbsweep sweep --shard i/N` (or by Kubernetes Indexed Jobs / Slurm arrays) ' +
         'into NAME.csv, NAME.json, NAME.png and NAME.h5, exactly as one run on one machine writes them. ' +
@@ -32,6 +33,7 @@ export function registerMerge(program: Command): void {
           },
         });
         if (!opts.quiet) process.stderr.write(`qbsweep: merged ${shards.length} shards (${result.count} points): wrote ${files.join(', ')}\n`);
+        reportCrossCheck(result, Boolean(opts.quiet));
       }),
     );
 }

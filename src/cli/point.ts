@@ -2,13 +2,14 @@
 
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, pointToInput, resolvePoint, setParam } from '../model/params.js';
+import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, SWEEPABLE_PARAMS, pointToInput, resolvePoint, setParam } from '../model/params.js';
 import type { PointResult } from '../model/point.js';
 import { type Trajectory, evaluateOnBackend, trajectoryOnBackend, BACKEND_CHOICES } from '../backends/point.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { BUILTIN_NAMES, DEFAULT_SYSTEM, isPaperSystem, resolveSystem } from '../system/registry.js';
 import { describeNames, genericSpace } from '../system/space.js';
 import { action, fmtNum, parseNumber, readJsonInput } from './common.js';
+import { summary } from './commands.js';
 
 /** Flags for people, each mapped onto one (possibly derived) parameter; `family` groups flags that must not be mixed. */
 interface ParamFlag {
@@ -49,7 +50,7 @@ const PARAM_FLAGS: ParamFlag[] = [
 export function addPointParamOptions(cmd: Command): Command {
   cmd
     .option('--system <name|file>', `the two-qubit system: a built-in (${BUILTIN_NAMES.join(', ')}; see \`qbsweep systems\`) or a system JSON file (default ${DEFAULT_SYSTEM})`)
-    .option('--set <name=value...>', "set any parameter or derived name of the system, e.g. --set J=1.5 --set Jz=0.2 (repeatable)")
+    .option('--set <name=value...>', "set any parameter or derived name of the system (e.g. --set J=1.5, --set Tbar=2), or a run setting (model, reservoir, zero_freq, lindblad_freq, initial_state as JSON); repeatable")
     .option('--reservoir <kind>', `boson | fermion: every reservoir's statistics (default: as the system defines; ${D.reservoir} for ${DEFAULT_SYSTEM})`)
     .option('--model <name>', `redfield (paper Eqs. 18-24) | bloch-redfield (no eigenbasis RWA) | lindblad (Eq. 4) (default ${D.model})`)
     .option('--lindblad-freq <w>', 'frequency of the lindblad rates: lambda | M (= sqrt(F^2 + lambda^2)) | a number [lambda] (default lambda)')
@@ -57,6 +58,13 @@ export function addPointParamOptions(cmd: Command): Command {
     .option('--state <label>', `initial state: ${Object.entries(NAMED_STATES).map(([k, v]) => `${k} = ${v.about}`).join('; ')} (default ${D.state})`);
   for (const f of PARAM_FLAGS) cmd.option(f.flag, f.help);
   return cmd;
+}
+
+/** The parameters the given flags set (e.g. ['tau', 'Tbar'] for --tau and --T-bar), and 'initial_state' for --state. */
+export function pointFlagParams(opts: Record<string, unknown>): string[] {
+  const out = PARAM_FLAGS.filter((f) => opts[f.key] !== undefined).map((f) => f.param);
+  for (const [key, param] of [['reservoir', 'reservoir'], ['model', 'model'], ['zeroFreq', 'zero_freq'], ['lindbladFreq', 'lindblad_freq'], ['state', 'initial_state']]) if (opts[key] !== undefined) out.push(param);
+  return out;
 }
 
 /** Applies `point`-style flags on top of a point input (from --params, or a sweep's base). */
@@ -90,14 +98,24 @@ export function applyPointFlags(base: PointInput, opts: Record<string, unknown>,
   // direct keys first, then the mean/difference ones (each keeps its partner fixed)
   const ordered = [...given.filter((f) => f.family?.kind !== 'derived'), ...given.filter((f) => f.family?.kind === 'derived')];
   const sets = parseSets(opts.set);
+  const record = input as Record<string, unknown>;
+  // --set of a run setting (model, reservoir, initial_state, ...): any system
+  const numeric: [string, number][] = [];
+  for (const [name, v] of sets) {
+    if (SETTING_KEYS.includes(name)) record[name] = v;
+    else if (typeof v !== 'number') throw new InputError(`option --set ${name}: must be a number (got ${JSON.stringify(v)})`);
+    else numeric.push([name, v]);
+  }
   if (isPaperSystem(system)) {
     for (const f of ordered) input = setParam(input, f.param, parseNumber(f.flag.split(' ')[0], String(opts[f.key])));
-    for (const [name, v] of sets) input = setParam(input, name, v);
+    for (const [name, v] of numeric) {
+      if (!SWEEPABLE_PARAMS.includes(name)) throw new InputError(`option --set: unknown parameter ${JSON.stringify(name)} (one of ${[...SWEEPABLE_PARAMS, ...SETTING_KEYS].join(', ')})`);
+      input = setParam(input, name, v);
+    }
     return input;
   }
   // any other system: a flag sets the system's name of the same spelling, if it has one
   const space = genericSpace(system);
-  const record = input as Record<string, unknown>;
   for (const f of ordered) {
     const flag = f.flag.split(' ')[0];
     if (f.param === 'theta' || f.param === 'phi') {
@@ -105,30 +123,49 @@ export function applyPointFlags(base: PointInput, opts: Record<string, unknown>,
       continue;
     }
     if (!space.has(f.param)) throw new InputError(`option ${flag}: system ${system.name} has no ${f.param} (${describeNames(system)}); use --set NAME=VALUE`);
-    record[f.param] = parseNumber(flag, String(opts[f.key]));
+    (input as Record<string, unknown>)[f.param] = parseNumber(flag, String(opts[f.key]));
   }
-  for (const [name, v] of sets) {
+  for (const [name, v] of numeric) {
     if (name === 'theta' || name === 'phi') input = setParam(input, name, v);
     else if (!space.has(name)) throw new InputError(`option --set: system ${system.name} has no ${name} (${describeNames(system)})`);
-    else record[name] = v;
+    else (input as Record<string, unknown>)[name] = v;
   }
   return input;
 }
 
-/** --set NAME=VALUE ... as [name, number] pairs. */
-function parseSets(v: unknown): [string, number][] {
+/** Keys --set may give that are run settings, not numbers (a value may be JSON, e.g. initial_state). */
+const SETTING_KEYS = ['model', 'reservoir', 'zero_freq', 'lindblad_freq', 'initial_state'];
+
+/** --set NAME=VALUE ...: a number, JSON (an object such as initial_state), or else the text itself. */
+function parseSets(v: unknown): [string, unknown][] {
   if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map((s) => {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S+)\s*$/.exec(String(s));
-    if (!m) throw new InputError(`option --set: expected NAME=VALUE, e.g. --set J=1.5 (got ${JSON.stringify(String(s))})`);
-    return [m[1], parseNumber(`--set ${m[1]}`, m[2])];
+  return (Array.isArray(v) ? v : [v]).map((raw) => {
+    const s = String(raw);
+    const eq = s.indexOf('=');
+    const name = s.slice(0, Math.max(eq, 0)).trim();
+    if (eq < 1 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InputError(`option --set: expected NAME=VALUE, e.g. --set J=1.5 (got ${JSON.stringify(s)})`);
+    const t = s.slice(eq + 1).trim();
+    if (/^[[{"]/.test(t)) {
+      try {
+        return [name, JSON.parse(t)];
+      } catch {
+        throw new InputError(`option --set ${name}: malformed JSON ${JSON.stringify(t)}`);
+      }
+    }
+    if (/^[+-]?(\d|\.\d|inf|nan)/i.test(t)) return [name, parseNumber(`--set ${name}`, t)];
+    return [name, t];
   });
+}
+
+/** The names --set gives (for refusing an override of a sweep axis). */
+export function setNames(opts: Record<string, unknown>): string[] {
+  return parseSets(opts.set).map(([n]) => n);
 }
 
 export function registerPoint(program: Command): void {
   const cmd = program
     .command('point')
-    .summary('evaluate one parameter point')
+    .summary(summary('point'))
     .description(
       'Evaluate one parameter point: battery efficiency, energy, ergotropy and concurrence at tau, ' +
         'the Liouvillian gap, rho(tau), and the exact long-time limit. Energies are in units of lambda.\n\n' +

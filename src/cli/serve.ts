@@ -3,11 +3,12 @@
 import type { Command } from 'commander';
 import { InputError } from '../model/params.js';
 import { action, parseNumber } from './common.js';
+import { summary } from './commands.js';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .summary('the explorer page: run sweeps on the browser\'s GPU, look at every point')
+    .summary(summary('serve'))
     .description(
       'Serve the explorer page on http://127.0.0.1:PORT/ (this machine only). In the page: pick a preset or edit ' +
         'the axes and base parameters, run the sweep on the browser\'s GPU (WebGPU; gpu.js on WebGL2 where the ' +

@@ -6,48 +6,121 @@ import { InputError } from '../model/params.js';
 import { type ChosenBackend, SWEEP_BACKENDS, createBackend } from '../backends/select.js';
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { checkOutputDir, fileSha256, writeFileAtomic } from '../io/atomic.js';
+import { Worker } from 'node:worker_threads';
+import type { PictureTask } from '../io/pictureWorker.js';
+import { pictureWorkerUrl } from '../paths.js';
 import { writeCsv } from '../io/csv.js';
 import { buildManifest, manifestSpec, packageVersions, systemRecord } from '../io/manifest.js';
-import { resolveSystem } from '../system/registry.js';
-import { writeFlatH5, writeGridH5 } from '../io/hdf5.js';
+import { isPaperSystem, resolveSystem } from '../system/registry.js';
 import { type Shard, resolveShard, shardRange, shardStem } from '../sweep/shard.js';
 import { RunState, specHash } from '../sweep/state.js';
-import { Progress } from '../io/progress.js';
-import { sweepPng } from '../io/sweepFigure.js';
+import { Progress, fmtSecs } from '../io/progress.js';
+import { shaderCacheLocation } from '../backends/webgpu/shaderCache.js';
+import type { SweepBackend } from '../backends/types.js';
 import { OUTPUT_KEYS, outputColumns } from '../sweep/outputs.js';
 import { Grid } from '../sweep/grid.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
 import { GPU_INTEGRATORS } from '../backends/webgpu/backend.js';
 import { PRESETS, preset } from '../sweep/presets.js';
-import { type SweepResult, checkResultMemory, defaultBlockPoints, runSweep } from '../sweep/run.js';
+import { DEFAULT_CHECK_POINTS, type SweepResult, checkResultMemory, crossCheck, crossCheckSummary, defaultBlockPoints, runSweep } from '../sweep/run.js';
 import { finishedRun } from '../sweep/finished.js';
-import { type ResolvedSpec, type SweepSpec, applyGrid, resolveSpec } from '../sweep/spec.js';
+import { type ResolvedSpec, type SweepSpec, applyGrid, normalizeBase, resolveSpec, specFromJson } from '../sweep/spec.js';
+import { DEFAULT_OUTPUTS } from '../sweep/outputs.js';
+import { addPointParamOptions, applyPointFlags, pointFlagParams, setNames } from './point.js';
 import { action, parseNumber, parsePositiveInt, readJsonInput } from './common.js';
+import { summary } from './commands.js';
 
-/** --spec or --preset, with --grid and --outputs applied. */
+/**
+ * The base after --system, the point flags (--state, --tau, --F, --T-bar, ...) and --set
+ * key=value (later wins). An axis cannot also be set.
+ */
+function overrideBase(spec: SweepSpec, opts: Record<string, unknown>, baseDir: string | undefined): SweepSpec {
+  const changed = [...pointFlagParams(opts), ...setNames(opts)];
+  if (!changed.length && opts.system === undefined) return spec;
+  if (typeof spec !== 'object' || spec === null) return spec; // resolveSpec names the problem
+  let named = spec.system ?? spec.base?.system;
+  if (opts.system !== undefined) {
+    if (named !== undefined) throw new InputError(`option --system: the ${opts.preset !== undefined ? 'preset' : 'spec'} already names its system (${JSON.stringify(named)}); give it once`);
+    named = String(opts.system);
+  }
+  const system = resolveSystem(named, opts.system !== undefined ? 'option --system' : 'spec system', opts.system !== undefined ? undefined : baseDir);
+  const raw = (spec.base ?? {}) as Record<string, unknown>;
+  const start = { ...(isPaperSystem(system) ? normalizeBase(raw, 'spec base') : raw), system };
+  const base = applyPointFlags(start, { ...opts, system: undefined }, baseDir);
+  const axes = Array.isArray(spec.axes) ? spec.axes.map((a) => a?.param) : [];
+  const clash = changed.find((k) => axes.includes(k));
+  if (clash) throw new InputError(`option --set/--${clash}: ${clash} is an axis of this sweep; change the axis in a spec file instead`);
+  const { system: _named, ...rest } = spec;
+  return { ...rest, base };
+}
+
+/** --spec (a spec, or the NAME.json of an earlier run) or --preset, with the overrides, --grid, --outputs and --plot applied. */
 export function specFromOptions(opts: Record<string, unknown>): ResolvedSpec {
   if ((opts.spec === undefined) === (opts.preset === undefined)) throw new InputError('give exactly one of --spec FILE and --preset NAME');
-  let spec: SweepSpec = opts.preset !== undefined ? preset(String(opts.preset)) : (readJsonInput('--spec', String(opts.spec)) as SweepSpec);
+  let spec: SweepSpec = opts.preset !== undefined ? preset(String(opts.preset)) : (specFromJson(readJsonInput('--spec', String(opts.spec))) as SweepSpec);
   // a system file named in a spec is relative to the spec file
   const baseDir = opts.spec !== undefined && opts.spec !== '-' ? dirname(resolvePath(String(opts.spec))) : undefined;
-  if (opts.system !== undefined) {
-    if (typeof spec !== 'object' || spec === null) resolveSpec(spec);
-    if (spec.system !== undefined || spec.base?.system !== undefined) throw new InputError(`option --system: the ${opts.preset !== undefined ? 'preset' : 'spec'} already names its system (${JSON.stringify(spec.system ?? spec.base?.system)}); give it once`);
-    spec = { ...spec, system: resolveSystem(String(opts.system), 'option --system') };
-  }
+  spec = overrideBase(spec, opts, baseDir);
   if (opts.grid !== undefined) {
     if (typeof spec !== 'object' || spec === null || !Array.isArray(spec.axes)) resolveSpec(spec);
     spec = applyGrid(spec, String(opts.grid));
   }
   if (opts.outputs !== undefined) spec = { ...spec, outputs: String(opts.outputs).split(',').map((s) => s.trim()).filter(Boolean) };
   if (opts.name !== undefined) spec = { ...spec, name: String(opts.name) };
+  if (opts.plot !== undefined) {
+    const plot = String(opts.plot).split(',').map((s) => s.trim()).filter(Boolean);
+    const outputs = spec.outputs ?? [...DEFAULT_OUTPUTS];
+    const drawn = plot.length === 1 && plot[0] === 'all' ? outputs.filter((o) => o !== 'rho' && o !== 'steady.kernel_dim') : plot;
+    for (const o of drawn) if (!outputs.includes(o)) throw new InputError(`option --plot: ${JSON.stringify(o)} is not an output of this sweep (${outputs.join(', ')}; or all)`);
+    spec = { ...spec, plot: drawn.length === 1 ? drawn[0] : drawn };
+  }
   return resolveSpec(spec, baseDir);
 }
 
+/** --check N | all, or --no-check (commander gives false): the number of points, Infinity for all. */
+export function parseCheck(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === false) return 0;
+  if (String(value).trim().toLowerCase() === 'all') return Infinity;
+  const n = parseNumber('--check', String(value));
+  if (!(Number.isInteger(n) && n >= 0)) throw new InputError(`option --check: must be a whole number >= 0 or "all" (got ${value})`);
+  return n;
+}
+
+/**
+ * The cross-check's verdict as the last word of a run: a pass is a note, a failure one loud line
+ * on stderr (even with --quiet) and exit status 3; the files are written and marked failed.
+ */
+export function reportCrossCheck(res: SweepResult, quiet: boolean): void {
+  if (!res.check) return;
+  const line = crossCheckSummary(res.check);
+  if (res.check.pass) {
+    if (!quiet) process.stderr.write(`qbsweep: ${line}\n`);
+    return;
+  }
+  process.stderr.write(`qbsweep: WARNING: ${line}; the files are written and marked "cross_check": "failed" (exit 3)\n`);
+  if (!process.exitCode) process.exitCode = 3;
+}
+
+/**
+ * Says what the first seconds of a GPU run are spent on: one line, "compiling GPU kernels (...)"
+ * when it starts, completed with the time it took. `then` runs after (e.g. restarting the ETA clock).
+ */
+export function compileReporter(backend: SweepBackend, quiet: boolean, then?: () => void): (phase: 'start' | 'done', seconds?: number) => void {
+  return (phase, seconds) => {
+    if (phase === 'start') {
+      const adapter = (backend.describe().adapter as { description?: string } | undefined)?.description ?? '';
+      if (!quiet) process.stderr.write(`qbsweep: compiling GPU kernels (first run: up to a minute; cached afterwards in ${shaderCacheLocation(adapter)}) ... `);
+    } else {
+      if (!quiet) process.stderr.write(`done in ${fmtSecs(seconds ?? 0)}\n`);
+      then?.();
+    }
+  };
+}
+
 export function addRunOptions(cmd: Command): Command {
-  return cmd
-    .option('--spec <file>', 'sweep spec JSON: {name, base: {point params}, axes: [{param, from, to, n} | {param, values}], outputs}; "-" reads stdin')
-    .option('--system <name|file>', 'the two-qubit system of a spec that names none: a built-in (see `qbsweep systems`) or a system JSON file (default wang2023)')
+  cmd
+    .option('--spec <file>', 'sweep spec JSON (README: "Spec format"), or the NAME.json of an earlier run to rerun it; "-" reads stdin')
     .option('--preset <name>', `one of the paper's diagrams: ${Object.entries(PRESETS).map(([k, v]) => `${k} (${v.description})`).join('; ')}`)
     .option('--grid <NxM>', 'resolution: N points along x (the last axis), M along y (default 201x201 for presets)')
     .option('--outputs <list>', `comma-separated outputs (${OUTPUT_KEYS.join(', ')})`)
@@ -56,6 +129,12 @@ export function addRunOptions(cmd: Command): Command {
     .option('--adapter <name>', `WebGPU adapter: ${ADAPTER_CHOICES.join(' | ')} (default auto: hardware, else software)`)
     .option('--max-chunk <points>', 'at most this many points per GPU submission')
     .option('--threads <n>', 'cpu backend: worker threads (default: all cores)');
+  return addBaseOptions(cmd);
+}
+
+/** The base overrides: `point`'s flags, --system and --set key=value (repeatable). */
+export function addBaseOptions(cmd: Command): Command {
+  return addPointParamOptions(cmd);
 }
 
 export function runOptions(opts: Record<string, unknown>): { dt?: number; maxChunk?: number; threads?: number } {
@@ -92,13 +171,63 @@ export async function chooseBackend(name: string, opts: Record<string, unknown>,
   return chosen;
 }
 
+/** What the picture worker needs of a result (plain data: it is copied to the thread). */
+function pictureTask(res: SweepResult, columns: string[]): PictureTask {
+  const values: PictureTask['values'] = {};
+  for (const c of columns) values[c] = res.values[c];
+  return { spec: res.spec, values, flags: res.flags, done: res.done, count: res.count, offset: res.offset, backend: res.backend, columns };
+}
+
+/**
+ * The thread that draws the pictures. Started with the run, it loads vega and resvg
+ * while the kernels compile and the points compute; it waits for one task, then ends.
+ */
+export class PictureWorker {
+  private readonly worker = new Worker(pictureWorkerUrl());
+  private readonly result: Promise<Uint8Array[]>;
+
+  constructor() {
+    this.worker.unref(); // a run that ends without pictures does not wait for it
+    this.result = new Promise((resolve, reject) => {
+      // the worker ends by itself after its one message (parentPort.once)
+      this.worker.once('message', (m: { pngs?: Uint8Array[]; error?: string }) => {
+        if (m.error !== undefined) reject(new Error(`drawing the picture failed: ${m.error}`));
+        else resolve(m.pngs!);
+      });
+      this.worker.once('error', (e) => reject(new Error(`drawing the picture failed: ${e.message}`)));
+    });
+    this.result.catch(() => undefined); // reported by draw()
+  }
+
+  draw(task: PictureTask): Promise<Uint8Array[]> {
+    this.worker.ref();
+    this.worker.postMessage(task);
+    return this.result;
+  }
+
+  close(): void {
+    void this.worker.terminate();
+  }
+}
+
+/** The outputs that get a picture: the spec's "plot" (one or a list, --plot), else the first output. */
+export function plottedOutputs(res: SweepResult): string[] {
+  const plot = res.spec.plot;
+  if (plot !== undefined) return Array.isArray(plot) ? plot : [plot];
+  return [res.spec.outputs.find((o) => o !== 'rho') ?? res.columns[0]];
+}
+
 /**
  * Writes a result: complete whole grids get NAME.csv, NAME.png, NAME.h5 (the chunked arrays)
  * and NAME.json; complete shards STEM.csv, STEM.h5 (their range) and STEM.json, which
  * `qbsweep merge` assembles; unfinished runs STEM.partial.csv/.json, a name that cannot pass
  * for a complete result (the finished blocks also wait in DIR/.STEM.parts for --resume).
  */
-export async function writeResult(res: SweepResult, dir: string, opts: { png: boolean; stem?: string; shard?: Shard; h5?: boolean; extra?: Record<string, unknown> }): Promise<string[]> {
+export async function writeResult(
+  res: SweepResult,
+  dir: string,
+  opts: { png: boolean; stem?: string; shard?: Shard; h5?: boolean; extra?: Record<string, unknown>; pictureWorker?: PictureWorker; /** points to cross-check now (runSweep's check, run while the pictures render) */ check?: number },
+): Promise<string[]> {
   const files: string[] = [];
   const complete = res.done === res.count && !res.error && !res.stopped;
   const whole = res.offset === 0 && res.count === res.spec.count;
@@ -106,24 +235,38 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
   const base = opts.stem ?? res.spec.name;
   const stem = complete ? base : `${base}.partial`;
   const csv = join(dir, `${stem}.csv`);
-  await writeCsv(csv, res, precision);
   files.push(csv);
   const hash = specHash(res.spec);
   let dataSha: string | undefined;
-  if (complete && whole && opts.png) {
-    const png = join(dir, `${stem}.png`);
-    writeFileAtomic(png, await sweepPng(res, res.spec.plot ?? res.spec.outputs.find((o) => o !== 'rho') ?? res.columns[0]));
-    files.push(png);
+  const csvWritten = writeCsv(csv, res, precision);
+  // the pictures render on a worker thread while this one writes the CSV (started above: it yields at its first line) and the HDF5 file
+  const drawn = complete && whole && opts.png ? plottedOutputs(res) : [];
+  const worker = drawn.length ? (opts.pictureWorker ?? new PictureWorker()) : undefined;
+  if (!drawn.length) opts.pictureWorker?.close();
+  const pictures = worker?.draw(pictureTask(res, drawn));
+  pictures?.catch(() => undefined); // awaited below; a failure is reported there
+  const pngFiles = drawn.map((column, i) => join(dir, i === 0 ? `${stem}.png` : `${stem}.${column}.png`));
+  if (opts.check && res.done > 0) {
+    const t = performance.now();
+    res.check = crossCheck(res, Math.min(opts.check, res.done));
+    res.seconds.total += (performance.now() - t) / 1000;
   }
+  await csvWritten;
   if (complete && opts.h5 !== false) {
     const h5 = join(dir, `${stem}.h5`);
     const provenance = { spec: JSON.stringify(manifestSpec(res)), system: JSON.stringify(systemRecord(res.grid.base.system)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
+    const { writeFlatH5, writeGridH5 } = await import('../io/hdf5.js');
     if (whole) {
-      dataSha = await writeGridH5(h5, { axes: res.grid.axes, shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance });
+      dataSha = await writeGridH5(h5, { axes: res.grid.axes, coordinates: res.grid.absoluteCoordinates(), shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance });
     } else {
       dataSha = await writeFlatH5(h5, { start: res.offset, count: res.count, total: res.spec.count, columns: res.columns, values: res.values, flags: res.flags, attributes: provenance });
     }
     files.push(h5);
+  }
+  if (pictures) {
+    const pngs = await pictures;
+    pngFiles.forEach((f, i) => writeFileAtomic(f, pngs[i]));
+    files.splice(1, 0, ...pngFiles); // listed as before: csv, pictures, h5, json
   }
   const json = join(dir, `${stem}.json`);
   files.push(json);
@@ -138,7 +281,7 @@ export async function writeResult(res: SweepResult, dir: string, opts: { png: bo
 export function registerSweep(program: Command): void {
   const cmd = program
     .command('sweep')
-    .summary('compute a phase diagram over up to 3 axes')
+    .summary(summary('sweep'))
     .description(
       'Compute a dense phase diagram: every grid point is one GPU thread (WGSL) that builds its own 16x16 ' +
         'generator and evolves its density vector to tau; a sample of points is re-checked in float64.\n\n' +
@@ -153,8 +296,10 @@ export function registerSweep(program: Command): void {
     .option('--backend <name>', `${SWEEP_BACKENDS.join(' | ')} (default auto: webgpu, else cpu)`)
     .option('--out <dir>', 'output directory (default out)')
     .option('--name <name>', 'output file stem (default: the spec name)')
-    .option('--check <n>', 'float64 cross-check of n points of a GPU sweep, 0 to skip (default 24)')
-    .option('--no-png', 'skip the picture')
+    .option('--check <n>', `float64 cross-check of n evenly spread points, or "all" (default ${DEFAULT_CHECK_POINTS} on GPU backends, none on cpu); a point outside its tolerance exits 3 after writing the files`)
+    .option('--no-check', 'skip the float64 cross-check')
+    .option('--plot <outputs>', 'outputs to draw, comma-separated, or all: the first in NAME.png, the others in NAME.OUTPUT.png (default: the spec\'s "plot", else the first output)')
+    .option('--no-png', 'skip the pictures')
     .option('--no-h5', 'skip the HDF5 arrays')
     .option('--shard <i/N>', 'compute only shard i (0-based) of N contiguous blocks of the grid')
     .option('--shards <N>', 'the number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID')
@@ -176,8 +321,7 @@ export function registerSweep(program: Command): void {
       action(async (opts: Record<string, unknown>) => {
         const spec = specFromOptions(opts);
         const { dt } = runOptions(opts);
-        const check = opts.check !== undefined ? parseNumber('--check', String(opts.check)) : undefined;
-        if (check !== undefined && !(Number.isInteger(check) && check >= 0)) throw new InputError(`option --check: must be a whole number >= 0 (got ${opts.check})`);
+        const check = parseCheck(opts.check);
         const quiet = Boolean(opts.quiet);
         const dir = String(opts.out ?? 'out');
         const shard = resolveShard(opts.shard as string | undefined, opts.shards as string | undefined);
@@ -189,7 +333,12 @@ export function registerSweep(program: Command): void {
         RunState.refuseOverwrite(dir, stem, Boolean(opts.resume));
         const note = (s: string) => quiet || process.stderr.write(`qbsweep: ${s}\n`);
         if (shard) note(`shard ${shard.index} of ${shard.count} (from ${shard.source}): points ${range[0]}..${range[1] - 1} of ${spec.count}`);
+        // (started after the device: while Dawn is set up, no other thread may open files, see nativeStderr.ts)
         const { backend } = await chooseBackend(backendName, opts, quiet);
+        // whole-grid runs draw pictures at the end: their thread loads its libraries meanwhile
+        const pictureWorker = opts.png !== false && !shard ? new PictureWorker() : undefined;
+        // and the HDF5 library's WebAssembly compiles in the background meanwhile
+        if (opts.h5 !== false) void import('../io/hdf5.js').catch(() => undefined);
         let res: SweepResult;
         let stopRequests = 0;
         const onSigint = () => {
@@ -229,23 +378,22 @@ export function registerSweep(program: Command): void {
             backend,
             integrator,
             dt,
-            check,
+            // checked in writeResult, while the pictures render on their thread
+            check: 0,
             range,
             blockPoints: block,
             loadBlock: state.loadBlock,
             onBlock: state.saveBlock,
             shouldStop: () => stopRequests > 0,
             onProgress: (d) => progress.update(d),
+            onCompile: compileReporter(backend, quiet, () => progress.restart()),
           });
-          progress.finish(res.done);
-          const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard });
+          progress.finish(res.done, res.seconds.compute);
+          const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard, pictureWorker, check: check ?? (backend.precision === 'float32' ? DEFAULT_CHECK_POINTS : 0) });
           const complete = res.done === res.count && !res.error && !res.stopped;
           if (complete) state.finish();
-          if (res.check) {
-            const worst = Object.entries(res.check.max_abs_diff).map(([c, d]) => `${c} ${d.value.toExponential(1)}`).join(', ');
-            note(`float64 cross-check of ${res.check.points} points: max |diff| ${worst || 'n/a'}`);
-          }
           note(`wrote ${files.join(', ')}`);
+          reportCrossCheck(res, quiet);
           if (res.stopped) {
             process.stderr.write(`qbsweep: stopped after ${res.done} of ${res.count} points; the finished blocks are saved in ${state.dir}: run the same command with --resume to finish\n`);
             process.exitCode = 130;
@@ -253,6 +401,7 @@ export function registerSweep(program: Command): void {
             throw new Error(`${res.error.message}; the ${res.done} finished points are in ${files[0]}, and --resume continues from the saved blocks in ${state.dir}`);
           }
         } finally {
+          pictureWorker?.close();
           process.off('SIGINT', onSigint);
           process.off('SIGTERM', onSigint);
           await backend.close();

@@ -18,7 +18,48 @@ export interface Claim {
   /** |computed - value| allowed (the document's rounding) */
   tol: number;
   compute: () => number;
+  /** what the paper itself states about this number, where it states one: the verdict follows from it */
+  paper?: PaperStatement;
 }
+
+/**
+ * A statement of the paper as a test of the computed number. `approx`: the paper's number, to
+ * its rounding `tol` (half a unit of its last digit); `range`: "about a - b"; `atLeast`: "achieves";
+ * `above`/`below`: a comparison with another number; `zero`/`nonzero`: to `tol`.
+ */
+export type PaperStatement =
+  | { kind: 'approx'; value: number; tol: number }
+  | { kind: 'range'; from: number; to: number }
+  | { kind: 'atLeast' | 'above' | 'below'; value: number }
+  | { kind: 'zero'; tol: number }
+  | { kind: 'nonzero' };
+
+export type Verdict = 'reproduces' | 'roughly' | 'does not reproduce';
+
+/** The verdict a computed number earns against the paper's statement; "roughly": within 10% of it. */
+export function verdictOf(s: PaperStatement, x: number): Verdict {
+  switch (s.kind) {
+    case 'approx':
+      return Math.abs(x - s.value) <= s.tol ? 'reproduces' : Math.abs(x - s.value) <= 0.1 * Math.abs(s.value) ? 'roughly' : 'does not reproduce';
+    case 'range':
+      return x >= s.from && x <= s.to ? 'reproduces' : x >= 0.9 * s.from && x <= 1.1 * s.to ? 'roughly' : 'does not reproduce';
+    case 'atLeast':
+      return x >= s.value ? 'reproduces' : 'does not reproduce';
+    case 'above':
+      return x > s.value ? 'reproduces' : 'does not reproduce';
+    case 'below':
+      return x < s.value ? 'reproduces' : 'does not reproduce';
+    case 'zero':
+      return Math.abs(x) <= s.tol ? 'reproduces' : 'does not reproduce';
+    case 'nonzero':
+      return Math.abs(x) > 1e-6 ? 'reproduces' : 'does not reproduce';
+  }
+}
+
+/** The paper's Eq. (4) statement: "P_ss ~ 0.94 for arbitrary theta and phi". */
+const EQ4_STATED: PaperStatement = { kind: 'approx', value: 0.94, tol: 0.005 };
+/** Fig. 9: "in the top right corner ... the efficiency is 0.93". */
+const FIG9_STATED: PaperStatement = { kind: 'approx', value: 0.93, tol: 0.005 };
 
 const BOSON: PointInput = { ...PAPER_BASE, reservoir: 'boson', T1: 1, T2: 1 };
 const FERMION: PointInput = { ...PAPER_BASE, reservoir: 'fermion', T1: 1, T2: 1, mu1: 2, mu2: 2 };
@@ -134,45 +175,45 @@ function maxSteadyC(input: PointInput, lo: number, hi: number, n: number): numbe
 
 export const CLAIMS: Claim[] = [
   // Fig. 2
-  { id: 'G1', figure: '2a', value: 0, tol: 1e-12, compute: () => Math.abs(gap(BOSON)) },
+  { id: 'G1', figure: '2a', value: 0, tol: 1e-12, compute: () => Math.abs(gap(BOSON)), paper: { kind: 'zero', tol: 1e-12 } },
   { id: 'G2', figure: '2a', value: -0.0509, tol: 5e-5, compute: () => gap(BOSON, { Delta: 0.01 }) / 1e-4 },
-  { id: 'G3', figure: '2b', value: 0, tol: 1e-12, compute: () => Math.abs(gap(FERMION)) },
+  { id: 'G3', figure: '2b', value: 0, tol: 1e-12, compute: () => Math.abs(gap(FERMION)), paper: { kind: 'zero', tol: 1e-12 } },
   { id: 'G4', figure: '2b', value: -0.0288, tol: 5e-5, compute: () => gap(FERMION, { Delta: 0.01 }) / 1e-4 },
-  { id: 'G5', figure: '2a', value: -0.3108, tol: 5e-5, compute: () => gap({ ...BOSON, model: 'lindblad' }) },
-  { id: 'G6', figure: '2b', value: -0.1474, tol: 5e-5, compute: () => gap({ ...FERMION, model: 'lindblad' }) },
+  { id: 'G5', figure: '2a', value: -0.3108, tol: 5e-5, compute: () => gap({ ...BOSON, model: 'lindblad' }), paper: { kind: 'nonzero' } },
+  { id: 'G6', figure: '2b', value: -0.1474, tol: 5e-5, compute: () => gap({ ...FERMION, model: 'lindblad' }), paper: { kind: 'nonzero' } },
   { id: 'G7', figure: '2a', value: 0.0992, tol: 5e-5, compute: () => stationaryEdge(BOSON) },
   { id: 'G8', figure: '2b', value: 0.132, tol: 5e-4, compute: () => stationaryEdge(FERMION) },
   // Fig. 3
-  { id: 'T1', figure: '3', value: 0.25, tol: 1e-9, compute: () => Math.max(...tomo('eg').map((r, i) => r[i])) },
+  { id: 'T1', figure: '3', value: 0.25, tol: 1e-9, compute: () => Math.max(...tomo('eg').map((r, i) => r[i])), paper: { kind: 'approx', value: 0.25, tol: 0.005 } },
   { id: 'T2', figure: '3', value: 0.1105, tol: 5e-5, compute: () => Math.max(...tomo('eg').flatMap((r, i) => r.filter((_, j) => j !== i))) },
   { id: 'T3', figure: '3', value: 0.3605, tol: 5e-5, compute: () => tomo('plus')[0][3] },
   { id: 'T4', figure: '3', value: 0.1395, tol: 5e-5, compute: () => tomo('plus')[1][2] },
   { id: 'T5', figure: '3', value: 0.0553, tol: 5e-5, compute: () => tomo('plus')[0][1] },
-  { id: 'C1', figure: '3', value: 0, tol: 1e-9, compute: () => Math.max(...[0, 1, -1].map((dT) => at({ ...BOSON, initial_state: { label: 'eg' } }, { dT }).concurrence)) },
+  { id: 'C1', figure: '3', value: 0, tol: 1e-9, compute: () => Math.max(...[0, 1, -1].map((dT) => at({ ...BOSON, initial_state: { label: 'eg' } }, { dT }).concurrence)), paper: { kind: 'zero', tol: 1e-9 } },
   { id: 'C2', figure: '3', value: 0.1157, tol: 5e-5, compute: () => steadyC({ ...BOSON, initial_state: { label: 'eg' } }, { Delta: 2 }) },
   { id: 'C3', figure: '3', value: 0.2243, tol: 5e-5, compute: () => steadyC({ ...BOSON, initial_state: { label: 'eg' } }, { dT: 1, Delta: 2 }) },
   { id: 'C4', figure: '3', value: 0.1947, tol: 5e-5, compute: () => steadyC({ ...BOSON, initial_state: { label: 'eg' } }, { dT: -1, Delta: 2 }) },
-  { id: 'C5', figure: '3', value: 0.4537, tol: 5e-5, compute: () => at({ ...BOSON, initial_state: PLUS }).concurrence },
+  { id: 'C5', figure: '3', value: 0.4537, tol: 5e-5, compute: () => at({ ...BOSON, initial_state: PLUS }).concurrence, paper: { kind: 'nonzero' } },
   { id: 'C6', figure: '3', value: 0.4422, tol: 5e-5, compute: () => at({ ...BOSON, initial_state: PLUS }, { dT: 1 }).concurrence },
   // Fig. 4
   { id: 'F1', figure: '4', value: 0.3707, tol: 5e-5, compute: () => at({ ...FERMION, initial_state: PLUS }).concurrence },
   { id: 'F2', figure: '4', value: 0.3521, tol: 5e-5, compute: () => at({ ...FERMION, initial_state: PLUS }, { dmu: 1 }).concurrence },
   { id: 'F3', figure: '4', value: 0.3026, tol: 5e-5, compute: () => at({ ...FERMION, initial_state: PLUS }, { dmu: 2 }).concurrence },
-  { id: 'F4', figure: '4', value: 0.0067, tol: 5e-5, compute: () => maxSteadyC({ ...FERMION, initial_state: PLUS }, -0.5, 0.5, 101) },
-  { id: 'F5', figure: '4', value: 0, tol: 1e-9, compute: () => Math.max(maxSteadyC({ ...FERMION, initial_state: PLUS }, -4, -0.5, 8), maxSteadyC({ ...FERMION, initial_state: PLUS }, 0.5, 4, 8)) },
-  { id: 'F6', figure: '4', value: 0, tol: 1e-9, compute: () => Math.max(at({ ...FERMION, initial_state: { label: 'eg' } }).concurrence, steadyC({ ...FERMION, initial_state: { label: 'eg' } })) },
+  { id: 'F4', figure: '4', value: 0.0067, tol: 5e-5, compute: () => maxSteadyC({ ...FERMION, initial_state: PLUS }, -0.5, 0.5, 101), paper: { kind: 'below', value: 0.01 } },
+  { id: 'F5', figure: '4', value: 0, tol: 1e-9, compute: () => Math.max(maxSteadyC({ ...FERMION, initial_state: PLUS }, -4, -0.5, 8), maxSteadyC({ ...FERMION, initial_state: PLUS }, 0.5, 4, 8)), paper: { kind: 'zero', tol: 1e-9 } },
+  { id: 'F6', figure: '4', value: 0, tol: 1e-9, compute: () => Math.max(at({ ...FERMION, initial_state: { label: 'eg' } }).concurrence, steadyC({ ...FERMION, initial_state: { label: 'eg' } })), paper: { kind: 'below', value: 0.01 } },
   // Fig. 5
-  { id: 'P1', figure: '5', value: 0, tol: 1e-12, compute: productStates },
-  { id: 'P2', figure: '5', value: 0.2268, tol: 5e-5, compute: RESONANT_MAX },
-  { id: 'P3', figure: '5', value: 0.2268, tol: 5e-5, compute: () => steadyP({ ...BOSON, initial_state: { theta: Math.PI / 4, phi: Math.PI } }) },
+  { id: 'P1', figure: '5', value: 0, tol: 1e-12, compute: productStates, paper: { kind: 'zero', tol: 1e-12 } },
+  { id: 'P2', figure: '5', value: 0.2268, tol: 5e-5, compute: RESONANT_MAX, paper: { kind: 'approx', value: 0.23, tol: 0.005 } },
+  { id: 'P3', figure: '5', value: 0.2268, tol: 5e-5, compute: () => steadyP({ ...BOSON, initial_state: { theta: Math.PI / 4, phi: Math.PI } }), paper: { kind: 'approx', value: 0.23, tol: 0.005 } },
   { id: 'P4', figure: '5', value: 0, tol: 1e-12, compute: lawDeviation },
   // Fig. 6
   { id: 'S1', figure: '6', value: 0.2256, tol: 5e-5, compute: () => steadyP({ ...BOSON, initial_state: PLUS }, { dT: 0.5 }) },
   { id: 'S2', figure: '6', value: 0.2211, tol: 5e-5, compute: () => steadyP({ ...BOSON, initial_state: PLUS }, { dT: 1 }) },
   { id: 'S3', figure: '6', value: 0.21, tol: 5e-5, compute: () => steadyP({ ...BOSON, initial_state: PLUS }, { dT: 1.5 }) },
   { id: 'S4', figure: '6', value: 0.42, tol: 5e-5, compute: () => steadyC({ ...BOSON, initial_state: PLUS }, { dT: 1.5 }) },
-  { id: 'S5', figure: '6', value: 0.0185, tol: 5e-5, compute: () => steadyP({ ...BOSON, model: 'lindblad', initial_state: PLUS }) },
-  { id: 'S6', figure: '6', value: 0, tol: 1e-9, compute: () => steadyC({ ...BOSON, model: 'lindblad', initial_state: PLUS }) },
+  { id: 'S5', figure: '6', value: 0.0185, tol: 5e-5, compute: () => steadyP({ ...BOSON, model: 'lindblad', initial_state: PLUS }), paper: { kind: 'above', value: 0.2268 } },
+  { id: 'S6', figure: '6', value: 0, tol: 1e-9, compute: () => steadyC({ ...BOSON, model: 'lindblad', initial_state: PLUS }), paper: { kind: 'below', value: 0.4537 } },
   // Fig. 7
   { id: 'R1', figure: '7a', value: 0.4472, tol: 5e-5, compute: () => steadyP({ ...BOSON, T1: 0, T2: 0, initial_state: PLUS }) },
   { id: 'R2', figure: '7a', value: 0.0498, tol: 5e-5, compute: () => steadyP({ ...BOSON, initial_state: PLUS }, { T: 5 }) },
@@ -207,21 +248,21 @@ export const CLAIMS: Claim[] = [
   },
   // Figs. 8-11 and the "3-4 times"
   { id: 'M8', figure: '8', value: 0.9579, tol: 5e-5, compute: mapMax('fig8') },
-  { id: 'M9', figure: '9', value: 0.9464, tol: 5e-5, compute: mapMax('fig9') },
-  { id: 'M9a', figure: '9', value: 0.9339, tol: 5e-5, compute: () => MAP_POINTS.fig9(1, 1, 4) },
-  { id: 'M9b', figure: '9', value: 0.9449, tol: 5e-5, compute: () => MAP_POINTS.fig9(1, 1.8, 4) },
-  { id: 'M10', figure: '10', value: 0.9695, tol: 5e-5, compute: mapMax('fig10') },
+  { id: 'M9', figure: '9', value: 0.9464, tol: 5e-5, compute: mapMax('fig9'), paper: FIG9_STATED },
+  { id: 'M9a', figure: '9', value: 0.9339, tol: 5e-5, compute: () => MAP_POINTS.fig9(1, 1, 4), paper: FIG9_STATED },
+  { id: 'M9b', figure: '9', value: 0.9449, tol: 5e-5, compute: () => MAP_POINTS.fig9(1, 1.8, 4), paper: FIG9_STATED },
+  { id: 'M10', figure: '10', value: 0.9695, tol: 5e-5, compute: mapMax('fig10'), paper: { kind: 'atLeast', value: 0.93 } },
   { id: 'M11', figure: '11', value: 0.947, tol: 5e-5, compute: mapMax('fig11') },
-  { id: 'X1', figure: '8-11 vs 6', value: 4.27, tol: 5e-3, compute: () => mapMax('fig10')() / RESONANT_MAX() },
-  { id: 'X2', figure: '8-11 vs 6', value: 4.17, tol: 5e-3, compute: () => Math.min(...(['fig8', 'fig9', 'fig10', 'fig11'] as const).map((k) => mapMax(k)())) / RESONANT_MAX() },
+  { id: 'X1', figure: '8-11 vs 6', value: 4.27, tol: 5e-3, compute: () => mapMax('fig10')() / RESONANT_MAX(), paper: { kind: 'range', from: 3, to: 4 } },
+  { id: 'X2', figure: '8-11 vs 6', value: 4.17, tol: 5e-3, compute: () => Math.min(...(['fig8', 'fig9', 'fig10', 'fig11'] as const).map((k) => mapMax(k)())) / RESONANT_MAX(), paper: { kind: 'range', from: 3, to: 4 } },
   // Eq. (4)
-  { id: 'E1', figure: 'eq4', value: 0.0185, tol: 5e-5, compute: () => lindbladEfficiency('lambda') },
-  { id: 'E2', figure: 'eq4', value: 0.0257, tol: 5e-5, compute: () => lindbladEfficiency('M') },
-  { id: 'E3', figure: 'eq4', value: 0.5388, tol: 5e-5, compute: () => bestFrequency(1).P },
+  { id: 'E1', figure: 'eq4', value: 0.0185, tol: 5e-5, compute: () => lindbladEfficiency('lambda'), paper: EQ4_STATED },
+  { id: 'E2', figure: 'eq4', value: 0.0257, tol: 5e-5, compute: () => lindbladEfficiency('M'), paper: EQ4_STATED },
+  { id: 'E3', figure: 'eq4', value: 0.5388, tol: 5e-5, compute: () => bestFrequency(1).P, paper: EQ4_STATED },
   { id: 'E4', figure: 'eq4', value: 5.99, tol: 0.02, compute: () => bestFrequency(1).w },
-  { id: 'E5', figure: 'eq4', value: 0.566, tol: 5e-4, compute: () => bestFrequency(0).P },
-  { id: 'E6', figure: 'eq4', value: 0.2869, tol: 5e-5, compute: () => bestFrequency(3, 4, 20).P },
-  { id: 'E7', figure: 'eq4', value: 0.0408, tol: 5e-5, compute: () => chargerEfficiency('lambda') },
-  { id: 'E8', figure: 'eq4', value: 0.2398, tol: 5e-5, compute: () => chargerEfficiency(6) },
-  { id: 'E9', figure: 'eq4', value: 0.3271, tol: 5e-5, compute: () => evaluatePoint(lindbladPoint('lambda')).steady.E_B_over_omega },
+  { id: 'E5', figure: 'eq4', value: 0.566, tol: 5e-4, compute: () => bestFrequency(0).P, paper: EQ4_STATED },
+  { id: 'E6', figure: 'eq4', value: 0.2869, tol: 5e-5, compute: () => bestFrequency(3, 4, 20).P, paper: EQ4_STATED },
+  { id: 'E7', figure: 'eq4', value: 0.0408, tol: 5e-5, compute: () => chargerEfficiency('lambda'), paper: EQ4_STATED },
+  { id: 'E8', figure: 'eq4', value: 0.2398, tol: 5e-5, compute: () => chargerEfficiency(6), paper: EQ4_STATED },
+  { id: 'E9', figure: 'eq4', value: 0.3271, tol: 5e-5, compute: () => evaluatePoint(lindbladPoint('lambda')).steady.E_B_over_omega, paper: EQ4_STATED },
 ];

@@ -22,7 +22,8 @@ import { type SteadySummary, evaluatePoint } from '../model/point.js';
 import { longTimeLimit, spectrum } from '../model/spectrum.js';
 import { flagCounts } from '../io/manifest.js';
 import { flagBits } from '../sweep/outputs.js';
-import { type SweepResult, runSweep } from '../sweep/run.js';
+import { type SweepResult, crossCheckSummary, runSweep } from '../sweep/run.js';
+import { shaderCacheLocation } from '../backends/webgpu/shaderCache.js';
 import { type SweepSpec, resolveSpec } from '../sweep/spec.js';
 
 const BISTABLE = FLAG_BITS.bistable;
@@ -63,6 +64,11 @@ export class FigureContext {
   readonly data: FigureData[] = [];
   readonly tables: FigureTable[] = [];
   private chosen?: Promise<SweepBackend>;
+  /** progress notes (the CLI's stderr) */
+  log?: (line: string) => void;
+  /** sweeps whose float64 cross-check failed: the verdict lines */
+  readonly failedChecks: string[] = [];
+  private compileReported = false;
 
   constructor(
     readonly opts: FigureOptions,
@@ -71,7 +77,7 @@ export class FigureContext {
   ) {}
 
   static withBackendName(opts: FigureOptions, name: string, log?: (line: string) => void, extra: { adapter?: string; threads?: number } = {}): FigureContext {
-    return new FigureContext(
+    const ctx = new FigureContext(
       opts,
       async () => {
         const chosen = await createBackend({ backend: name, adapter: extra.adapter, threads: extra.threads });
@@ -79,6 +85,8 @@ export class FigureContext {
         return chosen.backend;
       },
     );
+    ctx.log = log;
+    return ctx;
   }
 
   backend(): Promise<SweepBackend> {
@@ -99,8 +107,22 @@ export class FigureContext {
   async sweep(label: string, spec: SweepSpec): Promise<SweepResult> {
     const resolved = resolveSpec(spec);
     const backend = await this.backend();
-    const res = await runSweep(resolved, { backend });
+    const res = await runSweep(resolved, {
+      backend,
+      onCompile: (phase, seconds) => {
+        // the first compile is the long one (later sweeps reuse the kernels): say so while it runs
+        if (this.compileReported) return;
+        if (phase === 'start') {
+          const adapter = (backend.describe().adapter as { description?: string } | undefined)?.description ?? '';
+          this.log?.(`qbsweep: compiling GPU kernels (first run: up to a minute; cached afterwards in ${shaderCacheLocation(adapter)})`);
+        } else {
+          this.log?.(`qbsweep: GPU kernels ready in ${(seconds ?? 0).toFixed(1)} s`);
+          this.compileReported = true;
+        }
+      },
+    });
     if (res.error) throw res.error;
+    if (res.check && !res.check.pass) this.failedChecks.push(`${label}: ${crossCheckSummary(res.check)}`);
     const entry: FigureData = { label, result: res };
     if (backend.precision === 'float32') {
       const steadyCols = res.columns.filter((c) => c.startsWith('steady.'));

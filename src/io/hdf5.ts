@@ -14,6 +14,7 @@ import { InputError, PARAM_DOCS } from '../model/params.js';
 import { FLAG_BITS } from '../core/layout.js';
 import { OUTPUT_DOCS } from '../sweep/outputs.js';
 import { StorageError, fsyncPath, storageError, tempName } from './atomic.js';
+import { axisName } from '../sweep/grid.js';
 
 export const H5_FORMAT = 'qbsweep-1';
 
@@ -169,6 +170,8 @@ export interface GridArrays {
   flags: Uint8Array;
   /** JSON-serialisable attributes for the root group (spec, provenance) */
   attributes: Record<string, unknown>;
+  /** absolute values of relative axes (e.g. dT over Tbar x dT_over_Tbar): non-dimension coordinates */
+  coordinates?: { name: string; dims: number[]; shape: number[]; values: Float64Array }[];
 }
 
 function chunkShape(shape: number[]): number[] {
@@ -190,27 +193,40 @@ function setAttributes(target: { create_attribute: (name: string, value: string 
 
 /** NAME.h5: the full grid. */
 export async function writeGridH5(path: string, g: GridArrays): Promise<string> {
-  const names = [...g.columns, 'flags'];
-  const sha = dataSha256(names, { ...g.values, flags: g.flags });
+  const dataNames = [...g.columns, 'flags'];
+  const sha = dataSha256(dataNames, { ...g.values, flags: g.flags });
   const count = g.shape.reduce((a, b) => a * b, 1);
   return writeAtomically(path, count, (f) => {
-    setAttributes(f, { format: H5_FORMAT, ...g.attributes, data_sha256: sha, data_names: names });
-    for (const ax of g.axes) {
-      const d = f.create_dataset({ name: ax.param, data: Float64Array.from(ax.values) });
-      d.make_scale(ax.param);
+    setAttributes(f, { format: H5_FORMAT, ...g.attributes, data_sha256: sha, data_names: dataNames });
+    // a relative axis is its own coordinate (dT_over_Tbar, units of Tbar); its absolute values
+    // are a separate coordinate (dT) over the axes they depend on, named in each variable's
+    // "coordinates" attribute (CF), so xarray shows both
+    const names = g.axes.map(axisName);
+    g.axes.forEach((ax, i) => {
+      const d = f.create_dataset({ name: names[i], data: Float64Array.from(ax.values) });
+      d.make_scale(names[i]);
       setAttributes(d, {
-        units: PARAM_DOCS[ax.param]?.unit,
-        long_name: PARAM_DOCS[ax.param]?.about,
+        units: ax.relative_to ? ax.relative_to : PARAM_DOCS[ax.param]?.unit,
+        long_name: ax.relative_to ? `${PARAM_DOCS[ax.param]?.about ?? ax.param} in units of ${ax.relative_to}` : PARAM_DOCS[ax.param]?.about,
         relative_to: ax.relative_to,
-        note: ax.relative_to ? `values are multiples of ${ax.relative_to} at each point` : undefined,
       });
+    });
+    for (const c of g.coordinates ?? []) {
+      const d = f.create_dataset({ name: c.name, data: c.values, shape: c.shape });
+      c.dims.forEach((ax, i) => {
+        d.set_dimension_label(i, names[ax]);
+        d.attach_scale(i, names[ax]);
+      });
+      setAttributes(d, { units: PARAM_DOCS[c.name]?.unit, long_name: PARAM_DOCS[c.name]?.about });
     }
+    const coordinates = (g.coordinates ?? []).map((c) => c.name).join(' ') || undefined;
     const chunks = chunkShape(g.shape);
     const attach = (d: ReturnType<H5File['create_dataset']>) => {
-      g.axes.forEach((ax, i) => {
-        d.set_dimension_label(i, ax.param);
-        d.attach_scale(i, ax.param);
+      g.axes.forEach((_, i) => {
+        d.set_dimension_label(i, names[i]);
+        d.attach_scale(i, names[i]);
       });
+      if (coordinates) setAttributes(d, { coordinates });
     };
     for (const c of g.columns) {
       const d = f.create_dataset({ name: c, data: g.values[c], shape: g.shape, chunks, compression: 'gzip', compression_opts: 4 });

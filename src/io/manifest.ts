@@ -8,6 +8,8 @@ import { arch, cpus, platform, release, totalmem } from 'node:os';
 import type { SweepResult } from '../sweep/run.js';
 import { flagNames } from '../sweep/outputs.js';
 import { pointToInput } from '../model/params.js';
+import { packageVersion } from '../paths.js';
+import { MANIFEST_MARK } from '../sweep/spec.js';
 
 const require = createRequire(import.meta.url);
 
@@ -20,8 +22,7 @@ function version(pkg: string): string | undefined {
 }
 
 export function packageVersions(): Record<string, string | undefined> {
-  const own = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return { qbsweep: own.version, node: process.versions.node, webgpu: version('webgpu'), commander: version('commander'), vega: version('vega'), 'vega-lite': version('vega-lite') };
+  return { qbsweep: packageVersion(), node: process.versions.node, webgpu: version('webgpu'), commander: version('commander'), vega: version('vega'), 'vega-lite': version('vega-lite') };
 }
 
 export function machineInfo(): Record<string, unknown> {
@@ -31,7 +32,9 @@ export function machineInfo(): Record<string, unknown> {
 
 export function flagCounts(res: SweepResult): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (let k = 0; k < res.done; k++) for (const f of flagNames(res.flags[k])) counts[f] = (counts[f] ?? 0) + 1;
+  const perBits = new Map<number, number>();
+  for (let k = 0; k < res.done; k++) perBits.set(res.flags[k], (perBits.get(res.flags[k]) ?? 0) + 1);
+  for (const [bits, n] of perBits) for (const f of flagNames(bits)) counts[f] = (counts[f] ?? 0) + n;
   return counts;
 }
 
@@ -71,9 +74,11 @@ export function buildManifest(res: SweepResult, extra: Record<string, unknown> =
     if (min <= max) ranges[c] = { min, max };
   }
   return {
-    qbsweep: 'sweep result',
+    qbsweep: MANIFEST_MARK,
     created: new Date().toISOString(),
     complete: res.done === res.count && !res.error && !res.stopped,
+    // the float64 cross-check's verdict (details under precision.float64_cross_check)
+    cross_check: res.check ? (res.check.pass ? 'passed' : 'failed') : 'not run',
     ...(res.error ? { error: res.error.message } : {}),
     spec: manifestSpec(res),
     system: systemRecord(res.grid.base.system),
@@ -83,7 +88,7 @@ export function buildManifest(res: SweepResult, extra: Record<string, unknown> =
     backend: res.backend,
     integrator: res.integrator,
     dt: res.dt ?? 'per point: min(0.2, 1/||L||_inf)',
-    timings: { total_s: +res.seconds.total.toFixed(3), compute_s: +res.seconds.compute.toFixed(3), points_per_s: Math.round(res.pointsPerSecond) },
+    timings: { total_s: +res.seconds.total.toFixed(3), ...(res.seconds.compile !== undefined ? { compile_s: +res.seconds.compile.toFixed(3) } : {}), compute_s: +res.seconds.compute.toFixed(3), points_per_s: Math.round(res.pointsPerSecond) },
     precision: {
       arithmetic: (res.backend as { precision?: string }).precision,
       float64_cross_check: res.check,

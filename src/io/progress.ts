@@ -15,6 +15,11 @@ export class Progress {
     this.tty = Boolean(stream.isTTY);
   }
 
+  /** Counts time from now (e.g. after compiling kernels): the rate and the ETA are of computing only. */
+  restart(): void {
+    this.start = performance.now();
+  }
+
   update(done: number): void {
     if (this.quiet) return;
     const now = performance.now();
@@ -36,9 +41,10 @@ export class Progress {
     }
   }
 
-  finish(done: number): void {
+  /** The last line; `seconds` (e.g. the computing time alone) instead of the time since the start. */
+  finish(done: number, seconds?: number): void {
     if (this.quiet) return;
-    const secs = (performance.now() - this.start) / 1000;
+    const secs = seconds ?? (performance.now() - this.start) / 1000;
     const rate = done / Math.max(secs, 1e-9);
     if (this.tty) this.stream.write('\r\x1b[K');
     this.stream.write(`${this.label}: ${done.toLocaleString('en-US')} points in ${fmtSecs(secs)} (${Math.round(rate).toLocaleString('en-US')} points/s)\n`);

@@ -1,7 +1,8 @@
 // A sweep's picture: heatmap panels (2 or 3 axes: [panel,] y, x) or curves (1 axis).
 
-import { PARAM_DOCS } from '../model/params.js';
+import { DEFAULTS, NAMED_STATES, NUMERIC_KEYS, PARAM_DOCS } from '../model/params.js';
 import { FLAG_BITS } from '../core/layout.js';
+import { isPaperSystem } from '../system/registry.js';
 import { OUTPUT_DOCS } from '../sweep/outputs.js';
 import type { SweepResult } from '../sweep/run.js';
 import { type HeatmapFigure, type LineFigure, renderHeatmapPng, renderLinePng } from './plot.js';
@@ -14,6 +15,33 @@ export function axisLabel(param: string): string {
 export function outputLabel(column: string): string {
   const d = OUTPUT_DOCS[column];
   return d ? `${d.label}${d.unit ? ` [${d.unit}]` : ''}` : column;
+}
+
+/** The point keys each axis parameter sets: a caption does not repeat what an axis varies. */
+const SETS: Record<string, string[]> = {
+  Delta: ['Delta1', 'Delta2'], Delta_bar: ['Delta1', 'Delta2'], T: ['T1', 'T2'], Tbar: ['T1', 'T2'], dT: ['T1', 'T2'],
+  mu: ['mu1', 'mu2'], mubar: ['mu1', 'mu2'], dmu: ['mu1', 'mu2'], alpha: ['alpha1', 'alpha2'], theta: ['state'], phi: ['state'],
+};
+
+/**
+ * What a picture holds beyond its axes: the initial state, model, reservoirs and tau, and every
+ * other base parameter that differs from its default.
+ */
+export function sweepCaption(res: SweepResult, column: string): string {
+  const b = res.grid.base;
+  const varied = new Set(res.grid.axes.flatMap((a) => SETS[a.param] ?? [a.param]));
+  const state = varied.has('state') ? 'cos(theta)|eg> + sin(theta) e^(i phi)|ge>' : (NAMED_STATES[b.state_label]?.about.split(' (')[0] ?? b.state_label);
+  const paper = isPaperSystem(b.system);
+  const reservoirs = b.reservoir ?? b.system.reservoirs.map((r) => r.statistics).join('/');
+  const parts = [`${column} at tau = ${b.tau}${varied.has('tau') ? ' (axis)' : ''} from ${state}`, `${paper ? '' : `system ${b.system.name}, `}${b.model}, ${reservoirs} reservoirs`];
+  // every base parameter that differs from its default (the paper's names, or the system's own)
+  const diffs = paper
+    ? NUMERIC_KEYS.filter((k) => k !== 'tau' && !varied.has(k) && b[k] !== DEFAULTS[k]).map((k) => `${k} = ${+b[k].toPrecision(6)}`)
+    : b.system.parameters.flatMap((d, i) => (!varied.has(d.name) && b.values[i] !== d.default ? [`${d.name} = ${+b.values[i].toPrecision(6)}`] : []));
+  if (b.model === 'lindblad' && b.lindblad_freq !== DEFAULTS.lindblad_freq) diffs.push(`lindblad_freq = ${b.lindblad_freq}`);
+  if (b.zero_freq !== DEFAULTS.zero_freq) diffs.push(`zero_freq = ${b.zero_freq}`);
+  if (diffs.length) parts.push(diffs.join(', '));
+  return parts.join('; ');
 }
 
 const HATCHED = FLAG_BITS['not-stationary-at-tau'];
@@ -47,7 +75,7 @@ export function sweepHeatmap(res: SweepResult, column: string, title?: string): 
     title: title ?? `${res.spec.description ?? res.spec.name}: ${OUTPUT_DOCS[column]?.label.split(' =')[0] ?? column}`,
     colorbar: { label: outputLabel(column) },
     panels,
-    note: `${res.spec.name}: ${column} at tau = ${res.grid.base.tau}, system ${res.grid.base.system.name}, ${res.grid.base.model}, ${res.grid.base.reservoir ?? res.grid.base.system.reservoirs.map((r) => r.statistics).join('/')} reservoirs; backend ${String(res.backend.backend)}. Hatched: not stationary at tau; grey: degenerate or no value.`,
+    note: `${res.spec.name}: ${sweepCaption(res, column)}; backend ${String(res.backend.backend)}. Hatched: not stationary at tau; grey: degenerate or no value.`,
   };
 }
 
@@ -63,6 +91,7 @@ export function sweepCurves(res: SweepResult, columns: string[]): LineFigure {
       series: [{ name: c, x: xs, y: Array.from(res.values[c].subarray(0, res.done)) }],
     })),
     columns: Math.min(columns.length, 2),
+    note: `${res.spec.name}: ${sweepCaption(res, columns.join(', '))}; backend ${String(res.backend.backend)}.`,
   };
 }
 

@@ -51,6 +51,20 @@ export function parameterSpace(sys: SystemDefinition): ParameterSpace {
 
 type Rec = Record<string, number>;
 
+/** An axis's coordinate name: its param, or PARAM_over_REF for one relative to REF (e.g. dT_over_Tbar). */
+export function axisName(a: { param: string; relative_to?: string }): string {
+  return a.relative_to ? `${a.param}_over_${a.relative_to}` : a.param;
+}
+
+/** The absolute values of a relative axis, over the axes they depend on: [the axis of REF,] the axis itself. */
+export interface AbsoluteCoordinate {
+  name: string;
+  /** indices into grid.axes, in axis order */
+  dims: number[];
+  shape: number[];
+  values: Float64Array;
+}
+
 export class Grid {
   readonly count: number;
   readonly shape: number[];
@@ -82,6 +96,39 @@ export class Grid {
       if (st.phi !== undefined) this.baseRec.phi = st.phi;
     }
     this.angles = this.axes.some((a) => a.param === 'theta' || a.param === 'phi');
+  }
+
+  /** Coordinate names, one per axis (axisName). */
+  axisNames(): string[] {
+    return this.axes.map(axisName);
+  }
+
+  /** The value each axis's coordinate takes at point k (relative axes: the multiple itself). */
+  coordinateValues(k: number): number[] {
+    return this.axes.map((a, i) => a.values[Math.floor(k / this.strides[i]) % this.shape[i]]);
+  }
+
+  /** For each relative axis, its absolute values (named after its param), as one truth for CSV and HDF5. */
+  absoluteCoordinates(): AbsoluteCoordinate[] {
+    const out: AbsoluteCoordinate[] = [];
+    this.axes.forEach((a, i) => {
+      if (!a.relative_to) return;
+      const ref = this.axes.findIndex((b) => b.param === a.relative_to);
+      const dims = ref >= 0 ? [Math.min(ref, i), Math.max(ref, i)] : [i];
+      const shape = dims.map((d) => this.shape[d]);
+      const values = new Float64Array(shape.reduce((p, n) => p * n, 1));
+      for (let m = 0; m < values.length; m++) {
+        let k = 0;
+        let rest = m;
+        for (let d = dims.length - 1; d >= 0; d--) {
+          k += (rest % shape[d]) * this.strides[dims[d]];
+          rest = Math.floor(rest / shape[d]);
+        }
+        values[m] = this.axisValues(k)[i];
+      }
+      out.push({ name: a.param, dims, shape, values });
+    });
+    return out;
   }
 
   /** Index along each axis of flat point k. */

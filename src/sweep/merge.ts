@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { InputError } from '../model/params.js';
 import { DamagedFileError, readFlatH5 } from '../io/hdf5.js';
 import { Grid } from './grid.js';
-import type { CrossCheck, SweepResult } from './run.js';
+import { type CrossCheck, type SweepResult, mergeCrossChecks } from './run.js';
 import { resolveSpec } from './spec.js';
 
 const SHARD_JSON = /\.shard-(\d+)-of-(\d+)\.json$/;
@@ -123,15 +123,7 @@ export async function mergeShards(paths: string[], name?: string): Promise<Merge
     compute += m.timings?.compute_s ?? 0;
     if (m.precision?.float64_cross_check) checks.push(m.precision.float64_cross_check);
   }
-  const check: CrossCheck | undefined = checks.length
-    ? {
-        points: checks.reduce((s, c) => s + c.points, 0),
-        max_abs_diff: checks.reduce<CrossCheck['max_abs_diff']>((acc, c) => {
-          for (const [k, d] of Object.entries(c.max_abs_diff)) if (!acc[k] || d.value > acc[k].value) acc[k] = d;
-          return acc;
-        }, {}),
-      }
-    : undefined;
+  const check: CrossCheck | undefined = checks.length ? mergeCrossChecks(checks) : undefined;
   const result: SweepResult = {
     spec,
     grid: new Grid(spec),

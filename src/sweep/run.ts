@@ -10,6 +10,7 @@ import type { SweepBackend, SweepJob } from '../backends/types.js';
 import type { RunSettings } from '../backends/webgpu/engine.js';
 import { Grid } from './grid.js';
 import { OUTPUT_DOCS, copyColumn, outputColumns, recordFlags } from './outputs.js';
+import { GAP_RESOLUTION_F32, checkValue } from './tolerance.js';
 import type { ResolvedSpec } from './spec.js';
 
 export interface StoredBlock {
@@ -23,7 +24,7 @@ export interface SweepRunOptions {
   dt?: number;
   /** points per block: the unit of progress, of saving and of resuming */
   blockPoints?: number;
-  /** float64 cross-check of this many points (GPU backends; 0 disables) */
+  /** float64 cross-check of this many points (default 24 on float32 backends, 0 on cpu; 0 disables; Infinity: all) */
   check?: number;
   onProgress?: (done: number, total: number) => void;
   /** bytes the result columns may take (default: half the machine's memory) */
@@ -38,12 +39,27 @@ export interface SweepRunOptions {
   onBlock?: (start: number, n: number, res: SweepResult) => Promise<void>;
   /** asked between blocks: true stops the run, keeping what finished */
   shouldStop?: () => boolean;
+  /** the backend's kernels are being compiled (before any computing): 'start', then 'done' with the seconds */
+  onCompile?: (phase: 'start' | 'done', seconds?: number) => void;
+}
+
+export interface CrossCheckColumn {
+  /** points compared (not counted: a degenerate reference, or long-time values at an unresolvable gap) */
+  checked: number;
+  /** of which outside the tolerance (NaN against a number included) */
+  failed: number;
+  pass: boolean;
+  /** largest finite |backend - float64| */
+  max_abs_diff: number;
+  /** the point with the largest |diff| / tolerance */
+  worst?: { ratio: number; value: number; float64: number; tolerance: number; point: number; at: Record<string, number> };
 }
 
 export interface CrossCheck {
   points: number;
-  /** per column: largest |backend - float64| over the checked points, and where */
-  max_abs_diff: Record<string, { value: number; at: Record<string, number> }>;
+  /** every column within its tolerance at every checked point */
+  pass: boolean;
+  columns: Record<string, CrossCheckColumn>;
 }
 
 export interface SweepResult {
@@ -67,10 +83,14 @@ export interface SweepResult {
   integrator: string;
   dt?: number;
   blockPoints: number;
-  seconds: { total: number; compute: number };
+  /** compile: the backend's kernels (GPU), not counted in compute */
+  seconds: { total: number; compute: number; compile?: number };
   pointsPerSecond: number;
   check?: CrossCheck;
 }
+
+/** points a GPU sweep re-checks in float64 unless told otherwise (--check) */
+export const DEFAULT_CHECK_POINTS = 24;
 
 export function settingsOf(grid: Grid): RunSettings {
   const b = grid.base;
@@ -135,6 +155,13 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
     seconds: { total: 0, compute: 0 },
     pointsPerSecond: 0,
   };
+  if (opts.backend.prepare) {
+    opts.onCompile?.('start');
+    const tc = performance.now();
+    await opts.backend.prepare(job);
+    result.seconds.compile = (performance.now() - tc) / 1000;
+    opts.onCompile?.('done', result.seconds.compile);
+  }
   let compute = 0;
   let computed = 0;
   // blocks are aligned to the grid (not to the range), so a shard's blocks are the whole run's
@@ -174,19 +201,30 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
   }
   result.seconds.compute = compute / 1000;
   result.pointsPerSecond = computed / Math.max(compute / 1000, 1e-9);
-  const nCheck = opts.check ?? (opts.backend.precision === 'float32' ? 24 : 0);
+  const nCheck = opts.check ?? (opts.backend.precision === 'float32' ? DEFAULT_CHECK_POINTS : 0);
   if (nCheck > 0 && result.done > 0) result.check = crossCheck(result, Math.min(nCheck, result.done));
   result.seconds.total = (performance.now() - t0) / 1000;
   return result;
 }
 
-/** Re-evaluates evenly spread finished points in float64 (exact exponential) and records the largest differences. */
+/**
+ * The float64 cross-check, a gate: evenly spread finished points are re-evaluated with the exact
+ * exponential and every scalar output is compared with its tolerance (tolerance.ts); NaN against
+ * a number fails. Points where the reference itself has no number (a degenerate crossing) and
+ * long-time values where the gap is below float32's resolution (README: known limits) are not
+ * counted. `n` >= res.done checks every finished point.
+ */
 export function crossCheck(res: SweepResult, n: number): CrossCheck {
-  const max_abs_diff: CrossCheck['max_abs_diff'] = {};
+  n = Math.min(n, res.done);
+  const columns: CrossCheck['columns'] = {};
   const scalar = res.columns.filter((c) => c in OUTPUT_DOCS);
+  for (const c of scalar) columns[c] = { checked: 0, failed: 0, pass: true, max_abs_diff: 0 };
   for (let j = 0; j < n; j++) {
-    const k = Math.min(res.done - 1, Math.round(((j + 0.5) * res.done) / n));
-    const ref = evaluatePoint(res.grid.point(res.offset + k));
+    const k = n === res.done ? j : Math.min(res.done - 1, Math.round(((j + 0.5) * res.done) / n));
+    const p = res.grid.point(res.offset + k);
+    const ref = evaluatePoint(p);
+    if (ref.flags.includes('degenerate')) continue;
+    const unresolvable = Math.abs(ref.liouvillian_gap) < GAP_RESOLUTION_F32 * ref.spectral_radius;
     const refValues: Record<string, number> = {
       efficiency: ref.efficiency,
       E_B_over_omega: ref.E_B_over_omega,
@@ -200,17 +238,59 @@ export function crossCheck(res: SweepResult, n: number): CrossCheck {
       'steady.kernel_dim': ref.steady.kernel_dim,
     };
     for (const c of scalar) {
-      const a = res.values[c][k];
-      const b = refValues[c];
-      if (Number.isNaN(a) || Number.isNaN(b)) continue;
-      const d = Math.abs(a - b);
-      if (!max_abs_diff[c] || d > max_abs_diff[c].value) {
+      if (unresolvable && c.startsWith('steady.')) continue;
+      const v = checkValue(c, res.values[c][k], refValues[c], { gap: ref.liouvillian_gap, radius: ref.spectral_radius, tau: p.tau });
+      if (!v) continue;
+      const col = columns[c];
+      col.checked++;
+      if (!v.pass) {
+        col.failed++;
+        col.pass = false;
+      }
+      if (Number.isFinite(v.diff) && v.diff > col.max_abs_diff) col.max_abs_diff = v.diff;
+      if (!col.worst || v.ratio > col.worst.ratio) {
         const at: Record<string, number> = {};
         const vals = res.grid.axisValues(res.offset + k);
         res.grid.axes.forEach((ax, i) => (at[ax.param] = vals[i]));
-        max_abs_diff[c] = { value: d, at };
+        col.worst = { ratio: v.ratio, value: res.values[c][k], float64: refValues[c], tolerance: v.tolerance, point: res.offset + k, at };
       }
     }
   }
-  return { points: n, max_abs_diff };
+  for (const c of Object.keys(columns)) if (columns[c].checked === 0) delete columns[c];
+  return { points: n, pass: Object.values(columns).every((c) => c.pass), columns };
+}
+
+/** The cross-checks of several shards as one: every column passes only if it passed everywhere. */
+export function mergeCrossChecks(checks: CrossCheck[]): CrossCheck {
+  const columns: CrossCheck['columns'] = {};
+  for (const ch of checks) {
+    for (const [c, col] of Object.entries(ch.columns ?? {})) {
+      const acc = (columns[c] ??= { checked: 0, failed: 0, pass: true, max_abs_diff: 0 });
+      acc.checked += col.checked;
+      acc.failed += col.failed;
+      acc.pass &&= col.pass;
+      acc.max_abs_diff = Math.max(acc.max_abs_diff, col.max_abs_diff);
+      if (col.worst && (!acc.worst || col.worst.ratio > acc.worst.ratio)) acc.worst = col.worst;
+    }
+  }
+  return { points: checks.reduce((s, c) => s + c.points, 0), pass: checks.every((c) => c.pass !== false), columns };
+}
+
+/** One line: the verdict and the worst column, e.g. for stderr and the explorer. */
+export function crossCheckSummary(check: CrossCheck): string {
+  if (!check.columns) return `float64 cross-check of ${check.points} points: no verdict recorded (a manifest from before the check was a gate)`;
+  const cols = Object.entries(check.columns);
+  const worst = cols.filter(([, c]) => c.worst).sort((a, b) => b[1].worst!.ratio - a[1].worst!.ratio)[0];
+  const fmt = (x: number) => (Number.isFinite(x) ? x.toExponential(1) : String(x));
+  if (check.pass) {
+    const detail = worst ? `; worst ${worst[0]} |diff| ${fmt(Math.abs(worst[1].worst!.value - worst[1].worst!.float64))} = ${worst[1].worst!.ratio.toPrecision(2)} of its tolerance` : '';
+    return `float64 cross-check of ${check.points} points: PASSED (${cols.length} outputs within tolerance${detail})`;
+  }
+  const failed = cols.filter(([, c]) => !c.pass);
+  const parts = failed.map(([name, c]) => {
+    const w = c.worst!;
+    const where = Object.entries(w.at).map(([k, v]) => `${k}=${+v.toPrecision(6)}`).join(' ');
+    return `${name} ${c.failed}/${c.checked} points off (worst at ${where}: ${w.value} vs float64 ${w.float64}, tolerance ${w.tolerance.toExponential(0)})`;
+  });
+  return `CROSS-CHECK FAILED: ${parts.join('; ')}`;
 }

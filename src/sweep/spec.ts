@@ -1,6 +1,6 @@
 // Sweep specifications: {name, base, axes, outputs}, validated with one-line messages.
 
-import { InputError, type PointInput, SWEEPABLE_PARAMS, resolvePoint } from '../model/params.js';
+import { DERIVED_PARAMS, InputError, type PointInput, SWEEPABLE_PARAMS, resolvePoint, setParam } from '../model/params.js';
 import type { SystemDefinition } from '../system/definition.js';
 import { isPaperSystem, resolveSystem } from '../system/registry.js';
 import { genericSpace } from '../system/space.js';
@@ -33,8 +33,8 @@ export interface SweepSpec {
   outputs?: string[];
   /** free text carried into the manifest, e.g. which figure of the paper a preset reproduces */
   description?: string;
-  /** which output the picture shows (default: the first output) */
-  plot?: string;
+  /** which outputs get a picture: one name or a list (default: the first output); NAME.png, then NAME.OUTPUT.png */
+  plot?: string | string[];
 }
 
 export const MAX_AXES = 3;
@@ -96,6 +96,46 @@ function resolveAxis(a: unknown, k: number, SWEEPABLE_PARAMS: readonly string[])
   return { param, values: linspace(from, to, n), relative_to };
 }
 
+/**
+ * The derived names the CLI flags and the axes accept (Delta, Delta_bar, T, Tbar, dT, mu, mubar,
+ * dmu, alpha, theta, phi), applied onto the point keys in an order that keeps each pair's partner
+ * (T before Tbar before dT, ...). Mixing a pair's two spellings (T1 with Tbar) is refused.
+ */
+const DERIVED_ORDER: readonly string[] = ['T', 'Tbar', 'dT', 'mu', 'mubar', 'dmu', 'Delta_bar', 'Delta', 'alpha', 'theta', 'phi'] satisfies readonly (typeof DERIVED_PARAMS)[number][];
+const DIRECT_OF: Record<string, string[]> = {
+  Delta: ['Delta1', 'Delta2'], Delta_bar: ['Delta1', 'Delta2'],
+  T: ['T1', 'T2'], Tbar: ['T1', 'T2'], dT: ['T1', 'T2'],
+  mu: ['mu1', 'mu2'], mubar: ['mu1', 'mu2'], dmu: ['mu1', 'mu2'],
+  alpha: ['alpha1', 'alpha2'], theta: ['initial_state'], phi: ['initial_state'],
+};
+
+export function normalizeBase(input: Record<string, unknown>, where: string): PointInput {
+  const derived = DERIVED_ORDER.filter((k) => input[k] !== undefined);
+  if (!derived.length) return input as PointInput;
+  const out: Record<string, unknown> = { ...input };
+  for (const k of derived) {
+    const clash = DIRECT_OF[k].find((d) => input[d] !== undefined);
+    if (clash) throw new InputError(`${where}: ${k} and ${clash} both set the ${clash === 'initial_state' ? 'initial state' : clash.replace(/\d$/, '') + ' pair'}; give one spelling`);
+    delete out[k];
+  }
+  let base = out as PointInput;
+  for (const k of derived) base = setParam(base, k, finite(`${where} ${k}`, input[k]));
+  return base;
+}
+
+/** Keys qbsweep writes into a result manifest (NAME.json); given to --spec, its "spec" is used and these are ignored. */
+export const MANIFEST_MARK = 'sweep result';
+
+/** A spec file's JSON: a spec, or a manifest written by `qbsweep sweep` (its spec reruns the sweep). */
+export function specFromJson(input: unknown): unknown {
+  if (typeof input === 'object' && input !== null && (input as Record<string, unknown>).qbsweep === MANIFEST_MARK) {
+    const spec = (input as Record<string, unknown>).spec;
+    if (typeof spec !== 'object' || spec === null) throw new InputError('spec: this qbsweep manifest has no "spec" to rerun');
+    return spec;
+  }
+  return input;
+}
+
 /** Validates a spec (from JSON or a preset) and expands its axes. */
 export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InputError('spec: must be a JSON object {name, base, axes, outputs}');
@@ -109,7 +149,8 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
   if (s.system !== undefined && rawBase.system !== undefined) throw new InputError('spec: give the system once, as "system" or as base.system');
   // the system travels with the base as a parsed definition: every later step reads it there
   const system = resolveSystem(s.system ?? rawBase.system, 'spec system', baseDir);
-  const base: PointInput = { ...rawBase, system };
+  // the paper's derived names (Tbar, dT, ...) onto its point keys; another system's derived names resolvePoint sets itself
+  const base: PointInput = { ...(isPaperSystem(system) ? normalizeBase(rawBase as Record<string, unknown>, 'spec base') : rawBase), system };
   resolvePoint(base); // the base alone must be a valid point
   if (!Array.isArray(s.axes) || s.axes.length === 0) throw new InputError('spec axes: must be a non-empty array (1 to 3 axes)');
   if (s.axes.length > MAX_AXES) throw new InputError(`spec axes: at most ${MAX_AXES} axes (got ${s.axes.length}); run several sweeps for more`);
@@ -126,7 +167,10 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
   for (const o of outputs) {
     if (typeof o !== 'string' || !(OUTPUT_KEYS as readonly string[]).includes(o)) throw new InputError(`spec outputs: unknown output ${JSON.stringify(o)} (choose from ${OUTPUT_KEYS.join(', ')})`);
   }
-  if (s.plot !== undefined && (typeof s.plot !== 'string' || !outputs.includes(s.plot))) throw new InputError(`spec plot: must be one of the outputs (${outputs.join(', ')})`);
+  if (s.plot !== undefined) {
+    const list = Array.isArray(s.plot) ? s.plot : [s.plot];
+    if (!list.length || list.some((o) => typeof o !== 'string' || !outputs.includes(o))) throw new InputError(`spec plot: must be one of the outputs or a list of them (${outputs.join(', ')})`);
+  }
   const shape = resolvedAxes.map((a) => a.values.length);
   const count = shape.reduce((a, b) => a * b, 1);
   if (count > MAX_SWEEP_POINTS) throw new InputError(`spec axes: ${shape.join(' x ')} = ${count} points, more than the ${MAX_SWEEP_POINTS} one sweep may have; run several sweeps`);
@@ -136,7 +180,7 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
     axes: s.axes as AxisSpec[],
     outputs: outputs as string[],
     description: typeof s.description === 'string' ? s.description : undefined,
-    plot: s.plot as string | undefined,
+    plot: s.plot as string | string[] | undefined,
     resolvedAxes,
     shape,
     count,

@@ -22,3 +22,31 @@ export function toleranceAt(column: string, ref: { gap: number; radius: number; 
   if (column.startsWith('steady.')) return GPU_TOLERANCE.stationary;
   return Math.abs(ref.gap) * ref.tau >= GPU_TOLERANCE.stationaryDecays ? GPU_TOLERANCE.stationary : GPU_TOLERANCE.transient;
 }
+
+/** float32 cannot tell a gap below this fraction of the spectral radius from zero (README, known limits) */
+export const GAP_RESOLUTION_F32 = 1e-5;
+
+export interface ValueCheck {
+  /** |value - reference| / tolerance: > 1 fails; Infinity where one side is NaN and the other a number */
+  ratio: number;
+  diff: number;
+  tolerance: number;
+  pass: boolean;
+}
+
+/**
+ * One value of a backend against its float64 reference. Both NaN agree (a point with no number);
+ * NaN against a number fails, as does any non-finite value against a finite one.
+ * Returns undefined for columns without a tolerance (steady.kernel_dim).
+ */
+export function checkValue(column: string, value: number, reference: number, ref: { gap: number; radius: number; tau: number }): ValueCheck | undefined {
+  const tol = toleranceAt(column, ref);
+  if (tol === undefined) return undefined;
+  const aNaN = Number.isNaN(value);
+  const bNaN = Number.isNaN(reference);
+  if (aNaN && bNaN) return { ratio: 0, diff: 0, tolerance: tol, pass: true };
+  if (aNaN || bNaN || !Number.isFinite(value) !== !Number.isFinite(reference)) return { ratio: Infinity, diff: Number.NaN, tolerance: tol, pass: false };
+  const diff = value === reference ? 0 : Math.abs(value - reference);
+  const ratio = diff / tol;
+  return { ratio, diff, tolerance: tol, pass: ratio <= 1 };
+}

@@ -8,6 +8,7 @@ import { compile } from 'vega-lite';
 import { heatmapSpec, lineSpec } from '../io/plotspec.js';
 import { rowToPoint } from '../backends/cpu/record.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../backends/types.js';
+import { prepareEngine } from '../backends/webgpu/backend.js';
 import { FLAG_BITS, OUT_BYTES, OUT_STRIDE, PARAM_STRIDE } from '../core/layout.js';
 import { csvHeader, csvRow } from '../io/csv.js';
 import { buildManifest } from '../io/manifest.js';
@@ -16,7 +17,7 @@ import { InputError, NAMED_STATES, type PointParams } from '../model/params.js';
 import { evaluatePoint } from '../model/point.js';
 import { OUTPUT_DOCS, columnValue, flagNames } from '../sweep/outputs.js';
 import { PRESETS } from '../sweep/presets.js';
-import { type SweepResult, runSweep, settingsOf } from '../sweep/run.js';
+import { type SweepResult, crossCheckSummary, runSweep, settingsOf } from '../sweep/run.js';
 import type { ResolvedSpec } from '../sweep/spec.js';
 import { Grid } from '../sweep/grid.js';
 import { SweepForm } from './form.js';
@@ -78,6 +79,8 @@ function pageBackend(runtime: Runtime, signal: AbortSignal): SweepBackend {
       job.grid.fillRows(start, count, rows, job.dt ?? 0);
       return runtime.evaluate({ rows, count, settings: job.settings, integrator: job.integrator, dt: job.dt, outputs: job.outputs }, onProgress, signal);
     },
+    // WebGPU: the kernels compile before the first point (long on a first run), shown apart
+    ...(runtime instanceof WebGpuRuntime ? { prepare: (job: SweepJob) => prepareEngine(runtime.engine, job) } : {}),
     close: async () => undefined,
   };
 }
@@ -127,7 +130,7 @@ async function run(): Promise<void> {
   const controller = new AbortController();
   state.running = controller;
   setRunning(true);
-  const t0 = performance.now();
+  let t0 = performance.now();
   progress(0, spec.count, t0);
   $<HTMLDivElement>('#status').textContent = `running ${spec.name} (${spec.count.toLocaleString('en-US')} points) on ${state.runtimeWhy}`;
   let res: SweepResult;
@@ -137,6 +140,14 @@ async function run(): Promise<void> {
       memoryLimit: Infinity,
       check: CHECK_POINTS,
       onProgress: (d, total) => progress(d, total, t0),
+      onCompile: (phase, seconds) => {
+        if (phase === 'start') $<HTMLSpanElement>('#progress-text').textContent = 'compiling GPU kernels (first run; the browser caches them afterwards) ...';
+        else {
+          $<HTMLDivElement>('#status').textContent += ` (GPU kernels compiled in ${(seconds ?? 0).toFixed(1)} s)`;
+          t0 = performance.now(); // the rate counts computing only
+          progress(0, spec.count, t0);
+        }
+      },
     });
   } catch (e) {
     setRunning(false);
@@ -148,11 +159,8 @@ async function run(): Promise<void> {
   state.running = undefined;
   progress(res.done, res.count, t0);
   const rate = res.done / Math.max(res.seconds.compute, 1e-3);
-  const lines = [`${spec.name}: ${res.done.toLocaleString('en-US')} of ${res.count.toLocaleString('en-US')} points in ${res.seconds.total.toFixed(1)} s (${Math.round(rate)} points/s) on ${state.runtimeWhy}`];
-  if (res.check) {
-    const worst = Object.entries(res.check.max_abs_diff).map(([c, d]) => `${c} ${d.value.toExponential(1)}`);
-    lines.push(`float64 cross-check of ${res.check.points} points, max |diff|: ${worst.join(', ') || 'n/a'}`);
-  }
+  const lines = [`${spec.name}: ${res.done.toLocaleString('en-US')} of ${res.count.toLocaleString('en-US')} points in ${res.seconds.total.toFixed(1)} s (${Math.round(rate)} points/s) on ${state.runtimeWhy}${res.seconds.compile !== undefined ? `; GPU kernels compiled in ${res.seconds.compile.toFixed(1)} s` : ''}`];
+  if (res.check) lines.push(crossCheckSummary(res.check));
   $<HTMLDivElement>('#status').textContent = lines.join('\n');
   if (res.error) {
     const cancelled = res.error.message === 'cancelled';
@@ -180,7 +188,7 @@ async function showResult(res: SweepResult, source: string): Promise<void> {
   const cols = scalarColumns(res);
   const previous = show.value;
   show.replaceChildren(...cols.map((c) => Object.assign(document.createElement('option'), { value: c, textContent: outputLabel(c) })));
-  show.value = cols.includes(previous) ? previous : res.spec.plot && cols.includes(res.spec.plot) ? res.spec.plot : cols[0];
+  show.value = cols.includes(previous) ? previous : firstPlotted(res.spec.plot, cols) ?? cols[0];
   for (const id of ['#dl-csv', '#dl-json', '#dl-png']) $<HTMLButtonElement>(id).disabled = res.done === 0;
   $<HTMLSpanElement>('#result-info').textContent = `${res.spec.name} (${source === 'run' ? 'this run' : source}): ${res.spec.shape.join(' x ')} points, ${res.done < res.count ? `${res.done} finished, ` : ''}backend ${String(res.backend.backend)}${res.backend.engine ? ` (${String(res.backend.engine)})` : ''}${res.backend.precision ? `, ${String(res.backend.precision)}` : ''}`;
   await drawResult();
@@ -515,3 +523,8 @@ function boot(): void {
 }
 
 boot();
+
+/** The first output a spec's "plot" names (a name or a list) that the result has. */
+function firstPlotted(plot: string | string[] | undefined, cols: string[]): string | undefined {
+  return (Array.isArray(plot) ? plot : plot ? [plot] : []).find((c) => cols.includes(c));
+}

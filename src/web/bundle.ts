@@ -2,10 +2,10 @@
 // harness run the same TypeScript as Node (WebGpuEngine, evaluateOnEngine, resolveSpec, the
 // Vega-Lite figure specs, the gpu.js kernel generator), nothing is copied.
 
-import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { packagePath } from '../paths.js';
 
-const SRC = fileURLToPath(new URL('.', import.meta.url));
+const SRC = packagePath('src/web/');
 
 export const BUNDLE_ENTRIES = {
   'app.js': `${SRC}app.ts`,

@@ -252,7 +252,7 @@ export class SweepForm {
     if (sys !== this.system) this.useSystem(sys);
     this.name = spec.name ?? 'sweep';
     this.description = spec.description;
-    this.plot = spec.plot;
+    this.plot = Array.isArray(spec.plot) ? spec.plot[0] : spec.plot;
     this.axesBox.replaceChildren();
     for (const a of spec.axes) this.addAxis(a);
     this.grid.value = grid && spec.axes.some((a) => a.values === undefined) ? grid : '';

@@ -3,6 +3,7 @@
 
 import { InputError } from '../model/params.js';
 import { Grid } from '../sweep/grid.js';
+import { csvAxisHeader, csvAxisValues } from '../io/csv.js';
 import { flagBits } from '../sweep/outputs.js';
 import type { SweepResult } from '../sweep/run.js';
 import { resolveSpec } from '../sweep/spec.js';
@@ -59,7 +60,8 @@ export async function loadResult(files: File[]): Promise<{ result: SweepResult; 
   const columns = manifest.columns ?? [];
   const lines = (await csvFile.text()).split('\n').filter((l) => l.length);
   const header = lines[0]?.split(',') ?? [];
-  const expected = [...grid.axes.map((a) => a.param), ...columns, 'flags'];
+  const axisHeader = csvAxisHeader(grid);
+  const expected = [...axisHeader, ...columns, 'flags'];
   if (header.join(',') !== expected.join(',')) throw new InputError(`load: ${csvFile.name} does not match ${jsonFile.name} (header ${header.slice(0, 6).join(',')}... where the manifest says ${expected.slice(0, 6).join(',')}...)`);
   const start = manifest.range?.start ?? 0;
   const rows = lines.length - 1;
@@ -68,16 +70,16 @@ export async function loadResult(files: File[]): Promise<{ result: SweepResult; 
   const values: Record<string, Float32Array | Float64Array> = {};
   for (const c of columns) values[c] = new Arr(spec.count).fill(Number.NaN);
   const flags = new Uint8Array(spec.count);
-  const nAxes = grid.axes.length;
+  const nAxes = axisHeader.length;
   for (let r = 0; r < rows; r++) {
     const cells = lines[r + 1].split(',');
     if (cells.length !== expected.length) throw new InputError(`load: ${csvFile.name} line ${r + 2} has ${cells.length} fields, expected ${expected.length}`);
     const k = start + r;
     if (r === 0 || r === rows - 1) {
-      const axis = grid.axisValues(k);
+      const axis = csvAxisValues(grid, k);
       for (let a = 0; a < nAxes; a++) {
         const v = Number(cells[a]);
-        if (Math.abs(v - axis[a]) > 1e-9 * Math.max(1, Math.abs(axis[a]))) throw new InputError(`load: ${csvFile.name} line ${r + 2}: ${grid.axes[a].param} = ${v}, but the manifest's grid has ${axis[a]} there`);
+        if (Math.abs(v - axis[a]) > 1e-9 * Math.max(1, Math.abs(axis[a]))) throw new InputError(`load: ${csvFile.name} line ${r + 2}: ${axisHeader[a]} = ${v}, but the manifest's grid has ${axis[a]} there`);
       }
     }
     columns.forEach((c, i) => (values[c][k] = parseCell(cells[nAxes + i])));

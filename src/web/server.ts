@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { nodeShaderSources } from '../backends/webgpu/nodeDevice.js';
 import { browserBundles } from './bundle.js';
+import { packagePath } from '../paths.js';
 
-const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
+const STATIC_DIR = packagePath('src/web/static/');
 const STATIC_FILES: [string, string][] = [
   ['/', 'index.html'],
   ['/index.html', 'index.html'],

@@ -172,23 +172,23 @@ print(json.dumps({
   'shape': d.shape, 'chunks': d.chunks, 'labels': [x.label for x in d.dims],
   'scales': [list(x.keys()) for x in d.dims], 'Delta': f['Delta'][()].tolist(),
   'efficiency': d[()].ravel().tolist(), 'concurrence': f['concurrence'][()].ravel().tolist(),
-  'spec': json.loads(f.attrs['spec'])['name'], 'relative_to': f['dT'].attrs['relative_to'],
+  'spec': json.loads(f.attrs['spec'])['name'], 'relative_to': f['dT_over_Tbar'].attrs['relative_to'],
   'dtype': str(d.dtype)}))`;
     const r = spawnSync(python, ['-c', script, join(out, 'fig9.h5')], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const got = JSON.parse(r.stdout);
     expect(got.shape).toEqual([4, 5, 6]);
     expect(got.chunks).toEqual([1, 5, 6]);
-    expect(got.labels).toEqual(['Tbar', 'dT', 'Delta']);
-    expect(got.scales).toEqual([['Tbar'], ['dT'], ['Delta']]);
+    expect(got.labels).toEqual(['Tbar', 'dT_over_Tbar', 'Delta']);
+    expect(got.scales).toEqual([['Tbar'], ['dT_over_Tbar'], ['Delta']]);
     expect(got.Delta).toEqual([-4, -2.4, -0.8, 0.8, 2.4, 4].map((x) => expect.closeTo(x, 12)));
     expect(got.spec).toBe('fig9');
     expect(got.relative_to).toBe('Tbar');
     expect(got.dtype).toBe('float64');
     // the same numbers as the CSV, row by row (the flattening order is the same)
     csv.forEach((row, k) => {
-      expect(got.efficiency[k]).toBe(Number(row[3]));
-      expect(got.concurrence[k]).toBe(Number(row[4]));
+      expect(got.efficiency[k]).toBe(Number(row[4])); // after Tbar, dT_over_Tbar, Delta, dT
+      expect(got.concurrence[k]).toBe(Number(row[5]));
     });
   }, 120_000);
 });

@@ -143,6 +143,10 @@ describe('qbsweep figure', () => {
     expect(r.stderr).toMatch(/fig7a: [\d.]+ s \(9 points\) -> .*fig7a\.png/);
     expect(r.stderr).toMatch(/fig7b: [\d.]+ s \(27 points\)/);
     expect(r.stderr).toMatch(/total: [\d.]+ s for 2 figures/);
+    // each figure says it started before it finishes
+    const lines = r.stderr.split('\n');
+    expect(lines.indexOf('fig7a: computing (1 of 2) ...')).toBeGreaterThanOrEqual(0);
+    expect(lines.indexOf('fig7b: computing (2 of 2) ...')).toBeGreaterThan(lines.findIndex((l) => /^fig7a: [\d.]+ s/.test(l)));
     pngSize(join(out, 'fig7b.png'));
   }, 60_000);
   it('rejects an unknown figure and a bad --grid with one line', () => {

@@ -1,4 +1,4 @@
-// Runs the real `qbsweep` command (bin/qbsweep.js), as a user would.
+// Runs the real `qbsweep` command (bin/qbsweep.js -> dist/, built by the globalSetup), as a user would.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -24,6 +24,14 @@ export function gpuEngine(): Promise<WebGpuEngine | undefined> {
   return engine;
 }
 
+/**
+ * For tests that run the command on the GPU backend: skipped without an adapter like every GPU
+ * test (and failing under CI=true, where gpuEngine throws). Call releaseGpu() in afterAll.
+ */
+export async function skipWithoutGpu(ctx: { skip: (note?: string) => never }): Promise<void> {
+  if (!(await gpuEngine())) ctx.skip(`no WebGPU adapter: ${reason}`);
+}
+
 export function gpuUnavailableReason(): string {
   return reason;
 }

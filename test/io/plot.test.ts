@@ -495,7 +495,7 @@ describe('renderLinePng', () => {
     ]) {
       expect(countColour(img, c, 12)).toBeGreaterThan(200);
     }
-    const geom = await panelGeometry(lineSpec(fig)).catch(() => []);
+    const geom = await panelGeometry(lineSpec(fig));
     expect(geom.length).toBe(0); // no image marks in line plots
     expect(darkPixels(img, 0, 0, img.width, 60 * RATIO)).toBeGreaterThan(500); // title
   });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/backends/cpu/backend.js';
 import { WebGpuBackend } from '../../src/backends/webgpu/backend.js';
 import type { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
-import { InputError, resolvePoint, setParam } from '../../src/model/params.js';
+import { InputError, resolvePoint } from '../../src/model/params.js';
+import { toleranceAt } from '../../src/sweep/tolerance.js';
 import { evaluatePoint } from '../../src/model/point.js';
 import { compareResults } from '../../src/sweep/compare.js';
 import { Grid } from '../../src/sweep/grid.js';
@@ -108,7 +109,8 @@ describe('every preset: webgpu against the float64 cpu backend, coarse grid', ()
       expect(cmp.columns.length).toBe(6 + 32);
       // the built-in float64 cross-check saw the same
       expect(gpu.check!.points).toBe(4);
-      expect(gpu.check!.max_abs_diff.efficiency.value).toBeLessThan(2e-3);
+      expect(gpu.check!.pass, JSON.stringify(gpu.check)).toBe(true);
+      expect(gpu.check!.columns.efficiency.checked).toBeGreaterThan(0);
     }, 300_000);
   }
 });
@@ -139,7 +141,7 @@ describe('the figures of merit: webgpu against the float64 cpu backend', () => {
 });
 
 describe('resonant theta/phi sweep (bistable line, Fig. 5)', () => {
-  it('webgpu follows the float64 reference within 2e-3 and 0.2268 |sin 2theta cos phi|', async (ctx) => {
+  it('webgpu follows 0.2268 |sin 2theta cos phi| within the tolerance of the bistable line', async (ctx) => {
     if (!engine && !process.env.CI) ctx.skip();
     const spec = resolveSpec({
       name: 'fig5ish',
@@ -151,9 +153,9 @@ describe('resonant theta/phi sweep (bistable line, Fig. 5)', () => {
     for (let k = 0; k < gpu.done; k++) {
       const [theta, phi] = gpu.grid.axisValues(k);
       const expected = 0.22684807620289 * Math.abs(Math.sin(2 * theta) * Math.cos(phi));
-      expect(Math.abs(gpu.values.efficiency[k] - expected), `theta ${theta} phi ${phi}`).toBeLessThan(2e-3);
+      // gap 0 (the resonant, bistable line): the not-stationary tolerance applies
+      expect(Math.abs(gpu.values.efficiency[k] - expected), `theta ${theta} phi ${phi}`).toBeLessThanOrEqual(toleranceAt('efficiency', { gap: 0, radius: 1, tau: 20000 })!);
     }
-    void setParam;
   }, 120_000);
 });
 

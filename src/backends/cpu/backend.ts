@@ -7,6 +7,7 @@ import type { CpuIntegrator } from '../../model/point.js';
 import { OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
 import type { WorkerTask } from './worker.js';
+import { cpuWorkerUrl } from '../../paths.js';
 
 export const CPU_INTEGRATORS: CpuIntegrator[] = ['expm', 'leap', 'rk4'];
 
@@ -36,7 +37,7 @@ export class CpuBackend implements SweepBackend {
   private start(): void {
     if (this.workers.length) return;
     for (let i = 0; i < this.threads; i++) {
-      const w = new Worker(new URL('./worker-entry.mjs', import.meta.url));
+      const w = new Worker(cpuWorkerUrl());
       w.on('message', (m: { id: number; out?: Float64Array; error?: string }) => {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);

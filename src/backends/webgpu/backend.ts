@@ -46,6 +46,13 @@ export async function evaluateOnEngine(engine: WebGpuEngine, job: SweepJob, star
   return { records: r.out, done: r.done, error: r.error };
 }
 
+/** Compiles the kernels evaluateOnEngine will ask for (a miss only means it compiles them later). */
+export async function prepareEngine(engine: WebGpuEngine, job: SweepJob): Promise<void> {
+  const gap = job.outputs.includes('liouvillian_gap');
+  const names: ProgramName[] = job.integrator === 'rk4' ? ['rk4_init', 'rk4_step', 'rk4_finish', 'steady', 'spectrum'] : ['leap', gap ? 'spectrum' : 'spectrum_subset'];
+  await Promise.all(names.map((n) => engine.pipeline(n, job.settings)));
+}
+
 export class WebGpuBackend implements SweepBackend {
   readonly name = 'webgpu' as const;
   readonly precision = 'float32' as const;
@@ -76,6 +83,10 @@ export class WebGpuBackend implements SweepBackend {
 
   evaluate(job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult> {
     return evaluateOnEngine(this.engine, job, start, count, onProgress);
+  }
+
+  prepare(job: SweepJob): Promise<void> {
+    return prepareEngine(this.engine, job);
   }
 
   async close(): Promise<void> {

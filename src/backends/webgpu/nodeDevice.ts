@@ -5,9 +5,10 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { AdapterDescription } from './engine.js';
 import { SHADER_FILES, type ShaderSources } from './programs.js';
+import { packagePath } from '../../paths.js';
+import { withNativeStderrFiltered } from './nativeStderr.js';
 
 export type AdapterChoice = 'auto' | 'hardware' | 'opengl' | 'vulkan' | 'swiftshader';
 export const ADAPTER_CHOICES: AdapterChoice[] = ['auto', 'hardware', 'opengl', 'vulkan', 'swiftshader'];
@@ -55,7 +56,7 @@ interface Attempt {
 }
 
 const ATTEMPTS: Attempt[] = [
-  { name: 'hardware', flags: [], env: {}, options: { powerPreference: 'high-performance' }, available: () => undefined },
+  { name: 'hardware', flags: [], env: {}, options: { powerPreference: 'high-performance' }, available: () => (vulkanLoaderPresent() ? undefined : 'no Vulkan loader (libvulkan.so.1)') },
   {
     name: 'opengl',
     flags: ['backend=opengl'],
@@ -78,6 +79,21 @@ const ATTEMPTS: Attempt[] = [
     available: () => (existsSync(SWIFTSHADER_ICD) ? undefined : `${SWIFTSHADER_ICD} not found (apt-get install chromium)`),
   },
 ];
+
+/**
+ * Dawn reaches hardware GPUs on Linux through Vulkan; without the loader it prints a note with
+ * a path on its own build machine. Looked for where the dynamic linker looks: LD_LIBRARY_PATH,
+ * then /etc/ld.so.cache. Not Linux: assumed present (Dawn uses Metal or D3D there).
+ */
+function vulkanLoaderPresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  for (const dir of (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)) if (existsSync(`${dir}/libvulkan.so.1`)) return true;
+  try {
+    return readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1');
+  } catch {
+    return true; // no cache to read: let Dawn try
+  }
+}
 
 function describe(adapter: GPUAdapter, how: string): AdapterDescription {
   const info = adapter.info ?? ({} as GPUAdapterInfo);
@@ -104,6 +120,11 @@ function describe(adapter: GPUAdapter, how: string): AdapterDescription {
  * QBSWEEP_ADAPTER to force one.
  */
 export async function acquireNodeDevice(choice: AdapterChoice = (process.env.QBSWEEP_ADAPTER as AdapterChoice) || 'auto'): Promise<NodeDevice> {
+  // Dawn's own notes on fd 2 (libvulkan missing, limits reduced) are dropped unless --verbose
+  return withNativeStderrFiltered(() => acquire(choice));
+}
+
+async function acquire(choice: AdapterChoice): Promise<NodeDevice> {
   if (!ADAPTER_CHOICES.includes(choice)) throw new Error(`unknown adapter ${JSON.stringify(choice)} (expected ${ADAPTER_CHOICES.join(', ')})`);
   const { create } = loadDawn();
   const attempts: string[] = [];
@@ -167,7 +188,7 @@ export async function releaseNodeDevices(): Promise<void> {
 
 /** The WGSL files from the repository's shaders/ directory. */
 export function nodeShaderSources(): ShaderSources {
-  const dir = fileURLToPath(new URL('../../../shaders/', import.meta.url));
+  const dir = packagePath('shaders/');
   const out: ShaderSources = {};
   for (const f of SHADER_FILES) out[f] = readFileSync(dir + f, 'utf8');
   return out;
