@@ -1,7 +1,9 @@
 // What a sweep can write per point, named as the keys of `qbsweep point --json`, and how to
 // read each from the record every backend fills (the layout of shaders/layout.wgsl).
 
+import { PRECISION_OBSERVABLES } from '../core/constants.js';
 import { FLAG_BITS, OUT, OUT_STRIDE } from '../core/layout.js';
+import { GPU_TOLERANCE } from './tolerance.js';
 import { PAULI_STRINGS } from '../model/pauli.js';
 import type { PointFlag } from '../model/point.js';
 
@@ -160,10 +162,22 @@ export function columnValue(records: ArrayLike<number>, k: number, column: strin
   return v;
 }
 
-/** Flag bits of record k (the words of the evolution, steady and spectrum programs). */
-export function recordFlags(records: ArrayLike<number>, k: number): number {
+/**
+ * Flag bits of record k (the words of the evolution, steady and spectrum programs). A float32
+ * record's `non-positive` stands only where rho's smallest eigenvalue is below what float32
+ * resolves there: -1e-5 where the point is stationary at tau, -2e-3 (the transient tolerance of
+ * the state itself) where it is not or the kernel is degenerate.
+ */
+export function recordFlags(records: ArrayLike<number>, k: number, precision: 'float32' | 'float64' = 'float64'): number {
   const b = k * RECORD_STRIDE;
-  return (records[b + OUT.flags] | 0) | (records[b + OUT.steadyFlags] | 0) | (records[b + OUT.spectrumFlags] | 0);
+  let f = (records[b + OUT.flags] | 0) | (records[b + OUT.steadyFlags] | 0) | (records[b + OUT.spectrumFlags] | 0);
+  if (precision === 'float32' && f & FLAG_BITS['non-positive']) {
+    const unsettled = f & (FLAG_BITS['not-stationary-at-tau'] | FLAG_BITS.bistable);
+    const tol = unsettled ? GPU_TOLERANCE.transient : PRECISION_OBSERVABLES.f32.nonPositive;
+    const m = Math.min(records[b + OUT.rhoMin], records[b + OUT.kernelDim] === 1 ? records[b + OUT.steadyRhoMin] : Infinity);
+    if (!(m < -tol)) f &= ~FLAG_BITS['non-positive'];
+  }
+  return f;
 }
 
 export function flagNames(bits: number): PointFlag[] {

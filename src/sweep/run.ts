@@ -184,7 +184,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
       const r = await opts.backend.evaluate(job, start, n, (d) => opts.onProgress?.(result.done + d, count));
       compute += performance.now() - tb;
       for (const c of columns) copyColumn(r.records, r.done, c, values[c], at);
-      for (let k = 0; k < r.done; k++) flags[at + k] = recordFlags(r.records, k);
+      for (let k = 0; k < r.done; k++) flags[at + k] = recordFlags(r.records, k, opts.backend.precision);
       if (r.error || r.done < n) {
         // the finished points stay in the result (and in a partial CSV); only whole blocks are
         // saved for --resume, so the next run recomputes this block
