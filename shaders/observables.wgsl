@@ -1,45 +1,72 @@
 // Long-time output slots and finiteness; fn battery and fn concurrence are generated from
 // src/compiler/observables.ts (the definition every backend runs).
 
-// The long-time slots (src/core/layout.ts STEADY_SLOTS: [20..24] then [41..55]) and, last, their
-// flag bits: efficiency, E_B/omega, ergotropy/omega, concurrence (NaN unless asked), kernel
-// dimension; the state observables, the energy and excitation currents, the entropy production.
-// NaN and dimension 2 where the steady solve found G' singular (bistable). Shared by the leap
-// and steady programs.
-const STEADY_SLOT_COUNT: u32 = 20u;
-fn long_time_slots(gen: Generator, r_ss: Vec16, solvable: bool, with_concurrence: bool, nan: f32) -> array<f32, 21> {
-  var out: array<f32, 21>;
-  for (var k = 0u; k < 21u; k++) { out[k] = nan; }
-  out[4] = 2.0;
-  out[20] = f32(FLAG_BISTABLE);
-  if (!solvable) { return out; }
+// Writes the long-time slots (src/core/layout.ts STEADY_SLOTS) straight into the record and
+// returns their flag bits: efficiency, E_B/omega, ergotropy/omega, concurrence (NaN unless
+// asked), kernel dimension; the state observables, the energy and excitation currents, the
+// entropy production (NaN unless asked). NaN and dimension 2 where the steady solve found G'
+// singular (bistable). Shared by the leap and steady programs.
+fn write_long_time(base: u32, i: u32, r_ss: Vec16, solvable: bool, with_concurrence: bool, nan: f32) -> u32 {
+  for (var k = OUT_STEADY_INCOHERENT; k <= OUT_STEADY_ENTROPY_PRODUCTION; k++) { out[base + k] = nan; }
+  if (!solvable) {
+    out[base + OUT_STEADY_EFFICIENCY] = nan;
+    out[base + OUT_STEADY_ENERGY] = nan;
+    out[base + OUT_STEADY_ERGOTROPY] = nan;
+    out[base + OUT_STEADY_CONCURRENCE] = nan;
+    out[base + OUT_KERNEL_DIM] = 2.0;
+    return FLAG_BISTABLE;
+  }
   let b = battery(r_ss);
-  let st = state_observables(r_ss);
-  let th = steady_thermodynamics(gen, r_ss);
-  out[0] = b.efficiency;
-  out[1] = b.energy;
-  out[2] = b.ergotropy;
-  out[3] = select(nan, concurrence(r_ss), with_concurrence);
-  out[4] = 1.0;
-  for (var k = 0u; k < 6u; k++) { out[5u + k] = st[k]; }
-  for (var k = 0u; k < 9u; k++) { out[11u + k] = th[k]; }
+  out[base + OUT_STEADY_EFFICIENCY] = b.efficiency;
+  out[base + OUT_STEADY_ENERGY] = b.energy;
+  out[base + OUT_STEADY_ERGOTROPY] = b.ergotropy;
+  out[base + OUT_STEADY_CONCURRENCE] = select(nan, concurrence(r_ss), with_concurrence);
+  out[base + OUT_KERNEL_DIM] = 1.0;
   var flags = 0u;
-  if (st[5] < -NON_POSITIVE_F32) { flags |= FLAG_NON_POSITIVE; }
-  if (th[9] > 0.5) { flags |= FLAG_FIRST_LAW; }
-  if (th[10] > 0.5) { flags |= FLAG_SECOND_LAW; }
-  out[20] = f32(flags);
-  return out;
-}
-
-// The long-time slot of index k of long_time_slots (src/core/layout.ts STEADY_SLOTS).
-fn steady_slot(k: u32) -> u32 {
-  return select(OUT_STEADY_INCOHERENT + (k - 5u), OUT_STEADY_EFFICIENCY + k, k < 5u);
+  // the figures of merit and the currents only where asked for (Run.outputs bits 8, 16)
+  if ((run.outputs & 8u) != 0u) {
+    let st = state_observables(r_ss);
+    out[base + OUT_STEADY_INCOHERENT] = st[0];
+    out[base + OUT_STEADY_COHERENT] = st[1];
+    out[base + OUT_STEADY_CAPACITY] = st[2];
+    out[base + OUT_STEADY_PURITY] = st[3];
+    out[base + OUT_STEADY_ENTROPY] = st[4];
+    out[base + OUT_STEADY_RHO_MIN] = st[5];
+    if (st[5] < -NON_POSITIVE_F32) { flags |= FLAG_NON_POSITIVE; }
+  }
+  if ((run.outputs & 16u) != 0u) {
+    // read again from the buffer: a kernel keeps nothing of the row alive through the evolution
+    let th = steady_thermodynamics(point_currents(run, params[i]), r_ss);
+    out[base + OUT_STEADY_HEAT] = th[0];
+    out[base + OUT_STEADY_HEAT + 1u] = th[1];
+    out[base + OUT_STEADY_HEAT + 2u] = th[2];
+    out[base + OUT_STEADY_HEAT + 3u] = th[3];
+    out[base + OUT_STEADY_PARTICLES] = th[4];
+    out[base + OUT_STEADY_PARTICLES + 1u] = th[5];
+    out[base + OUT_STEADY_PARTICLES + 2u] = th[6];
+    out[base + OUT_STEADY_PARTICLES + 3u] = th[7];
+    out[base + OUT_STEADY_ENTROPY_PRODUCTION] = th[8];
+    if (th[9] > 0.5) { flags |= FLAG_FIRST_LAW; }
+    if (th[10] > 0.5) { flags |= FLAG_SECOND_LAW; }
+  }
+  return flags;
 }
 
 // The state at tau: [33..38] its observables, [39..40] the average charging powers; returns its flag bits.
-fn write_state_at_tau(base: u32, r: Vec16, r0: Vec16, tau: f32) -> u32 {
+fn write_state_at_tau(base: u32, i: u32, r: Vec16) -> u32 {
+  if ((run.outputs & 4u) == 0u) {
+    for (var k = OUT_INCOHERENT; k <= OUT_AVERAGE_ERGOTROPIC_POWER; k++) { out[base + k] = runtime_nan(run.pad0); }
+    return 0u;
+  }
   let st = state_observables(r);
-  for (var k = 0u; k < 6u; k++) { out[base + OUT_INCOHERENT + k] = st[k]; }
+  let r0 = initial_vector(params[i]);
+  let tau = point_tau(params[i]);
+  out[base + OUT_INCOHERENT] = st[0];
+  out[base + OUT_COHERENT] = st[1];
+  out[base + OUT_CAPACITY] = st[2];
+  out[base + OUT_PURITY] = st[3];
+  out[base + OUT_ENTROPY] = st[4];
+  out[base + OUT_RHO_MIN] = st[5];
   let b = battery(r);
   let b0 = battery(r0);
   out[base + OUT_AVERAGE_POWER] = select((b.energy - b0.energy) / tau, 0.0, tau <= 0.0);

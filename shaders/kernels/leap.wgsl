@@ -42,11 +42,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   out[base + OUT_ERGOTROPY] = b.ergotropy;
   out[base + OUT_CONCURRENCE] = select(nan, concurrence(r), (run.outputs & 1u) != 0u);
   out[base + OUT_DT] = h;
-  flags |= write_state_at_tau(base, r, initial_vector(p), point_tau(p));
+  flags |= write_state_at_tau(base, i, r);
   out[base + OUT_FLAGS] = f32(flags);
-  let lt = long_time_slots(gen, ev.steady.r, ev.solvable, (run.outputs & 2u) != 0u, nan);
-  for (var k = 0u; k < STEADY_SLOT_COUNT; k++) { out[base + steady_slot(k)] = lt[k]; }
-  out[base + OUT_STEADY_FLAGS] = lt[STEADY_SLOT_COUNT];
+  out[base + OUT_STEADY_FLAGS] = f32(write_long_time(base, i, ev.steady.r, ev.solvable, (run.outputs & 2u) != 0u, nan));
   out[base + OUT_GAP] = nan;
   out[base + OUT_SPECTRAL_RADIUS] = nan;
   out[base + OUT_SLOWEST] = nan;

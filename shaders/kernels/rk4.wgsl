@@ -90,7 +90,7 @@ fn rk4_finish(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   out[base + OUT_ENERGY] = b.energy;
   out[base + OUT_ERGOTROPY] = b.ergotropy;
   out[base + OUT_CONCURRENCE] = concurrence(r);
-  flags |= write_state_at_tau(base, r, initial_vector(params[i]), point_tau(params[i]));
+  flags |= write_state_at_tau(base, i, r);
   out[base + OUT_FLAGS] = f32(flags);
   out[base + OUT_DT] = aux.x;
 }

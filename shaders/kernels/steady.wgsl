@@ -16,7 +16,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let st = solve_steady(gen.g);
   let base = i * OUT_STRIDE;
   let solvable = steady_solvable(st, gen.g);
-  let lt = long_time_slots(gen, st.r, solvable, (run.outputs & 2u) != 0u, runtime_nan(run.pad0));
-  for (var k = 0u; k < STEADY_SLOT_COUNT; k++) { out[base + steady_slot(k)] = lt[k]; }
-  out[base + OUT_STEADY_FLAGS] = lt[STEADY_SLOT_COUNT];
+  out[base + OUT_STEADY_FLAGS] = f32(write_long_time(base, i, st.r, solvable, (run.outputs & 2u) != 0u, runtime_nan(run.pad0)));
 }

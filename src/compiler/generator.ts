@@ -21,7 +21,7 @@ import { operatorMatrix, type OperatorTerm, type SystemDefinition } from '../sys
 import { type Node, constantValue } from '../system/expr.js';
 import { type Emitter, type Expr, type M, ONE, ZERO, addM, constMatrix, div, hadamardM, identity, isZero, lit, mul, neg, sub, sum, transpose } from './emitter.js';
 import { eigh4, PAIRS4 } from './linalg.js';
-import { type SpectralKind, expm1Function, rateFunction, rateFunctionName } from './rates.js';
+import { SPECTRAL_DENSITIES, type SpectralKind, expm1Function, rateFunction, rateFunctionName } from './rates.js';
 
 /** A choice fixed when the code is generated, or read at run time (a WGSL uniform). */
 export type Choice = { constant: number } | { runtime: Expr };
@@ -34,6 +34,8 @@ export interface GeneratorOptions {
   zeroLimit: Choice;
   /** also emit the coefficients of the reservoirs' energy and particle currents */
   currents?: boolean;
+  /** emit G (default true; false: only what the currents need) */
+  generator?: boolean;
 }
 
 /** +1 where a jump rate is an absorption rate of its reservoir, -1 an emission rate, else 0. */
@@ -125,7 +127,8 @@ export interface EmittedCurrents {
 export const MAX_RESERVOIRS = 4;
 
 export interface EmittedGenerator {
-  currents?: EmittedCurrents;
+  /** emits the reservoirs' current coefficients where it is called (a target may put it under a condition) */
+  currents?: () => EmittedCurrents;
   /** G row-major, 256 entries (row 0 zero) */
   G: M;
   /** 1.0 at a level crossing where the i < j prescription is basis dependent */
@@ -224,7 +227,13 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
     const fermion = 'constant' in st ? lit(st.constant === 0 ? defined : st.constant === 2 ? 1 : 0) : em.value(`res${k}_fermion`, em.sel(`${st.runtime} == 0u`, lit(defined), em.sel(`${st.runtime} == 2u`, ONE, ZERO)));
     const args = { alpha: e(r.spectralDensity.alpha, 'alpha'), wc: e(r.spectralDensity.omega_c, 'wc'), s: sConst === undefined ? e(r.spectralDensity.s, 's') : lit(sConst), T: e(r.T, 'T'), mu: e(r.mu, 'mu'), fermion };
     const rate = (emission: boolean, w: Expr) => `${fn}(${emission ? ONE : ZERO}, ${w}, ${args.alpha}, ${args.wc}, ${args.s}, ${args.T}, ${args.mu}, ${args.fermion}, ${zeroLimit})`;
-    return { def: r, rate, T: args.T, mu: args.mu, fermion: args.fermion };
+    // both rates of one transition from one occupation: emission = J + J N (bosons), J - J N (fermions)
+    const pair = (w: Expr, name: string): [Expr, Expr] => {
+      const ab = em.value(`${name}a`, rate(false, w));
+      const j = em.value(`${name}j`, em.sel(`${w} > 0.0`, SPECTRAL_DENSITIES[kind].J(em, w, args.alpha, args.wc, sConst ?? args.s), ZERO));
+      return [em.value(`${name}e`, em.sel(`${args.fermion} > 0.5`, `${j} - ${ab}`, `${j} + ${ab}`)), ab];
+    };
+    return { def: r, rate, pair, T: args.T, mu: args.mu, fermion: args.fermion };
   });
   const rateCall = (fn: string, args: Expr[], node: Node): Expr => {
     if (fn !== 'emission' && fn !== 'absorption') throw new Error(`system ${sys.name}: unknown function ${fn}`);
@@ -281,8 +290,7 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
       for (let r = 0; r < 4; r++) {
         for (let c = 0; c < r; c++) {
           const w = em.value(`w${q}_${r}${c}`, `${e[c]} - ${e[r]}`);
-          gamma[r * 4 + c] = em.value(`ge${q}_${r}${c}`, res.rate(true, w));
-          gamma[c * 4 + r] = em.value(`ga${q}_${r}${c}`, res.rate(false, w));
+          [gamma[r * 4 + c], gamma[c * 4 + r]] = res.pair(w, `g${q}_${r}${c}`);
         }
       }
       const L = lower(chi[q]);
@@ -328,15 +336,15 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
     });
   }
   const K = em.matrix('k', identity(4).map((_, i) => neg(sum(ks.map((m) => m[i])))), 4);
-  const G = pauliTransfer(em, { h: H, x: xs, y: ys, k: K });
+  const G = opts.generator === false ? [] : pauliTransfer(em, { h: H, x: xs, y: ys, k: K });
   const currents = opts.currents
-    ? {
+    ? () => ({
         heat: reservoirs.map((_, q) => adjointPauli(em, `qh${q}`, H, xs, ys, ks, owner, q)),
         particles: reservoirs.map((_, q) => jumpRatePauli(em, `qn${q}`, xs, ys, owner, direction, q)),
         T: reservoirs.map((r) => r.T),
         mu: reservoirs.map((r) => r.mu),
         fermion: reservoirs.map((r) => r.fermion),
-      }
+      })
     : undefined;
   return { G, degenerate, functions: [...functions], currents };
 }

@@ -108,6 +108,12 @@ export function jacobi(em: Emitter, name: string, m: Herm, withVectors: boolean)
     em.commit(dst, src);
     em.close();
   }
+  // stop once the off-diagonal part is below the precision's resolution (typically after 3-4 sweeps)
+  const off = sum(PAIRS4.flatMap(([p, q]) => [mul(re[p * 4 + q], re[p * 4 + q]), ...(im ? [mul(im[p * 4 + q], im[p * 4 + q])] : [])]));
+  const dia = sum(d.map((x) => mul(x, x)));
+  em.open(`if (${off} <= ${lit(tol.jacobiConverged)} * ${dia}) {`);
+  em.line('break;');
+  em.close();
   em.close();
   return { values: d, vre, vim };
 }

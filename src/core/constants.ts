@@ -38,6 +38,8 @@ export const PRECISION = {
     /** Jacobi: a rotation is skipped when |a_pq| <= this (|a_pp| + |a_qq|) */
     jacobiSkip: 1e-18,
     jacobiSweeps: 10,
+    /** sweeps stop when sum |a_pq|^2 <= this sum a_pp^2 */
+    jacobiConverged: 1e-32,
     /** level crossing: |E_i - E_j| <= this max(1, |E|) */
     degenerateEnergy: 1e-9,
     /** ... with a coupling element (or diagonal difference) above this */
@@ -46,6 +48,7 @@ export const PRECISION = {
   f32: {
     jacobiSkip: 1e-9,
     jacobiSweeps: 6,
+    jacobiConverged: 1e-16,
     degenerateEnergy: 1e-5,
     degenerateCoupling: 1e-3,
   },

@@ -79,7 +79,7 @@ export const RUN_FIELDS = [
   ['record_slots', 'rk4: samples per point in the trajectory buffer'],
   ['pad0', 'always 0: makes a runtime NaN (a constant NaN is a WGSL error)'],
   ['spectrum_mode', 'spectrum: 0 every point, 1 only where the leap left |gap| tau >= STATIONARY_DECAYS undecided'],
-  ['outputs', 'bits: 1 concurrence at tau, 2 long-time concurrence (skip the work if unasked)'],
+  ['outputs', 'bits (OUTPUT_BITS): 1 concurrence at tau, 2 long-time concurrence, 4 state observables at tau, 8 long-time ones, 16 currents'],
   ['pad2', ''],
   ['pad3', ''],
   ['pad4', ''],
@@ -103,7 +103,14 @@ export interface RunConstants {
   /** compute the concurrence at tau / of the long-time limit (default both) */
   concurrence?: boolean;
   steadyConcurrence?: boolean;
+  /** the figures of merit of the state at tau / of the long-time state, the long-time currents (default: all) */
+  stateObservables?: boolean;
+  steadyObservables?: boolean;
+  currents?: boolean;
 }
+
+/** Run.outputs bits: what a kernel computes beyond the basics (each skipped when unasked). */
+export const OUTPUT_BITS = { concurrence: 1, steadyConcurrence: 2, stateObservables: 4, steadyObservables: 8, currents: 16 } as const;
 
 export const MODEL_CODE: Record<ModelName, number> = { redfield: 0, 'bloch-redfield': 1, lindblad: 2 };
 /** Run.statistics: 0 as the system defines, 1 every reservoir boson, 2 every reservoir fermion. */
@@ -122,7 +129,9 @@ export function encodeRun(r: RunConstants): ArrayBuffer {
   set('first_step', r.firstStep ?? 0);
   set('record_slots', r.recordSlots ?? 0);
   set('spectrum_mode', r.spectrumMode === 'undecided' ? 1 : 0);
-  set('outputs', (r.concurrence === false ? 0 : 1) | (r.steadyConcurrence === false ? 0 : 2));
+  let bits = 0;
+  for (const [k, b] of Object.entries(OUTPUT_BITS)) if (r[k as keyof typeof OUTPUT_BITS] !== false) bits |= b;
+  set('outputs', bits);
   return buf;
 }
 
