@@ -21,7 +21,7 @@ import { operatorMatrix, type OperatorTerm, type SystemDefinition } from '../sys
 import { type Node, constantValue } from '../system/expr.js';
 import { type Emitter, type Expr, type M, ONE, ZERO, addM, constMatrix, div, hadamardM, identity, isZero, lit, mul, neg, sub, sum, transpose } from './emitter.js';
 import { eigh4, PAIRS4 } from './linalg.js';
-import { SPECTRAL_DENSITIES, type SpectralKind, expm1Function, rateFunction, rateFunctionName } from './rates.js';
+import { type SpectralKind, emitRatePair, expm1Function, occupationFunction, rateFunction, rateFunctionName } from './rates.js';
 
 /** A choice fixed when the code is generated, or read at run time (a WGSL uniform). */
 export type Choice = { constant: number } | { runtime: Expr };
@@ -219,6 +219,7 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
   const reservoirs = sys.reservoirs.map((r, k) => {
     const kind = r.spectralDensity.kind as SpectralKind;
     const sConst = constantValue(r.spectralDensity.s);
+    functions.add(occupationFunction(em.dialect));
     functions.add(rateFunction(em.dialect, kind, sConst));
     const fn = rateFunctionName(kind, sConst);
     const e = (n: Node, what: string) => em.value(`res${k}_${what}`, emitExpr(em, n, lookup, noCall));
@@ -227,11 +228,10 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
     const fermion = 'constant' in st ? lit(st.constant === 0 ? defined : st.constant === 2 ? 1 : 0) : em.value(`res${k}_fermion`, em.sel(`${st.runtime} == 0u`, lit(defined), em.sel(`${st.runtime} == 2u`, ONE, ZERO)));
     const args = { alpha: e(r.spectralDensity.alpha, 'alpha'), wc: e(r.spectralDensity.omega_c, 'wc'), s: sConst === undefined ? e(r.spectralDensity.s, 's') : lit(sConst), T: e(r.T, 'T'), mu: e(r.mu, 'mu'), fermion };
     const rate = (emission: boolean, w: Expr) => `${fn}(${emission ? ONE : ZERO}, ${w}, ${args.alpha}, ${args.wc}, ${args.s}, ${args.T}, ${args.mu}, ${args.fermion}, ${zeroLimit})`;
-    // both rates of one transition from one occupation: emission = J + J N (bosons), J - J N (fermions)
+    // both rates of one transition from one occupation
     const pair = (w: Expr, name: string): [Expr, Expr] => {
-      const ab = em.value(`${name}a`, rate(false, w));
-      const j = em.value(`${name}j`, em.sel(`${w} > 0.0`, SPECTRAL_DENSITIES[kind].J(em, w, args.alpha, args.wc, sConst ?? args.s), ZERO));
-      return [em.value(`${name}e`, em.sel(`${args.fermion} > 0.5`, `${j} - ${ab}`, `${j} + ${ab}`)), ab];
+      const r = emitRatePair(em, name, kind, w, { alpha: args.alpha, wc: args.wc, s: sConst ?? args.s, T: args.T, mu: args.mu, fermion: args.fermion, zeroLimit });
+      return [r.emission, r.absorption];
     };
     return { def: r, rate, pair, T: args.T, mu: args.mu, fermion: args.fermion };
   });

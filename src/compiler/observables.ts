@@ -4,6 +4,7 @@
 
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
 import { PAULI_STRINGS } from '../model/pauli.js';
+import { PAULI_PARITY } from '../model/pauliTransfer.js';
 import { type Emitter, type Expr, ZERO, identity, isZero, lit, mul, neg, sub, sum } from './emitter.js';
 import { type Herm, hEntry, jacobi } from './linalg.js';
 
@@ -57,23 +58,37 @@ const Y_SIGN = [-1, 1, 1, -1];
  */
 export function emitConcurrence(em: Emitter, r: Expr[]): Expr {
   const rho = emitDensity(em, 'rho', r);
-  const tol = em.value('ctol', `${lit(PRECISION_OBSERVABLES[em.precision].choleskyPivot)} * Math.max(${sum(rho.d)}, 1e-30)`);
+  // a real system from a real initial state keeps rho real (its odd-Y components stay exactly 0):
+  // then the same algorithm in real arithmetic, a quarter of the work
+  const imaginary = PAULI_PARITY.map((odd, i) => (odd ? `Math.abs(${r[i]})` : '')).filter(Boolean);
+  const conc = em.variable('conc', ZERO);
+  em.open(`if (${sum(imaginary)} == 0.0) {`);
+  em.line(`${conc} = ${concurrenceCore(em, 'cr', { d: rho.d, re: rho.re }, false)};`);
+  em.otherwise();
+  em.line(`${conc} = ${concurrenceCore(em, 'cc', rho, true)};`);
+  em.close();
+  return conc;
+}
+
+function concurrenceCore(em: Emitter, n: string, rho: Herm, complex: boolean): Expr {
+  const re = (x: C): C => (complex ? x : [x[0], ZERO]);
+  const tol = em.value(`${n}tol`, `${lit(PRECISION_OBSERVABLES[em.precision].choleskyPivot)} * Math.max(${sum(rho.d)}, 1e-30)`);
   const L: C[] = Array.from({ length: 16 }, () => [ZERO, ZERO]);
   for (let j = 0; j < 4; j++) {
     const norm2 = sum(Array.from({ length: j }, (_, k) => sum([mul(L[j * 4 + k][0], L[j * 4 + k][0]), mul(L[j * 4 + k][1], L[j * 4 + k][1])])));
-    const d = em.value(`chd${j}`, sub(rho.d[j], norm2));
-    const p = em.value(`chp${j}`, em.sel(`${d} > ${tol}`, `Math.sqrt(Math.max(${d}, 0.0))`, ZERO));
-    const inv = em.value(`chi${j}`, em.sel(`${d} > ${tol}`, `1.0 / Math.max(${p}, 1e-30)`, ZERO));
+    const d = em.value(`${n}d${j}`, sub(rho.d[j], norm2));
+    const p = em.value(`${n}p${j}`, em.sel(`${d} > ${tol}`, `Math.sqrt(Math.max(${d}, 0.0))`, ZERO));
+    const inv = em.value(`${n}i${j}`, em.sel(`${d} > ${tol}`, `1.0 / Math.max(${p}, 1e-30)`, ZERO));
     L[j * 4 + j] = [p, ZERO];
     for (let i = j + 1; i < 4; i++) {
       // (rho_ij - sum_k L_ik conj(L_jk)) / L_jj
       const acc = csum(Array.from({ length: j }, (_, k) => cmul(L[i * 4 + k], conj(L[j * 4 + k]))));
-      const [mr, mi] = hEntry(rho, i, j);
-      L[i * 4 + j] = [em.value(`chl${i}${j}r`, mul(sub(mr, acc[0]), inv)), em.value(`chl${i}${j}i`, mul(sub(mi, acc[1]), inv))];
+      const [mr, mi] = re(hEntry(rho, i, j));
+      L[i * 4 + j] = [em.value(`${n}l${i}${j}r`, mul(sub(mr, acc[0]), inv)), complex ? em.value(`${n}l${i}${j}i`, mul(sub(mi, acc[1]), inv)) : ZERO];
     }
   }
   const flipped = (a: number, b: number): C => {
-    const [x, y] = hEntry(rho, 3 - a, 3 - b);
+    const [x, y] = re(hEntry(rho, 3 - a, 3 - b));
     return Y_SIGN[a] * Y_SIGN[b] > 0 ? [x, neg(y)] : [neg(x), y];
   };
   // F L, then M = L^H (F L): the upper triangle of the Hermitian M
@@ -81,23 +96,23 @@ export function emitConcurrence(em: Emitter, r: Expr[]): Expr {
   for (let a = 0; a < 4; a++) {
     for (let b = 0; b < 4; b++) {
       const [x, y] = csum([0, 1, 2, 3].map((k) => cmul(flipped(a, k), L[k * 4 + b])));
-      FL.push([em.value(`cfl${a}${b}r`, x), em.value(`cfl${a}${b}i`, y)]);
+      FL.push([em.value(`${n}f${a}${b}r`, x), complex ? em.value(`${n}f${a}${b}i`, y) : ZERO]);
     }
   }
-  const m: Herm = { d: [], re: identity(4).map(() => ZERO), im: identity(4).map(() => ZERO) };
+  const m: Herm = { d: [], re: identity(4).map(() => ZERO), im: complex ? identity(4).map(() => ZERO) : undefined };
   for (let a = 0; a < 4; a++) {
     for (let b = a; b < 4; b++) {
       const [x, y] = csum([0, 1, 2, 3].map((k) => cmul(conj(L[k * 4 + a]), FL[k * 4 + b])));
-      if (a === b) m.d.push(em.value(`cmd${a}`, x));
+      if (a === b) m.d.push(em.value(`${n}md${a}`, x));
       else {
-        m.re[a * 4 + b] = em.value(`cmr${a}${b}`, x);
-        m.im![a * 4 + b] = em.value(`cmi${a}${b}`, y);
+        m.re[a * 4 + b] = em.value(`${n}mr${a}${b}`, x);
+        if (complex) m.im![a * 4 + b] = em.value(`${n}mi${a}${b}`, y);
       }
     }
   }
-  const l = jacobi(em, 'cj', m, false).values.map((x, i) => em.value(`cl${i}`, `Math.sqrt(Math.max(${x}, 0.0))`));
-  const lmax = em.value('clmax', `Math.max(Math.max(${l[0]}, ${l[1]}), Math.max(${l[2]}, ${l[3]}))`);
-  return em.value('conc', `Math.max(0.0, 2.0 * ${lmax} - (${l.join(' + ')}))`);
+  const l = jacobi(em, `${n}j`, m, false).values.map((x, i) => em.value(`${n}l${i}`, `Math.sqrt(Math.max(${x}, 0.0))`));
+  const lmax = em.value(`${n}lmax`, `Math.max(Math.max(${l[0]}, ${l[1]}), Math.max(${l[2]}, ${l[3]}))`);
+  return `Math.max(0.0, 2.0 * ${lmax} - (${l.join(' + ')}))`;
 }
 
 export interface StateCode {

@@ -70,30 +70,53 @@ export function rateFunctionName(kind: SpectralKind, s: number | undefined): str
   return s === undefined || !SPECTRAL_DENSITIES[kind].hasExponent ? base : `${base}_s${String(s).replace('.', 'p').replace('-', 'm')}`;
 }
 
-/** The rate function: J Ncal (emission = 1) or J N (emission = 0) at w >= 0. */
-export function rateFunction(dialect: Dialect, kind: SpectralKind, s: number | undefined): string {
-  const sd = SPECTRAL_DENSITIES[kind];
-  return scalarFunction(dialect, rateFunctionName(kind, s), [...RATE_ARGS], (em) => {
-    const sArg = s ?? 's';
-    em.open('if (w <= 0.0) {');
-    em.line(`return ${em.sel('fermion < 0.5 && zero_limit > 0.5', sd.bosonZeroLimit(em, 'alpha', 'T', sArg), ZERO)};`);
-    em.close();
-    const j = em.value('j', sd.J(em, 'w', 'alpha', 'omega_c', sArg));
+/** Bose-Einstein or Fermi-Dirac occupation N(w) at w > 0, with the T = 0 limits (0 for bosons, a step for fermions). */
+export function occupationFunction(dialect: Dialect): string {
+  return scalarFunction(dialect, 'occupation', ['w', 'T', 'mu', 'fermion'], (em) => {
     em.open('if (fermion > 0.5) {');
     em.value('x', 'w - mu');
     em.open('if (T == 0.0) {');
-    const n0 = em.value('n0', em.sel('x > 0.0', ZERO, em.sel('x < 0.0', ONE, '0.5')));
-    em.line(`return ${em.sel('emission > 0.5', `${j} * (1.0 - ${n0})`, `${j} * ${n0}`)};`);
+    em.line(`return ${em.sel('x > 0.0', ZERO, em.sel('x < 0.0', ONE, '0.5'))};`);
     em.close();
-    // 0.5 (1 -+ tanh(x / 2T)) stays finite for huge |x|/T
+    // 0.5 (1 - tanh(x / 2T)) stays finite for huge |x|/T
     const cap = lit(FERMION_TANH_CAP);
-    const th = em.value('th', `Math.tanh(Math.min(Math.max(x / (2.0 * T), -${cap}), ${cap}))`);
-    em.line(`return ${em.sel('emission > 0.5', `${j} * 0.5 * (1.0 + ${th})`, `${j} * 0.5 * (1.0 - ${th})`)};`);
+    em.line(`return 0.5 * (1.0 - Math.tanh(Math.min(Math.max(x / (2.0 * T), -${cap}), ${cap})));`);
     em.close();
     em.open('if (T <= 0.0) {');
-    em.line(`return ${em.sel('emission > 0.5', j, ZERO)};`);
+    em.line(`return ${ZERO};`);
     em.close();
-    const n = em.value('n', `1.0 / ${expm1(em, `Math.min(w / T, ${lit(BOSON_EXPONENT_CAP)})`)}`);
-    em.line(`return ${em.sel('emission > 0.5', `${j} * (${n} + 1.0)`, `${j} * ${n}`)};`);
+    em.line(`return 1.0 / ${expm1(em, `Math.min(w / T, ${lit(BOSON_EXPONENT_CAP)})`)};`);
+  });
+}
+
+/** lim_{w->0} of J N (= of J Ncal): bosons with the "limit" rule, else 0. */
+export function zeroFrequencyRate(em: Emitter, kind: SpectralKind, alpha: Expr, T: Expr, s: Expr | number, fermion: Expr, zeroLimit: Expr): Expr {
+  return em.sel(`${fermion} < 0.5 && ${zeroLimit} > 0.5`, SPECTRAL_DENSITIES[kind].bosonZeroLimit(em, alpha, T, s), ZERO);
+}
+
+/**
+ * Both rates of a transition of energy w >= 0 from one J and one occupation: absorption J N,
+ * emission J Ncal = J + J N (bosons), J - J N (fermions); their common limit at w = 0.
+ */
+export function emitRatePair(em: Emitter, name: string, kind: SpectralKind, w: Expr, a: { alpha: Expr; wc: Expr; s: Expr | number; T: Expr; mu: Expr; fermion: Expr; zeroLimit: Expr }): { emission: Expr; absorption: Expr } {
+  const j = em.value(`${name}j`, SPECTRAL_DENSITIES[kind].J(em, w, a.alpha, a.wc, a.s));
+  const jn = em.value(`${name}n`, `${j} * occupation(${w}, ${a.T}, ${a.mu}, ${a.fermion})`);
+  const zl = zeroFrequencyRate(em, kind, a.alpha, a.T, a.s, a.fermion, a.zeroLimit);
+  const positive = `${w} > 0.0`;
+  return {
+    absorption: em.value(`${name}a`, em.sel(positive, jn, zl)),
+    emission: em.value(`${name}e`, em.sel(positive, em.sel(`${a.fermion} > 0.5`, `${j} - ${jn}`, `${j} + ${jn}`), zl)),
+  };
+}
+
+/** The rate function of the jump rates: J Ncal (emission = 1) or J N (emission = 0) at w >= 0 (emitRatePair's rates). */
+export function rateFunction(dialect: Dialect, kind: SpectralKind, s: number | undefined): string {
+  return scalarFunction(dialect, rateFunctionName(kind, s), [...RATE_ARGS], (em) => {
+    const sArg = s ?? 's';
+    em.open('if (w <= 0.0) {');
+    em.line(`return ${zeroFrequencyRate(em, kind, 'alpha', 'T', sArg, 'fermion', 'zero_limit')};`);
+    em.close();
+    const r = emitRatePair(em, 'r', kind, 'w', { alpha: 'alpha', wc: 'omega_c', s: sArg, T: 'T', mu: 'mu', fermion: 'fermion', zeroLimit: 'zero_limit' });
+    em.line(`return ${em.sel('emission > 0.5', r.emission, r.absorption)};`);
   });
 }
