@@ -74,6 +74,8 @@ export class Grid {
   private readonly strides: number[];
   private readonly baseRec: Rec;
   private readonly keys: string[];
+  private copier?: (from: Rec, to: Rec) => void;
+  private paramWriter?: (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
   private readonly angles: boolean;
   private readonly lindbladW: (rec: Rec) => number;
 
@@ -141,8 +143,16 @@ export class Grid {
     return this.axes.map((a) => this.space.get(rec, a.param));
   }
 
-  private copy(from: Rec, to: Rec): void {
-    for (const k of this.keys) to[k] = from[k];
+  /** Copies a record: generated per grid with its keys written out, so the copy stays monomorphic (fillRows runs it per point). */
+  private get copy(): (from: Rec, to: Rec) => void {
+    this.copier ??= new Function('f', 't', this.keys.map((k) => `t[${JSON.stringify(k)}] = f[${JSON.stringify(k)}];`).join('\n')) as (from: Rec, to: Rec) => void;
+    return this.copier;
+  }
+
+  /** Writes the system parameters of a record into a row (generated like copy). */
+  private get writeParams(): (rec: Rec, dst: Float32Array | Float64Array, o: number) => void {
+    this.paramWriter ??= new Function('r', 'd', 'o', this.space.params.map((k, i) => `d[o + ${ROW.params + i}] = r[${JSON.stringify(k)}];`).join('\n')) as (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
+    return this.paramWriter;
   }
 
   /** The numeric parameters of point k (into `rec` when given: no allocation per point). */
@@ -167,23 +177,26 @@ export class Grid {
     const prefix: Rec = {};
     const last = this.axes.length - 1;
     const rowLength = this.shape[last];
-    const params = this.space.params;
+    const copy = this.copy;
+    const writeParams = this.writeParams;
+    const tail = ROW.params + this.space.params.length;
     let row = -1;
     for (let j = 0; j < n; j++) {
       const k = start + j;
       if (Math.floor(k / rowLength) !== row) {
         row = Math.floor(k / rowLength);
-        this.copy(this.baseRec, prefix);
+        copy(this.baseRec, prefix);
         for (let ax = 0; ax < last; ax++) this.applyAxis(prefix, ax, k);
       }
-      this.copy(prefix, rec);
+      copy(prefix, rec);
       this.applyAxis(rec, last, k);
       const o = j * PARAM_STRIDE;
-      dst.fill(0, o, o + PARAM_STRIDE);
+      dst[o + 3] = 0;
+      for (let q = tail; q < PARAM_STRIDE; q++) dst[o + q] = 0;
       dst[o + ROW.tau] = rec.tau;
       dst[o + ROW.dt] = dt;
       dst[o + ROW.lindbladW] = this.lindbladW(rec);
-      for (let i = 0; i < params.length; i++) dst[o + ROW.params + i] = rec[params[i]];
+      writeParams(rec, dst, o);
       const psi = this.angles ? thetaPhiAmplitudes(rec.theta, rec.phi) : { re: b.psi_real, im: b.psi_imag };
       for (let q = 0; q < 4; q++) {
         dst[o + ROW.psiRe + q] = psi.re[q];
