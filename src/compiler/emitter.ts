@@ -110,13 +110,6 @@ export class Emitter {
     this.line(s);
   }
 
-  /** `} else {` inside an open `if`. */
-  otherwise(): void {
-    this.depth--;
-    this.line('} else {');
-    this.depth++;
-  }
-
   /** `for (i = 0; i < n; i++) {` in the dialect; close it with close(). */
   loop(i: string, n: number): void {
     this.open(this.dialect === 'wgsl' ? `for (var ${i} = 0; ${i} < ${n}; ${i}++) {` : `for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);

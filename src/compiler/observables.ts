@@ -4,7 +4,6 @@
 
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
 import { PAULI_STRINGS } from '../model/pauli.js';
-import { PAULI_PARITY } from '../model/pauliTransfer.js';
 import { type Emitter, type Expr, ZERO, identity, isZero, lit, mul, neg, sub, sum } from './emitter.js';
 import { type Herm, hEntry, jacobi } from './linalg.js';
 
@@ -58,16 +57,7 @@ const Y_SIGN = [-1, 1, 1, -1];
  */
 export function emitConcurrence(em: Emitter, r: Expr[]): Expr {
   const rho = emitDensity(em, 'rho', r);
-  // a real system from a real initial state keeps rho real (its odd-Y components stay exactly 0):
-  // then the same algorithm in real arithmetic, a quarter of the work
-  const imaginary = PAULI_PARITY.map((odd, i) => (odd ? `Math.abs(${r[i]})` : '')).filter(Boolean);
-  const conc = em.variable('conc', ZERO);
-  em.open(`if (${sum(imaginary)} == 0.0) {`);
-  em.line(`${conc} = ${concurrenceCore(em, 'cr', { d: rho.d, re: rho.re }, false)};`);
-  em.otherwise();
-  em.line(`${conc} = ${concurrenceCore(em, 'cc', rho, true)};`);
-  em.close();
-  return conc;
+  return em.value('conc', concurrenceCore(em, 'cc', rho, true));
 }
 
 function concurrenceCore(em: Emitter, n: string, rho: Herm, complex: boolean): Expr {

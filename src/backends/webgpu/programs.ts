@@ -3,7 +3,7 @@
 // Works in Node and in the browser: the WGSL texts are handed in as a name -> source map.
 
 import { wgslConstants } from '../../core/constants.js';
-import { wgslPointParams } from '../../core/layout.js';
+import { OUT_STRIDE, wgslPointParams } from '../../core/layout.js';
 import { wgslGenerator, wgslObservables } from '../../compiler/targets.js';
 import type { ModelName } from '../../model/params.js';
 import type { SystemDefinition } from '../../system/definition.js';
@@ -19,20 +19,22 @@ export interface Program {
   files: string[];
   /** f32 values written per point into the bound output buffer */
   outStride: number;
+  /** writes observables (the generated observables and currents are compiled in) */
+  observables?: boolean;
 }
 
 // the system's generator (src/compiler) comes between layout.wgsl and these
 const PHYSICS = ['layout.wgsl', 'observables.wgsl', 'propagate.wgsl'];
 
 export const PROGRAMS: Record<ProgramName, Program> = {
-  leap: { name: 'leap', files: [...PHYSICS, 'kernels/leap.wgsl'], outStride: 36 },
-  steady: { name: 'steady', files: [...PHYSICS, 'kernels/steady.wgsl'], outStride: 36 },
-  spectrum: { name: 'spectrum', files: [...PHYSICS, 'spectrum.wgsl', 'kernels/spectrum.wgsl'], outStride: 36 },
+  leap: { name: 'leap', files: [...PHYSICS, 'records.wgsl', 'kernels/leap.wgsl'], outStride: OUT_STRIDE, observables: true },
+  steady: { name: 'steady', files: [...PHYSICS, 'records.wgsl', 'kernels/steady.wgsl'], outStride: OUT_STRIDE, observables: true },
+  spectrum: { name: 'spectrum', files: [...PHYSICS, 'spectrum.wgsl', 'kernels/spectrum.wgsl'], outStride: OUT_STRIDE },
   spectrum_subset: { name: 'spectrum_subset', entry: 'subset', files: [...PHYSICS, 'spectrum.wgsl', 'kernels/spectrum.wgsl'], outStride: 4 },
   generator_debug: { name: 'generator_debug', files: [...PHYSICS, 'kernels/generator_debug.wgsl'], outStride: 288 },
-  rk4_init: { name: 'rk4_init', entry: 'rk4_init', files: [...PHYSICS, 'kernels/rk4.wgsl'], outStride: 36 },
-  rk4_step: { name: 'rk4_step', entry: 'rk4_step', files: [...PHYSICS, 'kernels/rk4.wgsl'], outStride: 36 },
-  rk4_finish: { name: 'rk4_finish', entry: 'rk4_finish', files: [...PHYSICS, 'kernels/rk4.wgsl'], outStride: 36 },
+  rk4_init: { name: 'rk4_init', entry: 'rk4_init', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], outStride: OUT_STRIDE, observables: true },
+  rk4_step: { name: 'rk4_step', entry: 'rk4_step', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], outStride: OUT_STRIDE, observables: true },
+  rk4_finish: { name: 'rk4_finish', entry: 'rk4_finish', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], outStride: OUT_STRIDE, observables: true },
 };
 
 /** Every shader file any program needs (what a browser must fetch). */
@@ -50,7 +52,7 @@ export function assembleShader(program: Program, sources: ShaderSources, workgro
     const src = sources[f];
     if (src === undefined) throw new Error(`shader source ${f} is missing`);
     parts.push(`// ---- ${f}\n${src}`);
-    if (f === 'layout.wgsl') parts.push(`// ---- generated: the system's generator and the observables\n${wgslGenerator(system, model)}\n${wgslObservables()}`);
+    if (f === 'layout.wgsl') parts.push(`// ---- generated: the system's generator${program.observables ? ', its currents and the observables' : ''}\n${wgslGenerator(system, model, program.observables === true)}${program.observables ? `\n${wgslObservables()}` : ''}`);
   }
   return parts.join('\n\n');
 }

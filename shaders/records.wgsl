@@ -1,0 +1,76 @@
+// What the programs that evolve a state write into its record besides r: the state at tau and
+// the long-time limit (leap, steady, rk4). Uses the generated observables and currents.
+
+// Writes the long-time slots (src/core/layout.ts STEADY_SLOTS) straight into the record and
+// returns their flag bits: efficiency, E_B/omega, ergotropy/omega, concurrence (NaN unless
+// asked), kernel dimension; the state observables, the energy and excitation currents, the
+// entropy production (NaN unless asked). NaN and dimension 2 where the steady solve found G'
+// singular (bistable). Shared by the leap and steady programs.
+fn write_long_time(base: u32, i: u32, r_ss: Vec16, solvable: bool, with_concurrence: bool, nan: f32) -> u32 {
+  for (var k = OUT_STEADY_INCOHERENT; k <= OUT_STEADY_ENTROPY_PRODUCTION; k++) { out[base + k] = nan; }
+  if (!solvable) {
+    out[base + OUT_STEADY_EFFICIENCY] = nan;
+    out[base + OUT_STEADY_ENERGY] = nan;
+    out[base + OUT_STEADY_ERGOTROPY] = nan;
+    out[base + OUT_STEADY_CONCURRENCE] = nan;
+    out[base + OUT_KERNEL_DIM] = 2.0;
+    return FLAG_BISTABLE;
+  }
+  let b = battery(r_ss);
+  out[base + OUT_STEADY_EFFICIENCY] = b.efficiency;
+  out[base + OUT_STEADY_ENERGY] = b.energy;
+  out[base + OUT_STEADY_ERGOTROPY] = b.ergotropy;
+  out[base + OUT_STEADY_CONCURRENCE] = select(nan, concurrence(r_ss), with_concurrence);
+  out[base + OUT_KERNEL_DIM] = 1.0;
+  var flags = 0u;
+  // the figures of merit and the currents only where asked for (Run.outputs bits 8, 16)
+  if ((run.outputs & 8u) != 0u) {
+    let st = state_observables(r_ss);
+    out[base + OUT_STEADY_INCOHERENT] = st[0];
+    out[base + OUT_STEADY_COHERENT] = st[1];
+    out[base + OUT_STEADY_CAPACITY] = st[2];
+    out[base + OUT_STEADY_PURITY] = st[3];
+    out[base + OUT_STEADY_ENTROPY] = st[4];
+    out[base + OUT_STEADY_RHO_MIN] = st[5];
+    if (st[5] < -NON_POSITIVE_F32) { flags |= FLAG_NON_POSITIVE; }
+  }
+  if ((run.outputs & 16u) != 0u) {
+    // read again from the buffer: a kernel keeps nothing of the row alive through the evolution
+    let th = steady_thermodynamics(point_currents(run, params[i]), r_ss);
+    out[base + OUT_STEADY_HEAT] = th[0];
+    out[base + OUT_STEADY_HEAT + 1u] = th[1];
+    out[base + OUT_STEADY_HEAT + 2u] = th[2];
+    out[base + OUT_STEADY_HEAT + 3u] = th[3];
+    out[base + OUT_STEADY_PARTICLES] = th[4];
+    out[base + OUT_STEADY_PARTICLES + 1u] = th[5];
+    out[base + OUT_STEADY_PARTICLES + 2u] = th[6];
+    out[base + OUT_STEADY_PARTICLES + 3u] = th[7];
+    out[base + OUT_STEADY_ENTROPY_PRODUCTION] = th[8];
+    if (th[9] > 0.5) { flags |= FLAG_FIRST_LAW; }
+    if (th[10] > 0.5) { flags |= FLAG_SECOND_LAW; }
+  }
+  return flags;
+}
+
+// The state at tau: [33..38] its observables, [39..40] the average charging powers; returns its flag bits.
+fn write_state_at_tau(base: u32, i: u32, r: Vec16) -> u32 {
+  if ((run.outputs & 4u) == 0u) {
+    for (var k = OUT_INCOHERENT; k <= OUT_AVERAGE_ERGOTROPIC_POWER; k++) { out[base + k] = runtime_nan(run.pad0); }
+    return 0u;
+  }
+  let st = state_observables(r);
+  let r0 = initial_vector(params[i]);
+  let tau = point_tau(params[i]);
+  out[base + OUT_INCOHERENT] = st[0];
+  out[base + OUT_COHERENT] = st[1];
+  out[base + OUT_CAPACITY] = st[2];
+  out[base + OUT_PURITY] = st[3];
+  out[base + OUT_ENTROPY] = st[4];
+  out[base + OUT_RHO_MIN] = st[5];
+  let b = battery(r);
+  let b0 = battery(r0);
+  out[base + OUT_AVERAGE_POWER] = select((b.energy - b0.energy) / tau, 0.0, tau <= 0.0);
+  out[base + OUT_AVERAGE_ERGOTROPIC_POWER] = select((b.ergotropy - b0.ergotropy) / tau, 0.0, tau <= 0.0);
+  return select(0u, FLAG_NON_POSITIVE, st[5] < -NON_POSITIVE_F32);
+}
+
