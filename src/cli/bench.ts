@@ -104,9 +104,10 @@ export function registerBench(program: Command): void {
         const out = [`qbsweep bench: preset ${presetName}, tau = 20000; ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB`, ''];
         out.push(`  ${'backend'.padEnd(8)}${'integrator'.padEnd(12)}${'grid'.padEnd(11)}${'points'.padStart(9)}${'seconds'.padStart(10)}${'points/s'.padStart(12)}${'x cpu'.padStart(9)}   adapter`);
         for (const r of rows) {
-          out.push(`  ${r.backend.padEnd(8)}${r.integrator.padEnd(12)}${r.grid.padEnd(11)}${String(r.points).padStart(9)}${r.seconds.toFixed(2).padStart(10)}${r.points_per_s.toLocaleString('en-US').padStart(12)}${(r.ratio_to_cpu ?? 0).toFixed(1).padStart(9)}   ${r.adapter ?? `float64, ${r.backend === 'cpu' ? 'worker threads' : ''}`}`);
+          out.push(`  ${r.backend.padEnd(8)}${r.integrator.padEnd(12)}${r.grid.padEnd(11)}${String(r.points).padStart(9)}${r.seconds.toFixed(2).padStart(10)}${r.points_per_s.toLocaleString('en-US').padStart(12)}${(r.ratio_to_cpu === undefined ? '-' : r.ratio_to_cpu.toFixed(1)).padStart(9)}   ${r.adapter ?? `float64, ${r.backend === 'cpu' ? 'worker threads' : ''}`}`);
         }
-        out.push('', '  (warm: kernels compiled, workers started and optimised before timing; grids are per panel, 4 panels)');
+        const panels = preset(presetName).axes.length === 3 ? (preset(presetName).axes[0].values?.length ?? 1) : 1;
+        out.push('', `  (warm: kernels compiled, workers started and optimised before timing; grids are per panel, ${panels} panel${panels === 1 ? '' : 's'})`);
         process.stdout.write(out.join('\n') + '\n');
       }),
     );
