@@ -19,7 +19,7 @@ import { PAULI_STRINGS } from '../model/pauli.js';
 import { TRANSFER_TERMS } from '../model/pauliTransfer.js';
 import { operatorMatrix, type OperatorTerm, type SystemDefinition } from '../system/definition.js';
 import { type Node, constantValue } from '../system/expr.js';
-import { type Emitter, type Expr, type M, ONE, ZERO, addM, constMatrix, div, hadamardM, identity, isZero, lit, mul, neg, sub, sum, transpose } from './emitter.js';
+import { type Emitter, type Expr, type M, ONE, ZERO, addM, div, hadamardM, identity, isZero, lit, mul, neg, sub, sum, transpose } from './emitter.js';
 import { eigh4, PAIRS4 } from './linalg.js';
 import { type SpectralKind, emitRatePair, expm1Function, occupationFunction, rateFunction, rateFunctionName } from './rates.js';
 
@@ -378,4 +378,3 @@ export function pauliTransfer(em: Emitter, parts: { h: M; x: M[]; y: M[]; k: M }
   return G;
 }
 
-export { constMatrix };

@@ -1,5 +1,5 @@
-// The generator from its operator parts by index arithmetic alone: the formula the WGSL kernel
-// uses (its code is generated from the same tables, see src/backends/webgpu/codegen.ts).
+// The Pauli transfer of a superoperator by index arithmetic alone: the sparse recipe the
+// compiler emits the generator with (src/compiler/generator.ts pauliTransfer).
 //
 // For a term rho -> X rho Y + h.c. with real X, Y:  G_ij = (1/2) Re Tr(P_i X P_j Y), and with
 // (P_i)[k][perm_i(k)] = phase_i(k):
@@ -11,7 +11,6 @@
 //                 S[a][l][b][k] = sum_t X_t[a][l] Y_t[b][k]  (K counts as X = K, Y = 1)
 //   mixed parity: G_ij = (1/2) Im sum_l phase_i(perm_j(l)) phase_j(l) H[perm_i(perm_j(l))][l]
 
-import type { Mat } from './linalg.js';
 import { PAULI_PERMUTATIONS } from './pauli.js';
 
 /** Number of sigma_y factors of P_i, mod 2 (components with odd parity are Im parts of rho). */
@@ -61,38 +60,3 @@ export const TRANSFER_TERMS: readonly TransferTerm[] = (() => {
   }
   return terms;
 })();
-
-/** S[a][l][b][k] = sum_t X_t[a][l] Y_t[b][k] + K[a][l] delta_bk. */
-export interface OperatorParts {
-  H: Mat;
-  sandwiches: { X: Mat; Y: Mat }[];
-  K: Mat;
-}
-
-export function sandwichTensor(parts: OperatorParts): Float64Array {
-  const S = new Float64Array(256);
-  const add = (X: ArrayLike<number>, Y: ArrayLike<number>) => {
-    for (let a = 0; a < 4; a++)
-      for (let l = 0; l < 4; l++) {
-        const x = X[a * 4 + l];
-        if (x === 0) continue;
-        for (let b = 0; b < 4; b++) for (let k = 0; k < 4; k++) S[64 * a + 16 * l + 4 * b + k] += x * Y[b * 4 + k];
-      }
-  };
-  for (const t of parts.sandwiches) add(t.X, t.Y);
-  add(parts.K, Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1));
-  return S;
-}
-
-/** The real 16x16 generator by the index formula above (equal to pauliGenerator to rounding). */
-export function pauliGeneratorFast(parts: OperatorParts): Mat {
-  const S = sandwichTensor(parts);
-  const G = new Float64Array(256);
-  for (const t of TRANSFER_TERMS) {
-    const src = t.source === 'S' ? S : parts.H;
-    let acc = 0;
-    for (const e of t.entries) acc += e.sign * src[e.index];
-    G[t.i * 16 + t.j] = 0.5 * acc;
-  }
-  return G;
-}

@@ -10,7 +10,7 @@ import { type CMat, cadd, cdagger, cmul, ctrace, fromReal } from '../../src/mode
 import { OPS, systemHamiltonian } from './hamiltonian.js';
 import { type Mat, jacobiEigh, matmul, transpose } from '../../src/model/linalg.js';
 import { PAULI_STRINGS } from '../../src/model/pauli.js';
-import { pauliGeneratorFast } from '../../src/model/pauliTransfer.js';
+import { TRANSFER_TERMS } from '../../src/model/pauliTransfer.js';
 import type { PointParams } from '../../src/model/params.js';
 import { type Bath, absorptionRate, emissionRate, spectralDensity, occupation, complementOccupation } from './reservoir.js';
 
@@ -174,4 +174,33 @@ export function pauliGenerator(parts: LiouvillianParts): Mat {
 export function generator(p: PointParams): { G: Mat; parts: LiouvillianParts } {
   const parts = liouvillianParts(p);
   return { G: pauliGeneratorFast(parts), parts };
+}
+
+/** S[a][l][b][k] = sum_t X_t[a][l] Y_t[b][k] + K[a][l] delta_bk. */
+export function sandwichTensor(parts: LiouvillianParts): Float64Array {
+  const S = new Float64Array(256);
+  const add = (X: ArrayLike<number>, Y: ArrayLike<number>) => {
+    for (let a = 0; a < 4; a++)
+      for (let l = 0; l < 4; l++) {
+        const x = X[a * 4 + l];
+        if (x === 0) continue;
+        for (let b = 0; b < 4; b++) for (let k = 0; k < 4; k++) S[64 * a + 16 * l + 4 * b + k] += x * Y[b * 4 + k];
+      }
+  };
+  for (const t of parts.sandwiches) add(t.X, t.Y);
+  add(parts.K, Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1));
+  return S;
+}
+
+/** The real 16x16 generator by the index formula above (equal to pauliGenerator to rounding). */
+export function pauliGeneratorFast(parts: LiouvillianParts): Mat {
+  const S = sandwichTensor(parts);
+  const G = new Float64Array(256);
+  for (const t of TRANSFER_TERMS) {
+    const src = t.source === 'S' ? S : parts.H;
+    let acc = 0;
+    for (const e of t.entries) acc += e.sign * src[e.index];
+    G[t.i * 16 + t.j] = 0.5 * acc;
+  }
+  return G;
 }

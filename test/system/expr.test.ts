@@ -2,7 +2,7 @@
 // affine forms and canonical formatting, each checked against hand-computed values.
 
 import { describe, expect, it } from 'vitest';
-import { type CodeTarget, ExprSyntaxError, type Node, affineForm, calledFunctions, compileExpr, constantValue, emitCode, evaluate, formatExpr, freeNames, parseExpr } from '../../src/system/expr.js';
+import { ExprSyntaxError, type Node, affineForm, calledFunctions, constantValue, evaluate, formatExpr, freeNames, parseExpr } from '../../src/system/expr.js';
 
 const env = (values: Record<string, number>) => (name: string): number => {
   if (!(name in values)) throw new Error(`no value for ${name}`);
@@ -178,44 +178,5 @@ describe('formatExpr', () => {
 
   it('round-trips every tree', () => {
     for (const [src] of canonical) expect(strip(parseExpr(formatExpr(parseExpr(src))))).toEqual(strip(parseExpr(src)));
-  });
-});
-
-describe('compileExpr', () => {
-  it('gives the same values as evaluate, reading names from slots', () => {
-    const slots = ['x', 'y', 'w_lindblad'];
-    const values = Float64Array.of(1.5, -2, 0.75);
-    const call = (fn: string, args: number[]): number => (fn === 'emission' ? args[0] * 10 + args[1] : NaN);
-    for (const src of ['x + y * 2', '-x^2 + y^3', '(x - y) / (x + y)', 'sqrt(abs(y)) * exp(-x) + log(x) - sin(y) * cos(x)', '2^x^y', 'emission(1, w_lindblad) + pi']) {
-      const node = parseExpr(src);
-      const compiled = compileExpr(node, (n) => slots.indexOf(n), call);
-      expect(compiled(values)).toBe(evaluate(node, (n) => values[slots.indexOf(n)], call));
-    }
-    expect(compileExpr(parseExpr('emission(1, w_lindblad)'), () => 2, call)(values)).toBe(10.75);
-  });
-
-  it('refuses a name without a slot and a call without a handler', () => {
-    expect(() => compileExpr(parseExpr('x + q'), (n) => (n === 'x' ? 0 : -1))).toThrow('no slot for name "q" at column 5');
-    expect(() => compileExpr(parseExpr('emission(1, 2)'), () => 0)).toThrow('unknown function "emission" at column 1');
-  });
-});
-
-describe('emitCode', () => {
-  const wgsl: CodeTarget = {
-    num: (v) => (Number.isInteger(v) ? `${v}.0` : String(v)),
-    name: (n) => `p.${n}`,
-    call: (fn, args) => `${fn}(${args.join(', ')})`,
-    pow: (b, e, n) => (n === 2 ? `(${b} * ${b})` : `pow(${b}, ${e})`),
-  };
-  it('parenthesises every operation and lets the target spell the rest', () => {
-    expect(emitCode(parseExpr('-x^2 + y/2'), wgsl)).toBe('((-(p.x * p.x)) + (p.y / 2.0))');
-    expect(emitCode(parseExpr('x^0.5 * sqrt(y)'), wgsl)).toBe('(pow(p.x, 0.5) * sqrt(p.y))');
-    expect(emitCode(parseExpr('a - (b - c)'), wgsl)).toBe('(p.a - (p.b - p.c))');
-  });
-  it('reports constant integer exponents, including folded ones', () => {
-    const seen: (number | undefined)[] = [];
-    const target: CodeTarget = { ...wgsl, pow: (b, e, n) => (seen.push(n), `pow(${b}, ${e})`) };
-    emitCode(parseExpr('x^3 + x^(1 + 1) + x^-1 + x^0.5 + x^y'), target);
-    expect(seen).toEqual([3, 2, -1, undefined, undefined]);
   });
 });
