@@ -123,8 +123,6 @@ export interface EmittedCurrents {
   fermion: Expr[];
 }
 
-/** At most this many reservoirs (the record has a current slot for each). */
-export const MAX_RESERVOIRS = 4;
 
 export interface EmittedGenerator {
   /** emits the reservoirs' current coefficients where it is called (a target may put it under a condition) */

@@ -2,11 +2,11 @@
 // float64 reference), and the WGSL `point_generator` of the GPU kernels. The gpu.js kernel
 // emits it inline (src/backends/webgl/kernel.ts).
 
-import { ROW, wgslRowSlot } from '../core/layout.js';
+import { MAX_RESERVOIRS, ROW, wgslRowSlot } from '../core/layout.js';
 import type { ModelName, Reservoir, ZeroFreq } from '../model/params.js';
 import type { SystemDefinition } from '../system/definition.js';
 import { Emitter, ONE, ZERO } from './emitter.js';
-import { MAX_RESERVOIRS, emitSystemGenerator } from './generator.js';
+import { emitSystemGenerator } from './generator.js';
 import { emitBattery, emitConcurrence, emitStateObservables, emitThermodynamics } from './observables.js';
 
 /**

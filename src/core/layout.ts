@@ -16,6 +16,8 @@ export const PARAM_STRIDE = 48;
 export const PARAM_BYTES = PARAM_STRIDE * 4;
 /** The most parameters a system may declare (the row has room for this many). */
 export const MAX_SYSTEM_PARAMETERS = PARAM_STRIDE - ROW.params;
+/** The most reservoirs a system may have (the record has a current slot for each). */
+export const MAX_RESERVOIRS = 4;
 
 /** Output record per point: 56 f32 = 224 bytes (field map in shaders/layout.wgsl). */
 export const OUT_STRIDE = 56;

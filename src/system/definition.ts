@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { type CMat, ckron2, czeros } from '../model/complex.js';
 import { InputError } from '../core/errors.js';
+import { MAX_RESERVOIRS, MAX_SYSTEM_PARAMETERS } from '../core/layout.js';
 import { PAULI_1Q } from '../model/pauli.js';
 import { CONSTANTS, ExprSyntaxError, MATH_FUNCTIONS, type Node, constantValue, evaluate, formatExpr, freeNames, isMathFunction, parseExpr, walk } from './expr.js';
 
@@ -75,7 +76,8 @@ export interface SystemDefinition {
   json: Record<string, unknown>;
 }
 
-export const MAX_RESERVOIRS = 4;
+// the limits of the kernels' records and rows
+export { MAX_RESERVOIRS, MAX_SYSTEM_PARAMETERS };
 /** Functions a jump rate may call besides the math functions: f(k, w) with k a 1-based reservoir index. */
 export const RATE_FUNCTIONS: Readonly<Record<string, number>> = Object.freeze({ emission: 2, absorption: 2 });
 /** The run-time Lindblad frequency, a name jump rates may use. */
@@ -212,6 +214,7 @@ export function parseSystem(json: unknown, where: string): SystemDefinition {
     for (const k of ['unit', 'doc']) if (has(p, k) && typeof p[k] !== 'string') fail(`${place}.${k}`, `must be a string (got ${show(p[k])})`);
     parameters.push({ name, default: p.default as number, unit: (p.unit as string | undefined) ?? '', doc: (p.doc as string | undefined) ?? '' });
   }
+  if (parameters.length > MAX_SYSTEM_PARAMETERS) fail('parameters', `at most ${MAX_SYSTEM_PARAMETERS} parameters (the kernels' parameter row has room for ${MAX_SYSTEM_PARAMETERS}; got ${parameters.length})`);
   const parameterNames = parameters.map((p) => p.name);
 
   // derived: each may use parameters and earlier derived names

@@ -276,6 +276,7 @@ describe('bad system files: one line naming the place', () => {
     ['negative Ohmic exponent', (s) => void (s.reservoirs[0].spectral_density.s = '-1'), `${WHERE}: reservoirs[0].spectral_density.s: the Ohmic exponent must be > 0 (got -1)`],
     ['syntax error in T', (s) => void (s.reservoirs[1].T = 'T2 *'), `${WHERE}: reservoirs[1].T: syntax error at column 5: unexpected end of expression`],
     ['unknown name in alpha', (s) => void (s.reservoirs[1].spectral_density.alpha = 'alpha3'), `${WHERE}: reservoirs[1].spectral_density.alpha: unknown name "alpha3" at column 1 (${PARAMS}; derived: Delta)`],
+    ['37 parameters', (s) => void Array.from({ length: 37 - Object.keys(s.parameters).length }, (_, i) => (s.parameters[`extra${i}`] = { default: 0 })), `${WHERE}: parameters: at most 36 parameters (the kernels' parameter row has room for 36; got 37)`],
     ['no reservoirs', (s) => void (s.reservoirs = []), `${WHERE}: reservoirs: must be a non-empty array of at most 4 reservoirs (got 0 entries)`],
     ['five reservoirs', (s) => void (s.reservoirs = [0, 1, 2, 3, 4].map(() => base().reservoirs[0])), `${WHERE}: reservoirs: must be a non-empty array of at most 4 reservoirs (got 5 entries)`],
     ['reservoir not an object', (s) => void (s.reservoirs[1] = 'boson'), `${WHERE}: reservoirs[1]: must be an object with keys coupling, statistics, T, mu, spectral_density (got "boson")`],
