@@ -32,9 +32,13 @@ export function paperSystem(): SystemDefinition {
   return builtinSystem(DEFAULT_SYSTEM);
 }
 
-/** A canonical text of a definition: equal texts, equal systems (cache keys, manifests). */
+const keys = new WeakMap<SystemDefinition, string>();
+
+/** A canonical text of a definition: equal texts, equal systems (cache keys, manifests). Computed once per definition: per-point paths ask for it. */
 export function systemKey(sys: SystemDefinition): string {
-  return JSON.stringify(sys.json);
+  let k = keys.get(sys);
+  if (k === undefined) keys.set(sys, (k = JSON.stringify(sys.json)));
+  return k;
 }
 
 /** Whether a definition is the paper's built-in one (then the paper's parameter layer applies). */
