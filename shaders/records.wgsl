@@ -25,14 +25,7 @@ fn write_long_time(base: u32, i: u32, r_ss: Vec16, solvable: bool, with_concurre
   var flags = 0u;
   // the figures of merit and the currents only where asked for (Run.outputs bits 8, 16)
   if ((run.outputs & 8u) != 0u) {
-    let st = state_observables(r_ss);
-    out[base + OUT_STEADY_INCOHERENT] = st[0];
-    out[base + OUT_STEADY_COHERENT] = st[1];
-    out[base + OUT_STEADY_CAPACITY] = st[2];
-    out[base + OUT_STEADY_PURITY] = st[3];
-    out[base + OUT_STEADY_ENTROPY] = st[4];
-    out[base + OUT_STEADY_RHO_MIN] = st[5];
-    if (st[5] < -NON_POSITIVE_F32) { flags |= FLAG_NON_POSITIVE; }
+    flags |= write_state_observables(base + OUT_STEADY_INCOHERENT, state_observables(r_ss));
   }
   if ((run.outputs & 16u) != 0u) {
     // read again from the buffer: a kernel keeps nothing of the row alive through the evolution
@@ -58,19 +51,25 @@ fn write_state_at_tau(base: u32, i: u32, r: Vec16) -> u32 {
     for (var k = OUT_INCOHERENT; k <= OUT_AVERAGE_ERGOTROPIC_POWER; k++) { out[base + k] = runtime_nan(run.pad0); }
     return 0u;
   }
-  let st = state_observables(r);
+  let flags = write_state_observables(base + OUT_INCOHERENT, state_observables(r));
   let r0 = initial_vector(params[i]);
   let tau = point_tau(params[i]);
-  out[base + OUT_INCOHERENT] = st[0];
-  out[base + OUT_COHERENT] = st[1];
-  out[base + OUT_CAPACITY] = st[2];
-  out[base + OUT_PURITY] = st[3];
-  out[base + OUT_ENTROPY] = st[4];
-  out[base + OUT_RHO_MIN] = st[5];
   let b = battery(r);
   let b0 = battery(r0);
   out[base + OUT_AVERAGE_POWER] = select((b.energy - b0.energy) / tau, 0.0, tau <= 0.0);
   out[base + OUT_AVERAGE_ERGOTROPIC_POWER] = select((b.ergotropy - b0.ergotropy) / tau, 0.0, tau <= 0.0);
+  return flags;
+}
+
+// The six state observables into six consecutive slots from `at` (incoherent ... rho min, in the
+// order of OUT, constant indices); returns the non-positive flag of the state.
+fn write_state_observables(at: u32, st: array<f32, 6>) -> u32 {
+  out[at] = st[0];
+  out[at + 1u] = st[1];
+  out[at + 2u] = st[2];
+  out[at + 3u] = st[3];
+  out[at + 4u] = st[4];
+  out[at + 5u] = st[5];
   return select(0u, FLAG_NON_POSITIVE, st[5] < -NON_POSITIVE_F32);
 }
 
