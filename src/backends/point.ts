@@ -8,7 +8,7 @@ import { runSweep } from '../sweep/run.js';
 import { resolveSpec } from '../sweep/spec.js';
 import { evolveExact, initialVector } from '../model/evolve.js';
 import { generator } from '../model/generators.js';
-import { batteryObservables, concurrenceOf } from '../model/observables.js';
+import { averagePowers, batteryObservables, concurrenceOf } from '../model/observables.js';
 import { CPU_INTEGRATORS } from './cpu/backend.js';
 import { SWEEP_BACKENDS, createBackend } from './select.js';
 
@@ -90,7 +90,6 @@ export async function trajectoryOnBackend(p: PointParams, times: number[], opts:
   if (opts.backend === 'cpu') {
     const { G } = generator(p);
     const r0 = initialVector(p);
-    const e0 = batteryObservables(r0).E_B_over_omega;
     for (const t of times) {
       const r = evolveExact(G, r0, t);
       const b = batteryObservables(r);
@@ -98,7 +97,7 @@ export async function trajectoryOnBackend(p: PointParams, times: number[], opts:
       out.ergotropy_over_omega.push(b.ergotropy_over_omega);
       out.efficiency.push(b.efficiency);
       out.concurrence.push(concurrenceOf(r));
-      out.average_power.push(t > 0 ? (b.E_B_over_omega - e0) / t : 0);
+      out.average_power.push(averagePowers(r, r0, t).average_power);
     }
     return out;
   }

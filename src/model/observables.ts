@@ -37,6 +37,14 @@ export function stateObservables(r: ArrayLike<number>): StateObservables {
   return { ergotropy_incoherent_over_omega: inc, ergotropy_coherent_over_omega: coh, capacity_over_omega: cap, battery_purity: pur, battery_entropy: ent, rho_min_eigenvalue: rmin };
 }
 
+/** (X(t) - X(0)) / t for the battery's energy and ergotropy (per omega; 0 at t = 0). */
+export function averagePowers(r: ArrayLike<number>, r0: ArrayLike<number>, t: number): { average_power: number; average_ergotropic_power: number } {
+  if (!(t > 0)) return { average_power: 0, average_ergotropic_power: 0 };
+  const b = batteryObservables(r);
+  const b0 = batteryObservables(r0);
+  return { average_power: (b.E_B_over_omega - b0.E_B_over_omega) / t, average_ergotropic_power: (b.ergotropy_over_omega - b0.ergotropy_over_omega) / t };
+}
+
 export interface Thermodynamics {
   /** energy current from each reservoir into the system (rotating frame) */
   heat: number[];

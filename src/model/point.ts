@@ -4,7 +4,7 @@ import { type FlagName, STATIONARY_DECAYS } from '../core/constants.js';
 import { evenSteps, evolveExact, evolveLeap, evolveRk4, defaultStep, initialVector, rk4DefaultStep } from './evolve.js';
 import { generator } from './generators.js';
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
-import { type StateObservables, batteryObservables, concurrenceOf, densityMatrices, stateObservables, thermodynamics } from './observables.js';
+import { type StateObservables, averagePowers, batteryObservables, concurrenceOf, densityMatrices, stateObservables, thermodynamics } from './observables.js';
 import type { PointParams } from './params.js';
 import { liouvillianGap, longTimeLimit, slowestRelaxation, spectrum } from './spectrum.js';
 
@@ -74,7 +74,6 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
   const slowest = slowestRelaxation(eigs, limit.kernelDim);
 
   const atTau = batteryObservables(r);
-  const atStart = batteryObservables(r0);
   const dm = densityMatrices(r);
   const steadyObs = batteryObservables(limit.r);
   const stateTau = stateObservables(r);
@@ -102,8 +101,7 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
     ergotropy_over_omega: atTau.ergotropy_over_omega,
     concurrence: concurrenceOf(r),
     ...stateTau,
-    average_power: p.tau > 0 ? (atTau.E_B_over_omega - atStart.E_B_over_omega) / p.tau : 0,
-    average_ergotropic_power: p.tau > 0 ? (atTau.ergotropy_over_omega - atStart.ergotropy_over_omega) / p.tau : 0,
+    ...averagePowers(r, r0, p.tau),
     liouvillian_gap: gap,
     rho_real: dm.rho_real,
     rho_imag: dm.rho_imag,

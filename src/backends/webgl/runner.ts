@@ -13,7 +13,7 @@ import type { RangeResult } from '../types.js';
 import type { RunSettings } from '../webgpu/engine.js';
 import { PRECISION_OBSERVABLES, STATIONARY_DECAYS } from '../../core/constants.js';
 import { initialVector } from '../../model/evolve.js';
-import { batteryObservables, stateObservables } from '../../model/observables.js';
+import { averagePowers, stateObservables } from '../../model/observables.js';
 import { evaluatePoint } from '../../model/point.js';
 import { flagBits, outputSlot } from '../../sweep/outputs.js';
 import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE, ROW } from '../../core/layout.js';
@@ -189,11 +189,10 @@ export class WebGlRunner {
       const p = rowToPoint(rows, at + j, s);
       const r = records.subarray(b, b + 16);
       const st = stateObservables(r);
-      const e = batteryObservables(r);
-      const e0 = batteryObservables(initialVector(p));
       [st.ergotropy_incoherent_over_omega, st.ergotropy_coherent_over_omega, st.capacity_over_omega, st.battery_purity, st.battery_entropy, st.rho_min_eigenvalue].forEach((v, k) => (records[b + OUT.incoherent + k] = v));
-      records[b + OUT.averagePower] = p.tau > 0 ? (e.E_B_over_omega - e0.E_B_over_omega) / p.tau : 0;
-      records[b + OUT.averageErgotropicPower] = p.tau > 0 ? (e.ergotropy_over_omega - e0.ergotropy_over_omega) / p.tau : 0;
+      const pw = averagePowers(r, initialVector(p), p.tau);
+      records[b + OUT.averagePower] = pw.average_power;
+      records[b + OUT.averageErgotropicPower] = pw.average_ergotropic_power;
       if (st.rho_min_eigenvalue < -PRECISION_OBSERVABLES.f32.nonPositive) records[b + OUT.flags] = (records[b + OUT.flags] | 0) | FLAG_BITS['non-positive'];
       if (!steadyWanted) {
         for (let k = OUT.steadyIncoherent; k <= OUT.steadyEntropyProduction; k++) records[b + k] = Number.NaN;
