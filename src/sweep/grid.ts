@@ -74,8 +74,10 @@ export class Grid {
   private readonly strides: number[];
   private readonly baseRec: Rec;
   private readonly keys: string[];
-  private copier?: (from: Rec, to: Rec) => void;
-  private paramWriter?: (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
+  /** copies a record; generated with the keys written out, so it stays monomorphic (fillRows runs it per point) */
+  private readonly copy: (from: Rec, to: Rec) => void;
+  /** writes a record's system parameters into a row (generated likewise) */
+  private readonly writeParams: (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
   private readonly angles: boolean;
   private readonly lindbladW: (rec: Rec) => number;
 
@@ -90,6 +92,8 @@ export class Grid {
     this.space.params.forEach((key, i) => (this.baseRec[key] = this.base.values[i]));
     this.baseRec.tau = this.base.tau;
     this.keys = [...this.space.params, 'tau', 'theta', 'phi'];
+    this.copy = new Function('f', 't', this.keys.map((k) => `t[${JSON.stringify(k)}] = f[${JSON.stringify(k)}];`).join('\n')) as (from: Rec, to: Rec) => void;
+    this.writeParams = new Function('r', 'd', 'o', this.space.params.map((k, i) => `d[o + ${ROW.params + i}] = r[${JSON.stringify(k)}];`).join('\n')) as (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
     const lf = this.base.lindblad_freq;
     this.lindbladW = this.base.model !== 'lindblad' ? () => 0 : typeof lf === 'number' ? () => lf : (rec) => this.space.get(rec, lf);
     const st = spec.base.initial_state;
@@ -141,18 +145,6 @@ export class Grid {
   /** The value each axis takes at point k (absolute, after relative_to). */
   axisValues(k: number, rec = this.record(k)): number[] {
     return this.axes.map((a) => this.space.get(rec, a.param));
-  }
-
-  /** Copies a record: generated per grid with its keys written out, so the copy stays monomorphic (fillRows runs it per point). */
-  private get copy(): (from: Rec, to: Rec) => void {
-    this.copier ??= new Function('f', 't', this.keys.map((k) => `t[${JSON.stringify(k)}] = f[${JSON.stringify(k)}];`).join('\n')) as (from: Rec, to: Rec) => void;
-    return this.copier;
-  }
-
-  /** Writes the system parameters of a record into a row (generated like copy). */
-  private get writeParams(): (rec: Rec, dst: Float32Array | Float64Array, o: number) => void {
-    this.paramWriter ??= new Function('r', 'd', 'o', this.space.params.map((k, i) => `d[o + ${ROW.params + i}] = r[${JSON.stringify(k)}];`).join('\n')) as (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
-    return this.paramWriter;
   }
 
   /** The numeric parameters of point k (into `rec` when given: no allocation per point). */
