@@ -4,11 +4,11 @@
 import { InputError, type PointParams, pointToInput } from '../model/params.js';
 import { type CpuIntegrator, type PointFlag, type PointResult, evaluatePoint } from '../model/point.js';
 import { SCALAR_OUTPUTS, flagNames } from '../sweep/outputs.js';
-import { runSweep } from '../sweep/run.js';
+import { checkTimeGrids, runSweep } from '../sweep/run.js';
 import { resolveSpec } from '../sweep/spec.js';
-import { evolveExact, initialVector } from '../model/evolve.js';
+import { initialVector } from '../model/evolve.js';
 import { generator } from '../model/generators.js';
-import { averagePowers, batteryObservables, concurrenceOf } from '../model/observables.js';
+import { TRAJECTORY_QUANTITIES, type TimeGrid, type TrajectoryQuantity, chargingCurve, timeValues } from '../model/charging.js';
 import { CPU_INTEGRATORS } from './cpu/backend.js';
 import { SWEEP_BACKENDS, createBackend } from './select.js';
 
@@ -70,43 +70,27 @@ export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): 
 }
 
 /** A charging curve: the battery's observables at each time of a grid. */
-export interface Trajectory {
-  t: number[];
-  E_B_over_omega: number[];
-  ergotropy_over_omega: number[];
-  efficiency: number[];
-  concurrence: number[];
-  average_power: number[];
-}
-
-const TRAJECTORY_KEYS = ['E_B_over_omega', 'ergotropy_over_omega', 'efficiency', 'concurrence', 'average_power'] as const;
+export type Trajectory = { t: number[] } & Record<TrajectoryQuantity, number[]>;
 
 /**
- * The point's charging curve on the given times: cpu, the exact exponential at each time
- * (float64); any other backend, one sweep over tau = the times (one dispatch for all of them).
+ * The point's charging curve on a time grid: cpu, the float64 curve (exact exponential); any
+ * other backend, a one-point sweep with that time grid (the curve in one GPU thread).
  */
-export async function trajectoryOnBackend(p: PointParams, times: number[], opts: PointRunOptions): Promise<Trajectory> {
-  const out: Trajectory = { t: times, E_B_over_omega: [], ergotropy_over_omega: [], efficiency: [], concurrence: [], average_power: [] };
+export async function trajectoryOnBackend(p: PointParams, times: TimeGrid, opts: PointRunOptions): Promise<Trajectory> {
+  const t = timeValues(times);
+  const out = { t } as Trajectory;
   if (opts.backend === 'cpu') {
-    const { G } = generator(p);
-    const r0 = initialVector(p);
-    for (const t of times) {
-      const r = evolveExact(G, r0, t);
-      const b = batteryObservables(r);
-      out.E_B_over_omega.push(b.E_B_over_omega);
-      out.ergotropy_over_omega.push(b.ergotropy_over_omega);
-      out.efficiency.push(b.efficiency);
-      out.concurrence.push(concurrenceOf(r));
-      out.average_power.push(averagePowers(r, r0, t).average_power);
-    }
+    const curve = chargingCurve(generator(p).G, initialVector(p), times);
+    TRAJECTORY_QUANTITIES.forEach((q, i) => (out[q] = Array.from(curve.subarray(i * times.n, (i + 1) * times.n))));
     return out;
   }
   const { backend } = await createBackend({ backend: opts.backend, adapter: opts.adapter });
   try {
-    const spec = resolveSpec({ name: 'trajectory', base: pointToInput(p), axes: [{ param: 'tau', values: times }], outputs: [...TRAJECTORY_KEYS] });
+    const spec = resolveSpec({ name: 'trajectory', base: pointToInput(p), axes: [{ param: 'tau', values: [p.tau] }], outputs: ['E_B_over_omega'], times });
+    checkTimeGrids(spec, backend);
     const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 0 });
     if (res.error) throw res.error;
-    for (const key of TRAJECTORY_KEYS) out[key] = Array.from(res.values[key].subarray(0, times.length));
+    for (const q of TRAJECTORY_QUANTITIES) out[q] = Array.from(res.trajectories![`trajectory.${q}`].subarray(0, times.n));
     return out;
   } finally {
     await backend.close();

@@ -3,6 +3,7 @@
 
 import type { Grid } from '../sweep/grid.js';
 import type { RunSettings } from './webgpu/engine.js';
+import type { TimeGrid } from '../model/charging.js';
 
 export type BackendName = 'cpu' | 'webgpu' | 'browser' | 'webgl';
 
@@ -15,6 +16,8 @@ export interface SweepJob {
   dt?: number;
   /** outputs asked for: lets a backend skip work (the steady state, the spectrum) */
   outputs: string[];
+  /** a time grid: each point's charging curve on it too (RangeResult.trajectories) */
+  times?: TimeGrid;
 }
 
 export interface RangeResult {
@@ -23,6 +26,8 @@ export interface RangeResult {
   done: number;
   /** a failure part way: the points before `done` are kept */
   error?: Error;
+  /** with job.times: per point TRAJECTORY_QUANTITIES x times.n values, quantity-major (valid for the first `done` points) */
+  trajectories?: Float32Array | Float64Array;
 }
 
 export interface SweepBackend {
@@ -31,6 +36,8 @@ export interface SweepBackend {
   /** adapter, threads, versions: what the manifest records */
   describe(): Record<string, unknown>;
   evaluate(job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult>;
+  /** false: cannot compute charging curves on a time grid (a spec with "times" is refused before the run) */
+  readonly timeGrids?: boolean;
   /** compiles what evaluate will need (GPU kernels), so that the wait is reported apart from computing */
   prepare?(job: SweepJob): Promise<void>;
   close(): Promise<void>;

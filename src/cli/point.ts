@@ -9,6 +9,8 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { BUILTIN_NAMES, DEFAULT_SYSTEM, isPaperSystem, resolveSystem } from '../system/registry.js';
 import { describeNames, genericSpace } from '../system/space.js';
 import { action, fmtNum, parseNumber, readJsonInput } from './common.js';
+import { resolveTimes } from '../sweep/spec.js';
+import type { TimeGrid } from '../model/charging.js';
 import { summary } from './commands.js';
 
 /** Flags for people, each mapped onto one (possibly derived) parameter; `family` groups flags that must not be mixed. */
@@ -223,20 +225,12 @@ export function registerPoint(program: Command): void {
 }
 
 /** --times FROM:TO:N: N evenly spaced times (N = 1: FROM alone). */
-export function parseTimes(text: string): number[] {
+export function parseTimes(text: string): TimeGrid {
   const m = /^\s*([^:]+):([^:]+):([^:]+)\s*$/.exec(text);
   if (!m) throw new InputError(`option --times: expected FROM:TO:N, e.g. 0:50:101 (got ${JSON.stringify(text)})`);
-  const from = parseNumber('--times FROM', m[1]);
-  const to = parseNumber('--times TO', m[2]);
-  const n = parseNumber('--times N', m[3]);
-  if (!(from >= 0) || !Number.isFinite(from)) throw new InputError(`option --times: FROM must be a finite time >= 0 (got ${m[1]})`);
-  if (!(to >= from) || !Number.isFinite(to)) throw new InputError(`option --times: TO must be finite and >= FROM (got ${m[2]})`);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_TIMES) throw new InputError(`option --times: N must be a whole number from 1 to ${MAX_TIMES} (got ${m[3]})`);
-  if (n > 1 && to === from) throw new InputError(`option --times: FROM = TO = ${from} with N = ${n} points`);
-  return Array.from({ length: n }, (_, k) => (n === 1 ? from : k === n - 1 ? to : from + ((to - from) * k) / (n - 1)));
+  return resolveTimes({ from: parseNumber('--times FROM', m[1]), to: parseNumber('--times TO', m[2]), n: parseNumber('--times N', m[3]) }, 'option --times');
 }
 
-const MAX_TIMES = 100_000;
 
 function formatTrajectory(tr: Trajectory): string {
   const lines = ['', `  charging curve (${tr.t.length} times):`, `  ${'t'.padStart(12)}${'E_B/omega'.padStart(14)}${'ergotropy'.padStart(14)}${'efficiency'.padStart(14)}${'avg power'.padStart(14)}`];

@@ -22,11 +22,12 @@ import { Grid } from '../sweep/grid.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
 import { GPU_INTEGRATORS } from '../backends/webgpu/backend.js';
 import { PRESETS, preset } from '../sweep/presets.js';
-import { DEFAULT_CHECK_POINTS, type SweepResult, checkResultMemory, crossCheck, crossCheckSummary, defaultBlockPoints, runSweep } from '../sweep/run.js';
+import { DEFAULT_CHECK_POINTS, type SweepResult, blockPointsFor, checkResultMemory, checkTimeGrids, crossCheck, crossCheckSummary, runSweep } from '../sweep/run.js';
+import { CHARGING_FIGURES, MAX_TIMES, timeValues } from '../model/charging.js';
 import { finishedRun } from '../sweep/finished.js';
 import { type ResolvedSpec, type SweepSpec, applyGrid, normalizeBase, resolveSpec, specFromJson } from '../sweep/spec.js';
 import { DEFAULT_OUTPUTS } from '../sweep/outputs.js';
-import { addPointParamOptions, applyPointFlags, pointFlagParams, setNames } from './point.js';
+import { addPointParamOptions, applyPointFlags, parseTimes, pointFlagParams, setNames } from './point.js';
 import { action, parseNumber, parsePositiveInt, readJsonInput } from './common.js';
 import { summary } from './commands.js';
 
@@ -67,9 +68,11 @@ export function specFromOptions(opts: Record<string, unknown>): ResolvedSpec {
   }
   if (opts.outputs !== undefined) spec = { ...spec, outputs: String(opts.outputs).split(',').map((s) => s.trim()).filter(Boolean) };
   if (opts.name !== undefined) spec = { ...spec, name: String(opts.name) };
+  if (opts.times !== undefined) spec = { ...spec, times: parseTimes(String(opts.times)) };
   if (opts.plot !== undefined) {
     const plot = String(opts.plot).split(',').map((s) => s.trim()).filter(Boolean);
-    const outputs = spec.outputs ?? [...DEFAULT_OUTPUTS];
+    // a time grid adds its figures to the outputs (resolveSpec): they may be drawn
+    const outputs = [...(spec.outputs ?? [...DEFAULT_OUTPUTS]), ...(spec.times ? CHARGING_FIGURES : [])];
     const drawn = plot.length === 1 && plot[0] === 'all' ? outputs.filter((o) => o !== 'rho' && o !== 'steady.kernel_dim') : plot;
     for (const o of drawn) if (!outputs.includes(o)) throw new InputError(`option --plot: ${JSON.stringify(o)} is not an output of this sweep (${outputs.join(', ')}; or all)`);
     spec = { ...spec, plot: drawn.length === 1 ? drawn[0] : drawn };
@@ -154,6 +157,7 @@ export function runOptions(opts: Record<string, unknown>): { dt?: number; maxChu
  */
 export function preflight(spec: ResolvedSpec, backend: string, integrator: string | undefined): string {
   new Grid(spec).validate();
+  if (spec.times && backend === 'webgl') checkTimeGrids(spec, { name: 'webgl', timeGrids: false });
   if (integrator === undefined) return backend;
   const cpuOnly = (CPU_INTEGRATORS as string[]).includes(integrator) && !GPU_INTEGRATORS.includes(integrator);
   if (backend === 'auto' && cpuOnly) return 'cpu';
@@ -257,9 +261,9 @@ export async function writeResult(
     const provenance = { spec: JSON.stringify(manifestSpec(res)), system: JSON.stringify(systemRecord(res.grid.base.system)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
     const { writeFlatH5, writeGridH5 } = await import('../io/hdf5.js');
     if (whole) {
-      dataSha = await writeGridH5(h5, { axes: res.grid.axes, coordinates: res.grid.absoluteCoordinates(), shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance });
+      dataSha = await writeGridH5(h5, { axes: res.grid.axes, coordinates: res.grid.absoluteCoordinates(), shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance, times: res.times, trajectories: res.trajectories });
     } else {
-      dataSha = await writeFlatH5(h5, { start: res.offset, count: res.count, total: res.spec.count, columns: res.columns, values: res.values, flags: res.flags, attributes: provenance });
+      dataSha = await writeFlatH5(h5, { start: res.offset, count: res.count, total: res.spec.count, columns: res.columns, values: res.values, flags: res.flags, attributes: provenance, times: res.times, trajectories: res.trajectories });
     }
     files.push(h5);
   }
@@ -301,6 +305,7 @@ export function registerSweep(program: Command): void {
     .option('--plot <outputs>', 'outputs to draw, comma-separated, or all: the first in NAME.png, the others in NAME.OUTPUT.png (default: the spec\'s "plot", else the first output)')
     .option('--no-png', 'skip the pictures')
     .option('--no-h5', 'skip the HDF5 arrays')
+    .option('--times <from:to:n>', `also every point's charging curve at n times from..to [1/lambda] (n <= ${MAX_TIMES}), in the same GPU thread: NAME.h5 gains trajectory.* arrays over the axes and t, the CSV max_average_power, time_of_max_average_power, charging_time_90 (the spec key "times")`)
     .option('--shard <i/N>', 'compute only shard i (0-based) of N contiguous blocks of the grid')
     .option('--shards <N>', 'the number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID')
     .option('--resume', 'continue an interrupted run of the same command (its finished blocks are in DIR/.NAME.parts)')
@@ -315,6 +320,7 @@ export function registerSweep(program: Command): void {
         '  qbsweep sweep --preset fig9 --out out/\n' +
         '  qbsweep sweep --preset fig10 --grid 128x128 --backend cpu --out out/\n' +
         '  qbsweep sweep --spec my-sweep.json --outputs efficiency,concurrence --out out/\n' +
+        '  qbsweep sweep --preset fig9 --grid 64x64 --times 0:50:501 --plot max_average_power,charging_time_90 --out out/\n' +
         '  qbsweep sweep --preset fig9 --grid 1024x1024 --shard 3/8 --out shared/   # then: qbsweep merge shared/ --out final/',
     )
     .action(
@@ -350,9 +356,10 @@ export function registerSweep(program: Command): void {
         process.on('SIGTERM', onSigint);
         try {
           const integrator = (opts.integrator as string | undefined) ?? (backend.name === 'cpu' ? 'expm' : 'leap');
-          const block = blockOpt ?? defaultBlockPoints(backend);
-          // before anything is created: a refusal for size leaves nothing behind
-          checkResultMemory(range[1] - range[0], outputColumns(spec.outputs).length, backend.precision);
+          const block = blockOpt ?? blockPointsFor(backend, spec);
+          // before anything is created: a refusal for size or for a backend without time grids leaves nothing behind
+          checkTimeGrids(spec, backend);
+          checkResultMemory(range[1] - range[0], outputColumns(spec.outputs).length, backend.precision, undefined, spec.times?.n ?? 0);
           const state = new RunState(dir, stem, {
             spec_hash: specHash(spec),
             backend: backend.name,
@@ -362,7 +369,7 @@ export function registerSweep(program: Command): void {
             range,
             block_points: block,
             columns: outputColumns(spec.outputs),
-          }, note);
+          }, note, spec.times ? timeValues(spec.times) : undefined);
           if (opts.resume && !state.exists()) {
             const done = await finishedRun(dir, stem, { spec_hash: specHash(spec), backend: backend.name, integrator, dt: dt ?? null, range });
             if (done.complete) {

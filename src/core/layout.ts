@@ -72,8 +72,8 @@ export const RUN_FIELDS = [
   ['model', '0 redfield, 1 bloch-redfield, 2 lindblad (the generator is generated per model)'],
   ['statistics', '0 as the system defines, 1 every reservoir boson, 2 every reservoir fermion'],
   ['zero_freq', '0 limit (rates -> their w -> 0 limit), 1 zero'],
-  ['pad5', ''],
-  ['pad6', ''],
+  ['times_from', 'times: first time of the grid (f32 bits: bitcast<f32>)'],
+  ['times_step', 'times: spacing of the grid (f32 bits)'],
   ['count', 'points in this dispatch chunk'],
   ['steps', 'rk4: steps per dispatch'],
   ['record_every', 'rk4: trajectory sample every this many steps (0 = none)'],
@@ -82,7 +82,7 @@ export const RUN_FIELDS = [
   ['pad0', 'always 0: makes a runtime NaN (a constant NaN is a WGSL error)'],
   ['spectrum_mode', 'spectrum: 0 every point, 1 only where the leap left |gap| tau >= STATIONARY_DECAYS undecided'],
   ['outputs', 'bits (OUTPUT_BITS): 1 concurrence at tau, 2 long-time concurrence, 4 state observables at tau, 8 long-time ones, 16 currents'],
-  ['pad2', ''],
+  ['times_count', 'times: number of times per point'],
   ['pad3', ''],
   ['pad4', ''],
 ] as const;
@@ -109,6 +109,8 @@ export interface RunConstants {
   stateObservables?: boolean;
   steadyObservables?: boolean;
   currents?: boolean;
+  /** the times program: the grid from, from + step, ..., n times */
+  times?: { from: number; step: number; n: number };
 }
 
 /** Run.outputs bits: what a kernel computes beyond the basics (each skipped when unasked). */
@@ -131,6 +133,12 @@ export function encodeRun(r: RunConstants): ArrayBuffer {
   set('first_step', r.firstStep ?? 0);
   set('record_slots', r.recordSlots ?? 0);
   set('spectrum_mode', r.spectrumMode === 'undecided' ? 1 : 0);
+  if (r.times) {
+    const f = new Float32Array(buf);
+    f[RUN_INDEX.times_from] = r.times.from;
+    f[RUN_INDEX.times_step] = r.times.step;
+    set('times_count', r.times.n);
+  }
   let bits = 0;
   for (const [k, b] of Object.entries(OUTPUT_BITS)) if (r[k as keyof typeof OUTPUT_BITS] !== false) bits |= b;
   set('outputs', bits);

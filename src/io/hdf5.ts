@@ -83,7 +83,7 @@ export function dataSha256(names: string[], data: Record<string, ArrayBufferView
 }
 
 /** Reads every dataset a qbsweep file lists and checks them against its stored checksum. */
-function verifiedData(f: H5File, path: string, expectLength: number): { names: string[]; data: Record<string, ArrayBufferView>; sha: string } {
+function verifiedData(f: H5File, path: string, expectLength: number | ((name: string) => number)): { names: string[]; data: Record<string, ArrayBufferView>; sha: string } {
   if (attr(f, 'format') !== H5_FORMAT) throw new DamagedFileError(path, `not a qbsweep ${H5_FORMAT} file`);
   const sha = attr(f, 'data_sha256');
   const namesText = attr(f, 'data_names');
@@ -94,7 +94,8 @@ function verifiedData(f: H5File, path: string, expectLength: number): { names: s
     const d = f.get(n) as H5Dataset | undefined;
     if (!d || typeof d !== 'object' || !('value' in d)) throw new DamagedFileError(path, `dataset ${n} is missing`);
     const v = d.value as unknown as ArrayBufferView & { length: number };
-    if (!ArrayBuffer.isView(v) || v.length !== expectLength) throw new DamagedFileError(path, `dataset ${n} holds ${(v as { length?: number })?.length ?? 'no'} values, expected ${expectLength}`);
+    const expect = typeof expectLength === 'number' ? expectLength : expectLength(n);
+    if (!ArrayBuffer.isView(v) || v.length !== expect) throw new DamagedFileError(path, `dataset ${n} holds ${(v as { length?: number })?.length ?? 'no'} values, expected ${expect}`);
     data[n] = v;
   }
   const actual = dataSha256(names, data);
@@ -129,7 +130,7 @@ async function readVerified<T>(path: string, read: (f: H5File) => T): Promise<T>
  * flushed to the disk and read back against its checksum, and only then renamed into place.
  * A write HDF5 reports failed (h5wasm's close() does not throw) raises a StorageError.
  */
-async function writeAtomically(path: string, expectLength: number, fill: (f: H5File) => void): Promise<string> {
+async function writeAtomically(path: string, expectLength: number | ((name: string) => number), fill: (f: H5File) => void): Promise<string> {
   const lib = await h5();
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -172,7 +173,13 @@ export interface GridArrays {
   attributes: Record<string, unknown>;
   /** absolute values of relative axes (e.g. dT over Tbar x dT_over_Tbar): non-dimension coordinates */
   coordinates?: { name: string; dims: number[]; shape: number[]; values: Float64Array }[];
+  /** a time grid: its times and the charging curves (count x times values each), written over the axes and t */
+  times?: number[];
+  trajectories?: Record<string, Float32Array | Float64Array>;
 }
+
+/** Datasets of n values per point (the charging curves) are n times longer than the others. */
+const lengthOf = (count: number, trajectories: Record<string, unknown> | undefined, times: number) => (name: string) => (trajectories && name in trajectories ? count * times : count);
 
 function chunkShape(shape: number[]): number[] {
   // one panel (the last two axes) per chunk, at most 1M values
@@ -193,10 +200,11 @@ function setAttributes(target: { create_attribute: (name: string, value: string 
 
 /** NAME.h5: the full grid. */
 export async function writeGridH5(path: string, g: GridArrays): Promise<string> {
-  const dataNames = [...g.columns, 'flags'];
-  const sha = dataSha256(dataNames, { ...g.values, flags: g.flags });
+  const curves = g.trajectories && g.times ? Object.keys(g.trajectories) : [];
+  const dataNames = [...g.columns, 'flags', ...curves];
+  const sha = dataSha256(dataNames, { ...g.values, flags: g.flags, ...g.trajectories });
   const count = g.shape.reduce((a, b) => a * b, 1);
-  return writeAtomically(path, count, (f) => {
+  return writeAtomically(path, lengthOf(count, g.trajectories, g.times?.length ?? 0), (f) => {
     setAttributes(f, { format: H5_FORMAT, ...g.attributes, data_sha256: sha, data_names: dataNames });
     // a relative axis is its own coordinate (dT_over_Tbar, units of Tbar); its absolute values
     // are a separate coordinate (dT) over the axes they depend on, named in each variable's
@@ -236,6 +244,21 @@ export async function writeGridH5(path: string, g: GridArrays): Promise<string> 
     const fl = f.create_dataset({ name: 'flags', data: g.flags, shape: g.shape, chunks, compression: 'gzip', compression_opts: 4 });
     attach(fl);
     setAttributes(fl, { long_name: 'flag bits', bits: FLAG_BITS });
+    if (curves.length) {
+      // the charging curves: the axes, then the time grid t as the last dimension
+      const t = f.create_dataset({ name: 't', data: Float64Array.from(g.times!) });
+      t.make_scale('t');
+      setAttributes(t, { units: '1/lambda', long_name: 'time since the start of charging' });
+      const shape = [...g.shape, g.times!.length];
+      const tChunks = chunkShape(shape);
+      for (const c of curves) {
+        const d = f.create_dataset({ name: c, data: g.trajectories![c], shape, chunks: tChunks, compression: 'gzip', compression_opts: 4 });
+        attach(d);
+        d.set_dimension_label(g.axes.length, 't');
+        d.attach_scale(g.axes.length, 't');
+        setAttributes(d, { long_name: OUTPUT_DOCS[c]?.label ?? c, units: OUTPUT_DOCS[c]?.unit || '1' });
+      }
+    }
   });
 }
 
@@ -248,17 +271,24 @@ export interface FlatArrays {
   values: Record<string, Float32Array | Float64Array>;
   flags: Uint8Array;
   attributes: Record<string, unknown>;
+  /** a time grid: its times and the charging curves of these points (count x times values each) */
+  times?: number[];
+  trajectories?: Record<string, Float32Array | Float64Array>;
 }
 
 /** A contiguous range of the flattened grid (a shard, or a part of an unfinished run). */
 export async function writeFlatH5(path: string, a: FlatArrays): Promise<string> {
-  const names = [...a.columns, 'flags'];
-  const sha = dataSha256(names, { ...a.values, flags: a.flags });
-  return writeAtomically(path, a.count, (f) => {
-    setAttributes(f, { format: H5_FORMAT, start: a.start, count: a.count, total: a.total, columns: a.columns, ...a.attributes, data_sha256: sha, data_names: names });
+  const curves = a.trajectories && a.times ? Object.keys(a.trajectories) : [];
+  const names = [...a.columns, 'flags', ...curves];
+  const sha = dataSha256(names, { ...a.values, flags: a.flags, ...a.trajectories });
+  const nt = a.times?.length ?? 0;
+  return writeAtomically(path, lengthOf(a.count, a.trajectories, nt), (f) => {
+    setAttributes(f, { format: H5_FORMAT, start: a.start, count: a.count, total: a.total, columns: a.columns, ...(curves.length ? { times: a.times, trajectories: curves } : {}), ...a.attributes, data_sha256: sha, data_names: names });
     const chunks = [Math.max(1, Math.min(a.count, 1 << 16))];
     for (const c of a.columns) f.create_dataset({ name: c, data: a.values[c], chunks, compression: 'gzip', compression_opts: 4 });
     f.create_dataset({ name: 'flags', data: a.flags, chunks, compression: 'gzip', compression_opts: 4 });
+    const rows = Math.max(1, Math.min(a.count, Math.floor((1 << 20) / Math.max(nt, 1))));
+    for (const c of curves) f.create_dataset({ name: c, data: a.trajectories![c], shape: [a.count, nt], chunks: [rows, nt], compression: 'gzip', compression_opts: 4 });
   });
 }
 
@@ -276,7 +306,14 @@ export async function readFlatH5(path: string): Promise<FlatArrays & { sha256: s
     if (attr(f, 'format') !== H5_FORMAT) throw new DamagedFileError(path, `not a qbsweep ${H5_FORMAT} file`);
     const count = Number(attr(f, 'count'));
     if (!Number.isInteger(count) || count < 0) throw new DamagedFileError(path, 'no point count');
-    const { data, sha } = verifiedData(f, path, count);
+    const times = attr(f, 'times') === undefined ? undefined : (JSON.parse(String(attr(f, 'times'))) as number[]);
+    const curves = attr(f, 'trajectories') === undefined ? [] : (JSON.parse(String(attr(f, 'trajectories'))) as string[]);
+    const { data, sha } = verifiedData(f, path, (n) => (curves.includes(n) ? count * (times?.length ?? 0) : count));
+    let trajectories: Record<string, Float32Array | Float64Array> | undefined;
+    for (const c of curves) {
+      if (!(data[c] instanceof Float32Array || data[c] instanceof Float64Array)) throw new DamagedFileError(path, `charging curve ${c} is missing`);
+      (trajectories ??= {})[c] = data[c] as Float32Array | Float64Array;
+    }
     const columns = JSON.parse(String(attr(f, 'columns'))) as string[];
     const values: Record<string, Float32Array | Float64Array> = {};
     for (const c of columns) {
@@ -286,6 +323,6 @@ export async function readFlatH5(path: string): Promise<FlatArrays & { sha256: s
     if (!(data.flags instanceof Uint8Array)) throw new DamagedFileError(path, 'flags are missing');
     const attributes: Record<string, unknown> = {};
     for (const k of Object.keys(f.attrs)) attributes[k] = attr(f, k);
-    return { start: Number(attr(f, 'start')), count, total: Number(attr(f, 'total')), columns, values, flags: data.flags, attributes, sha256: sha };
+    return { start: Number(attr(f, 'start')), count, total: Number(attr(f, 'total')), columns, values, flags: data.flags, attributes, sha256: sha, ...(trajectories ? { times, trajectories } : {}) };
   });
 }

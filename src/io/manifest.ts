@@ -47,6 +47,7 @@ export function manifestSpec(res: SweepResult): Record<string, unknown> {
     axes: res.spec.axes,
     outputs: res.spec.outputs,
     ...(res.spec.plot ? { plot: res.spec.plot } : {}),
+    ...(res.spec.times ? { times: res.spec.times } : {}),
   };
 }
 
@@ -85,6 +86,9 @@ export function buildManifest(res: SweepResult, extra: Record<string, unknown> =
     grid: { shape: res.spec.shape, points: res.spec.count, order: 'row-major over the axes as listed (last axis fastest)' },
     range: { start: res.offset, end: res.offset + res.count, done: res.done, resumed: res.resumed, block_points: res.blockPoints },
     columns: res.columns,
+    ...(res.spec.times
+      ? { charging_curves: { times: res.spec.times, arrays: Object.keys(res.trajectories ?? {}), where: 'NAME.h5, over the axes and t (the CSV has the figures read off them)', computed_by: 'the exponential map at every time (leap on GPUs, expm on cpu), whatever the integrator' } }
+      : {}),
     backend: res.backend,
     integrator: res.integrator,
     dt: res.dt ?? 'per point: min(0.2, 1/||L||_inf)',

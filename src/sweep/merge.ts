@@ -10,6 +10,8 @@ import { DamagedFileError, readFlatH5 } from '../io/hdf5.js';
 import { Grid } from './grid.js';
 import { type CrossCheck, type SweepResult, mergeCrossChecks } from './run.js';
 import { resolveSpec } from './spec.js';
+import { TIME_COLUMNS, TRAJECTORY_COLUMNS } from './outputs.js';
+import { timeValues } from '../model/charging.js';
 
 const SHARD_JSON = /\.shard-(\d+)-of-(\d+)\.json$/;
 
@@ -98,8 +100,12 @@ export async function mergeShards(paths: string[], name?: string): Promise<Merge
   const Arr = ref.backend.precision === 'float32' ? Float32Array : Float64Array;
   const columns = ref.columns;
   const values: Record<string, Float32Array | Float64Array> = {};
-  for (const c of columns) values[c] = new Arr(total);
+  for (const c of columns) values[c] = new (TIME_COLUMNS.includes(c) ? Float64Array : Arr)(total);
   const flags = new Uint8Array(total);
+  // a time grid: the charging curves, n values per point
+  const times = spec.times ? timeValues(spec.times) : undefined;
+  const nt = times?.length ?? 0;
+  const trajectories: Record<string, Float32Array | Float64Array> | undefined = times ? Object.fromEntries(TRAJECTORY_COLUMNS.map((c) => [c, new Arr(total * nt)])) : undefined;
   let compute = 0;
   const checks: CrossCheck[] = [];
   for (const m of sorted) {
@@ -120,6 +126,13 @@ export async function mergeShards(paths: string[], name?: string): Promise<Merge
     for (const c of columns) if (!(c in part.values)) throw new InputError(belongs(`no column ${c}`));
     for (const c of columns) values[c].set(part.values[c], part.start);
     flags.set(part.flags, part.start);
+    if (trajectories) {
+      if (!part.trajectories || JSON.stringify(part.times) !== JSON.stringify(times)) throw new InputError(belongs('no charging curves on the spec\'s time grid'));
+      for (const c of TRAJECTORY_COLUMNS) {
+        if (!part.trajectories[c]) throw new InputError(belongs(`no charging curve ${c}`));
+        trajectories[c].set(part.trajectories[c], part.start * nt);
+      }
+    }
     compute += m.timings?.compute_s ?? 0;
     if (m.precision?.float64_cross_check) checks.push(m.precision.float64_cross_check);
   }
@@ -130,6 +143,7 @@ export async function mergeShards(paths: string[], name?: string): Promise<Merge
     columns,
     values,
     flags,
+    ...(times ? { times, trajectories } : {}),
     offset: 0,
     count: total,
     done: total,

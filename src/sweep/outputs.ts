@@ -5,6 +5,7 @@ import { PRECISION_OBSERVABLES } from '../core/constants.js';
 import { FLAG_BITS, OUT, OUT_STRIDE } from '../core/layout.js';
 import { GPU_TOLERANCE } from './tolerance.js';
 import { PAULI_STRINGS } from '../model/pauli.js';
+import { CHARGING_FIGURES, CHARGING_FIGURE_DOCS, TRAJECTORY_QUANTITIES } from '../model/charging.js';
 import type { PointFlag } from '../model/point.js';
 
 export const RECORD_STRIDE = OUT_STRIDE;
@@ -45,8 +46,8 @@ export const SCALAR_OUTPUTS = [
   'steady.particle_current_4',
   'steady.entropy_production',
 ] as const;
-/** `rho` expands to the 32 columns rho_real[i][j], rho_imag[i][j] */
-export const OUTPUT_KEYS = [...SCALAR_OUTPUTS, 'rho'] as const;
+/** `rho` expands to the 32 columns rho_real[i][j], rho_imag[i][j]; the charging figures need a spec's time grid */
+export const OUTPUT_KEYS = [...SCALAR_OUTPUTS, 'rho', ...CHARGING_FIGURES] as const;
 export type OutputKey = (typeof OUTPUT_KEYS)[number];
 export const DEFAULT_OUTPUTS: OutputKey[] = ['efficiency', 'E_B_over_omega', 'ergotropy_over_omega', 'concurrence', 'steady.efficiency'];
 
@@ -71,6 +72,7 @@ export const OUTPUT_DOCS: Record<string, { label: string; unit: string }> = {
   average_ergotropic_power: { label: 'average ergotropic power (W(tau) - W(0))/tau', unit: 'omega lambda' },
   'steady.entropy_production': { label: 'long-time entropy production -sum_k (J_k - mu_k N_k)/T_k', unit: 'lambda' },
 };
+for (const k of CHARGING_FIGURES) OUTPUT_DOCS[k] = CHARGING_FIGURE_DOCS[k];
 for (const k of ['ergotropy_incoherent_over_omega', 'ergotropy_coherent_over_omega', 'capacity_over_omega', 'battery_purity', 'battery_entropy', 'rho_min_eigenvalue']) {
   OUTPUT_DOCS[`steady.${k}`] = { label: `long-time ${OUTPUT_DOCS[k].label}`, unit: OUTPUT_DOCS[k].unit };
 }
@@ -78,6 +80,13 @@ for (let k = 1; k <= 4; k++) {
   OUTPUT_DOCS[`steady.heat_current_${k}`] = { label: `long-time energy current from reservoir ${k}`, unit: 'lambda^2' };
   OUTPUT_DOCS[`steady.particle_current_${k}`] = { label: `long-time particle current from reservoir ${k} (absorptions - emissions)`, unit: 'lambda' };
 }
+
+/** The charging-curve arrays of a sweep with a time grid (HDF5 datasets over the axes and t), by quantity. */
+export const TRAJECTORY_COLUMNS = TRAJECTORY_QUANTITIES.map((q) => `trajectory.${q}`);
+for (const q of TRAJECTORY_QUANTITIES) OUTPUT_DOCS[`trajectory.${q}`] = { label: `${q === 'average_power' ? OUTPUT_DOCS.average_power.label.replace('tau', 't') : OUTPUT_DOCS[q].label} at time t`, unit: OUTPUT_DOCS[q].unit };
+
+/** Columns of grid times (the charging figures' times): kept in float64 on every backend, so they read as the grid's times. */
+export const TIME_COLUMNS: readonly string[] = ['time_of_max_average_power', 'charging_time_90'];
 
 /** Record slot of each scalar output. */
 const SLOT: Record<(typeof SCALAR_OUTPUTS)[number], number> = {

@@ -9,13 +9,18 @@ import { evaluatePoint } from '../model/point.js';
 import type { SweepBackend, SweepJob } from '../backends/types.js';
 import type { RunSettings } from '../backends/webgpu/engine.js';
 import { Grid } from './grid.js';
-import { OUTPUT_DOCS, copyColumn, outputColumns, recordFlags } from './outputs.js';
-import { GAP_RESOLUTION_F32, checkValue } from './tolerance.js';
+import { OUTPUT_DOCS, RECORD, RECORD_STRIDE, TIME_COLUMNS, TRAJECTORY_COLUMNS, copyColumn, outputColumns, recordFlags } from './outputs.js';
+import { CHARGING_FIGURES, TRAJECTORY_QUANTITIES, chargingCurve, chargingFigures, timeValues } from '../model/charging.js';
+import { generator } from '../model/generators.js';
+import { initialVector } from '../model/evolve.js';
+import { GAP_RESOLUTION_F32, type ValueCheck, checkValue, trajectoryTolerance } from './tolerance.js';
 import type { ResolvedSpec } from './spec.js';
 
 export interface StoredBlock {
   values: Record<string, ArrayLike<number>>;
   flags: ArrayLike<number>;
+  /** with a time grid: each TRAJECTORY_COLUMNS array, n times per point */
+  trajectories?: Record<string, ArrayLike<number>>;
 }
 
 export interface SweepRunOptions {
@@ -68,6 +73,9 @@ export interface SweepResult {
   columns: string[];
   /** values[c][k] belongs to flat grid point offset + k */
   values: Record<string, Float32Array | Float64Array>;
+  /** with a spec time grid: the times, and each TRAJECTORY_COLUMNS array (trajectories[c][k * times.length + j] at point offset + k, time j) */
+  times?: number[];
+  trajectories?: Record<string, Float32Array | Float64Array>;
   flags: Uint8Array;
   /** the first flat grid point of this result (0 unless sharded) and how many it covers */
   offset: number;
@@ -106,20 +114,36 @@ export function defaultBlockPoints(backend: SweepBackend): number {
   return backend.precision === 'float64' ? 4096 : 1 << 16;
 }
 
-/** Bytes per point the result columns take. */
-export function bytesPerPoint(columns: number, precision: 'float32' | 'float64'): number {
-  return columns * (precision === 'float32' ? 4 : 8) + 1;
+/** Bytes per point the result columns take, with a time grid of `times` points: 5 curves of that many values more. */
+export function bytesPerPoint(columns: number, precision: 'float32' | 'float64', times = 0): number {
+  return (columns + TRAJECTORY_QUANTITIES.length * times) * (precision === 'float32' ? 4 : 8) + 1;
 }
 
-/** Refuses a sweep whose result columns would not fit in memory: before anything is allocated or created. */
-export function checkResultMemory(count: number, columns: number, precision: 'float32' | 'float64', limit = totalmem() / 2): void {
-  const need = count * bytesPerPoint(columns, precision);
+/** Refuses a sweep whose results would not fit in memory: before anything is allocated or created. */
+export function checkResultMemory(count: number, columns: number, precision: 'float32' | 'float64', limit = totalmem() / 2, times = 0): void {
+  const need = count * bytesPerPoint(columns, precision, times);
   if (need > limit) {
     const gib = (x: number) => `${(x / 2 ** 30).toFixed(1)} GiB`;
+    const curves = times ? ` (the charging curves: ${TRAJECTORY_QUANTITIES.length} x ${times} times x ${precision === 'float32' ? 4 : 8} bytes per point)` : '';
     throw new InputError(
-      `spec: ${count.toLocaleString('en-US')} points need ~${gib(need)} for their results, more than the ${gib(limit)} this machine allows; split the sweep with --shard i/N (or fewer outputs, a coarser --grid)`,
+      `spec: ${count.toLocaleString('en-US')} points need ~${gib(need)} for their results${curves}, more than the ${gib(limit)} this machine allows; split the sweep with --shard i/N (or fewer ${times ? 'times' : 'outputs'}, a coarser --grid)`,
     );
   }
+}
+
+/** Refuses a time grid on a backend that cannot compute charging curves, before the run starts. */
+export function checkTimeGrids(spec: ResolvedSpec, backend: Pick<SweepBackend, 'name' | 'timeGrids'>): void {
+  if (spec.times && backend.timeGrids === false) {
+    throw new InputError(`spec times: the ${backend.name}${backend.name === 'browser' ? ' (webgl)' : ''} backend cannot compute charging curves on a time grid; use --backend webgpu, browser (WebGPU) or cpu, or drop "times" (a tau axis gives the same values, one dispatch per time)`);
+  }
+}
+
+/** Points per block when none is given: with a time grid, blocks shrink so that one holds about 256 MiB of curves. */
+export function blockPointsFor(backend: SweepBackend, spec: ResolvedSpec): number {
+  const block = defaultBlockPoints(backend);
+  if (!spec.times) return block;
+  const perPoint = TRAJECTORY_QUANTITIES.length * spec.times.n * (backend.precision === 'float32' ? 4 : 8);
+  return Math.max(64, Math.min(block, 2 ** Math.floor(Math.log2((256 * 2 ** 20) / perPoint))));
 }
 
 export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promise<SweepResult> {
@@ -130,20 +154,28 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
   const count = end - offset;
   const columns = outputColumns(spec.outputs);
   for (const c of opts.extraColumns ?? []) if (!columns.includes(c)) columns.push(c);
-  checkResultMemory(count, columns.length, opts.backend.precision, opts.memoryLimit);
+  checkTimeGrids(spec, opts.backend);
+  const nt = spec.times?.n ?? 0;
+  checkResultMemory(count, columns.length, opts.backend.precision, opts.memoryLimit, nt);
   const Arr = opts.backend.precision === 'float32' ? Float32Array : Float64Array;
   const values: Record<string, Float32Array | Float64Array> = {};
-  for (const c of columns) values[c] = new Arr(count).fill(Number.NaN);
+  // the charging times are grid times, exact in float64 whatever the backend's arithmetic
+  for (const c of columns) values[c] = new (TIME_COLUMNS.includes(c) ? Float64Array : Arr)(count).fill(Number.NaN);
   const flags = new Uint8Array(count);
+  const times = spec.times ? timeValues(spec.times) : undefined;
+  const trajectories: Record<string, Float32Array | Float64Array> | undefined = spec.times ? {} : undefined;
+  if (trajectories) for (const c of TRAJECTORY_COLUMNS) trajectories[c] = new Arr(count * nt).fill(Number.NaN);
+  const figures = columns.filter((c) => (CHARGING_FIGURES as readonly string[]).includes(c));
   const integrator = opts.integrator ?? defaultIntegrator(opts.backend);
-  const job: SweepJob = { grid, settings: settingsOf(grid), integrator, dt: opts.dt, outputs: spec.outputs };
-  const block = opts.blockPoints ?? defaultBlockPoints(opts.backend);
+  const job: SweepJob = { grid, settings: settingsOf(grid), integrator, dt: opts.dt, outputs: spec.outputs, times: spec.times };
+  const block = opts.blockPoints ?? blockPointsFor(opts.backend, spec);
   const result: SweepResult = {
     spec,
     grid,
     columns,
     values,
     flags,
+    ...(times ? { times, trajectories } : {}),
     offset,
     count,
     done: 0,
@@ -173,6 +205,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
     if (stored) {
       for (const c of columns) values[c].set(stored.values[c] as ArrayLike<number>, at);
       flags.set(stored.flags, at);
+      if (trajectories) for (const c of TRAJECTORY_COLUMNS) trajectories[c].set(stored.trajectories![c], at * nt);
       result.done += n;
       result.resumed += n;
     } else {
@@ -183,8 +216,9 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
       const tb = performance.now();
       const r = await opts.backend.evaluate(job, start, n, (d) => opts.onProgress?.(result.done + d, count));
       compute += performance.now() - tb;
-      for (const c of columns) copyColumn(r.records, r.done, c, values[c], at);
+      for (const c of columns) if (!figures.includes(c)) copyColumn(r.records, r.done, c, values[c], at);
       for (let k = 0; k < r.done; k++) flags[at + k] = recordFlags(r.records, k, opts.backend.precision);
+      if (trajectories && times) storeCurves(r, times, trajectories, figures.length ? values : undefined, at);
       if (r.error || r.done < n) {
         // the finished points stay in the result (and in a partial CSV); only whole blocks are
         // saved for --resume, so the next run recomputes this block
@@ -208,6 +242,29 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
 }
 
 /**
+ * A block's charging curves (quantity-major per point) into the result's arrays, and the
+ * charging figures of each point from its E_B and power curves and its long-time E_B.
+ */
+function storeCurves(r: { records: ArrayLike<number>; done: number; trajectories?: ArrayLike<number> }, times: number[], trajectories: Record<string, Float32Array | Float64Array>, values: Record<string, Float32Array | Float64Array> | undefined, at: number): void {
+  const nt = times.length;
+  const q = TRAJECTORY_QUANTITIES.length;
+  const src = r.trajectories;
+  if (!src) throw new Error('the backend returned no charging curves for a spec with a time grid');
+  const curve = (k: number, qi: number) => (src as Float32Array | Float64Array).subarray((k * q + qi) * nt, (k * q + qi + 1) * nt);
+  TRAJECTORY_COLUMNS.forEach((c, qi) => {
+    for (let k = 0; k < r.done; k++) trajectories[c].set(curve(k, qi), (at + k) * nt);
+  });
+  if (!values) return;
+  const energy = TRAJECTORY_QUANTITIES.indexOf('E_B_over_omega');
+  const power = TRAJECTORY_QUANTITIES.indexOf('average_power');
+  for (let k = 0; k < r.done; k++) {
+    const steady = r.records[k * RECORD_STRIDE + RECORD.steadyEnergy];
+    const f = chargingFigures(times, curve(k, energy), curve(k, power), steady);
+    for (const [name, v] of Object.entries(f)) if (values[name]) values[name][at + k] = v;
+  }
+}
+
+/**
  * The float64 cross-check, a gate: evenly spread finished points are re-evaluated with the exact
  * exponential and every scalar output is compared with its tolerance (tolerance.ts); NaN against
  * a number fails. Points where the reference itself has no number (a degenerate crossing) and
@@ -217,47 +274,96 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
 export function crossCheck(res: SweepResult, n: number): CrossCheck {
   n = Math.min(n, res.done);
   const columns: CrossCheck['columns'] = {};
-  const scalar = res.columns.filter((c) => c in OUTPUT_DOCS);
-  for (const c of scalar) columns[c] = { checked: 0, failed: 0, pass: true, max_abs_diff: 0 };
+  const scalar = res.columns.filter((c) => c in OUTPUT_DOCS && !(CHARGING_FIGURES as readonly string[]).includes(c));
+  const nt = res.times?.length ?? 0;
+  const add = (c: string, k: number, value: number, reference: number, v: ValueCheck | undefined) => {
+    if (!v) return;
+    const col = (columns[c] ??= { checked: 0, failed: 0, pass: true, max_abs_diff: 0 });
+    col.checked++;
+    if (!v.pass) {
+      col.failed++;
+      col.pass = false;
+    }
+    if (Number.isFinite(v.diff) && v.diff > col.max_abs_diff) col.max_abs_diff = v.diff;
+    if (!col.worst || v.ratio > col.worst.ratio) {
+      const at: Record<string, number> = {};
+      const vals = res.grid.axisValues(res.offset + k);
+      res.grid.axes.forEach((ax, i) => (at[ax.param] = vals[i]));
+      col.worst = { ratio: v.ratio, value, float64: reference, tolerance: v.tolerance, point: res.offset + k, at };
+    }
+  };
   for (let j = 0; j < n; j++) {
     const k = n === res.done ? j : Math.min(res.done - 1, Math.round(((j + 0.5) * res.done) / n));
     const p = res.grid.point(res.offset + k);
     const ref = evaluatePoint(p);
     if (ref.flags.includes('degenerate')) continue;
     const unresolvable = Math.abs(ref.liouvillian_gap) < GAP_RESOLUTION_F32 * ref.spectral_radius;
-    const refValues: Record<string, number> = {
-      efficiency: ref.efficiency,
-      E_B_over_omega: ref.E_B_over_omega,
-      ergotropy_over_omega: ref.ergotropy_over_omega,
-      concurrence: ref.concurrence,
-      liouvillian_gap: ref.liouvillian_gap,
-      'steady.efficiency': ref.steady.efficiency,
-      'steady.E_B_over_omega': ref.steady.E_B_over_omega,
-      'steady.ergotropy_over_omega': ref.steady.ergotropy_over_omega,
-      'steady.concurrence': ref.steady.concurrence,
-      'steady.kernel_dim': ref.steady.kernel_dim,
-    };
+    const at = { gap: ref.liouvillian_gap, radius: ref.spectral_radius, tau: p.tau };
     for (const c of scalar) {
       if (unresolvable && c.startsWith('steady.')) continue;
-      const v = checkValue(c, res.values[c][k], refValues[c], { gap: ref.liouvillian_gap, radius: ref.spectral_radius, tau: p.tau });
-      if (!v) continue;
-      const col = columns[c];
-      col.checked++;
-      if (!v.pass) {
-        col.failed++;
-        col.pass = false;
-      }
-      if (Number.isFinite(v.diff) && v.diff > col.max_abs_diff) col.max_abs_diff = v.diff;
-      if (!col.worst || v.ratio > col.worst.ratio) {
-        const at: Record<string, number> = {};
-        const vals = res.grid.axisValues(res.offset + k);
-        res.grid.axes.forEach((ax, i) => (at[ax.param] = vals[i]));
-        col.worst = { ratio: v.ratio, value: res.values[c][k], float64: refValues[c], tolerance: v.tolerance, point: res.offset + k, at };
-      }
+      // the reference by its point --json name ('steady.x' -> steady.x); none for absent reservoirs
+      const reference = c.startsWith('steady.') ? (ref.steady as unknown as Record<string, number>)[c.slice(7)] : (ref as unknown as Record<string, number>)[c];
+      if (typeof reference !== 'number') continue;
+      add(c, k, res.values[c][k], reference, checkValue(c, res.values[c][k], reference, at));
     }
+    if (!res.trajectories || !res.times || !res.spec.times) continue;
+    // the charging curve at every time of the grid, and the figures read off it
+    const curve = chargingCurve(generator(p).G, initialVector(p), res.spec.times);
+    TRAJECTORY_COLUMNS.forEach((c, q) => {
+      for (let t = 0; t < nt; t++) {
+        const value = res.trajectories![c][k * nt + t];
+        const reference = curve[q * nt + t];
+        add(c, k, value, reference, checkValue(c, value, reference, { ...at, tau: res.times![t] }));
+      }
+    });
+    // the 90% threshold needs the long-time value, which float32 cannot resolve at such points
+    const figures = res.columns.filter((c) => (CHARGING_FIGURES as readonly string[]).includes(c) && !(unresolvable && c === 'charging_time_90'));
+    if (!figures.length) continue;
+    const energy = curve.subarray(0, nt);
+    const power = curve.subarray(4 * nt, 5 * nt);
+    for (const [c, v] of Object.entries(checkChargingFigures(res.times, energy, power, ref.steady.E_B_over_omega, res.values, k, figures))) add(c, k, res.values[c][k], v.reference, v);
   }
   for (const c of Object.keys(columns)) if (columns[c].checked === 0) delete columns[c];
   return { points: n, pass: Object.values(columns).every((c) => c.pass), columns };
+}
+
+/**
+ * The charging figures of point k against its float64 curve. The times are grid times chosen by
+ * a maximum and a threshold, so a float32 value may pick a neighbour where the curve is flat:
+ * time_of_max_average_power passes where the float64 power there is within tolerance of the
+ * float64 maximum; charging_time_90 where it lies between the first times the float64 E_B comes
+ * within tolerance below and above the threshold (NaN agrees where the float64 curve never gets
+ * within tolerance of it).
+ */
+function checkChargingFigures(times: number[], energy: ArrayLike<number>, power: ArrayLike<number>, steady: number, values: Record<string, ArrayLike<number>>, k: number, figures: string[]): Record<string, ValueCheck & { reference: number }> {
+  const ref = chargingFigures(times, energy, power, steady);
+  const out: Record<string, ValueCheck & { reference: number }> = {};
+  const tol = trajectoryTolerance('average_power');
+  if (figures.includes('max_average_power')) {
+    const v = checkValue('trajectory.average_power', values.max_average_power[k], ref.max_average_power, { gap: 0, radius: 1, tau: 0 });
+    if (v) out.max_average_power = { ...v, reference: ref.max_average_power };
+  }
+  if (figures.includes('time_of_max_average_power')) {
+    const t = values.time_of_max_average_power[k];
+    const j = times.findIndex((x) => Math.abs(x - t) <= 1e-6 * Math.max(1, Math.abs(x)));
+    const short = j < 0 ? Infinity : Math.max(0, ref.max_average_power - power[j]);
+    out.time_of_max_average_power = { ratio: short / tol, diff: Math.abs(t - ref.time_of_max_average_power), tolerance: tol, pass: short <= tol, reference: ref.time_of_max_average_power };
+  }
+  if (figures.includes('charging_time_90')) {
+    const t = values.charging_time_90[k];
+    const eTol = trajectoryTolerance('E_B_over_omega');
+    const first = (thr: number) => {
+      const j = Array.prototype.findIndex.call(energy, (e: number) => e >= thr);
+      return j < 0 ? Infinity : times[j];
+    };
+    const lo = Number.isFinite(steady) ? first(0.9 * steady - eTol) : Infinity;
+    const hi = Number.isFinite(steady) ? first(0.9 * steady + eTol) : Infinity;
+    // a time stored in float32 is the grid time to 1e-7 relative
+    const slack = 1e-6 * Math.max(1, Math.abs(t));
+    const pass = Number.isNaN(t) ? !(Number.isFinite(lo) && Number.isFinite(hi)) : t >= lo - slack && t <= hi + slack;
+    out.charging_time_90 = { ratio: pass ? 0 : Infinity, diff: Math.abs(t - ref.charging_time_90), tolerance: eTol, pass, reference: ref.charging_time_90 };
+  }
+  return out;
 }
 
 /** The cross-checks of several shards as one: every column passes only if it passed everywhere. */

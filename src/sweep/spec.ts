@@ -12,7 +12,8 @@ export function sweepableParams(sys: SystemDefinition): readonly string[] {
   return [...g.params, ...g.settable, 'tau', 'theta', 'phi'];
 }
 import { DEFAULT_OUTPUTS, OUTPUT_KEYS } from './outputs.js';
-import { MAX_AXIS_POINTS, MAX_SWEEP_POINTS, checkAxisOverlap } from '../model/ranges.js';
+import { MAX_AXIS_POINTS, MAX_SWEEP_POINTS, PARAM_RANGES, checkAxisOverlap } from '../model/ranges.js';
+import { CHARGING_FIGURES, MAX_TIMES, type TimeGrid } from '../model/charging.js';
 
 export interface AxisSpec {
   param: string;
@@ -35,10 +36,13 @@ export interface SweepSpec {
   description?: string;
   /** which outputs get a picture: one name or a list (default: the first output); NAME.png, then NAME.OUTPUT.png */
   plot?: string | string[];
+  /** a time grid: every point's charging curve on it (HDF5 arrays with a last dimension t) and its figures (CSV) */
+  times?: TimeGrid;
 }
 
 export const MAX_AXES = 3;
-const SPEC_KEYS = ['name', 'system', 'base', 'axes', 'outputs', 'description', 'plot'];
+const SPEC_KEYS = ['name', 'system', 'base', 'axes', 'outputs', 'description', 'plot', 'times'];
+const TIMES_KEYS = ['from', 'to', 'n'];
 const AXIS_KEYS = ['param', 'from', 'to', 'n', 'values', 'relative_to'];
 
 export interface ResolvedAxis {
@@ -162,11 +166,15 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
     seen.add(a.param);
   }
   checkAxisOverlap(resolvedAxes.map((a) => a.param));
-  const outputs = s.outputs === undefined ? [...DEFAULT_OUTPUTS] : s.outputs;
-  if (!Array.isArray(outputs) || outputs.length === 0) throw new InputError(`spec outputs: must be a non-empty array (choose from ${OUTPUT_KEYS.join(', ')})`);
-  for (const o of outputs) {
+  const times = s.times === undefined ? undefined : resolveTimes(s.times);
+  const given = s.outputs === undefined ? [...DEFAULT_OUTPUTS] : s.outputs;
+  if (!Array.isArray(given) || given.length === 0) throw new InputError(`spec outputs: must be a non-empty array (choose from ${OUTPUT_KEYS.join(', ')})`);
+  for (const o of given) {
     if (typeof o !== 'string' || !(OUTPUT_KEYS as readonly string[]).includes(o)) throw new InputError(`spec outputs: unknown output ${JSON.stringify(o)} (choose from ${OUTPUT_KEYS.join(', ')})`);
+    if (!times && (CHARGING_FIGURES as readonly string[]).includes(o)) throw new InputError(`spec outputs: ${o} is read off a charging curve: add a time grid, e.g. "times": {"from": 0, "to": 50, "n": 101}`);
   }
+  // a time grid brings its figures into the outputs (and the CSV)
+  const outputs = times ? [...given, ...CHARGING_FIGURES.filter((o) => !given.includes(o))] : given;
   if (s.plot !== undefined) {
     const list = Array.isArray(s.plot) ? s.plot : [s.plot];
     if (!list.length || list.some((o) => typeof o !== 'string' || !outputs.includes(o))) throw new InputError(`spec plot: must be one of the outputs or a list of them (${outputs.join(', ')})`);
@@ -181,10 +189,30 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
     outputs: outputs as string[],
     description: typeof s.description === 'string' ? s.description : undefined,
     plot: s.plot as string | string[] | undefined,
+    ...(times ? { times } : {}),
     resolvedAxes,
     shape,
     count,
   };
+}
+
+/** A time grid {from, to, n}, validated (n from 1 to MAX_TIMES, 0 <= from <= to within tau's range, from < to when n > 1). */
+export function resolveTimes(t: unknown, where = 'spec times'): TimeGrid {
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new InputError(`${where}: must be an object like {"from": 0, "to": 50, "n": 101}`);
+  const o = t as Record<string, unknown>;
+  const unknown = Object.keys(o).filter((k) => !TIMES_KEYS.includes(k));
+  if (unknown.length) throw new InputError(`${where}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${TIMES_KEYS.join(', ')})`);
+  if (o.from === undefined || o.to === undefined || o.n === undefined) throw new InputError(`${where}: needs "from", "to" and "n"`);
+  const from = finite(`${where} from`, o.from);
+  const to = finite(`${where} to`, o.to);
+  const n = finite(`${where} n`, o.n);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TIMES) throw new InputError(`${where}: n must be a whole number from 1 to ${MAX_TIMES} (got ${n})`);
+  if (from < 0) throw new InputError(`${where}: from must be >= 0 (got ${from})`);
+  if (to < from) throw new InputError(`${where}: to (${to}) must not be before from (${from})`);
+  if (n > 1 && to === from) throw new InputError(`${where}: from = to = ${from} with n = ${n} times`);
+  const tauMax = PARAM_RANGES.tau.max;
+  if (to > tauMax) throw new InputError(`${where}: to = ${to} is beyond the valid range of times (up to ${tauMax} 1/lambda): ${PARAM_RANGES.tau.why}`);
+  return { from, to, n };
 }
 
 /** --grid NxM: N points along the last (x) axis, M along the one before (y); range axes only. */

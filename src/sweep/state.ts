@@ -19,6 +19,8 @@ export function specIdentity(spec: ResolvedSpec): Record<string, unknown> {
     base: pointToInput(resolvePoint(spec.base)),
     axes: spec.resolvedAxes.map((a) => ({ param: a.param, values: a.values, relative_to: a.relative_to ?? null })),
     outputs: spec.outputs,
+    // only when given, so that the hashes of specs without one stay what they were
+    ...(spec.times ? { times: spec.times } : {}),
   };
 }
 
@@ -55,6 +57,8 @@ export class RunState {
     identity: RunIdentity,
     /** says what happened to a file that could not be used (a damaged part, progress.json) */
     private readonly note: (message: string) => void = () => {},
+    /** the run's time grid: a part must hold charging curves on exactly these times */
+    private readonly times?: number[],
   ) {
     this.dir = join(outDir, `.${stem}.parts`);
     this.progress = { qbsweep: 'run state', ...identity, blocks: [] };
@@ -143,7 +147,8 @@ export class RunState {
     if (part.start !== start || part.count !== n || part.attributes.spec_hash !== this.progress.spec_hash || part.attributes.run !== this.identity) {
       return redo(`${file} holds points of another run`);
     }
-    return { values: part.values, flags: part.flags };
+    if (this.times && (!part.trajectories || JSON.stringify(part.times) !== JSON.stringify(this.times))) return redo(`${file} holds no charging curves on this run's time grid`);
+    return { values: part.values, flags: part.flags, trajectories: part.trajectories };
   };
 
   /** Saves the block that just finished, then records it in progress.json. */
@@ -151,6 +156,8 @@ export class RunState {
     const at = start - res.offset;
     const values: Record<string, Float32Array | Float64Array> = {};
     for (const c of res.columns) values[c] = res.values[c].slice(at, at + n);
+    const nt = res.times?.length ?? 0;
+    const trajectories = res.trajectories ? Object.fromEntries(Object.entries(res.trajectories).map(([c, v]) => [c, v.slice(at * nt, (at + n) * nt)])) : undefined;
     await writeFlatH5(this.partFile(start), {
       start,
       count: n,
@@ -158,6 +165,7 @@ export class RunState {
       columns: res.columns,
       values,
       flags: res.flags.slice(at, at + n),
+      ...(trajectories ? { times: res.times, trajectories } : {}),
       attributes: { spec_hash: this.progress.spec_hash, run: this.identity },
     });
     this.progress.blocks = [...this.progress.blocks.filter(([s]) => s !== start), [start, n]];

@@ -7,6 +7,7 @@
 // |eigenvalue|. The figures of merit take the tolerance of the state they derive from.
 
 import { STATIONARY_DECAYS } from '../core/constants.js';
+import type { TrajectoryQuantity } from '../model/charging.js';
 
 export const GPU_TOLERANCE = {
   stationary: 1e-4,
@@ -17,8 +18,23 @@ export const GPU_TOLERANCE = {
   stationaryDecays: STATIONARY_DECAYS,
 };
 
+/**
+ * Charging curves (a spec's time grid) at every time, short times included (issue 11): E_B,
+ * ergotropy and the average power 1e-4, the efficiency 1e-4, the concurrence 1e-3.
+ */
+export const TRAJECTORY_TOLERANCE: Record<TrajectoryQuantity, number> = {
+  E_B_over_omega: 1e-4,
+  ergotropy_over_omega: 1e-4,
+  efficiency: 1e-4,
+  concurrence: 1e-3,
+  average_power: 1e-4,
+};
+
+export const trajectoryTolerance = (q: TrajectoryQuantity): number => TRAJECTORY_TOLERANCE[q];
+
 /** Tolerance for one column at one point, given the float64 gap, spectral radius and tau there. */
 export function toleranceAt(column: string, ref: { gap: number; radius: number; tau: number }): number | undefined {
+  if (column.startsWith('trajectory.')) return TRAJECTORY_TOLERANCE[column.slice(11) as TrajectoryQuantity];
   if (column === 'steady.kernel_dim') return undefined;
   if (column === 'liouvillian_gap') return GPU_TOLERANCE.gapRelative * ref.radius;
   if (column === 'steady.concurrence') return GPU_TOLERANCE.concurrence;

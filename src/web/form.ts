@@ -4,6 +4,7 @@
 
 import { DEFAULTS, InputError, MODELS, NAMED_STATES, PARAM_DOCS, RESERVOIRS, ZERO_FREQS, resolvePoint } from '../model/params.js';
 import { DEFAULT_OUTPUTS, OUTPUT_DOCS, OUTPUT_KEYS } from '../sweep/outputs.js';
+import { CHARGING_FIGURES } from '../model/charging.js';
 import { PRESETS } from '../sweep/presets.js';
 import { type AxisSpec, MAX_AXES, type SweepSpec, applyGrid, resolveSpec, sweepableParams } from '../sweep/spec.js';
 import { type SystemDefinition, parseSystem } from '../system/definition.js';
@@ -90,7 +91,8 @@ export class SweepForm {
     });
     this.systemFile.addEventListener('change', () => void this.loadSystemFile());
     this.buildBase();
-    for (const o of OUTPUT_KEYS) {
+    // the charging figures need a time grid, which the explorer's form does not set (its probe draws the curves)
+    for (const o of OUTPUT_KEYS.filter((k) => !(CHARGING_FIGURES as readonly string[]).includes(k))) {
       const box = el('input', { type: 'checkbox', value: o, 'data-output': o });
       this.outputsBox.append(el('label', { title: OUTPUT_DOCS[o]?.label ?? '32 columns rho_real[i][j], rho_imag[i][j]' }, box, o));
     }

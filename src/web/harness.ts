@@ -4,6 +4,7 @@
 
 import type { RunSettings } from '../backends/webgpu/engine.js';
 import { resolveSystem } from '../system/registry.js';
+import type { TimeGrid } from '../model/charging.js';
 import { type Runtime, type RuntimeKind, createRuntime } from './runtime.js';
 
 export function toBase64(a: Float32Array): string {
@@ -27,6 +28,7 @@ export interface HarnessEvaluate {
   integrator: string;
   dt?: number;
   outputs: string[];
+  times?: TimeGrid;
 }
 
 let runtime: Runtime | undefined;
@@ -38,17 +40,19 @@ const api = {
     return { kind: runtime.kind, why: r.why, info: runtime.info, userAgent: navigator.userAgent };
   },
 
-  async evaluate(req: HarnessEvaluate): Promise<{ records: string; done: number; error?: string; info: Record<string, unknown> }> {
+  async evaluate(req: HarnessEvaluate): Promise<{ records: string; trajectories?: string; done: number; error?: string; info: Record<string, unknown> }> {
     if (!runtime) throw new Error('harness: init() first');
     const rows = fromBase64(req.rows);
     const report = (window as unknown as { qbsweepProgress?: (d: number) => void }).qbsweepProgress;
     // the system crosses as its reference (a built-in name, or the definition's JSON): parse it here
     const settings: RunSettings = { ...req.settings, system: resolveSystem(req.settings.system, 'harness settings.system') };
-    const r = await runtime.evaluate({ rows, count: req.count, settings, integrator: req.integrator, dt: req.dt, outputs: req.outputs }, (d) => report?.(d));
+    if (req.times && runtime.kind !== 'webgpu') throw new Error(`the ${runtime.kind} runtime cannot compute charging curves on a time grid`);
+    const r = await runtime.evaluate({ rows, count: req.count, settings, integrator: req.integrator, dt: req.dt, outputs: req.outputs, times: req.times }, (d) => report?.(d));
     const records = r.records instanceof Float32Array ? r.records : Float32Array.from(r.records);
     // the webgl runtime learns its real gpu.js mode only when a kernel has run
     const info = runtime.kind === 'webgl' ? { ...runtime.info, ...(runtime as unknown as { runner: { describe(): Record<string, unknown> } }).runner.describe() } : runtime.info;
-    return { records: toBase64(records.subarray(0, r.done * (records.length / Math.max(req.count, 1)))), done: r.done, error: r.error?.message, info };
+    const curves = r.trajectories instanceof Float32Array ? toBase64(r.trajectories.subarray(0, r.done * (r.trajectories.length / Math.max(req.count, 1)))) : undefined;
+    return { records: toBase64(records.subarray(0, r.done * (records.length / Math.max(req.count, 1)))), ...(curves !== undefined ? { trajectories: curves } : {}), done: r.done, error: r.error?.message, info };
   },
 };
 

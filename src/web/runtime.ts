@@ -13,6 +13,7 @@ import { rowToPoint } from '../backends/cpu/record.js';
 import { rk4DefaultStep } from '../model/evolve.js';
 import { generator } from '../model/generators.js';
 import { acquireBrowserGpu } from './device.js';
+import type { TimeGrid } from '../model/charging.js';
 
 export type RuntimeKind = 'webgpu' | 'webgl';
 
@@ -23,6 +24,8 @@ export interface RowsRequest {
   integrator: string;
   dt?: number;
   outputs: string[];
+  /** a spec's time grid: the charging curves too (webgpu only) */
+  times?: TimeGrid;
 }
 
 export interface Trajectory {
@@ -72,7 +75,7 @@ export class WebGpuRuntime implements Runtime {
   }
 
   async evaluate(req: RowsRequest, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult> {
-    const job: SweepJob = { grid: rowsGrid(req.rows), settings: req.settings, integrator: req.integrator, dt: req.dt, outputs: req.outputs };
+    const job: SweepJob = { grid: rowsGrid(req.rows), settings: req.settings, integrator: req.integrator, dt: req.dt, outputs: req.outputs, times: req.times };
     return evaluateInBlocks(req.count, (start, n, progress) => evaluateOnEngine(this.engine, job, start, n, progress), onProgress, signal);
   }
 
@@ -132,22 +135,30 @@ async function evaluateInBlocks(
   signal?: AbortSignal,
 ): Promise<RangeResult> {
   let records: Float32Array | undefined;
+  let trajectories: Float32Array | undefined;
   let done = 0;
   let block = 256;
+  const result = () => ({ records: records ?? new Float32Array(0), done, ...(trajectories ? { trajectories } : {}) });
   while (done < count) {
-    if (signal?.aborted) return { records: records ?? new Float32Array(0), done, error: new Error('cancelled') };
+    if (signal?.aborted) return { ...result(), error: new Error('cancelled') };
     const n = Math.min(block, count - done);
     const t0 = performance.now();
     const r = await run(done, n, (d) => onProgress?.(done + d));
     records ??= new Float32Array((count * r.records.length) / n);
     records.set(r.records.subarray(0, (r.records.length / n) * r.done), (done * r.records.length) / n);
+    if (r.trajectories) {
+      // per point: the curves' values (the same for every block)
+      const per = r.trajectories.length / n;
+      trajectories ??= new Float32Array(count * per);
+      trajectories.set(r.trajectories.subarray(0, per * r.done), done * per);
+    }
     done += r.done;
     onProgress?.(done);
-    if (r.error) return { records, done, error: r.error };
+    if (r.error) return { ...result(), error: r.error };
     const ms = performance.now() - t0;
     block = Math.max(64, Math.min(1 << 16, Math.floor(n * Math.min(4, Math.max(0.5, 1000 / Math.max(ms, 1))))));
   }
-  return { records: records ?? new Float32Array(0), done };
+  return result();
 }
 
 function fmtBytes(b: number): string {

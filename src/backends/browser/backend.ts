@@ -8,6 +8,7 @@
 import type { Page } from 'puppeteer-core';
 import { InputError } from '../../model/params.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
+import { TRAJECTORY_QUANTITIES } from '../../model/charging.js';
 import { OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
 import { GPU_INTEGRATORS } from '../webgpu/backend.js';
 import { type LaunchedChromium, launchChromium } from './chromium.js';
@@ -36,6 +37,11 @@ interface InitInfo {
 export class BrowserBackend implements SweepBackend {
   readonly name = 'browser' as const;
   readonly precision = 'float32' as const;
+
+  /** charging curves need the WebGPU runtime of the page (gpu.js has no times program) */
+  get timeGrids(): boolean {
+    return this.init.kind !== 'webgl';
+  }
   private progress: ((done: number) => void) | undefined;
   private info: Record<string, unknown>;
 
@@ -87,7 +93,9 @@ export class BrowserBackend implements SweepBackend {
       throw new InputError(`option --integrator: ${JSON.stringify(job.integrator)} is not a ${this.init.kind === 'webgl' ? 'webgl' : 'GPU'} integrator (expected ${integrators.join(', ')})`);
     }
     const records = new Float32Array(count * OUT_STRIDE);
-    const block = this.opts.blockPoints ?? 16384;
+    const stride = job.times ? TRAJECTORY_QUANTITIES.length * job.times.n : 0;
+    const trajectories = job.times ? new Float32Array(count * stride) : undefined;
+    const block = this.opts.blockPoints ?? Math.max(1, Math.min(16384, Math.floor((64 << 20) / Math.max(1, stride * 4))));
     let done = 0;
     while (done < count) {
       const n = Math.min(block, count - done);
@@ -95,25 +103,26 @@ export class BrowserBackend implements SweepBackend {
       job.grid.fillRows(start + done, n, rows, job.dt ?? 0);
       const base = done;
       this.progress = (d) => onProgress?.(base + d);
-      let r: { records: string; done: number; error?: string; info: Record<string, unknown> };
+      let r: { records: string; trajectories?: string; done: number; error?: string; info: Record<string, unknown> };
       try {
         r = await this.page.evaluate(
           (req) => (window as unknown as { qbsweepHarness: { evaluate(q: unknown): Promise<typeof r> } }).qbsweepHarness.evaluate(req),
-          { rows: Buffer.from(rows.buffer).toString('base64'), count: n, settings: job.settings, integrator: job.integrator, dt: job.dt, outputs: job.outputs },
+          { rows: Buffer.from(rows.buffer).toString('base64'), count: n, settings: job.settings, integrator: job.integrator, dt: job.dt, outputs: job.outputs, times: job.times },
         );
       } catch (e) {
-        return { records, done, error: new Error(`the browser failed: ${(e as Error).message.split('\n')[0]}`) };
+        return { records, done, error: new Error(`the browser failed: ${(e as Error).message.split('\n')[0]}`), trajectories };
       } finally {
         this.progress = undefined;
       }
       this.info = r.info;
       const got = new Float32Array(new Uint8Array(Buffer.from(r.records, 'base64')).buffer);
       records.set(got.subarray(0, r.done * OUT_STRIDE), done * OUT_STRIDE);
+      if (trajectories && r.trajectories !== undefined) trajectories.set(new Float32Array(new Uint8Array(Buffer.from(r.trajectories, 'base64')).buffer).subarray(0, r.done * stride), done * stride);
       done += r.done;
       onProgress?.(done);
-      if (r.error) return { records, done, error: new Error(r.error) };
+      if (r.error) return { records, done, error: new Error(r.error), trajectories };
     }
-    return { records, done };
+    return { records, done, trajectories };
   }
 
   async close(): Promise<void> {

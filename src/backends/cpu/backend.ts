@@ -8,6 +8,7 @@ import { OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
 import type { WorkerTask } from './worker.js';
 import { cpuWorkerUrl } from '../../paths.js';
+import { TRAJECTORY_QUANTITIES } from '../../model/charging.js';
 
 export const CPU_INTEGRATORS: CpuIntegrator[] = ['expm', 'leap', 'rk4'];
 
@@ -15,7 +16,7 @@ export const CPU_INTEGRATORS: CpuIntegrator[] = ['expm', 'leap', 'rk4'];
 const TASK_POINTS = 64;
 
 interface Pending {
-  resolve: (out: Float64Array) => void;
+  resolve: (r: { out: Float64Array; traj?: Float64Array }) => void;
   reject: (e: Error) => void;
 }
 
@@ -38,13 +39,13 @@ export class CpuBackend implements SweepBackend {
     if (this.workers.length) return;
     for (let i = 0; i < this.threads; i++) {
       const w = new Worker(cpuWorkerUrl());
-      w.on('message', (m: { id: number; out?: Float64Array; error?: string }) => {
+      w.on('message', (m: { id: number; out?: Float64Array; traj?: Float64Array; error?: string }) => {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
         this.release(w);
         if (!p) return;
         if (m.error !== undefined) p.reject(new Error(m.error));
-        else p.resolve(m.out!);
+        else p.resolve({ out: m.out!, traj: m.traj });
       });
       w.on('error', (e) => {
         for (const p of this.pending.values()) p.reject(e);
@@ -60,7 +61,7 @@ export class CpuBackend implements SweepBackend {
     this.queue.shift()?.();
   }
 
-  private run(task: Omit<WorkerTask, 'id'>): Promise<Float64Array> {
+  private run(task: Omit<WorkerTask, 'id'>): Promise<{ out: Float64Array; traj?: Float64Array }> {
     return new Promise((resolve, reject) => {
       const go = () => {
         const w = this.idle.pop()!;
@@ -80,6 +81,8 @@ export class CpuBackend implements SweepBackend {
     }
     this.start();
     const records = new Float64Array(count * OUT_STRIDE);
+    const stride = job.times ? TRAJECTORY_QUANTITIES.length * job.times.n : 0;
+    const trajectories = job.times ? new Float64Array(count * stride) : undefined;
     let finished = 0;
     const tasks: Promise<void>[] = [];
     for (let off = 0; off < count; off += TASK_POINTS) {
@@ -87,8 +90,9 @@ export class CpuBackend implements SweepBackend {
       const rows = new Float64Array(n * PARAM_STRIDE);
       job.grid.fillRows(start + off, n, rows, 0);
       tasks.push(
-        this.run({ rows, settings: job.settings, integrator, dt: job.dt }).then((out) => {
+        this.run({ rows, settings: job.settings, integrator, dt: job.dt, times: job.times }).then(({ out, traj }) => {
           records.set(out, off * OUT_STRIDE);
+          if (traj) trajectories!.set(traj, off * stride);
           finished += n;
           onProgress?.(finished);
         }),
@@ -97,9 +101,9 @@ export class CpuBackend implements SweepBackend {
     try {
       await Promise.all(tasks);
     } catch (e) {
-      return { records, done: 0, error: e as Error };
+      return { records, done: 0, error: e as Error, trajectories };
     }
-    return { records, done: count };
+    return { records, done: count, trajectories };
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,8 @@ export const WEBGL_INTEGRATORS = ['leap'];
 export class WebGlBackend implements SweepBackend {
   readonly name = 'webgl' as const;
   readonly precision = 'float32' as const;
+  /** gpu.js has no times program: a spec with a time grid is refused (sweep/run.ts checkTimeGrids) */
+  readonly timeGrids = false;
 
   constructor(readonly runner: WebGlRunner) {}
 

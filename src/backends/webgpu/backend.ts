@@ -7,6 +7,7 @@ import { OUT, OUT_STRIDE, PARAM_STRIDE, STEADY_SLOTS } from '../../core/layout.j
 import { outputSlot } from '../../sweep/outputs.js';
 import { type AdapterChoice, acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from './nodeDevice.js';
 import type { ProgramName } from './programs.js';
+import { timeStep } from '../../model/charging.js';
 
 export const GPU_INTEGRATORS = ['leap', 'rk4'];
 
@@ -52,16 +53,26 @@ export async function evaluateOnEngine(engine: WebGpuEngine, job: SweepJob, star
       const slots = [...STEADY_SLOTS, OUT.gap, OUT.spectralRadius, OUT.slowest, OUT.steadyFlags, OUT.spectrumFlags];
       for (let k = 0; k < count; k++) for (const f of slots) r.out[k * OUT_STRIDE + f] = st.out[k * OUT_STRIDE + f];
     }
-    return { records: r.out, done: r.done, error: r.error };
+    if (!job.times || r.error) return { records: r.out, done: r.done, error: r.error };
+    return withTrajectories(engine, job, rows, settings, { records: r.out, done: r.done }, onProgress);
   }
-  const r = await engine.evaluate(rows, count, settings, LEAP_PROGRAMS, (p) => onProgress?.(p.done));
-  return { records: r.out, done: r.done, error: r.error };
+  const r = await engine.evaluate(rows, count, settings, LEAP_PROGRAMS, job.times ? undefined : (p) => onProgress?.(p.done));
+  if (!job.times || r.error) return { records: r.out, done: r.done, error: r.error };
+  return withTrajectories(engine, job, rows, settings, { records: r.out, done: r.done }, onProgress);
+}
+
+/** The charging curves of the points a record pass finished (the times program); its progress is the run's. */
+async function withTrajectories(engine: WebGpuEngine, job: SweepJob, rows: Float32Array<ArrayBuffer>, settings: RunSettings, res: RangeResult, onProgress?: (done: number) => void): Promise<RangeResult> {
+  const g = job.times!;
+  const t = await engine.trajectories(rows, res.done, settings, { from: g.from, step: timeStep(g), n: g.n }, (p) => onProgress?.(p.done));
+  return { records: res.records, done: t.done, error: t.error, trajectories: t.traj };
 }
 
 /** Compiles the kernels evaluateOnEngine will ask for (a miss only means it compiles them later). */
 export async function prepareEngine(engine: WebGpuEngine, job: SweepJob): Promise<void> {
   const gap = job.outputs.includes('liouvillian_gap');
   const names: ProgramName[] = job.integrator === 'rk4' ? ['rk4_init', 'rk4_step', 'rk4_finish', 'steady', 'spectrum'] : ['leap', gap ? 'spectrum' : 'spectrum_subset'];
+  if (job.times) names.push('times');
   await Promise.all(names.map((n) => engine.pipeline(n, job.settings)));
 }
 

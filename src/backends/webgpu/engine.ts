@@ -325,6 +325,62 @@ export class WebGpuEngine {
     }
   }
 
+  /**
+   * Every point's charging curve on the time grid (the times program): TRAJECTORY_QUANTITIES x
+   * times.n f32 per point, quantity-major. Chunked like evaluate (a chunk's buffer holds 5 n
+   * values per point), steered towards the target time per submission.
+   */
+  async trajectories(
+    params: Float32Array<ArrayBuffer>,
+    count: number,
+    settings: RunSettings,
+    times: { from: number; step: number; n: number },
+    onProgress?: (p: EvaluateProgress) => void,
+  ): Promise<{ traj: Float32Array; done: number; error?: GpuError }> {
+    const stride = 5 * times.n;
+    const traj = new Float32Array(count * stride).fill(Number.NaN);
+    const pipeline = await this.pipeline('times', settings);
+    const maxChunk = this.maxPointsPerChunk(stride * 4);
+    const cap = Math.min(maxChunk, count);
+    const target = this.options.targetChunkMs ?? 300;
+    // a point here costs about n / 16 leap points: start small, then steer
+    let chunk = Math.max(1, Math.min(cap, Math.floor((this.chunkHint * 16) / times.n)));
+    let done = 0;
+    const paramBuf = this.buffer(cap * PARAM_BYTES, STORAGE | COPY_DST, 'params');
+    const outBuf = this.buffer(cap * stride * 4, STORAGE | COPY_SRC, 'trajectories');
+    const staging = this.buffer(cap * stride * 4, MAP_READ | COPY_DST, 'staging trajectories');
+    const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
+    try {
+      while (done < count) {
+        const n = Math.min(chunk, count - done, cap);
+        const t0 = performance.now();
+        const result = await this.scoped(done, `the charging curves of points ${done}..${done + n - 1}`, async () => {
+          this.device.queue.writeBuffer(paramBuf, 0, params, done * PARAM_STRIDE, n * PARAM_STRIDE);
+          this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count: n, times }));
+          const enc = this.device.createCommandEncoder();
+          const pass = enc.beginComputePass();
+          pass.setPipeline(pipeline);
+          pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [uniform, paramBuf, outBuf].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+          pass.dispatchWorkgroups(...this.dispatchSize(n));
+          pass.end();
+          enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * stride * 4);
+          this.device.queue.submit([enc.finish()]);
+          return this.readBack(staging, n * stride * 4, done);
+        });
+        traj.set(result.subarray(0, n * stride), done * stride);
+        const ms = performance.now() - t0;
+        done += n;
+        onProgress?.({ done, total: count });
+        chunk = Math.max(1, Math.min(cap, Math.floor(n * Math.min(4, Math.max(0.5, target / Math.max(ms, 1))))));
+      }
+    } catch (e) {
+      return { traj, done, error: e instanceof GpuError ? e : new GpuError(`GPU failure: ${(e as Error).message}`, done) };
+    } finally {
+      for (const b of [paramBuf, outBuf, staging, uniform]) b.destroy();
+    }
+    return { traj, done };
+  }
+
   /** The f32 generator of each point (256 values, row-major), its r0 and degenerate flag: for tests. */
   async generatorDebug(params: Float32Array<ArrayBuffer>, count: number, settings: RunSettings): Promise<Float32Array> {
     const pipeline = await this.pipeline('generator_debug', settings);

@@ -9,7 +9,7 @@ import type { ModelName } from '../../model/params.js';
 import type { SystemDefinition } from '../../system/definition.js';
 import { generatedWgsl } from './codegen.js';
 
-export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish';
+export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish' | 'times';
 
 export interface Program {
   name: ProgramName;
@@ -34,6 +34,8 @@ export const PROGRAMS: Record<ProgramName, Program> = {
   generator_debug: { name: 'generator_debug', files: [...PHYSICS, 'kernels/generator_debug.wgsl'], outStride: 288 },
   rk4_init: { name: 'rk4_init', entry: 'rk4_init', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], outStride: OUT_STRIDE, observables: true },
   rk4_step: { name: 'rk4_step', entry: 'rk4_step', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], outStride: OUT_STRIDE, observables: true },
+  // per point 5 x n values (n = Run.times_count): the engine sizes its buffer, not outStride
+  times: { name: 'times', files: [...PHYSICS, 'kernels/times.wgsl'], outStride: 0, observables: true },
   rk4_finish: { name: 'rk4_finish', entry: 'rk4_finish', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], outStride: OUT_STRIDE, observables: true },
 };
 
