@@ -274,7 +274,8 @@ function storeCurves(r: { records: ArrayLike<number>; done: number; trajectories
 export function crossCheck(res: SweepResult, n: number): CrossCheck {
   n = Math.min(n, res.done);
   const columns: CrossCheck['columns'] = {};
-  const scalar = res.columns.filter((c) => c in OUTPUT_DOCS && !(CHARGING_FIGURES as readonly string[]).includes(c));
+  // the outputs asked for (extra columns, e.g. a comparison's gap, may not have been computed on a GPU)
+  const scalar = res.columns.filter((c) => c in OUTPUT_DOCS && res.spec.outputs.includes(c) && !(CHARGING_FIGURES as readonly string[]).includes(c));
   const nt = res.times?.length ?? 0;
   const add = (c: string, k: number, value: number, reference: number, v: ValueCheck | undefined) => {
     if (!v) return;

@@ -14,11 +14,11 @@ import { browserMissing } from '../helpers/browser.js';
 const tmp = () => mkdtempSync(join(tmpdir(), 'qbsweep-browser-cli-'));
 
 describe('qbsweep sweep --backend browser', () => {
-  it('runs a preset in headless Chromium and writes the same files as any backend', async (ctx) => {
+  it('runs a preset in headless Chromium and writes the same files as any backend, charging curves included', async (ctx) => {
     const skip = browserMissing();
     if (skip) ctx.skip(skip);
     const out = tmp();
-    const r = await runCliAsync(['sweep', '--preset', 'fig9', '--grid', '4x3', '--backend', 'browser', '--out', out]);
+    const r = await runCliAsync(['sweep', '--preset', 'fig9', '--grid', '4x3', '--times', '0:4:9', '--backend', 'browser', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/qbsweep: backend browser: WebGPU on .* in HeadlessChrome\/\d+/);
     expect(r.stderr).toMatch(/fig9: 48 points in/);
@@ -28,10 +28,12 @@ describe('qbsweep sweep --backend browser', () => {
     expect(m.backend.adapter.backend).toMatch(/^browser/);
     // the float64 cross-check every GPU sweep carries
     expect(m.cross_check, JSON.stringify(m.precision.float64_cross_check)).toBe('passed');
-    expect(Object.keys(m.precision.float64_cross_check.columns).length).toBe(5);
+    // the five outputs, the five charging curves at every time and the three figures read off them
+    expect(Object.keys(m.precision.float64_cross_check.columns).length).toBe(13);
+    expect(m.precision.float64_cross_check.columns['trajectory.E_B_over_omega'].checked).toBe(24 * 9);
     const csv = readFileSync(join(out, 'fig9.csv'), 'utf8').trim().split('\n');
     expect(csv.length).toBe(49);
-    expect(csv[0]).toBe('Tbar,dT_over_Tbar,Delta,dT,efficiency,E_B_over_omega,ergotropy_over_omega,concurrence,steady.efficiency,flags');
+    expect(csv[0]).toBe('Tbar,dT_over_Tbar,Delta,dT,efficiency,E_B_over_omega,ergotropy_over_omega,concurrence,steady.efficiency,max_average_power,time_of_max_average_power,charging_time_90,flags');
   }, 180_000);
 
   it('refuses an integrator the GPU backends do not have, in one line', (ctx) => {

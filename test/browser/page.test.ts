@@ -182,7 +182,8 @@ describe('failures and files', () => {
     if (skip) ctx.skip(skip);
     const page = ex!.page;
     await page.select('#preset', 'fig10');
-    await type(page, '#grid', '64x48');
+    // large enough that the run outlasts the click even with warm kernels on a busy machine (blocks grow towards 1 s)
+    await type(page, '#grid', '192x144');
     await page.click('#run');
     await page.waitForFunction(() => (document.querySelector('#progress') as HTMLProgressElement).value > 0, { timeout: 120_000, polling: 50 });
     expect(await page.$eval('#cancel', (b) => (b as HTMLButtonElement).disabled)).toBe(false);

@@ -13,7 +13,7 @@ import { evaluatePoint } from '../../src/model/point.js';
 import { compareResults } from '../../src/sweep/compare.js';
 import { Grid } from '../../src/sweep/grid.js';
 import { PRESETS, preset } from '../../src/sweep/presets.js';
-import { runSweep } from '../../src/sweep/run.js';
+import { crossCheck, runSweep } from '../../src/sweep/run.js';
 import { applyGrid, resolveSpec } from '../../src/sweep/spec.js';
 import { gpuEngine, releaseGpu } from '../helpers/gpu.js';
 
@@ -135,6 +135,10 @@ describe('the figures of merit: webgpu against the float64 cpu backend', () => {
       const cmp = compareResults(gpu, ref);
       for (const c of cmp.columns) expect(c.pass, `${label} ${c.column}: max ${c.max} (x${c.worstRatio.toFixed(2)} of tolerance)`).toBe(true);
       for (const c of cmp.columns) if (outputs.includes(c.column)) expect(c.compared, c.column).toBeGreaterThan(0);
+      // the gate every GPU sweep carries checks these outputs too (each against its float64 value)
+      const check = crossCheck(gpu, gpu.done);
+      expect(check.pass, JSON.stringify(check.columns)).toBe(true);
+      for (const o of outputs) expect(check.columns[o]?.checked, o).toBeGreaterThan(0);
       console.log(`${label}: ${cmp.columns.map((c) => `${c.column} ${c.max.toExponential(1)}`).join(', ')}`);
     }, 300_000);
   }
