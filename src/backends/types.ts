@@ -1,14 +1,19 @@
 // One interface for every backend (cpu, webgpu, browser, webgl): evaluate a range of a sweep's
 // points into records of RECORD_STRIDE values (layout: shaders/layout.wgsl).
 
-import type { Grid } from '../sweep/grid.js';
 import type { RunSettings } from './webgpu/engine.js';
 import type { TimeGrid } from '../model/charging.js';
 
 export type BackendName = 'cpu' | 'webgpu' | 'browser' | 'webgl';
 
+/** Where a job's parameter rows come from (a sweep's Grid; in the browser, rows the host sent). */
+export interface RowSource {
+  /** writes the rows of points start .. start + n - 1 (src/core/layout.ts ROW) into dst, with step dt (0: each point's own) */
+  fillRows(start: number, n: number, dst: Float32Array | Float64Array, dt: number): void;
+}
+
 export interface SweepJob {
-  grid: Grid;
+  grid: RowSource;
   settings: RunSettings;
   /** cpu: expm | leap | rk4; GPU backends: leap | rk4 */
   integrator: string;

@@ -4,7 +4,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, SWEEPABLE_PARAMS, pointToInput, resolvePoint, setParam } from '../model/params.js';
 import type { PointResult } from '../model/point.js';
-import { type Trajectory, evaluateOnBackend, trajectoryOnBackend, BACKEND_CHOICES } from '../backends/point.js';
+import { type Trajectory, evaluateOnBackend, trajectoryOnBackend, BACKEND_CHOICES } from '../sweep/point.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { BUILTIN_NAMES, DEFAULT_SYSTEM, isPaperSystem, resolveSystem } from '../system/registry.js';
 import { describeNames, genericSpace } from '../system/space.js';

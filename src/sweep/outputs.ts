@@ -6,46 +6,13 @@ import { FLAG_BITS, OUT, OUT_STRIDE } from '../core/layout.js';
 import { GPU_TOLERANCE } from './tolerance.js';
 import { PAULI_STRINGS } from '../model/pauli.js';
 import { CHARGING_FIGURES, CHARGING_FIGURE_DOCS, TRAJECTORY_QUANTITIES } from '../model/charging.js';
-import type { PointFlag } from '../model/point.js';
+
+export { SCALAR_OUTPUTS, outputSlot, flagNames, flagBits } from '../core/outputs.js';
+import { SCALAR_OUTPUTS, outputSlot } from '../core/outputs.js';
 
 export const RECORD_STRIDE = OUT_STRIDE;
 export const RECORD = OUT;
 
-export const SCALAR_OUTPUTS = [
-  'efficiency',
-  'E_B_over_omega',
-  'ergotropy_over_omega',
-  'concurrence',
-  'liouvillian_gap',
-  'steady.efficiency',
-  'steady.E_B_over_omega',
-  'steady.ergotropy_over_omega',
-  'steady.concurrence',
-  'steady.kernel_dim',
-  'ergotropy_incoherent_over_omega',
-  'ergotropy_coherent_over_omega',
-  'capacity_over_omega',
-  'battery_purity',
-  'battery_entropy',
-  'rho_min_eigenvalue',
-  'average_power',
-  'average_ergotropic_power',
-  'steady.ergotropy_incoherent_over_omega',
-  'steady.ergotropy_coherent_over_omega',
-  'steady.capacity_over_omega',
-  'steady.battery_purity',
-  'steady.battery_entropy',
-  'steady.rho_min_eigenvalue',
-  'steady.heat_current_1',
-  'steady.heat_current_2',
-  'steady.heat_current_3',
-  'steady.heat_current_4',
-  'steady.particle_current_1',
-  'steady.particle_current_2',
-  'steady.particle_current_3',
-  'steady.particle_current_4',
-  'steady.entropy_production',
-] as const;
 /** `rho` expands to the 32 columns rho_real[i][j], rho_imag[i][j]; the charging figures need a spec's time grid */
 export const OUTPUT_KEYS = [...SCALAR_OUTPUTS, 'rho', ...CHARGING_FIGURES] as const;
 export type OutputKey = (typeof OUTPUT_KEYS)[number];
@@ -88,46 +55,6 @@ for (const q of TRAJECTORY_QUANTITIES) OUTPUT_DOCS[`trajectory.${q}`] = { label:
 /** Columns of grid times (the charging figures' times): kept in float64 on every backend, so they read as the grid's times. */
 export const TIME_COLUMNS: readonly string[] = ['time_of_max_average_power', 'charging_time_90'];
 
-/** Record slot of each scalar output. */
-const SLOT: Record<(typeof SCALAR_OUTPUTS)[number], number> = {
-  efficiency: OUT.efficiency,
-  E_B_over_omega: OUT.energy,
-  ergotropy_over_omega: OUT.ergotropy,
-  concurrence: OUT.concurrence,
-  liouvillian_gap: OUT.gap,
-  'steady.efficiency': OUT.steadyEfficiency,
-  'steady.E_B_over_omega': OUT.steadyEnergy,
-  'steady.ergotropy_over_omega': OUT.steadyErgotropy,
-  'steady.concurrence': OUT.steadyConcurrence,
-  'steady.kernel_dim': OUT.kernelDim,
-  ergotropy_incoherent_over_omega: OUT.incoherent,
-  ergotropy_coherent_over_omega: OUT.coherent,
-  capacity_over_omega: OUT.capacity,
-  battery_purity: OUT.purity,
-  battery_entropy: OUT.entropy,
-  rho_min_eigenvalue: OUT.rhoMin,
-  average_power: OUT.averagePower,
-  average_ergotropic_power: OUT.averageErgotropicPower,
-  'steady.ergotropy_incoherent_over_omega': OUT.steadyIncoherent,
-  'steady.ergotropy_coherent_over_omega': OUT.steadyCoherent,
-  'steady.capacity_over_omega': OUT.steadyCapacity,
-  'steady.battery_purity': OUT.steadyPurity,
-  'steady.battery_entropy': OUT.steadyEntropy,
-  'steady.rho_min_eigenvalue': OUT.steadyRhoMin,
-  'steady.heat_current_1': OUT.steadyHeat,
-  'steady.heat_current_2': OUT.steadyHeat + 1,
-  'steady.heat_current_3': OUT.steadyHeat + 2,
-  'steady.heat_current_4': OUT.steadyHeat + 3,
-  'steady.particle_current_1': OUT.steadyParticles,
-  'steady.particle_current_2': OUT.steadyParticles + 1,
-  'steady.particle_current_3': OUT.steadyParticles + 2,
-  'steady.particle_current_4': OUT.steadyParticles + 3,
-  'steady.entropy_production': OUT.steadyEntropyProduction,
-};
-
-/** The record slot of a scalar output. */
-export const outputSlot = (o: string): number | undefined => SLOT[o as keyof typeof SLOT];
-
 /** CSV/array column names for the chosen outputs, in order. */
 export function outputColumns(outputs: string[]): string[] {
   const cols: string[] = [];
@@ -150,7 +77,7 @@ export const INTERNAL_COLUMNS = { _spectral_radius: OUT.spectralRadius, _dt: OUT
 
 /** Copies one column of `n` records into dst[at ..]: a plain strided copy for scalar outputs. */
 export function copyColumn(records: ArrayLike<number>, n: number, column: string, dst: Float32Array | Float64Array, at: number): void {
-  const slot = column in SLOT ? SLOT[column as keyof typeof SLOT] : column in INTERNAL_COLUMNS ? INTERNAL_COLUMNS[column as keyof typeof INTERNAL_COLUMNS] : -1;
+  const slot = outputSlot(column) ?? (column in INTERNAL_COLUMNS ? INTERNAL_COLUMNS[column as keyof typeof INTERNAL_COLUMNS] : -1);
   if (slot < 0) {
     for (let k = 0; k < n; k++) dst[at + k] = columnValue(records, k, column);
     return;
@@ -161,7 +88,8 @@ export function copyColumn(records: ArrayLike<number>, n: number, column: string
 /** The value of one column for record k. */
 export function columnValue(records: ArrayLike<number>, k: number, column: string): number {
   const base = k * RECORD_STRIDE;
-  if (column in SLOT) return records[base + SLOT[column as keyof typeof SLOT]];
+  const slot = outputSlot(column);
+  if (slot !== undefined) return records[base + slot];
   if (column in INTERNAL_COLUMNS) return records[base + INTERNAL_COLUMNS[column as keyof typeof INTERNAL_COLUMNS]];
   const m = /^rho_(real|imag)\[(\d)\]\[(\d)\]$/.exec(column);
   if (!m) throw new Error(`unknown column ${column}`);
@@ -189,12 +117,3 @@ export function recordFlags(records: ArrayLike<number>, k: number, precision: 'f
   return f;
 }
 
-export function flagNames(bits: number): PointFlag[] {
-  return (Object.entries(FLAG_BITS) as [PointFlag, number][]).filter(([, b]) => bits & b).map(([n]) => n);
-}
-
-export function flagBits(flags: string[]): number {
-  let bits = 0;
-  for (const f of flags) bits |= (FLAG_BITS as Record<string, number>)[f] ?? 0;
-  return bits;
-}

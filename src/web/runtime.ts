@@ -3,11 +3,10 @@
 // (Grid.fillRows, PARAM_STRIDE per point) into records (OUT_STRIDE per point), so everything
 // downstream (columns, flags, CSV) is the code Node uses.
 
-import type { RangeResult, SweepJob } from '../backends/types.js';
+import type { RangeResult, RowSource, SweepJob } from '../backends/types.js';
 import { evaluateOnEngine } from '../backends/webgpu/backend.js';
 import type { RunSettings, WebGpuEngine } from '../backends/webgpu/engine.js';
 import { OUT_BYTES, PARAM_STRIDE, ROW } from '../core/layout.js';
-import type { Grid } from '../sweep/grid.js';
 import { WebGlRunner, createWebGlRunner } from '../backends/webgl/runner.js';
 import { rowToPoint } from '../backends/cpu/record.js';
 import { rk4DefaultStep } from '../model/evolve.js';
@@ -51,13 +50,13 @@ export interface Runtime {
 /** The page keeps every record of a sweep in one array: at most this many bytes. */
 export const PAGE_RESULT_BYTES = 1 << 30;
 
-/** A Grid that only hands out rows the host already filled (the browser backend ships rows, not specs). */
-function rowsGrid(rows: Float32Array): Grid {
+/** Rows the host already filled (the browser backend ships rows, not specs). */
+function rowsGrid(rows: Float32Array): RowSource {
   return {
     fillRows(start: number, n: number, dst: Float32Array | Float64Array) {
       dst.set(rows.subarray(start * PARAM_STRIDE, (start + n) * PARAM_STRIDE));
     },
-  } as unknown as Grid;
+  };
 }
 
 export class WebGpuRuntime implements Runtime {

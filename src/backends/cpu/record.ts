@@ -2,7 +2,7 @@
 
 import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE, ROW } from '../../core/layout.js';
 import { isPaperSystem } from '../../system/registry.js';
-import { SCALAR_OUTPUTS, outputSlot } from '../../sweep/outputs.js';
+import { SCALAR_OUTPUTS, outputSlot } from '../../core/outputs.js';
 import type { PointParams } from '../../model/params.js';
 import type { PointResult } from '../../model/point.js';
 import type { RunSettings } from '../webgpu/engine.js';

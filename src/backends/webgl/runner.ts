@@ -15,7 +15,7 @@ import { PRECISION_OBSERVABLES, STATIONARY_DECAYS } from '../../core/constants.j
 import { initialVector } from '../../model/evolve.js';
 import { averagePowers, stateObservables } from '../../model/observables.js';
 import { evaluatePoint } from '../../model/point.js';
-import { flagBits, outputSlot } from '../../sweep/outputs.js';
+import { flagBits, outputSlot } from '../../core/outputs.js';
 import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE, ROW } from '../../core/layout.js';
 import { type KernelSpec, KERNEL_VEC4S, OUTPUT_MAPS, kernelKey, leapKernelSource } from './kernel.js';
 

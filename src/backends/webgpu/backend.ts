@@ -4,7 +4,7 @@ import { InputError } from '../../model/params.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
 import { type AdapterDescription, type EngineOptions, type RunSettings, WebGpuEngine } from './engine.js';
 import { OUT, OUT_STRIDE, PARAM_STRIDE, STEADY_SLOTS } from '../../core/layout.js';
-import { outputSlot } from '../../sweep/outputs.js';
+import { outputSlot } from '../../core/outputs.js';
 import { type AdapterChoice, acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from './nodeDevice.js';
 import type { ProgramName } from './programs.js';
 import { timeStep } from '../../model/charging.js';

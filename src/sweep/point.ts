@@ -1,16 +1,17 @@
 // One point through a chosen backend: cpu evaluates it in process (float64); every other
-// backend runs it as a one-point sweep, the same code path a sweep uses.
+// backend runs it as a one-point sweep, the same code path a sweep uses. (Here, not under
+// backends/: a backend runs what it is given; making a sweep of a point is the sweep layer's.)
 
 import { InputError, type PointParams, pointToInput } from '../model/params.js';
 import { type CpuIntegrator, type PointFlag, type PointResult, evaluatePoint } from '../model/point.js';
-import { SCALAR_OUTPUTS, flagNames } from '../sweep/outputs.js';
-import { checkTimeGrids, runSweep } from '../sweep/run.js';
-import { resolveSpec } from '../sweep/spec.js';
+import { SCALAR_OUTPUTS, flagNames } from './outputs.js';
+import { checkTimeGrids, runSweep } from './run.js';
+import { resolveSpec } from './spec.js';
 import { initialVector } from '../model/evolve.js';
 import { generator } from '../model/generators.js';
 import { TRAJECTORY_QUANTITIES, type TimeGrid, type TrajectoryQuantity, chargingCurve, timeValues } from '../model/charging.js';
-import { CPU_INTEGRATORS } from './cpu/backend.js';
-import { SWEEP_BACKENDS, createBackend } from './select.js';
+import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
+import { SWEEP_BACKENDS, createBackend } from '../backends/select.js';
 
 export const BACKEND_CHOICES = SWEEP_BACKENDS;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
