@@ -56,8 +56,8 @@ fn write_state_at_tau(base: u32, i: u32, r: Vec16) -> u32 {
   let tau = point_tau(params[i]);
   let b = battery(r);
   let b0 = battery(r0);
-  out[base + OUT_AVERAGE_POWER] = select((b.energy - b0.energy) / tau, 0.0, tau <= 0.0);
-  out[base + OUT_AVERAGE_ERGOTROPIC_POWER] = select((b.ergotropy - b0.ergotropy) / tau, 0.0, tau <= 0.0);
+  out[base + OUT_AVERAGE_POWER] = average_power(b.energy, b0.energy, tau);
+  out[base + OUT_AVERAGE_ERGOTROPIC_POWER] = average_power(b.ergotropy, b0.ergotropy, tau);
   return flags;
 }
 

@@ -60,7 +60,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     out[base + n + j] = b.ergotropy;
     out[base + 2u * n + j] = b.efficiency;
     out[base + 3u * n + j] = concurrence(r);
-    out[base + 4u * n + j] = select((b.energy - e0) / t, 0.0, t <= 0.0);
+    out[base + 4u * n + j] = average_power(b.energy, e0, t);
     if (ev.solvable) {
       d = mat16_vec(a, d);
       d.v0.x = 0.0;

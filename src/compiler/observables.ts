@@ -28,6 +28,11 @@ export function emitBattery(em: Emitter, name: string, r: Expr[]): BatteryCode {
   return { efficiency, energy, ergotropy, zeroEnergy };
 }
 
+/** An average charging power (X(t) - X(0)) / t of an energy or ergotropy X, in omega lambda; 0 at t = 0. */
+export function emitAveragePower(em: Emitter, name: string, x: Expr, x0: Expr, t: Expr): Expr {
+  return em.value(name, em.sel(`${t} > 0.0`, `(${x} - ${x0}) / ${t}`, ZERO));
+}
+
 /** rho = (1/4) sum_i r_i P_i: the upper triangle (diagonal, Re and Im above it). */
 export function emitDensity(em: Emitter, name: string, r: Expr[]): Herm {
   const entry = (part: 're' | 'im', k: number) => {

@@ -6,6 +6,7 @@ import { expm, matvec } from './linalg.js';
 import { fixTraceRow } from './evolve.js';
 import type { Mat } from './linalg.js';
 import { batteryObservables, concurrenceOf } from './observables.js';
+import { observablesF64 } from '../compiler/targets.js';
 
 /** A time grid t_j = from + j (to - from) / (n - 1), j = 0 .. n-1 (1/lambda). */
 export interface TimeGrid {
@@ -49,7 +50,7 @@ export function chargingCurve(G: Mat, r0: Float64Array, grid: TimeGrid): Float64
     out[n + j] = b.ergotropy_over_omega;
     out[2 * n + j] = b.efficiency;
     out[3 * n + j] = concurrenceOf(r);
-    out[4 * n + j] = times[j] > 0 ? (b.E_B_over_omega - e0) / times[j] : 0;
+    out[4 * n + j] = observablesF64().averagePower(b.E_B_over_omega, e0, times[j]);
     if (step && j < n - 1) r = matvec(step, r, 16);
   }
   return out;

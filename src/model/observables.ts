@@ -39,10 +39,10 @@ export function stateObservables(r: ArrayLike<number>): StateObservables {
 
 /** (X(t) - X(0)) / t for the battery's energy and ergotropy (per omega; 0 at t = 0). */
 export function averagePowers(r: ArrayLike<number>, r0: ArrayLike<number>, t: number): { average_power: number; average_ergotropic_power: number } {
-  if (!(t > 0)) return { average_power: 0, average_ergotropic_power: 0 };
   const b = batteryObservables(r);
   const b0 = batteryObservables(r0);
-  return { average_power: (b.E_B_over_omega - b0.E_B_over_omega) / t, average_ergotropic_power: (b.ergotropy_over_omega - b0.ergotropy_over_omega) / t };
+  const power = observablesF64().averagePower;
+  return { average_power: power(b.E_B_over_omega, b0.E_B_over_omega, t), average_ergotropic_power: power(b.ergotropy_over_omega, b0.ergotropy_over_omega, t) };
 }
 
 export interface Thermodynamics {
