@@ -45,8 +45,9 @@ export function registerCompare(program: Command): void {
   addRunOptions(cmd)
     .option('--backends <a,b>', 'the backend to check, then the reference (default webgpu,cpu)')
     .option('--ref-integrator <name>', "the reference's integrator (default: its own; cpu: expm, the exact exponential)")
+    .option('--times <from:to:n>', "also every point's charging curve on this time grid, compared at every time (as sweep --times)")
     .option('--json', 'print the comparison as JSON')
-    .addHelpText('after', '\nExample:\n  qbsweep compare --preset fig9 --grid 32x32')
+    .addHelpText('after', '\nExamples:\n  qbsweep compare --preset fig9 --grid 32x32\n  qbsweep compare --preset fig11 --grid 16x16 --times 0:100:201')
     .action(
       action(async (opts: Record<string, unknown>) => {
         const spec = specFromOptions(opts);

@@ -82,5 +82,36 @@ export function compareResults(a: SweepResult, ref: SweepResult, columns = a.col
       pass: !hasTol || worstRatio <= 1,
     });
   }
+  // the charging curves of a time grid, every time of every point
+  const nt = a.times?.length ?? 0;
+  for (const c of Object.keys(a.trajectories ?? {})) {
+    const x = a.trajectories![c];
+    const y = ref.trajectories?.[c];
+    if (!y || ref.times?.length !== nt) continue;
+    const tol = toleranceAt(c, { gap: 0, radius: 1, tau: 0 })!;
+    const diffs: number[] = [];
+    let maxI = -1;
+    let skip = 0;
+    for (let i = 0; i < n * nt; i++) {
+      const k = Math.floor(i / nt);
+      if ((a.flags[k] | ref.flags[k]) & EXCLUDE || Number.isNaN(x[i]) || Number.isNaN(y[i])) {
+        skip++;
+        continue;
+      }
+      const d = Math.abs(x[i] - y[i]);
+      if (maxI < 0 || d > Math.abs(x[maxI] - y[maxI])) maxI = i;
+      diffs.push(d);
+    }
+    if (skip) skipped[c] = skip;
+    diffs.sort((p, q) => p - q);
+    const max = maxI >= 0 ? Math.abs(x[maxI] - y[maxI]) : 0;
+    const at: Record<string, number> = {};
+    if (maxI >= 0) {
+      const vals = a.grid.axisValues(a.offset + Math.floor(maxI / nt));
+      a.grid.axes.forEach((ax, i) => (at[ax.param] = vals[i]));
+      at.t = a.times![maxI % nt];
+    }
+    out.push({ column: c, compared: diffs.length, max, median: diffs.length ? diffs[Math.floor(diffs.length / 2)] : 0, at, worstRatio: max / tol, tolerance: tol, pass: max <= tol });
+  }
   return { points: n, skipped, columns: out, pass: out.every((c) => c.pass) };
 }
