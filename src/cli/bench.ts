@@ -11,6 +11,8 @@ import { runSweep } from '../sweep/run.js';
 import { applyGrid, resolveSpec } from '../sweep/spec.js';
 import { action } from './common.js';
 import { chooseBackend, runOptions } from './sweep.js';
+import { parseTimes } from './point.js';
+import type { TimeGrid } from '../model/charging.js';
 import { summary } from './commands.js';
 
 export interface BenchRow {
@@ -26,13 +28,14 @@ export interface BenchRow {
   compile_s?: number;
 }
 
-async function measure(backend: SweepBackend, presetName: string, grid: string, integrator: string | undefined, dt: number | undefined): Promise<BenchRow> {
-  const spec = resolveSpec(applyGrid(preset(presetName), grid));
+async function measure(backend: SweepBackend, presetName: string, grid: string, integrator: string | undefined, dt: number | undefined, times?: TimeGrid): Promise<BenchRow> {
+  const specOf = (g: string) => resolveSpec({ ...applyGrid(preset(presetName), g), ...(times ? { times } : {}) });
+  const spec = specOf(grid);
   // warm-up: compiles the pipelines on a tiny grid (5x5 has Delta = 0, where the spectrum runs:
   // llvmpipe compiles a pipeline at its first dispatch); on the cpu backend, the measured grid
   // itself, so that the workers' JavaScript is optimised before the clock starts
   const tw = performance.now();
-  await runSweep(resolveSpec(applyGrid(preset(presetName), backend.name === 'cpu' ? grid : '5x5')), { backend, integrator, dt, check: 0 });
+  await runSweep(specOf(backend.name === 'cpu' ? grid : '5x5'), { backend, integrator, dt, check: 0 });
   const compile = (performance.now() - tw) / 1000;
   const t0 = performance.now();
   const res = await runSweep(spec, { backend, integrator, dt, check: 0 });
@@ -70,12 +73,14 @@ export function registerBench(program: Command): void {
     .option('--adapter <name>', 'WebGPU adapter (default auto)')
     .option('--threads <n>', 'cpu backend threads (default: all cores)')
     .option('--dt <h>', 'RK4/leap step (default per point)')
+    .option('--times <from:to:n>', "also every point's charging curve on this time grid (sweep --times); rk4 is not measured then")
     .option('--json', 'print one JSON object per measurement (numeric points_per_s)')
     .action(
       action(async (opts: Record<string, unknown>) => {
         const presetName = String(opts.preset ?? 'fig9');
         preset(presetName);
         const { dt } = runOptions(opts);
+        const times = opts.times !== undefined ? parseTimes(String(opts.times)) : undefined;
         const backends = String(opts.backends ?? 'webgpu,cpu').split(',').map((s) => s.trim());
         const benchable = SWEEP_BACKENDS.filter((b) => b !== 'auto');
         for (const b of backends) if (!(benchable as string[]).includes(b)) throw new InputError(`option --backends: unknown backend ${JSON.stringify(b)} (expected ${benchable.join(', ')})`);
@@ -83,11 +88,11 @@ export function registerBench(program: Command): void {
         for (const name of backends) {
           const { backend } = await chooseBackend(name, opts, Boolean(opts.json));
           try {
-            if (name === 'cpu') rows.push(await measure(backend, presetName, String(opts.cpuGrid ?? '24x24'), 'expm', dt));
+            if (name === 'cpu') rows.push(await measure(backend, presetName, String(opts.cpuGrid ?? '24x24'), 'expm', dt, times));
             else {
-              rows.push(await measure(backend, presetName, String(opts.grid ?? '256x256'), 'leap', dt));
-              // the webgl backend has no rk4 integrator
-              const rk4Grid = name === 'webgl' ? 'none' : String(opts.rk4Grid ?? '8x8');
+              rows.push(await measure(backend, presetName, String(opts.grid ?? '256x256'), 'leap', dt, times));
+              // the webgl backend has no rk4 integrator; with a time grid the curves are the leap's whatever the integrator
+              const rk4Grid = name === 'webgl' || times ? 'none' : String(opts.rk4Grid ?? '8x8');
               if (rk4Grid !== 'none') rows.push(await measure(backend, presetName, rk4Grid, 'rk4', dt));
             }
           } finally {
@@ -97,11 +102,12 @@ export function registerBench(program: Command): void {
         const cpu = rows.find((r) => r.backend === 'cpu');
         if (cpu) for (const r of rows) r.ratio_to_cpu = +(r.points_per_s / cpu.points_per_s).toFixed(2);
         if (opts.json) {
-          process.stdout.write(JSON.stringify(rows.map((r) => ({ ...r, preset: presetName, machine: machineInfo(), versions: packageVersions() })), null, 2) + '\n');
+          process.stdout.write(JSON.stringify(rows.map((r) => ({ ...r, preset: presetName, ...(times ? { times } : {}), machine: machineInfo(), versions: packageVersions() })), null, 2) + '\n');
           return;
         }
         const m = machineInfo();
-        const out = [`qbsweep bench: preset ${presetName}, tau = 20000; ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB`, ''];
+        const curves = times ? `, with charging curves at ${times.n} times ${times.from}..${times.to}` : '';
+        const out = [`qbsweep bench: preset ${presetName}, tau = 20000${curves}; ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB`, ''];
         out.push(`  ${'backend'.padEnd(8)}${'integrator'.padEnd(12)}${'grid'.padEnd(11)}${'points'.padStart(9)}${'seconds'.padStart(10)}${'points/s'.padStart(12)}${'x cpu'.padStart(9)}   adapter`);
         for (const r of rows) {
           out.push(`  ${r.backend.padEnd(8)}${r.integrator.padEnd(12)}${r.grid.padEnd(11)}${String(r.points).padStart(9)}${r.seconds.toFixed(2).padStart(10)}${r.points_per_s.toLocaleString('en-US').padStart(12)}${(r.ratio_to_cpu === undefined ? '-' : r.ratio_to_cpu.toFixed(1)).padStart(9)}   ${r.adapter ?? `float64, ${r.backend === 'cpu' ? 'worker threads' : ''}`}`);

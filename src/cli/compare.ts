@@ -27,7 +27,7 @@ export function formatComparison(cmp: Comparison, title: string): string {
   if (skipped) lines.push('', `  left out (degenerate, non-finite or NaN in either run): ${skipped}`);
   lines.push(
     '',
-    `  tolerances: ${GPU_TOLERANCE.stationary} where |gap| tau >= ${GPU_TOLERANCE.stationaryDecays}, ${GPU_TOLERANCE.transient} elsewhere; concurrence ${GPU_TOLERANCE.concurrence}; gap ${GPU_TOLERANCE.gapRelative} x max |eigenvalue|`,
+    `  tolerances: ${GPU_TOLERANCE.stationary} where |gap| tau >= ${GPU_TOLERANCE.stationaryDecays}, ${GPU_TOLERANCE.transient} elsewhere; concurrence ${GPU_TOLERANCE.concurrence}; gap ${GPU_TOLERANCE.gapRelative} x max |eigenvalue|; charging curves 1e-4 (concurrence 1e-3); none below float32's 2^-24 x max |eigenvalue| / |gap| (near-bistable points)`,
     `  result: ${cmp.pass ? 'within tolerance' : 'ABOVE TOLERANCE'} (${cmp.points} points)`,
   );
   return lines.join('\n') + '\n';

@@ -88,10 +88,11 @@ export function compareResults(a: SweepResult, ref: SweepResult, columns = a.col
     const x = a.trajectories![c];
     const y = ref.trajectories?.[c];
     if (!y || ref.times?.length !== nt) continue;
-    const tol = toleranceAt(c, { gap: 0, radius: 1, tau: 0 })!;
     const diffs: number[] = [];
     let maxI = -1;
     let skip = 0;
+    let worstRatio = 0;
+    let worstTol: number | undefined;
     for (let i = 0; i < n * nt; i++) {
       const k = Math.floor(i / nt);
       if ((a.flags[k] | ref.flags[k]) & EXCLUDE || Number.isNaN(x[i]) || Number.isNaN(y[i])) {
@@ -101,6 +102,11 @@ export function compareResults(a: SweepResult, ref: SweepResult, columns = a.col
       const d = Math.abs(x[i] - y[i]);
       if (maxI < 0 || d > Math.abs(x[maxI] - y[maxI])) maxI = i;
       diffs.push(d);
+      const tol = toleranceAt(c, { gap: gap ? gap[k] : 0, radius: radius ? radius[k] : 1, tau: a.times![i % nt] })!;
+      if (d / tol > worstRatio) {
+        worstRatio = d / tol;
+        worstTol = tol;
+      }
     }
     if (skip) skipped[c] = skip;
     diffs.sort((p, q) => p - q);
@@ -111,7 +117,7 @@ export function compareResults(a: SweepResult, ref: SweepResult, columns = a.col
       a.grid.axes.forEach((ax, i) => (at[ax.param] = vals[i]));
       at.t = a.times![maxI % nt];
     }
-    out.push({ column: c, compared: diffs.length, max, median: diffs.length ? diffs[Math.floor(diffs.length / 2)] : 0, at, worstRatio: max / tol, tolerance: tol, pass: max <= tol });
+    out.push({ column: c, compared: diffs.length, max, median: diffs.length ? diffs[Math.floor(diffs.length / 2)] : 0, at, worstRatio, tolerance: worstTol, pass: worstRatio <= 1 });
   }
   return { points: n, skipped, columns: out, pass: out.every((c) => c.pass) };
 }
