@@ -274,6 +274,8 @@ export interface FlatArrays {
   /** a time grid: its times and the charging curves of these points (count x times values each) */
   times?: number[];
   trajectories?: Record<string, Float32Array | Float64Array>;
+  /** gzip the data (default); the parts of a running sweep are written plain: they live minutes and speed matters */
+  compress?: boolean;
 }
 
 /** A contiguous range of the flattened grid (a shard, or a part of an unfinished run). */
@@ -285,10 +287,11 @@ export async function writeFlatH5(path: string, a: FlatArrays): Promise<string> 
   return writeAtomically(path, lengthOf(a.count, a.trajectories, nt), (f) => {
     setAttributes(f, { format: H5_FORMAT, start: a.start, count: a.count, total: a.total, columns: a.columns, ...(curves.length ? { times: a.times, trajectories: curves } : {}), ...a.attributes, data_sha256: sha, data_names: names });
     const chunks = [Math.max(1, Math.min(a.count, 1 << 16))];
-    for (const c of a.columns) f.create_dataset({ name: c, data: a.values[c], chunks, compression: 'gzip', compression_opts: 4 });
-    f.create_dataset({ name: 'flags', data: a.flags, chunks, compression: 'gzip', compression_opts: 4 });
+    const gzip: { compression?: 'gzip'; compression_opts?: number } = a.compress === false ? {} : { compression: 'gzip', compression_opts: 4 };
+    for (const c of a.columns) f.create_dataset({ name: c, data: a.values[c], chunks, ...gzip });
+    f.create_dataset({ name: 'flags', data: a.flags, chunks, ...gzip });
     const rows = Math.max(1, Math.min(a.count, Math.floor((1 << 20) / Math.max(nt, 1))));
-    for (const c of curves) f.create_dataset({ name: c, data: a.trajectories![c], shape: [a.count, nt], chunks: [rows, nt], compression: 'gzip', compression_opts: 4 });
+    for (const c of curves) f.create_dataset({ name: c, data: a.trajectories![c], shape: [a.count, nt], chunks: [rows, nt], ...gzip });
   });
 }
 

@@ -166,6 +166,7 @@ export class RunState {
       values,
       flags: res.flags.slice(at, at + n),
       ...(trajectories ? { times: res.times, trajectories } : {}),
+      compress: false,
       attributes: { spec_hash: this.progress.spec_hash, run: this.identity },
     });
     this.progress.blocks = [...this.progress.blocks.filter(([s]) => s !== start), [start, n]];

@@ -270,3 +270,18 @@ describe('short charging times: the leap has no remainder step', () => {
     console.log(`short-tau leap vs expm: worst |diff| ${worst.toExponential(2)}`);
   });
 });
+
+describe('kernel compilation', () => {
+  it('compiles programs concurrently; a broken one fails alone, with its line, and a good one beside it still compiles', async (ctx) => {
+    if (!engine && !process.env.CI) ctx.skip();
+    const sources = nodeShaderSources();
+    const broken = new WebGpuEngine(engine!.device, engine!.adapter, { ...sources, 'kernels/leap.wgsl': `${sources['kernels/leap.wgsl']}\nfn broken() -> f32 { return undefined_name; }\n` });
+    const settings = settingsOf(resolvePoint({}));
+    const [leap, spectrum] = await Promise.allSettled([broken.pipeline('leap', settings), broken.pipeline('spectrum', settings)]);
+    expect(leap.status).toBe('rejected');
+    expect(String((leap as PromiseRejectedResult).reason.message)).toMatch(/^kernel leap failed to compile on .*: line \d+: .*undefined_name/);
+    expect(spectrum.status).toBe('fulfilled');
+    // the failure is not cached: asking again compiles again (and fails again)
+    await expect(broken.pipeline('leap', settings)).rejects.toThrow(/kernel leap failed to compile/);
+  }, 120_000);
+});

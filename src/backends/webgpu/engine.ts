@@ -74,7 +74,6 @@ const MAP_MODE_READ = 0x01;
 
 export class WebGpuEngine {
   private pipelines = new Map<string, Promise<GPUComputePipeline>>();
-  private compiling: Promise<void> = Promise.resolve();
   private lost: GPUDeviceLostInfo | undefined;
   private lostPromise: Promise<GPUDeviceLostInfo>;
   readonly workgroupSize: number;
@@ -106,12 +105,9 @@ export class WebGpuEngine {
     const key = `${name}@${this.workgroupSize}:${settings.model}:${systemKey(settings.system)}`;
     let p = this.pipelines.get(key);
     if (!p) {
-      // one compile at a time: error scopes are a per-device stack
-      p = this.compiling.then(() => this.compile(name, settings));
-      this.compiling = p.then(
-        () => undefined,
-        () => undefined,
-      );
+      // compiles run concurrently: each pushes and pops its error scope synchronously around the
+      // module (scopes are a per-device stack), and the pipeline's own failure is a rejection
+      p = this.compile(name, settings);
       this.pipelines.set(key, p);
       p.catch(() => this.pipelines.delete(key));
     }
@@ -123,6 +119,7 @@ export class WebGpuEngine {
     const code = assembleShader(program, this.sources, this.workgroupSize, settings.system, settings.model);
     this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ code, label: name });
+    const moduleError = this.device.popErrorScope();
     let pipeline: GPUComputePipeline | undefined;
     let failure: unknown;
     try {
@@ -130,7 +127,7 @@ export class WebGpuEngine {
     } catch (e) {
       failure = e;
     }
-    const err = await this.device.popErrorScope();
+    const err = await moduleError;
     if (err || failure || !pipeline) {
       const info = await module.getCompilationInfo?.();
       const msgs = info?.messages?.filter((m) => m.type === 'error').map((m) => `line ${m.lineNum}: ${m.message}`) ?? [];
