@@ -2,6 +2,7 @@
 // as in the paper), with the time each took.
 
 import type { Command } from 'commander';
+import { checkOutputDir } from '../io/atomic.js';
 import { SWEEP_BACKENDS } from '../backends/select.js';
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { fmtSecs } from '../io/progress.js';
@@ -59,6 +60,8 @@ export function registerFigure(program: Command): void {
           mapGrid: opts.grid !== undefined ? parseGridOption(String(opts.grid)) : PAPER_RESOLUTION.mapGrid,
         };
         if (figOpts.curvePoints < 3) throw new InputError('option --points: at least 3 points per curve');
+        // before any computing: a figure that cannot be written is refused now, not after minutes
+        checkOutputDir('--out', dir);
         const threads = opts.threads !== undefined ? parsePositiveInt('--threads', String(opts.threads)) : undefined;
         const ctx = FigureContext.withBackendName(figOpts, backend, log, { adapter: opts.adapter as string | undefined, threads });
         const command = ['figure', ...process.argv.slice(3)].join(' ');

@@ -1,7 +1,7 @@
 // `qbsweep figure`: every figure at a coarse resolution on the float64 cpu backend (and a few on
 // WebGPU when an adapter exists), the files each writes, and the command line.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,10 @@ describe('qbsweep figure', () => {
   it('rejects an unknown figure and a bad --grid with one line', () => {
     expectOneLineError(runCli(['figure', '12', '--out', dir]), /figure "12": unknown/);
     expectOneLineError(runCli(['figure', '9', '--grid', '3by3', '--out', dir]), /option --grid: expected NxM/);
+    // an --out that cannot be written is refused before any computing
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    expectOneLineError(runCli(['figure', 'power', '--out', join(file, 'figs')]), /^qbsweep: option --out: .*a-file\/figs \(its parent .*a-file\) is a file, not a directory$/);
   });
 });
 
