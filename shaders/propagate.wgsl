@@ -1,8 +1,8 @@
 // Time stepping of dr/dt = G r in f32 (src/model/evolve.ts).
 
-// Step for leap when none is given: h = min(0.2, 1 / ||G||_inf) (evolve.defaultStep).
+// Step for leap when none is given: default_step_of (src/compiler/steps.ts) of ||G||_inf.
 fn default_step(g: Mat16) -> f32 {
-  return min(0.2, 1.0 / max(mat16_norm_inf(g), 1e-30));
+  return default_step_of(mat16_norm_inf(g));
 }
 
 // Step for rk4 when none is given: min(0.05, 0.25 / ||G||_inf) (evolve.rk4DefaultStep), where
@@ -54,13 +54,11 @@ fn rk4_vec_step(g: Mat16, r: Vec16, h: f32) -> Vec16 {
   return out;
 }
 
-// The leap's steps: tau = n h exactly, with h = tau / ceil(tau / h0) <= h0, so no remainder step
-// of another method is needed (an RK4 remainder cost up to 2e-4 at short tau).
+// The leap's steps: tau = n h exactly, n = leap_steps(tau, h0) (src/compiler/steps.ts), h = tau / n <= h0.
 struct EvenSteps { steps: u32, h: f32 }
 fn even_steps(tau: f32, h0: f32) -> EvenSteps {
-  if (tau <= 0.0) { return EvenSteps(0u, h0); }
-  let n = max(1.0, ceil(tau / h0 - 1e-6));
-  return EvenSteps(u32(n), tau / n);
+  let n = leap_steps(tau, h0);
+  return EvenSteps(u32(n), select(h0, tau / n, n > 0.0));
 }
 
 // Whole steps and the remainder (literal RK4): tau = steps * h + last.

@@ -20,6 +20,9 @@ export type FlagName = keyof typeof FLAG_BITS;
 /** Taylor order of the leap's one-step map exp(hG). */
 export const LEAP_ORDER = 8;
 
+/** The leap's step when none is given: min(LEAP_MAX_STEP, 1 / ||G||_inf) (src/compiler/steps.ts). */
+export const LEAP_MAX_STEP = 0.2;
+
 /**
  * A steady-state pivot below this fraction of ||G||_inf: G' is singular in f32, the kernel of G
  * is (numerically) at least two-dimensional and the long-time limit depends on the initial state.
@@ -44,6 +47,8 @@ export const PRECISION = {
     degenerateEnergy: 1e-9,
     /** ... with a coupling element (or diagonal difference) above this */
     degenerateCoupling: 1e-9,
+    /** the leap's step count ceil(tau / h0 - this): tau a whole multiple of h0 up to rounding takes no extra step */
+    stepSlack: 1e-9,
   },
   f32: {
     jacobiSkip: 1e-9,
@@ -51,6 +56,7 @@ export const PRECISION = {
     jacobiConverged: 1e-16,
     degenerateEnergy: 1e-5,
     degenerateCoupling: 1e-3,
+    stepSlack: 1e-6,
   },
 } as const;
 

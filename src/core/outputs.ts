@@ -3,6 +3,7 @@
 // what a backend needs to fill a record, shared by every layer that reads one.
 
 import { FLAG_BITS, OUT } from './layout.js';
+import type { FlagName } from './constants.js';
 
 export const SCALAR_OUTPUTS = [
   'efficiency',
@@ -79,8 +80,6 @@ const SLOT: Record<(typeof SCALAR_OUTPUTS)[number], number> = {
 
 /** The record slot of a scalar output. */
 export const outputSlot = (o: string): number | undefined => (Object.hasOwn(SLOT, o) ? SLOT[o as keyof typeof SLOT] : undefined);
-
-export type FlagName = keyof typeof FLAG_BITS;
 
 export function flagNames(bits: number): FlagName[] {
   return (Object.entries(FLAG_BITS) as [FlagName, number][]).filter(([, b]) => bits & b).map(([n]) => n);

@@ -1,6 +1,7 @@
 // Time evolution of the Pauli vector r (r_00 = 1 held fixed: trace preservation is structural).
 
 import { LEAP_ORDER } from '../core/constants.js';
+import { stepsF64 } from '../compiler/steps.js';
 import { type Mat, expm, identity, matmul, matvec, normInf } from './linalg.js';
 import { densityToVector, pureDensity } from './pauli.js';
 import type { PointParams } from './params.js';
@@ -43,7 +44,7 @@ export function rk4StepMatrix(G: Mat, h: number): Mat {
  * (fewer squarings, less float32 rounding: MODEL.md "float32").
  */
 export function defaultStep(G: Mat): number {
-  return Math.min(0.2, 1 / Math.max(normInf(G, 16), 1e-300));
+  return stepsF64().defaultStepOf(normInf(G, 16));
 }
 
 /** Step for rk4 when none is given: min(0.05, 0.25 / ||G||_inf) (as rk4_default_step in WGSL). */
@@ -96,9 +97,8 @@ export function evolveLeap(G: Mat, r0: Float64Array, tau: number, h0: number): F
 
 /** The leap's steps: tau = n h exactly, h = tau / ceil(tau / h0) <= h0 (no remainder step). */
 export function evenSteps(tau: number, h0: number): { steps: number; h: number } {
-  if (!(tau > 0)) return { steps: 0, h: h0 };
-  const steps = Math.max(1, Math.ceil(tau / h0 - 1e-9));
-  return { steps, h: tau / steps };
+  const steps = stepsF64().leapSteps(tau, h0);
+  return { steps, h: steps > 0 ? tau / steps : h0 };
 }
 
 /** float64 literal RK4 stepping (slow for long tau; the reference for the GPU rk4 integrator). */

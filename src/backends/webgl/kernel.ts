@@ -26,6 +26,7 @@
 //   o4 = (efficiency, E_B, ergotropy, concurrence) at tau, o5 = the same for the steady state,
 //   o6 = (kernel dim, flags, step h, steady flags), o7 = (transient bound, 0, 0, 0).
 
+import { emitDefaultStep, emitLeapSteps } from '../../compiler/steps.js';
 import { FLAG_BITS, LEAP_ORDER, SINGULAR_PIVOT } from '../../core/constants.js';
 import { ROW } from '../../core/layout.js';
 import { type Expr, type M, Emitter, ONE, ZERO, identity, isZero, lit, mul, neg, sub, sum } from '../../compiler/emitter.js';
@@ -163,15 +164,10 @@ export function leapKernelSource(spec: KernelSpec): KernelSource {
   const gNorm = normInf(em, 'gnorm', G);
 
   // the step: h0 = dt, else min(0.2, 1/||G||) (default_step); h = tau / n with n = ceil(tau / h0)
-  const nSteps = em.variable('nSteps', ZERO);
-  const h = em.variable('h', p.dt);
-  em.open(`if (${h} <= 0.0) {`);
-  em.line(`${h} = Math.min(0.2, 1.0 / Math.max(${gNorm}, 1e-30));`);
-  em.close();
-  em.open(`if (${p.tau} > 0.0) {`);
-  em.line(`${nSteps} = Math.max(1.0, Math.ceil(${p.tau} / ${h} - 1e-6));`);
-  em.line(`${h} = ${p.tau} / ${nSteps};`);
-  em.close();
+  // (src/compiler/steps.ts: the same plan as every other backend)
+  const h0 = em.value('h0', em.sel(`${p.dt} > 0.0`, p.dt, emitDefaultStep(em, 'hdefault', gNorm)));
+  const nSteps = emitLeapSteps(em, 'nSteps', p.tau, h0);
+  const h = em.value('h', em.sel(`${nSteps} > 0.0`, `${p.tau} / ${nSteps}`, h0));
 
   const steady = solveSteady(em, G);
   const solvable = em.value('solvable', `${steady.minPivot} >= ${lit(SINGULAR_PIVOT)} * Math.max(${gNorm}, 1e-30) ? 1.0 : 0.0`);

@@ -8,6 +8,7 @@
 // G[4I + r][4J + c] lives in b{I}{J}[c][r]. A 16-vector is a `Vec16` of four vec4.
 
 import { PAULI_PERMUTATIONS } from '../../model/pauli.js';
+import { stepFunctions } from '../../compiler/steps.js';
 
 const R4 = [0, 1, 2, 3];
 
@@ -119,5 +120,5 @@ export function pureStateWgsl(): string {
 
 /** Every generated snippet, in dependency order. */
 export function generatedWgsl(): string {
-  return [mat16Wgsl(), pureStateWgsl(), steadySolveWgsl()].join('\n\n');
+  return [mat16Wgsl(), pureStateWgsl(), steadySolveWgsl(), `// the leap's step plan: src/compiler/steps.ts\n${stepFunctions('wgsl')}`].join('\n\n');
 }
