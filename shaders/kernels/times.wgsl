@@ -1,9 +1,10 @@
-// Program "times": each point's charging curve on the grid t_j = from + j step (Run.times_*),
-// in one invocation: r(from) by the leap, then one grid step at a time with the map
-// A = exp(step G), built as the Taylor map of h = step / 2^k (h <= the point's step) squared k
-// times. As in evolve_leap, A acts on r - r_ss (traceless, decaying), so rounding does not
-// pile up on the steady state. Writes, per point, TRAJECTORY_QUANTITIES (src/model/charging.ts)
-// quantity-major: out[(i * 5 + q) * n + j].
+// Program "times": each point's charging curve on a window of the grid, t_j = from + j step
+// (Run.times_*), in one invocation: r(from) by the leap, then one grid step at a time with the
+// map A = exp(step G), built as the Taylor map of h = step / 2^k (h <= the point's step) squared
+// k times. As in evolve_leap, A acts on r - r_ss (traceless, decaying), so rounding does not pile
+// up on the steady state. Writes, per point, TRAJECTORY_QUANTITIES (src/model/charging.ts)
+// quantity-major over the whole grid: out[(i * 5 + q) * stride + offset + j]. The host cuts the
+// grid into windows (llvmpipe stops a loop after ~16k iterations; real GPUs have watchdogs).
 
 @group(0) @binding(0) var<uniform> run: Run;
 @group(0) @binding(1) var<storage, read> params: array<PointParams>;
@@ -37,6 +38,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let t_from = bitcast<f32>(run.times_from);
   let step = bitcast<f32>(run.times_step);
   let n = run.times_count;
+  let stride = run.times_stride;
   let r0 = initial_vector(p);
   let e0 = battery(r0).energy;
   let first = even_steps(t_from, h0);
@@ -52,15 +54,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     a.b30[0] = vec4<f32>(0.0);
     d.v0.x = 0.0;
   }
-  let base = i * 5u * n;
+  let base = i * 5u * stride + run.times_offset;
   for (var j = 0u; j < n; j++) {
     let t = t_from + f32(j) * step;
     let b = battery(r);
     out[base + j] = b.energy;
-    out[base + n + j] = b.ergotropy;
-    out[base + 2u * n + j] = b.efficiency;
-    out[base + 3u * n + j] = concurrence(r);
-    out[base + 4u * n + j] = average_power(b.energy, e0, t);
+    out[base + stride + j] = b.ergotropy;
+    out[base + 2u * stride + j] = b.efficiency;
+    out[base + 3u * stride + j] = concurrence(r);
+    out[base + 4u * stride + j] = average_power(b.energy, e0, t);
     if (ev.solvable) {
       d = mat16_vec(a, d);
       d.v0.x = 0.0;

@@ -82,9 +82,9 @@ export const RUN_FIELDS = [
   ['pad0', 'always 0: makes a runtime NaN (a constant NaN is a WGSL error)'],
   ['spectrum_mode', 'spectrum: 0 every point, 1 only where the leap left |gap| tau >= STATIONARY_DECAYS undecided'],
   ['outputs', 'bits (OUTPUT_BITS): 1 concurrence at tau, 2 long-time concurrence, 4 state observables at tau, 8 long-time ones, 16 currents'],
-  ['times_count', 'times: number of times per point'],
-  ['pad3', ''],
-  ['pad4', ''],
+  ['times_count', 'times: number of times in this dispatch (a window of the grid)'],
+  ['times_stride', 'times: times per point in the output buffer (the whole grid)'],
+  ['times_offset', 'times: index of the window\'s first time in the grid'],
 ] as const;
 type RunField = (typeof RUN_FIELDS)[number][0];
 const RUN_INDEX = Object.fromEntries(RUN_FIELDS.map(([n], i) => [n, i])) as Record<RunField, number>;
@@ -109,8 +109,8 @@ export interface RunConstants {
   stateObservables?: boolean;
   steadyObservables?: boolean;
   currents?: boolean;
-  /** the times program: the grid from, from + step, ..., n times */
-  times?: { from: number; step: number; n: number };
+  /** the times program: n times from, from + step, ..., written at index offset of a grid of stride times per point */
+  times?: { from: number; step: number; n: number; stride?: number; offset?: number };
 }
 
 /** Run.outputs bits: what a kernel computes beyond the basics (each skipped when unasked). */
@@ -138,6 +138,8 @@ export function encodeRun(r: RunConstants): ArrayBuffer {
     f[RUN_INDEX.times_from] = r.times.from;
     f[RUN_INDEX.times_step] = r.times.step;
     set('times_count', r.times.n);
+    set('times_stride', r.times.stride ?? r.times.n);
+    set('times_offset', r.times.offset ?? 0);
   }
   let bits = 0;
   for (const [k, b] of Object.entries(OUTPUT_BITS)) if (r[k as keyof typeof OUTPUT_BITS] !== false) bits |= b;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/backends/cpu/backend.js';
 import { WebGpuBackend } from '../../src/backends/webgpu/backend.js';
-import type { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
+import { TIMES_PER_DISPATCH, type WebGpuEngine } from '../../src/backends/webgpu/engine.js';
 import { TRAJECTORY_QUANTITIES, type TimeGrid, chargingCurve, chargingFigures, timeValues } from '../../src/model/charging.js';
 import { evolveExact, initialVector } from '../../src/model/evolve.js';
 import { generator } from '../../src/model/generators.js';
@@ -125,6 +125,25 @@ describe('sweeps with a time grid: every backend against the exact exponential a
       console.log(`charging curves ${c.name}: webgpu vs exact, worst |diff| (concurrence aside) ${worst.toExponential(2)}`);
     }, 120_000);
   }
+});
+
+describe('a time grid longer than one dispatch', () => {
+  it(`more than TIMES_PER_DISPATCH (${TIMES_PER_DISPATCH}) times: every window computed, within tolerance at every time (llvmpipe once ended the loop at ~16k)`, async (ctx) => {
+    if (!engine && !process.env.CI) ctx.skip();
+    const spec = resolveSpec({ name: 'w', base: { F: 1, Tbar: 1, dT: 0.5, tau: 5 }, axes: [{ param: 'Delta', values: [-1, 2] }], outputs: ['E_B_over_omega'], times: { from: 1, to: 1 + 0.05 * 20000, n: 20001 } });
+    const gpu = await runSweep(spec, { backend: WebGpuBackend.fromEngine(engine!), check: 0 });
+    const f64 = await runSweep(spec, { backend: cpu });
+    const n = spec.times!.n;
+    for (const q of TRAJECTORY_QUANTITIES) {
+      const col = `trajectory.${q}`;
+      let worst = 0;
+      for (let i = 0; i < spec.count * n; i++) worst = Math.max(worst, Math.abs(gpu.trajectories![col][i] - f64.trajectories![col][i]));
+      expect(worst, col).toBeLessThanOrEqual(TRAJECTORY_TOLERANCE[q]);
+    }
+    // and the float64 curve itself at the last time, against the exponential taken there alone
+    const p = gpu.grid.point(1);
+    expect(Math.abs(f64.trajectories!['trajectory.E_B_over_omega'][2 * n - 1] - exactAt(p, 1001).E_B_over_omega)).toBeLessThan(1e-10);
+  }, 120_000);
 });
 
 describe('resuming a sweep with a time grid', () => {

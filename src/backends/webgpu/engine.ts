@@ -65,6 +65,9 @@ export interface TrajectoryResult {
   sampleDt: Float32Array;
 }
 
+/** Times one dispatch of the times program steps through per point (llvmpipe ends a shader loop after ~16k iterations). */
+export const TIMES_PER_DISPATCH = 4096;
+
 const STORAGE = 0x80; // GPUBufferUsage.STORAGE
 const COPY_SRC = 0x04;
 const COPY_DST = 0x08;
@@ -347,23 +350,34 @@ export class WebGpuEngine {
     const outBuf = this.buffer(cap * stride * 4, STORAGE | COPY_SRC, 'trajectories');
     const staging = this.buffer(cap * stride * 4, MAP_READ | COPY_DST, 'staging trajectories');
     const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
+    const windowUniforms: GPUBuffer[] = [];
     try {
       while (done < count) {
         const n = Math.min(chunk, count - done, cap);
         const t0 = performance.now();
         const result = await this.scoped(done, `the charging curves of points ${done}..${done + n - 1}`, async () => {
           this.device.queue.writeBuffer(paramBuf, 0, params, done * PARAM_STRIDE, n * PARAM_STRIDE);
-          this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count: n, times }));
+          // the grid in windows of TIMES_PER_DISPATCH, each its own dispatch (and uniform): each
+          // window starts afresh from r0 by the leap, so no state carries between them
+          for (let offset = 0; offset < times.n; offset += TIMES_PER_DISPATCH) {
+            const window = { from: times.from + offset * times.step, step: times.step, n: Math.min(TIMES_PER_DISPATCH, times.n - offset), stride: times.n, offset };
+            const u = offset === 0 ? uniform : this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run window');
+            if (u !== uniform) windowUniforms.push(u);
+            this.device.queue.writeBuffer(u, 0, encodeRun({ ...settings, count: n, times: window }));
+            const enc = this.device.createCommandEncoder();
+            const pass = enc.beginComputePass();
+            pass.setPipeline(pipeline);
+            pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [u, paramBuf, outBuf].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+            pass.dispatchWorkgroups(...this.dispatchSize(n));
+            pass.end();
+            this.device.queue.submit([enc.finish()]);
+          }
           const enc = this.device.createCommandEncoder();
-          const pass = enc.beginComputePass();
-          pass.setPipeline(pipeline);
-          pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [uniform, paramBuf, outBuf].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
-          pass.dispatchWorkgroups(...this.dispatchSize(n));
-          pass.end();
           enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * stride * 4);
           this.device.queue.submit([enc.finish()]);
           return this.readBack(staging, n * stride * 4, done);
         });
+        while (windowUniforms.length) windowUniforms.pop()!.destroy();
         traj.set(result.subarray(0, n * stride), done * stride);
         const ms = performance.now() - t0;
         done += n;
@@ -373,7 +387,7 @@ export class WebGpuEngine {
     } catch (e) {
       return { traj, done, error: e instanceof GpuError ? e : new GpuError(`GPU failure: ${(e as Error).message}`, done) };
     } finally {
-      for (const b of [paramBuf, outBuf, staging, uniform]) b.destroy();
+      for (const b of [paramBuf, outBuf, staging, uniform, ...windowUniforms]) b.destroy();
     }
     return { traj, done };
   }
