@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { BUILTIN_NAMES, DEFAULT_SYSTEM, isPaperSystem, resolveSystem } from '../system/registry.js';
 import { describeNames, genericSpace } from '../system/space.js';
 import { action, fmtNum, parseNumber, readJsonInput } from './common.js';
-import { resolveTimes } from '../sweep/spec.js';
+import { parseTimeGrid } from '../sweep/spec.js';
 import type { TimeGrid } from '../model/charging.js';
 import { summary } from './commands.js';
 
@@ -225,11 +225,7 @@ export function registerPoint(program: Command): void {
 }
 
 /** --times FROM:TO:N: N evenly spaced times (N = 1: FROM alone). */
-export function parseTimes(text: string): TimeGrid {
-  const m = /^\s*([^:]+):([^:]+):([^:]+)\s*$/.exec(text);
-  if (!m) throw new InputError(`option --times: expected FROM:TO:N, e.g. 0:50:101 (got ${JSON.stringify(text)})`);
-  return resolveTimes({ from: parseNumber('--times FROM', m[1]), to: parseNumber('--times TO', m[2]), n: parseNumber('--times N', m[3]) }, 'option --times');
-}
+export const parseTimes = (text: string): TimeGrid => parseTimeGrid(text, 'option --times');
 
 
 function formatTrajectory(tr: Trajectory): string {

@@ -61,9 +61,9 @@ export const CHARGING_FIGURES = ['max_average_power', 'time_of_max_average_power
 export type ChargingFigure = (typeof CHARGING_FIGURES)[number];
 
 export const CHARGING_FIGURE_DOCS: Record<ChargingFigure, { label: string; unit: string }> = {
-  max_average_power: { label: 'largest average charging power (E_B(t) - E_B(0))/t on the time grid', unit: 'omega lambda' },
-  time_of_max_average_power: { label: 'grid time of the largest average charging power', unit: '1/lambda' },
-  charging_time_90: { label: 'first grid time where E_B reaches 90% of its long-time value (NaN: never)', unit: '1/lambda' },
+  max_average_power: { label: 'largest average charging power on the time grid', unit: 'omega lambda' },
+  time_of_max_average_power: { label: 'time of the largest average power', unit: '1/lambda' },
+  charging_time_90: { label: 'charging time to 90% of the long-time E_B', unit: '1/lambda' },
 };
 
 /**

@@ -215,6 +215,18 @@ export function resolveTimes(t: unknown, where = 'spec times'): TimeGrid {
   return { from, to, n };
 }
 
+/** FROM:TO:N (the CLI's --times, the explorer's field) as a validated time grid. */
+export function parseTimeGrid(text: string, where = 'option --times'): TimeGrid {
+  const m = /^\s*([^:]+):([^:]+):([^:]+)\s*$/.exec(text);
+  if (!m) throw new InputError(`${where}: expected FROM:TO:N, e.g. 0:50:101 (got ${JSON.stringify(text)})`);
+  const [from, to, n] = [m[1], m[2], m[3]].map((x, i) => {
+    const v = Number(x.trim());
+    if (x.trim() === '' || Number.isNaN(v)) throw new InputError(`${where}: ${['FROM', 'TO', 'N'][i]} is not a number (got ${JSON.stringify(x.trim())})`);
+    return v;
+  });
+  return resolveTimes({ from, to, n }, where);
+}
+
 /** --grid NxM: N points along the last (x) axis, M along the one before (y); range axes only. */
 export function applyGrid(spec: SweepSpec, grid: string): SweepSpec {
   const m = /^(\d+)(?:x(\d+))?$/.exec(grid.trim());

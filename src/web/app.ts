@@ -77,8 +77,10 @@ function pageBackend(runtime: Runtime, signal: AbortSignal): SweepBackend {
     async evaluate(job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult> {
       const rows = new Float32Array(count * PARAM_STRIDE);
       job.grid.fillRows(start, count, rows, job.dt ?? 0);
-      return runtime.evaluate({ rows, count, settings: job.settings, integrator: job.integrator, dt: job.dt, outputs: job.outputs }, onProgress, signal);
+      return runtime.evaluate({ rows, count, settings: job.settings, integrator: job.integrator, dt: job.dt, outputs: job.outputs, times: job.times }, onProgress, signal);
     },
+    // charging curves need WebGPU (gpu.js has no times program)
+    timeGrids: runtime.kind === 'webgpu',
     // WebGPU: the kernels compile before the first point (long on a first run), shown apart
     ...(runtime instanceof WebGpuRuntime ? { prepare: (job: SweepJob) => prepareEngine(runtime.engine, job) } : {}),
     close: async () => undefined,
@@ -122,9 +124,12 @@ async function run(): Promise<void> {
   if (!state.runtime) await startRuntime();
   const runtime = state.runtime;
   if (!runtime) return general(`no GPU engine in this browser: ${state.runtimeError}`);
-  if (spec.count > runtime.maxPoints) {
+  // a point's charging curves take 5 x n float32 besides its record
+  const perPoint = OUT_BYTES + (spec.times ? 5 * 4 * spec.times.n : 0);
+  const maxPoints = Math.floor((runtime.maxPoints * OUT_BYTES) / perPoint);
+  if (spec.count > maxPoints) {
     return general(
-      `grid too large for this adapter: ${spec.shape.join(' x ')} = ${spec.count.toLocaleString('en-US')} points need ${fmtBytes(spec.count * OUT_BYTES)} of results, but ${runtime.limitReason}: at most ${runtime.maxPoints.toLocaleString('en-US')} points; use a coarser grid (or qbsweep sweep --shard i/N on the command line)`,
+      `grid too large for this adapter: ${spec.shape.join(' x ')} = ${spec.count.toLocaleString('en-US')} points need ${fmtBytes(spec.count * perPoint)} of results${spec.times ? ` (with charging curves at ${spec.times.n} times)` : ''}, but ${runtime.limitReason}: at most ${maxPoints.toLocaleString('en-US')} points; use a coarser grid${spec.times ? ' or fewer times' : ''} (or qbsweep sweep --shard i/N on the command line)`,
     );
   }
   const controller = new AbortController();

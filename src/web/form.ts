@@ -6,7 +6,7 @@ import { DEFAULTS, InputError, MODELS, NAMED_STATES, PARAM_DOCS, RESERVOIRS, ZER
 import { DEFAULT_OUTPUTS, OUTPUT_DOCS, OUTPUT_KEYS } from '../sweep/outputs.js';
 import { CHARGING_FIGURES } from '../model/charging.js';
 import { PRESETS } from '../sweep/presets.js';
-import { type AxisSpec, MAX_AXES, type SweepSpec, applyGrid, resolveSpec, sweepableParams } from '../sweep/spec.js';
+import { type AxisSpec, MAX_AXES, type SweepSpec, applyGrid, parseTimeGrid, resolveSpec, sweepableParams } from '../sweep/spec.js';
 import { type SystemDefinition, parseSystem } from '../system/definition.js';
 import { BUILTIN_NAMES, builtinSystem, isPaperSystem, paperSystem, resolveSystem, systemReference } from '../system/registry.js';
 
@@ -67,6 +67,8 @@ export class SweepForm {
   /** the system the form edits: a built-in, or a definition loaded from a file */
   system: SystemDefinition = paperSystem();
   readonly grid = $<HTMLInputElement>('#grid');
+  /** a time grid FROM:TO:N: every point's charging curve, and the charging figures as maps */
+  readonly times = $<HTMLInputElement>('#times');
   private readonly axesBox = $<HTMLDivElement>('#axes');
   private readonly baseBox = $<HTMLDivElement>('#base');
   private readonly outputsBox = $<HTMLDivElement>('#outputs');
@@ -91,7 +93,7 @@ export class SweepForm {
     });
     this.systemFile.addEventListener('change', () => void this.loadSystemFile());
     this.buildBase();
-    // the charging figures need a time grid, which the explorer's form does not set (its probe draws the curves)
+    // the charging figures come with a time grid (the "charging curves" field), not as boxes
     for (const o of OUTPUT_KEYS.filter((k) => !(CHARGING_FIGURES as readonly string[]).includes(k))) {
       const box = el('input', { type: 'checkbox', value: o, 'data-output': o });
       this.outputsBox.append(el('label', { title: OUTPUT_DOCS[o]?.label ?? '32 columns rho_real[i][j], rho_imag[i][j]' }, box, o));
@@ -106,6 +108,7 @@ export class SweepForm {
     });
     // the grid applies on top of a preset; any other edit makes the sweep a custom one
     this.grid.addEventListener('input', () => this.onChange());
+    this.times.addEventListener('input', () => this.onChange());
     for (const e of [this.outputsBox, this.baseBox]) {
       e.addEventListener('input', () => this.changed());
       e.addEventListener('change', () => this.changed());
@@ -258,6 +261,7 @@ export class SweepForm {
     this.axesBox.replaceChildren();
     for (const a of spec.axes) this.addAxis(a);
     this.grid.value = grid && spec.axes.some((a) => a.values === undefined) ? grid : '';
+    this.times.value = spec.times ? `${spec.times.from}:${spec.times.to}:${spec.times.n}` : '';
     const base = (spec.base ?? {}) as Record<string, unknown>;
     for (const [k, input] of this.baseInputs) {
       if (k.startsWith('initial_state')) continue;
@@ -348,6 +352,14 @@ export class SweepForm {
         errors.grid = e.message;
       }
     }
+    if (this.times.value.trim()) {
+      try {
+        spec = { ...spec, times: parseTimeGrid(this.times.value, 'charging curves') };
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        errors.times = e.message;
+      }
+    }
     let resolved: ReturnType<typeof resolveSpec> | undefined;
     try {
       resolved = resolveSpec(spec);
@@ -364,7 +376,7 @@ export class SweepForm {
     for (const box of Array.from(document.querySelectorAll<HTMLElement>("[data-err-for]"))) {
       const msg = errors[box.dataset.errFor!] ?? '';
       box.textContent = msg;
-      const input = box.dataset.errFor!.startsWith('axes[') ? box.parentElement : this.baseInputs.get(box.dataset.errFor!) ?? (box.dataset.errFor === 'grid' ? this.grid : undefined);
+      const input = box.dataset.errFor!.startsWith('axes[') ? box.parentElement : this.baseInputs.get(box.dataset.errFor!) ?? (box.dataset.errFor === 'grid' ? this.grid : box.dataset.errFor === 'times' ? this.times : undefined);
       input?.classList.toggle('bad', msg !== '');
     }
   }
@@ -382,5 +394,6 @@ export function fieldOf(message: string): string | undefined {
   if (m) return m[1];
   if (/^spec outputs/.test(message)) return 'outputs';
   if (/^option --grid/.test(message)) return 'grid';
+  if (/^(charging curves|spec times)/.test(message)) return 'times';
   return undefined;
 }

@@ -13,7 +13,7 @@ import { InputError, type PointParams, resolvePoint } from '../../src/model/para
 import { evaluatePoint } from '../../src/model/point.js';
 import { Grid } from '../../src/sweep/grid.js';
 import { PRESETS } from '../../src/sweep/presets.js';
-import { applyGrid, resolveSpec } from '../../src/sweep/spec.js';
+import { applyGrid, parseTimeGrid, resolveSpec } from '../../src/sweep/spec.js';
 import { toleranceAt } from '../../src/sweep/tolerance.js';
 import { type Explorer, browserMissing, canvasColours, clickCell, fieldError, hoverCell, openExplorer, resultOf, runSweepInPage, runtimeOf, shot, type } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
@@ -108,6 +108,26 @@ describe('the explorer page on WebGPU', () => {
     expect(await canvasColours(page, '#tomography canvas')).toBeGreaterThan(5);
     await shot(page, 'page-point', '#detail');
   }, 120_000);
+
+  it('charging curves on a time grid: the charging figures as maps, cross-checked at every time', async (ctx) => {
+    if (skip) ctx.skip(skip);
+    const page = ex!.page;
+    await type(page, '#times', '0:10');
+    expect(await fieldError(page, 'times')).toBe(message(() => parseTimeGrid('0:10', 'charging curves')));
+    expect(await fieldError(page, 'times')).toMatch(/^charging curves: expected FROM:TO:N/);
+    await type(page, '#times', '0:10:21');
+    const res = await runSweepInPage(page);
+    expect(res.error).toBeUndefined();
+    const options = await page.$$eval('#show option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(options).toEqual(expect.arrayContaining(['max_average_power', 'time_of_max_average_power', 'charging_time_90']));
+    // the five curves at every time and the three figures are in the page's float64 check too
+    expect(await page.$eval('#status', (e) => e.textContent)).toMatch(/float64 cross-check of 6 points: PASSED \(13 outputs/);
+    await page.select('#show', 'charging_time_90');
+    expect(await canvasColours(page, '#heatmap canvas')).toBeGreaterThan(10);
+    await shot(page, 'page-charging', '#heatmap-wrap');
+    await type(page, '#times', '');
+    expect(ex!.errors).toEqual([]);
+  }, 180_000);
 });
 
 describe('bad input on the page: the CLI\'s messages, next to the field', () => {
