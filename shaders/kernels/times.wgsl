@@ -55,13 +55,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     d.v0.x = 0.0;
   }
   let base = i * 5u * stride + run.times_offset;
+  // the concurrence only where the sweep asks for it (Run.outputs bit 1): ~40% of the cost
+  let with_concurrence = (run.outputs & 1u) != 0u;
+  let nan = runtime_nan(run.pad0);
   for (var j = 0u; j < n; j++) {
     let t = t_from + f32(j) * step;
     let b = battery(r);
     out[base + j] = b.energy;
     out[base + stride + j] = b.ergotropy;
     out[base + 2u * stride + j] = b.efficiency;
-    out[base + 3u * stride + j] = concurrence(r);
+    out[base + 3u * stride + j] = select(nan, concurrence(r), with_concurrence);
     out[base + 4u * stride + j] = average_power(b.energy, e0, t);
     if (ev.solvable) {
       d = mat16_vec(a, d);

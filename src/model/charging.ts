@@ -33,9 +33,11 @@ export const timeStep = (g: TimeGrid): number => (g.n > 1 ? (g.to - g.from) / (g
 /**
  * The float64 charging curve of a point with generator G and initial vector r0: r(from) =
  * exp(from G) r0, then r(t + step) = exp(step G) r(t). Returns TRAJECTORY_QUANTITIES x n values,
- * quantity-major (curve[q * n + j]).
+ * quantity-major (curve[q * n + j]); the concurrence NaN unless asked for (it is ~40% of a GPU
+ * curve's cost, so a sweep computes it only when its outputs include `concurrence`).
  */
-export function chargingCurve(G: Mat, r0: Float64Array, grid: TimeGrid): Float64Array {
+export function chargingCurve(G: Mat, r0: Float64Array, grid: TimeGrid, opts: { concurrence?: boolean } = {}): Float64Array {
+  const withConcurrence = opts.concurrence !== false;
   const n = grid.n;
   const out = new Float64Array(TRAJECTORY_QUANTITIES.length * n);
   const propagator = (t: number) => fixTraceRow(expm(G.map((x) => x * t), 16));
@@ -49,7 +51,7 @@ export function chargingCurve(G: Mat, r0: Float64Array, grid: TimeGrid): Float64
     out[j] = b.E_B_over_omega;
     out[n + j] = b.ergotropy_over_omega;
     out[2 * n + j] = b.efficiency;
-    out[3 * n + j] = concurrenceOf(r);
+    out[3 * n + j] = withConcurrence ? concurrenceOf(r) : Number.NaN;
     out[4 * n + j] = observablesF64().averagePower(b.E_B_over_omega, e0, times[j]);
     if (step && j < n - 1) r = matvec(step, r, 16);
   }

@@ -87,7 +87,7 @@ export async function trajectoryOnBackend(p: PointParams, times: TimeGrid, opts:
   }
   const { backend } = await createBackend({ backend: opts.backend, adapter: opts.adapter });
   try {
-    const spec = resolveSpec({ name: 'trajectory', base: pointToInput(p), axes: [{ param: 'tau', values: [p.tau] }], outputs: ['E_B_over_omega'], times });
+    const spec = resolveSpec({ name: 'trajectory', base: pointToInput(p), axes: [{ param: 'tau', values: [p.tau] }], outputs: ['E_B_over_omega', 'concurrence'], times });
     checkTimeGrids(spec, backend);
     const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 0 });
     if (res.error) throw res.error;

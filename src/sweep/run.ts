@@ -309,7 +309,7 @@ export function crossCheck(res: SweepResult, n: number): CrossCheck {
     }
     if (!res.trajectories || !res.times || !res.spec.times) continue;
     // the charging curve at every time of the grid, and the figures read off it
-    const curve = chargingCurve(generator(p).G, initialVector(p), res.spec.times);
+    const curve = chargingCurve(generator(p).G, initialVector(p), res.spec.times, { concurrence: res.spec.outputs.includes('concurrence') });
     TRAJECTORY_COLUMNS.forEach((c, q) => {
       for (let t = 0; t < nt; t++) {
         const value = res.trajectories![c][k * nt + t];

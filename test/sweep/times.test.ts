@@ -91,8 +91,8 @@ describe('sweeps with a time grid: every backend against the exact exponential a
   for (const c of cases) {
     it(`${c.name}: webgpu within the tolerances of every quantity, cpu within 1e-12; the figures and the cross-check agree`, async (ctx) => {
       if (!engine && !process.env.CI) ctx.skip();
-      const spec = resolveSpec({ ...c, outputs: ['E_B_over_omega', 'steady.E_B_over_omega'] });
-      expect(spec.outputs).toEqual(['E_B_over_omega', 'steady.E_B_over_omega', 'max_average_power', 'time_of_max_average_power', 'charging_time_90']);
+      const spec = resolveSpec({ ...c, outputs: ['E_B_over_omega', 'concurrence', 'steady.E_B_over_omega'] });
+      expect(spec.outputs).toEqual(['E_B_over_omega', 'concurrence', 'steady.E_B_over_omega', 'max_average_power', 'time_of_max_average_power', 'charging_time_90']);
       const gpu = await runSweep(spec, { backend: WebGpuBackend.fromEngine(engine!), check: 0 });
       const f64 = await runSweep(spec, { backend: cpu });
       const times = timeValues(spec.times!);
@@ -127,10 +127,27 @@ describe('sweeps with a time grid: every backend against the exact exponential a
   }
 });
 
+describe('the concurrence along the curves', () => {
+  it('is computed only where the outputs ask for it (NaN otherwise, on every backend); the other curves do not change', async (ctx) => {
+    if (!engine && !process.env.CI) ctx.skip();
+    const base = { name: 'c', base: { F: 1, Tbar: 1, dT: 0.5, tau: 5 }, axes: [{ param: 'Delta', values: [-1, 2] }], times: { from: 0, to: 20, n: 41 } };
+    const with_ = resolveSpec({ ...base, outputs: ['E_B_over_omega', 'concurrence'] });
+    const without = resolveSpec({ ...base, outputs: ['E_B_over_omega'] });
+    for (const backend of [WebGpuBackend.fromEngine(engine!), cpu]) {
+      const a = await runSweep(with_, { backend, check: 0 });
+      const b = await runSweep(without, { backend, check: 0 });
+      expect(Array.from(b.trajectories!['trajectory.concurrence']).every(Number.isNaN), backend.name).toBe(true);
+      expect(Array.from(a.trajectories!['trajectory.concurrence']).some((v) => v > 0.01), backend.name).toBe(true);
+      for (const q of TRAJECTORY_QUANTITIES.filter((x) => x !== 'concurrence')) expect(Array.from(b.trajectories![`trajectory.${q}`]), `${backend.name} ${q}`).toEqual(Array.from(a.trajectories![`trajectory.${q}`]));
+      expect(crossCheck(b, b.done).pass).toBe(true);
+    }
+  }, 120_000);
+});
+
 describe('a time grid longer than one dispatch', () => {
   it(`more than TIMES_PER_DISPATCH (${TIMES_PER_DISPATCH}) times: every window computed, within tolerance at every time (llvmpipe once ended the loop at ~16k)`, async (ctx) => {
     if (!engine && !process.env.CI) ctx.skip();
-    const spec = resolveSpec({ name: 'w', base: { F: 1, Tbar: 1, dT: 0.5, tau: 5 }, axes: [{ param: 'Delta', values: [-1, 2] }], outputs: ['E_B_over_omega'], times: { from: 1, to: 1 + 0.05 * 20000, n: 20001 } });
+    const spec = resolveSpec({ name: 'w', base: { F: 1, Tbar: 1, dT: 0.5, tau: 5 }, axes: [{ param: 'Delta', values: [-1, 2] }], outputs: ['E_B_over_omega', 'concurrence'], times: { from: 1, to: 1 + 0.05 * 20000, n: 20001 } });
     const gpu = await runSweep(spec, { backend: WebGpuBackend.fromEngine(engine!), check: 0 });
     const f64 = await runSweep(spec, { backend: cpu });
     const n = spec.times!.n;

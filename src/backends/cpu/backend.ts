@@ -90,7 +90,7 @@ export class CpuBackend implements SweepBackend {
       const rows = new Float64Array(n * PARAM_STRIDE);
       job.grid.fillRows(start + off, n, rows, 0);
       tasks.push(
-        this.run({ rows, settings: job.settings, integrator, dt: job.dt, times: job.times }).then(({ out, traj }) => {
+        this.run({ rows, settings: job.settings, integrator, dt: job.dt, times: job.times, concurrence: job.outputs.includes('concurrence') }).then(({ out, traj }) => {
           records.set(out, off * OUT_STRIDE);
           if (traj) trajectories!.set(traj, off * stride);
           finished += n;

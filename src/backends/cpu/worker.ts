@@ -17,6 +17,8 @@ export interface WorkerTask {
   dt?: number;
   /** also each point's float64 charging curve on this grid */
   times?: TimeGrid;
+  /** ... with its concurrence (the sweep's outputs include it) */
+  concurrence?: boolean;
 }
 
 export function evaluateRows(task: Omit<WorkerTask, 'id'>): { out: Float64Array; traj?: Float64Array } {
@@ -29,7 +31,7 @@ export function evaluateRows(task: Omit<WorkerTask, 'id'>): { out: Float64Array;
     const res = evaluatePoint(p, { integrator: task.integrator, dt: task.dt });
     writeRecord(res, res.step, out, k);
     // the curve always by the exact exponential, whatever the integrator of the record
-    if (traj) traj.set(chargingCurve(generator(p).G, initialVector(p), task.times!), k * stride);
+    if (traj) traj.set(chargingCurve(generator(p).G, initialVector(p), task.times!, { concurrence: task.concurrence }), k * stride);
   }
   return { out, traj };
 }
