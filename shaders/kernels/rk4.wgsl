@@ -3,21 +3,13 @@
 // browsers kill long dispatches). State lives in storage buffers between dispatches:
 //   mats:   16 mat4x4 per point (the Mat16 M, blocks b00, b01, ..., b33)
 //   states: 5 vec4 per point: r (4 vec4), then (h, bitcast steps, remainder step, 0)
-//   traj:   record_slots vec4 per point: (E_B/omega, ergotropy/omega, efficiency, concurrence)
-//           at t = s * record_every * h, s = 0, 1, ...
+// (Charging curves come from the times program, not from these steps.)
 
 @group(0) @binding(0) var<uniform> run: Run;
 @group(0) @binding(1) var<storage, read> params: array<PointParams>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<storage, read_write> mats: array<mat4x4<f32>>;
 @group(0) @binding(4) var<storage, read_write> states: array<vec4<f32>>;
-@group(0) @binding(5) var<storage, read_write> traj: array<vec4<f32>>;
-
-fn record(i: u32, slot: u32, r: Vec16) {
-  if (slot >= run.record_slots) { return; }
-  let b = battery(r);
-  traj[i * run.record_slots + slot] = vec4<f32>(b.energy, b.ergotropy, b.efficiency, concurrence(r));
-}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn rk4_init(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -46,9 +38,6 @@ fn rk4_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   if (i >= run.count) { return; }
   let s = i * 5u;
   let total = bitcast<u32>(states[s + 4u].y);
-  if (run.first_step == 0u && run.record_every > 0u) {
-    record(i, 0u, Vec16(states[s + 0u], states[s + 1u], states[s + 2u], states[s + 3u]));
-  }
   if (run.first_step >= total) { return; }
   let o = i * 16u;
   let m = Mat16(mats[o + 0u], mats[o + 1u], mats[o + 2u], mats[o + 3u],
@@ -60,7 +49,6 @@ fn rk4_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   for (var k = run.first_step; k < end; k++) {
     r = mat16_vec(m, r);
     r.v0.x = 1.0;
-    if (run.record_every > 0u && (k + 1u) % run.record_every == 0u) { record(i, (k + 1u) / run.record_every, r); }
   }
   states[s + 0u] = r.v0; states[s + 1u] = r.v1; states[s + 2u] = r.v2; states[s + 3u] = r.v3;
 }

@@ -76,9 +76,9 @@ export const RUN_FIELDS = [
   ['times_step', 'times: spacing of the grid (f32 bits)'],
   ['count', 'points in this dispatch chunk'],
   ['steps', 'rk4: steps per dispatch'],
-  ['record_every', 'rk4: trajectory sample every this many steps (0 = none)'],
+  ['pad7', ''],
   ['first_step', 'rk4: index of the first step of this dispatch'],
-  ['record_slots', 'rk4: samples per point in the trajectory buffer'],
+  ['pad8', ''],
   ['pad0', 'always 0: makes a runtime NaN (a constant NaN is a WGSL error)'],
   ['spectrum_mode', 'spectrum: 0 every point, 1 only where the leap left |gap| tau >= STATIONARY_DECAYS undecided'],
   ['outputs', 'bits (OUTPUT_BITS): 1 concurrence at tau, 2 long-time concurrence, 4 state observables at tau, 8 long-time ones, 16 currents'],
@@ -97,9 +97,7 @@ export interface RunConstants {
   zeroFreq: ZeroFreq;
   count: number;
   steps?: number;
-  recordEvery?: number;
   firstStep?: number;
-  recordSlots?: number;
   /** spectrum program: 'all' points, or 'undecided' ones only (after leap) */
   spectrumMode?: 'all' | 'undecided';
   /** compute the concurrence at tau / of the long-time limit (default both) */
@@ -129,9 +127,7 @@ export function encodeRun(r: RunConstants): ArrayBuffer {
   set('zero_freq', r.zeroFreq === 'zero' ? 1 : 0);
   set('count', r.count);
   set('steps', r.steps ?? 0);
-  set('record_every', r.recordEvery ?? 0);
   set('first_step', r.firstStep ?? 0);
-  set('record_slots', r.recordSlots ?? 0);
   set('spectrum_mode', r.spectrumMode === 'undecided' ? 1 : 0);
   if (r.times) {
     const f = new Float32Array(buf);

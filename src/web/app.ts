@@ -394,7 +394,7 @@ async function showDetail(k: number): Promise<void> {
     if (token !== state.detailToken) return;
     const gpu = one.records;
     status.textContent =
-      `${runtime.kind === 'webgpu' ? 'WebGPU rk4 trajectory' : 'gpu.js leap to each sample time'}, ${traj.t.length} samples to t = ${+tmax.toPrecision(4)}; ` +
+      `${runtime.kind === 'webgpu' ? 'WebGPU charging curve (times program)' : 'gpu.js leap to each sample time'}, ${traj.t.length} samples to t = ${+tmax.toPrecision(4)}; ` +
       `at τ: P = ${fmtValue(gpu[16])} (float64: ${fmtValue(ref.efficiency)}), C = ${fmtValue(gpu[19])} (float64: ${fmtValue(ref.concurrence)})` +
       (ref.flags.length ? `; flags: ${ref.flags.join(', ')}` : '');
     panel.dataset.state = 'done';

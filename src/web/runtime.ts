@@ -6,11 +6,8 @@
 import type { RangeResult, RowSource, SweepJob } from '../backends/types.js';
 import { evaluateOnEngine } from '../backends/webgpu/backend.js';
 import type { RunSettings, WebGpuEngine } from '../backends/webgpu/engine.js';
-import { OUT_BYTES, PARAM_STRIDE, ROW } from '../core/layout.js';
+import { OUT_BYTES, PARAM_STRIDE } from '../core/layout.js';
 import { WebGlRunner, createWebGlRunner } from '../backends/webgl/runner.js';
-import { rowToPoint } from '../backends/cpu/record.js';
-import { rk4DefaultStep } from '../model/evolve.js';
-import { generator } from '../model/generators.js';
 import { acquireBrowserGpu } from './device.js';
 import type { TimeGrid } from '../model/charging.js';
 
@@ -81,27 +78,14 @@ export class WebGpuRuntime implements Runtime {
   async trajectory(row: Float32Array, settings: RunSettings, tmax: number, samples: number): Promise<Trajectory> {
     const params = new Float32Array(PARAM_STRIDE);
     params.set(row.subarray(0, PARAM_STRIDE));
-    params[ROW.tau] = tmax;
-    // the rk4 kernel's own step (min(0.05, 0.25/||G||)) unless the row fixes one, fixed here
-    // so that the sample spacing is known before the run
-    const h = params[ROW.dt] > 0 ? params[ROW.dt] : rk4DefaultStep(generator(rowToPoint(params, 0, settings)).G);
-    params[ROW.dt] = h;
-    const steps = Math.floor(tmax / h + 1e-6);
-    const recordEvery = Math.max(1, Math.ceil(steps / samples));
-    const r = await this.engine.rk4(params, 1, { ...settings, spectrumMode: 'all' }, { recordEvery, maxSlots: Math.floor(steps / recordEvery) + 1, stepsPerDispatch: 4000 });
+    // the times program, as a sweep's time grid: the exponential map at every sample
+    const n = Math.max(2, samples);
+    const r = await this.engine.trajectories(params, 1, { ...settings, concurrence: true }, { from: 0, step: tmax / (n - 1), n });
     if (r.error) throw r.error;
-    const out: Trajectory = { t: [], energy: [], ergotropy: [], efficiency: [], concurrence: [] };
-    for (let s = 0; s < r.slots; s++) {
-      const v = r.traj.subarray(s * 4, s * 4 + 4);
-      if (Number.isNaN(v[0])) continue;
-      out.t.push(s * r.sampleDt[0]);
-      out.energy.push(v[0]);
-      out.ergotropy.push(v[1]);
-      out.efficiency.push(v[2]);
-      out.concurrence.push(v[3]);
-    }
-    return out;
+    const at = (q: number) => Array.from(r.traj.subarray(q * n, (q + 1) * n));
+    return { t: Array.from({ length: n }, (_, j) => (j === n - 1 ? tmax : (tmax * j) / (n - 1))), energy: at(0), ergotropy: at(1), efficiency: at(2), concurrence: at(3) };
   }
+
 }
 
 export class WebGlRuntime implements Runtime {

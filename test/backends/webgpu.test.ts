@@ -173,7 +173,7 @@ describe('spectrum kernel (Hessenberg + Francis QR in WGSL)', () => {
 });
 
 describe('rk4 and leap integrators against their float64 twins', () => {
-  gpuIt('rk4 (many dispatches, trajectory) = float64 RK4; leap = float64 leap = exact; both agree', async () => {
+  gpuIt('rk4 (many dispatches) = float64 RK4; leap = float64 leap = exact; both agree', async () => {
     const eng = needGpu();
     const dt = 0.1;
     const pts = [
@@ -185,25 +185,19 @@ describe('rk4 and leap integrators against their float64 twins', () => {
     for (const [k, p] of pts.entries()) {
       const set = settingsOf(p);
       const leap = await eng.evaluate(rows([p], dt), 1, set, ['leap']);
-      const rk4 = await eng.rk4(rows([p], dt), 1, set, { stepsPerDispatch: 37, recordEvery: 40 });
+      // 37 steps per dispatch: the state crosses 10 dispatches
+      const rk4 = await eng.rk4(rows([p], dt), 1, set, { stepsPerDispatch: 37 });
       expect(rk4.error).toBeUndefined();
       // float64 RK4 with the same step: the discrete dynamics both integrators follow
       const G = generator(p).G;
-      const samples: number[] = [];
-      const ref = evolveRk4(G, initialVector(p), p.tau, dt, (t, r) => {
-        if (Math.round(t / dt) % 40 === 0) samples.push(batteryObservables(r).E_B_over_omega);
-      });
+      const ref = evolveRk4(G, initialVector(p), p.tau, dt);
       const P = batteryObservables(ref).efficiency;
       const exact = evaluatePoint(p).efficiency;
       expect(Math.abs(evaluatePoint(p, { integrator: 'leap', dt }).efficiency - exact), `f64 leap ${k}`).toBeLessThan(1e-9);
       expect(Math.abs(leap.out[OUT.efficiency] - exact), `leap ${k}`).toBeLessThan(2e-5);
       expect(Math.abs(rk4.out[OUT.efficiency] - P), `rk4 ${k}`).toBeLessThan(2e-5);
       expect(Math.abs(rk4.out[OUT.efficiency] - leap.out[OUT.efficiency]), `rk4 vs leap ${k}`).toBeLessThan(2e-5);
-      // trajectory: sample s is at t = 40 s dt; sample 0 is the initial state
-      expect(rk4.slots).toBe(11);
-      expect(rk4.sampleDt[0]).toBeCloseTo(4, 5);
-      expect(rk4.traj[0]).toBeCloseTo(batteryObservables(initialVector(p)).E_B_over_omega, 6);
-      samples.forEach((e, j) => expect(Math.abs(rk4.traj[4 * (j + 1)] - e), `trajectory ${k} sample ${j + 1}`).toBeLessThan(2e-5));
+      expect(Math.abs(rk4.out[OUT.energy] - batteryObservables(ref).E_B_over_omega), `rk4 E_B ${k}`).toBeLessThan(2e-5);
     }
     void s;
   }, 180_000);

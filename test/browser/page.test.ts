@@ -97,12 +97,12 @@ describe('the explorer page on WebGPU', () => {
     await shot(page, 'page-hover', '#view');
   }, 60_000);
 
-  it('a click on a point shows its charging curves (rk4 trajectory) and the tomography |rho_ij|', async (ctx) => {
+  it('a click on a point shows its charging curves (the times program) and the tomography |rho_ij|', async (ctx) => {
     if (skip) ctx.skip(skip);
     const page = ex!.page;
     const d = await clickCell(page, 1, 4, 3);
     expect(d.state, d.status).toBe('done');
-    expect(d.status).toMatch(/WebGPU rk4 trajectory, \d+ samples to t = [\d.]+; at τ: P = ([\d.]+) \(float64: \1\)/);
+    expect(d.status).toMatch(/WebGPU charging curve \(times program\), 240 samples to t = [\d.]+; at τ: P = ([\d.]+) \(float64: \1\)/);
     expect(await page.$eval('#detail-title', (e) => e.textContent)).toMatch(/^Point Tbar = 1, dT = 0\.9, Delta = 2\.4$/);
     expect(await canvasColours(page, '#curves canvas')).toBeGreaterThan(5);
     expect(await canvasColours(page, '#tomography canvas')).toBeGreaterThan(5);

@@ -44,7 +44,7 @@ export interface EngineOptions {
 }
 
 /** What a run fixes for all its points: the system and its model, the statistics and zero-frequency choices. */
-export type RunSettings = Omit<RunConstants, 'count' | 'steps' | 'recordEvery' | 'firstStep' | 'recordSlots'> & { system: SystemDefinition };
+export type RunSettings = Omit<RunConstants, 'count' | 'steps' | 'firstStep'> & { system: SystemDefinition };
 
 export interface EvaluateResult {
   /** OUT_STRIDE f32 per point; rows past `done` are zero */
@@ -54,15 +54,6 @@ export interface EvaluateResult {
   error?: GpuError;
   chunks: number;
   gpuMs: number;
-}
-
-export interface TrajectoryResult {
-  out: Float32Array;
-  /** per point `slots` samples of (E_B/omega, ergotropy/omega, efficiency, concurrence) */
-  traj: Float32Array;
-  slots: number;
-  /** time between samples, per point (the kernel's step h times recordEvery) */
-  sampleDt: Float32Array;
 }
 
 /** Times one dispatch of the times program steps through per point (llvmpipe ends a shader loop after ~16k iterations). */
@@ -412,24 +403,19 @@ export class WebGpuEngine {
 
   /**
    * The rk4 integrator: literal stepping, `stepsPerDispatch` steps per dispatch over a state
-   * buffer, optionally recording (E_B, ergotropy, P, C) every `recordEvery` steps (at most
-   * `maxSlots` samples). One chunk of points at a time (the per-point state is 1.1 KiB).
+   * buffer. One chunk of points at a time (the per-point state is 1.1 KiB).
    */
   async rk4(
     params: Float32Array<ArrayBuffer>,
     count: number,
     settings: RunSettings,
-    opts: { stepsPerDispatch?: number; recordEvery?: number; maxSlots?: number },
+    opts: { stepsPerDispatch?: number },
     onProgress?: (p: EvaluateProgress) => void,
-  ): Promise<TrajectoryResult & { done: number; error?: GpuError }> {
+  ): Promise<{ out: Float32Array; done: number; error?: GpuError }> {
     const [init, step, finish] = await Promise.all([this.pipeline('rk4_init', settings), this.pipeline('rk4_step', settings), this.pipeline('rk4_finish', settings)]);
     const cap = Math.min(count, this.maxPointsPerChunk(16 * 64));
     const stepsPer = Math.max(1, opts.stepsPerDispatch ?? 2000);
-    const recordEvery = opts.recordEvery ?? 0;
     const out = new Float32Array(count * OUT_STRIDE);
-    const sampleDt = new Float32Array(count);
-    const trajChunks: { at: number; data: Float32Array }[] = [];
-    let slotsAll = 0;
     const paramBuf = this.buffer(cap * PARAM_BYTES, STORAGE | COPY_DST, 'params');
     const outBuf = this.buffer(cap * OUT_STRIDE * 4, STORAGE | COPY_SRC, 'out');
     const mats = this.buffer(cap * 16 * 64, STORAGE, 'rk4 mats');
@@ -447,11 +433,11 @@ export class WebGpuEngine {
     try {
       while (done < count) {
         const n = Math.min(cap, count - done);
-        const resources = (uniform: GPUBuffer, trajBuf?: GPUBuffer) => [uniform, paramBuf, outBuf, mats, states, trajBuf];
-        const pass = (enc: GPUCommandEncoder, pipeline: GPUComputePipeline, res: (GPUBuffer | undefined)[], bindings: number[]) => {
+        const resources = (uniform: GPUBuffer) => [uniform, paramBuf, outBuf, mats, states];
+        const pass = (enc: GPUCommandEncoder, pipeline: GPUComputePipeline, res: GPUBuffer[], bindings: number[]) => {
           const group = this.device.createBindGroup({
             layout: pipeline.getBindGroupLayout(0),
-            entries: bindings.map((b) => ({ binding: b, resource: { buffer: res[b]! } })),
+            entries: bindings.map((b) => ({ binding: b, resource: { buffer: res[b] } })),
           });
           const p = enc.beginComputePass();
           p.setPipeline(pipeline);
@@ -471,21 +457,12 @@ export class WebGpuEngine {
           const st = await this.readBack(stagingStates, n * 5 * 16, done);
           const stepsU32 = new Uint32Array(st.buffer);
           let maxSteps = 0;
-          for (let k = 0; k < n; k++) {
-            maxSteps = Math.max(maxSteps, stepsU32[k * 20 + 17]);
-            sampleDt[done + k] = st[k * 20 + 16] * recordEvery;
-          }
-          const slots = recordEvery ? Math.min(opts.maxSlots ?? Infinity, Math.floor(maxSteps / recordEvery) + 1) : 0;
-          slotsAll = Math.max(slotsAll, slots);
-          const trajBuf = this.buffer(n * Math.max(slots, 1) * 16, STORAGE | COPY_SRC, 'trajectory');
-          const stagingTraj = this.buffer(n * Math.max(slots, 1) * 16, MAP_READ | COPY_DST, 'staging traj');
-          temporaries.push(trajBuf, stagingTraj);
-          const withTraj = { ...base, recordEvery, recordSlots: slots };
+          for (let k = 0; k < n; k++) maxSteps = Math.max(maxSteps, stepsU32[k * 20 + 17]);
           // one submission per dispatch of steps: each stays short
           for (let first = 0, k = 0; first < Math.max(maxSteps, 1); first += stepsPer, k++) {
-            const u = uniformFor({ ...withTraj, steps: stepsPer, firstStep: first });
+            const u = uniformFor({ ...base, steps: stepsPer, firstStep: first });
             const e = this.device.createCommandEncoder();
-            pass(e, step, resources(u, trajBuf), [0, 3, 4, 5]);
+            pass(e, step, resources(u), [0, 3, 4]);
             this.device.queue.submit([e.finish()]);
             if (k % 16 === 15) {
               await this.device.queue.onSubmittedWorkDone();
@@ -496,10 +473,8 @@ export class WebGpuEngine {
           const e2 = this.device.createCommandEncoder();
           pass(e2, finish, resources(u0), [0, 1, 2, 4]);
           e2.copyBufferToBuffer(outBuf, 0, stagingOut, 0, n * OUT_STRIDE * 4);
-          if (slots) e2.copyBufferToBuffer(trajBuf, 0, stagingTraj, 0, n * slots * 16);
           this.device.queue.submit([e2.finish()]);
           out.set(await this.readBack(stagingOut, n * OUT_STRIDE * 4, done), done * OUT_STRIDE);
-          if (slots) trajChunks.push({ at: done, data: await this.readBack(stagingTraj, n * slots * 16, done) });
         });
         done += n;
         onProgress?.({ done, total: count });
@@ -507,21 +482,10 @@ export class WebGpuEngine {
       }
     } catch (e) {
       const error = e instanceof GpuError ? e : new GpuError(`GPU failure: ${(e as Error).message}`, done);
-      return { out, traj: packTrajectories(trajChunks, count, slotsAll), slots: slotsAll, sampleDt, done, error };
+      return { out, done, error };
     } finally {
       for (const b of [paramBuf, outBuf, mats, states, stagingOut, stagingStates, ...temporaries]) b.destroy();
     }
-    return { out, traj: packTrajectories(trajChunks, count, slotsAll), slots: slotsAll, sampleDt, done };
+    return { out, done };
   }
-}
-
-/** Trajectory chunks (each with its own slot count) into one array of `slots` samples per point, NaN-padded. */
-function packTrajectories(chunks: { at: number; data: Float32Array }[], count: number, slots: number): Float32Array {
-  const traj = new Float32Array(count * slots * 4).fill(Number.NaN);
-  for (const c of chunks) {
-    const n = Math.min(count - c.at, Math.round(c.data.length / 4 / Math.max(slots, 1)) || 0);
-    const chunkSlots = n > 0 ? c.data.length / 4 / n : 0;
-    for (let k = 0; k < n; k++) traj.set(c.data.subarray(k * chunkSlots * 4, (k + 1) * chunkSlots * 4), (c.at + k) * slots * 4);
-  }
-  return traj;
 }
