@@ -245,10 +245,12 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
  * A block's charging curves (quantity-major per point) into the result's arrays, and the
  * charging figures of each point from its E_B and power curves and its long-time E_B.
  */
-function storeCurves(r: { records: ArrayLike<number>; done: number; trajectories?: ArrayLike<number> }, times: number[], trajectories: Record<string, Float32Array | Float64Array>, values: Record<string, Float32Array | Float64Array> | undefined, at: number): void {
+function storeCurves(r: { records: ArrayLike<number>; done: number; trajectories?: ArrayLike<number>; error?: Error }, times: number[], trajectories: Record<string, Float32Array | Float64Array>, values: Record<string, Float32Array | Float64Array> | undefined, at: number): void {
   const nt = times.length;
   const q = TRAJECTORY_QUANTITIES.length;
   const src = r.trajectories;
+  // a block that failed before its curves: its finished points keep NaN curves (it is not saved)
+  if (!src && r.error) return;
   if (!src) throw new Error('the backend returned no charging curves for a spec with a time grid');
   const curve = (k: number, qi: number) => (src as Float32Array | Float64Array).subarray((k * q + qi) * nt, (k * q + qi + 1) * nt);
   TRAJECTORY_COLUMNS.forEach((c, qi) => {

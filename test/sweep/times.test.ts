@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/backends/cpu/backend.js';
 import { WebGpuBackend } from '../../src/backends/webgpu/backend.js';
-import { TIMES_PER_DISPATCH, type WebGpuEngine } from '../../src/backends/webgpu/engine.js';
+import { TIMES_PER_DISPATCH, WebGpuEngine } from '../../src/backends/webgpu/engine.js';
+import { acquireNodeDevice, nodeShaderSources } from '../../src/backends/webgpu/nodeDevice.js';
 import { TRAJECTORY_QUANTITIES, type TimeGrid, chargingCurve, chargingFigures, timeValues } from '../../src/model/charging.js';
 import { evolveExact, initialVector } from '../../src/model/evolve.js';
 import { generator } from '../../src/model/generators.js';
@@ -160,6 +161,31 @@ describe('a time grid longer than one dispatch', () => {
     // and the float64 curve itself at the last time, against the exponential taken there alone
     const p = gpu.grid.point(1);
     expect(Math.abs(f64.trajectories!['trajectory.E_B_over_omega'][2 * n - 1] - exactAt(p, 1001).E_B_over_omega)).toBeLessThan(1e-10);
+  }, 120_000);
+});
+
+describe('a device lost while the curves are computed', () => {
+  it('keeps the points whose curves finished, with their curves, and says so (no throw)', async (ctx) => {
+    if (!engine && !process.env.CI) ctx.skip();
+    const nd = await acquireNodeDevice();
+    const lossy = new WebGpuEngine(nd.device, nd.adapter, nodeShaderSources(), { maxChunk: 16 });
+    const spec = resolveSpec({ name: 'lost', base: { F: 1, Tbar: 1, tau: 5 }, axes: [{ param: 'Delta', from: -3, to: 3, n: 160 }], outputs: ['E_B_over_omega'], times: { from: 0, to: 10, n: 21 } });
+    const res = await runSweep(spec, {
+      backend: WebGpuBackend.fromEngine(lossy),
+      check: 0,
+      onProgress: (done) => {
+        if (done >= 32) nd.device.destroy();
+      },
+    });
+    expect(res.error?.message).toMatch(/lost|destroyed|invalid|GPU/i);
+    expect(res.done).toBeGreaterThanOrEqual(32);
+    expect(res.done).toBeLessThan(spec.count);
+    const n = spec.times!.n;
+    for (let k = 0; k < res.done; k += 7) {
+      const p = res.grid.point(k);
+      for (let j = 0; j < n; j += 5) expect(Math.abs(res.trajectories!['trajectory.E_B_over_omega'][k * n + j] - exactAt(p, j * 0.5).E_B_over_omega), `point ${k} t ${j * 0.5}`).toBeLessThan(1e-4);
+      expect(Number.isFinite(res.values.max_average_power[k])).toBe(true);
+    }
   }, 120_000);
 });
 
