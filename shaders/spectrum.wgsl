@@ -8,6 +8,38 @@
 var<private> a: array<f32, 225>;
 const N: i32 = 15;
 
+// Diagonal similarity by powers of 2 (EISPACK balanc, src/model/eigenvalues.ts balance): row
+// and column norms made comparable, eigenvalues unchanged; strongly dissipative generators
+// otherwise leave the QR iteration without convergence.
+fn balance15() {
+  var done = false;
+  // each scaling lowers a row + column norm by 5% or more, so this ends; 32 passes bound it in f32
+  for (var iteration = 0; iteration < 32 && !done; iteration++) {
+    done = true;
+    for (var i = 0; i < N; i++) {
+      var c = 0.0;
+      var r = 0.0;
+      for (var j = 0; j < N; j++) {
+        if (j == i) { continue; }
+        c += abs(a[j * N + i]);
+        r += abs(a[i * N + j]);
+      }
+      if (c == 0.0 || r == 0.0) { continue; }
+      let s = c + r;
+      var f = 1.0;
+      var g = r / 2.0;
+      for (var k = 0; k < 64 && c < g; k++) { f *= 2.0; c *= 4.0; }
+      g = r * 2.0;
+      for (var k = 0; k < 64 && c > g; k++) { f /= 2.0; c /= 4.0; }
+      if ((c + r) / f < 0.95 * s) {
+        done = false;
+        for (var j = 0; j < N; j++) { a[i * N + j] /= f; }
+        for (var j = 0; j < N; j++) { a[j * N + i] *= f; }
+      }
+    }
+  }
+}
+
 fn hessenberg15() {
   var ort: array<f32, 15>;
   for (var m = 1; m < N - 1; m++) {
@@ -101,8 +133,9 @@ fn hqr15() -> Eig16 {
           }
           nn -= 2;
         } else {
-          if (its == 60) { res.ok = false; break; }
-          if (its == 10 || its == 20) {
+          // 30 n iterations with an exceptional shift every 10 (src/model/eigenvalues.ts)
+          if (its == 30 * N) { res.ok = false; break; }
+          if (its > 0 && its % 10 == 0) {
             // exceptional shift
             t += x;
             for (var i = 0; i <= nn; i++) { a[i * N + i] -= x; }
@@ -201,6 +234,7 @@ fn spectrum_summary(g: Mat16) -> SpectrumSummary {
   for (var i = 0; i < 15; i++) {
     for (var j = 0; j < 15; j++) { a[i * 15 + j] = full[(i + 1) * 16 + j + 1]; }
   }
+  balance15();
   hessenberg15();
   var e = hqr15();
   e.re[15] = 0.0; // the eigenvalue of row 00

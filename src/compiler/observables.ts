@@ -164,11 +164,18 @@ export function emitThermodynamics(em: Emitter, c: { heat: Expr[][]; particles: 
   const dot = (q: Expr[]) => sum(q.map((x, a) => (a === 0 ? x : mul(x, r[a]))));
   const heat = c.heat.map((q, k) => em.value(`jh${k}`, dot(q)));
   const particles = c.particles.map((q, k) => em.value(`jn${k}`, dot(q)));
+  // the size of the terms each current sums: at equilibrium the currents are what rounding leaves
+  // of them, so the laws are checked beyond lawRounding times that size (and 1/T for the entropy)
+  const terms = (q: Expr[]) => sum(q.map((x, a) => `Math.abs(${a === 0 ? x : mul(x, r[a])})`));
+  const heatTerms = c.heat.map((q, k) => em.value(`jt${k}`, terms(q)));
+  const particleTerms = c.particles.map((q, k) => em.value(`nt${k}`, terms(q)));
   const size = em.value('jsize', `${sum(heat.map((j) => `Math.abs(${j})`))} + 1e-30`);
-  const firstLaw = em.value('flaw1', em.sel(`Math.abs(${sum(heat)}) > ${lit(tol.lawRelative)} * ${size} + ${lit(tol.lawAbsolute)}`, '1.0', ZERO));
+  const rounding = em.value('jround', `${lit(tol.lawRounding)} * (${sum(heatTerms)})`);
+  const firstLaw = em.value('flaw1', em.sel(`Math.abs(${sum(heat)}) > ${lit(tol.lawRelative)} * ${size} + ${rounding} + ${lit(tol.lawAbsolute)}`, '1.0', ZERO));
   const flows = heat.map((j, k) => em.value(`sflow${k}`, `(${j} - ${c.fermion[k]} * ${c.mu[k]} * ${particles[k]}) / ${c.T[k]}`));
+  const flowRounding = em.value('sround', `${lit(tol.lawRounding)} * (${sum(heat.map((_, k) => `(${heatTerms[k]} + Math.abs(${c.fermion[k]} * ${c.mu[k]}) * ${particleTerms[k]}) / Math.abs(${c.T[k]})`))})`);
   const entropyProduction = em.value('sigma', neg(sum(flows)));
   const flowSize = em.value('ssize', `${sum(flows.map((f) => `Math.abs(${f})`))} + 1e-30`);
-  const secondLaw = em.value('flaw2', em.sel(`${entropyProduction} < -(${lit(tol.lawRelative)} * ${flowSize} + ${lit(tol.lawAbsolute)})`, '1.0', ZERO));
+  const secondLaw = em.value('flaw2', em.sel(`${entropyProduction} < -(${lit(tol.lawRelative)} * ${flowSize} + ${flowRounding} + ${lit(tol.lawAbsolute)})`, '1.0', ZERO));
   return { heat, particles, entropyProduction, firstLaw, secondLaw };
 }

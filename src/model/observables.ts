@@ -1,6 +1,8 @@
 // Battery observables (MODEL.md "Observables") from the Pauli vector r, and the Wootters concurrence.
 
-import { observablesF64 } from '../compiler/targets.js';
+import { AUX, observablesF64 } from '../compiler/targets.js';
+import { generator } from './generators.js';
+import type { PointParams } from './params.js';
 import type { CMat } from './complex.js';
 import { vectorToDensity } from './pauli.js';
 
@@ -43,6 +45,14 @@ export function averagePowers(r: ArrayLike<number>, r0: ArrayLike<number>, t: nu
   const b0 = batteryObservables(r0);
   const power = observablesF64().averagePower;
   return { average_power: power(b.E_B_over_omega, b0.E_B_over_omega, t), average_ergotropic_power: power(b.ergotropy_over_omega, b0.ergotropy_over_omega, t) };
+}
+
+/** sum_k 1/|T_k| over the point's reservoirs: how much the entropy production -sum_k J_k/T_k amplifies an error of the currents. */
+export function inverseTemperatureSum(p: PointParams): number {
+  const { aux } = generator(p);
+  let s = 0;
+  for (let k = 0; k < p.system.reservoirs.length; k++) s += 1 / Math.abs(aux[AUX.T + k]);
+  return s;
 }
 
 export interface Thermodynamics {

@@ -3,6 +3,7 @@
 import { flagBits } from './outputs.js';
 import type { SweepResult } from './run.js';
 import { toleranceAt } from './tolerance.js';
+import { inverseTemperatureSum } from '../model/observables.js';
 
 export interface ColumnComparison {
   column: string;
@@ -57,7 +58,8 @@ export function compareResults(a: SweepResult, ref: SweepResult, columns = a.col
         max = d;
         maxK = k;
       }
-      const tol = toleranceAt(c, { gap: gap ? gap[k] : 0, radius: radius ? radius[k] : 1, tau: a.grid.record(a.offset + k).tau });
+      const inverseTemperatures = c === 'steady.entropy_production' ? inverseTemperatureSum(a.grid.point(a.offset + k)) : undefined;
+      const tol = toleranceAt(c, { gap: gap ? gap[k] : 0, radius: radius ? radius[k] : 1, tau: a.grid.record(a.offset + k).tau, inverseTemperatures });
       if (tol !== undefined && d / tol > worstRatio) {
         worstRatio = d / tol;
         worstTol = tol;

@@ -13,6 +13,7 @@ import { OUTPUT_DOCS, RECORD, RECORD_STRIDE, TIME_COLUMNS, TRAJECTORY_COLUMNS, c
 import { CHARGING_FIGURES, TRAJECTORY_QUANTITIES, chargingCurve, chargingFigures, timeValues } from '../model/charging.js';
 import { generator } from '../model/generators.js';
 import { initialVector } from '../model/evolve.js';
+import { inverseTemperatureSum } from '../model/observables.js';
 import { GAP_RESOLUTION_F32, type ValueCheck, checkValue, trajectoryTolerance } from './tolerance.js';
 import type { ResolvedSpec } from './spec.js';
 
@@ -301,7 +302,7 @@ export function crossCheck(res: SweepResult, n: number): CrossCheck {
     const ref = evaluatePoint(p);
     if (ref.flags.includes('degenerate')) continue;
     const unresolvable = Math.abs(ref.liouvillian_gap) < GAP_RESOLUTION_F32 * ref.spectral_radius;
-    const at = { gap: ref.liouvillian_gap, radius: ref.spectral_radius, tau: p.tau };
+    const at = { gap: ref.liouvillian_gap, radius: ref.spectral_radius, tau: p.tau, inverseTemperatures: scalar.includes('steady.entropy_production') ? inverseTemperatureSum(p) : undefined };
     for (const c of scalar) {
       if (unresolvable && c.startsWith('steady.')) continue;
       // the reference by its point --json name ('steady.x' -> steady.x); none for absent reservoirs

@@ -46,8 +46,10 @@ export function conditioningFloor(ref: { gap: number; radius: number }): number 
 }
 
 /** Tolerance for one column at one point, given the float64 gap, spectral radius and tau there. */
-export function toleranceAt(column: string, ref: { gap: number; radius: number; tau: number }): number | undefined {
-  const base = fixedToleranceAt(column, ref);
+export function toleranceAt(column: string, ref: { gap: number; radius: number; tau: number; inverseTemperatures?: number }): number | undefined {
+  let base = fixedToleranceAt(column, ref);
+  // -sum_k J_k / T_k: the currents' error divided by each temperature (cold reservoirs amplify it)
+  if (base !== undefined && column === 'steady.entropy_production') base *= Math.max(1, ref.inverseTemperatures ?? 1);
   return base === undefined || column === 'liouvillian_gap' ? base : Math.max(base, conditioningFloor(ref));
 }
 
@@ -81,7 +83,7 @@ export interface ValueCheck {
  * NaN against a number fails, as does any non-finite value against a finite one.
  * Returns undefined for columns without a tolerance (steady.kernel_dim).
  */
-export function checkValue(column: string, value: number, reference: number, ref: { gap: number; radius: number; tau: number }): ValueCheck | undefined {
+export function checkValue(column: string, value: number, reference: number, ref: { gap: number; radius: number; tau: number; inverseTemperatures?: number }): ValueCheck | undefined {
   const tol = toleranceAt(column, ref);
   if (tol === undefined) return undefined;
   const aNaN = Number.isNaN(value);

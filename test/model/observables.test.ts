@@ -7,6 +7,7 @@ import { generator } from '../../src/model/generators.js';
 import { batteryObservables, stateObservables } from '../../src/model/observables.js';
 import { type PointInput, resolvePoint, setParam } from '../../src/model/params.js';
 import { evaluatePoint } from '../../src/model/point.js';
+import { eigenvalues } from '../../src/model/eigenvalues.js';
 
 /** r of a product state rho_charger (x) rho_battery from the two Bloch vectors. */
 function product(a: [number, number, number], b: [number, number, number]): Float64Array {
@@ -127,4 +128,30 @@ describe('average charging power', () => {
     }
     expect(evaluatePoint(resolvePoint({ tau: 0 })).average_power).toBe(0);
   });
+});
+
+describe('strong coupling and low temperature (within the valid ranges)', () => {
+  // alpha = 10..50 with omega_c = 50, T = 0.01: the QR iteration once gave up ("did not converge")
+  // and rounding at equilibrium, amplified by 1/T, raised a false second-law flag
+  const points: PointInput[] = [
+    { alpha1: 50, alpha2: 50, T1: 0.01, T2: 0.01, Delta1: -0.5, Delta2: 0.5, F: 0.2, omega_c: 50 },
+    { alpha1: 10, alpha2: 10, T1: 0.01, T2: 0.01, Delta1: -0.5, Delta2: 0.5, F: 0.2, omega_c: 50 },
+    { alpha1: 50, alpha2: 50, T1: 0.1, T2: 0.1, Delta1: -0.5, Delta2: 0.5, F: 0.2, omega_c: 50 },
+    { alpha1: 50, alpha2: 50, T1: 1, T2: 1, Delta1: 0.15, Delta2: -0.15, F: 0.2, omega_c: 5 },
+    { alpha1: 1, alpha2: 1, T1: 0.001, T2: 0.001, Delta1: 0.5, Delta2: -0.5, F: 0.5 },
+  ];
+  for (const input of points) {
+    it(`converges, its eigenvalues sum to tr G, and equilibrium raises no law flag: ${JSON.stringify(input)}`, () => {
+      const p = resolvePoint(input);
+      const r = evaluatePoint(p);
+      const G = generator(p).G;
+      let trace = 0;
+      for (let i = 0; i < 16; i++) trace += G[i * 16 + i];
+      const { re } = eigenvalues(G, 16);
+      expect(Math.abs(re.reduce((a, b) => a + b, 0) - trace)).toBeLessThan(1e-9 * Math.abs(trace));
+      expect(r.liouvillian_gap).toBeLessThan(0);
+      expect(r.flags).not.toContain('first-law');
+      expect(r.flags).not.toContain('second-law');
+    });
+  }
 });

@@ -11,6 +11,7 @@ import { InputError, resolvePoint } from '../../src/model/params.js';
 import { conditioningFloor, toleranceAt } from '../../src/sweep/tolerance.js';
 import { evaluatePoint } from '../../src/model/point.js';
 import { compareResults } from '../../src/sweep/compare.js';
+import { flagBits } from '../../src/sweep/outputs.js';
 import { Grid } from '../../src/sweep/grid.js';
 import { PRESETS, preset } from '../../src/sweep/presets.js';
 import { crossCheck, runSweep } from '../../src/sweep/run.js';
@@ -142,6 +143,19 @@ describe('the figures of merit: webgpu against the float64 cpu backend', () => {
       console.log(`${label}: ${cmp.columns.map((c) => `${c.column} ${c.max.toExponential(1)}`).join(', ')}`);
     }, 300_000);
   }
+});
+
+describe('equilibrium at low temperature on webgpu', () => {
+  it('no false first- or second-law flag where float32 rounding of the currents is amplified by 1/T', async (ctx) => {
+    if (!engine && !process.env.CI) ctx.skip();
+    // T = 0.01, alpha = 1 was flagged second-law with sigma = -9e-6 (rounding of ~1e-8 currents, / T)
+    const spec = resolveSpec({ name: 'cold', base: { F: 0.5, Delta: 1 }, axes: [{ param: 'T', values: [0.001, 0.01, 0.02] }, { param: 'alpha', values: [0.1, 1, 5] }], outputs: ['steady.entropy_production', 'steady.heat_current_1', 'steady.heat_current_2'] });
+    const gpu = await runSweep(spec, { backend: WebGpuBackend.fromEngine(engine!), check: 0 });
+    const law = flagBits(['first-law', 'second-law']);
+    for (let k = 0; k < spec.count; k++) expect(gpu.flags[k] & law, `point ${k}`).toBe(0);
+    const check = crossCheck(gpu, gpu.done);
+    expect(check.pass, JSON.stringify(check.columns)).toBe(true);
+  }, 120_000);
 });
 
 describe('near-bistable points: float32 error against its conditioning floor', () => {
