@@ -65,7 +65,7 @@ export function registerCompare(program: Command): void {
           try {
             // --integrator (and --dt) set the checked backend; the reference keeps its own default (cpu: exact expm)
             const integrator = (i === 0 ? opts.integrator : opts.refIntegrator) as string | undefined;
-            const res = await runSweep(spec, { backend, integrator, dt: i === 0 || opts.refIntegrator !== undefined ? dt : undefined, check: 0, extraColumns: ['liouvillian_gap', '_spectral_radius'] });
+            const res = await runSweep(spec, { backend, integrator, dt: i === 0 || opts.refIntegrator !== undefined ? dt : undefined, check: 0, extraColumns: ['liouvillian_gap', '_spectral_radius', 'E_B_over_omega', 'steady.E_B_over_omega'] });
             if (res.error) throw res.error;
             results.push(res);
           } finally {

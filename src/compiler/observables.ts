@@ -23,8 +23,11 @@ export function emitBattery(em: Emitter, name: string, r: Expr[]): BatteryCode {
   const z = r[3];
   const energy = em.value(`${name}E`, `0.5 * (1.0 + ${z})`);
   const ergotropy = em.value(`${name}G`, `0.5 * (Math.sqrt(${r[1]} * ${r[1]} + ${r[2]} * ${r[2]} + ${z} * ${z}) + ${z})`);
-  const zeroEnergy = em.value(`${name}Z`, em.sel(`${energy} > 0.0`, ZERO, '1.0'));
-  const efficiency = em.value(`${name}P`, em.sel(`${energy} > 0.0`, `${ergotropy} / ${energy}`, ZERO));
+  // E_B at or below what the arithmetic resolves (float32: (1 + z)/2 near z = -1 carries ~1e-7 of
+  // rounding): the ratio W / E_B means nothing there, reported as 0 and flagged zero-energy
+  const resolved = `${energy} > ${lit(PRECISION_OBSERVABLES[em.precision].energyResolution)}`;
+  const zeroEnergy = em.value(`${name}Z`, em.sel(resolved, ZERO, '1.0'));
+  const efficiency = em.value(`${name}P`, em.sel(resolved, `${ergotropy} / ${energy}`, ZERO));
   return { efficiency, energy, ergotropy, zeroEnergy };
 }
 
@@ -56,9 +59,9 @@ const csum = (xs: C[]): C => [sum(xs.map((x) => x[0])), sum(xs.map((x) => x[1]))
 const Y_SIGN = [-1, 1, 1, -1];
 
 /**
- * Wootters: C = max(0, l1 - l2 - l3 - l4), l_i^2 the eigenvalues of rho rho~. With rho = L L^H
- * (Cholesky; a pivot below a tolerance of tr rho gives a zero column), rho rho~ is similar to the
- * Hermitian L^H rho~ L: one Hermitian eigenvalue solve.
+ * Wootters: C = max(0, l1 - l2 - l3 - l4), l_i^2 the eigenvalues of rho rho~. With rho = M M^H
+ * (M = V sqrt(Lambda) from rho's eigen-decomposition), rho rho~ is similar to the Hermitian
+ * M^H rho~ M: two Hermitian eigen-solves (the first with vectors).
  */
 export function emitConcurrence(em: Emitter, r: Expr[]): Expr {
   const rho = emitDensity(em, 'rho', r);
@@ -67,26 +70,20 @@ export function emitConcurrence(em: Emitter, r: Expr[]): Expr {
 
 function concurrenceCore(em: Emitter, n: string, rho: Herm, complex: boolean): Expr {
   const re = (x: C): C => (complex ? x : [x[0], ZERO]);
-  const tol = em.value(`${n}tol`, `${lit(PRECISION_OBSERVABLES[em.precision].choleskyPivot)} * Math.max(${sum(rho.d)}, 1e-30)`);
-  const L: C[] = Array.from({ length: 16 }, () => [ZERO, ZERO]);
-  for (let j = 0; j < 4; j++) {
-    const norm2 = sum(Array.from({ length: j }, (_, k) => sum([mul(L[j * 4 + k][0], L[j * 4 + k][0]), mul(L[j * 4 + k][1], L[j * 4 + k][1])])));
-    const d = em.value(`${n}d${j}`, sub(rho.d[j], norm2));
-    const p = em.value(`${n}p${j}`, em.sel(`${d} > ${tol}`, `Math.sqrt(Math.max(${d}, 0.0))`, ZERO));
-    const inv = em.value(`${n}i${j}`, em.sel(`${d} > ${tol}`, `1.0 / Math.max(${p}, 1e-30)`, ZERO));
-    L[j * 4 + j] = [p, ZERO];
-    for (let i = j + 1; i < 4; i++) {
-      // (rho_ij - sum_k L_ik conj(L_jk)) / L_jj
-      const acc = csum(Array.from({ length: j }, (_, k) => cmul(L[i * 4 + k], conj(L[j * 4 + k]))));
-      const [mr, mi] = re(hEntry(rho, i, j));
-      L[i * 4 + j] = [em.value(`${n}l${i}${j}r`, mul(sub(mr, acc[0]), inv)), complex ? em.value(`${n}l${i}${j}i`, mul(sub(mi, acc[1]), inv)) : ZERO];
-    }
-  }
+  // rho = M M^H with M = V diag(sqrt(max(lambda, 0))) from rho's eigen-decomposition: no division,
+  // so nearly rank-deficient states (pure ones, short times) stay accurate in float32, where a
+  // Cholesky factor divided by pivots that rounding had made meaningless (float32 errors up to 0.2)
+  const eig = jacobi(em, `${n}e`, { d: rho.d, re: rho.re, im: complex ? rho.im : undefined }, true);
+  const root = eig.values.map((x, i) => em.value(`${n}s${i}`, `Math.sqrt(Math.max(${x}, 0.0))`));
+  const L: C[] = Array.from({ length: 16 }, (_, k) => {
+    const [i, j] = [Math.floor(k / 4), k % 4];
+    return [em.value(`${n}l${i}${j}r`, mul(eig.vre![k], root[j])), complex ? em.value(`${n}l${i}${j}i`, mul(eig.vim![k], root[j])) : ZERO] as C;
+  });
   const flipped = (a: number, b: number): C => {
     const [x, y] = re(hEntry(rho, 3 - a, 3 - b));
     return Y_SIGN[a] * Y_SIGN[b] > 0 ? [x, neg(y)] : [neg(x), y];
   };
-  // F L, then M = L^H (F L): the upper triangle of the Hermitian M
+  // F M, then M^H (F M): the upper triangle of a Hermitian matrix with the eigenvalues of rho rho~
   const FL: C[] = [];
   for (let a = 0; a < 4; a++) {
     for (let b = 0; b < 4; b++) {

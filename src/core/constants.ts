@@ -62,14 +62,14 @@ export const PRECISION = {
 
 /** Tolerances of the emitted observables, per precision. */
 export const PRECISION_OBSERVABLES = {
-  /** concurrence: a Cholesky pivot below this fraction of tr rho is a zero column (rank deficiency) */
   // nonPositive: rho's smallest eigenvalue below minus this is flagged (f32: its measured
   // resolution on the reference cases is ~1e-6, so 1e-5 flags only what float32 can see);
   // law*: |sum J_k| (and -sigma) allowed up to lawRelative (sum |J_k|) + lawAbsolute + lawRounding
   // (the size of the terms the currents sum; divided by T_k for sigma): at equilibrium the currents
   // are rounding residues, which 1/T amplifies (f32, T = 0.01, alpha = 1: sigma = -9e-6 was flagged)
-  f64: { choleskyPivot: 1e-14, nonPositive: 1e-9, lawRelative: 1e-9, lawAbsolute: 1e-13, lawRounding: 1e-12 },
-  f32: { choleskyPivot: 1e-7, nonPositive: 1e-5, lawRelative: 1e-3, lawAbsolute: 1e-6, lawRounding: 1e-4 },
+  // energyResolution: E_B/omega at or below it is zero-energy (efficiency W/E_B unresolved, reported as 0)
+  f64: { nonPositive: 1e-9, lawRelative: 1e-9, lawAbsolute: 1e-13, lawRounding: 1e-12, energyResolution: 0 },
+  f32: { nonPositive: 1e-5, lawRelative: 1e-3, lawAbsolute: 1e-6, lawRounding: 1e-4, energyResolution: 1e-6 },
 } as const;
 
 /** The boson occupation 1/(e^x - 1) is evaluated at min(x, this): beyond it the rate is ~0 in either precision. */

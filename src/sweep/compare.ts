@@ -59,7 +59,8 @@ export function compareResults(a: SweepResult, ref: SweepResult, columns = a.col
         maxK = k;
       }
       const inverseTemperatures = c === 'steady.entropy_production' ? inverseTemperatureSum(a.grid.point(a.offset + k)) : undefined;
-      const tol = toleranceAt(c, { gap: gap ? gap[k] : 0, radius: radius ? radius[k] : 1, tau: a.grid.record(a.offset + k).tau, inverseTemperatures });
+      const energy = /efficiency$/.test(c) ? ref.values[c === 'steady.efficiency' ? 'steady.E_B_over_omega' : 'E_B_over_omega']?.[k] : undefined;
+      const tol = toleranceAt(c, { gap: gap ? gap[k] : 0, radius: radius ? radius[k] : 1, tau: a.grid.record(a.offset + k).tau, inverseTemperatures, energy });
       if (tol !== undefined && d / tol > worstRatio) {
         worstRatio = d / tol;
         worstTol = tol;
@@ -104,7 +105,7 @@ export function compareResults(a: SweepResult, ref: SweepResult, columns = a.col
       const d = Math.abs(x[i] - y[i]);
       if (maxI < 0 || d > Math.abs(x[maxI] - y[maxI])) maxI = i;
       diffs.push(d);
-      const tol = toleranceAt(c, { gap: gap ? gap[k] : 0, radius: radius ? radius[k] : 1, tau: a.times![i % nt] })!;
+      const tol = toleranceAt(c, { gap: gap ? gap[k] : 0, radius: radius ? radius[k] : 1, tau: a.times![i % nt], energy: ref.trajectories?.['trajectory.E_B_over_omega']?.[i] })!;
       if (d / tol > worstRatio) {
         worstRatio = d / tol;
         worstTol = tol;

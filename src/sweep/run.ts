@@ -308,7 +308,8 @@ export function crossCheck(res: SweepResult, n: number): CrossCheck {
       // the reference by its point --json name ('steady.x' -> steady.x); none for absent reservoirs
       const reference = c.startsWith('steady.') ? (ref.steady as unknown as Record<string, number>)[c.slice(7)] : (ref as unknown as Record<string, number>)[c];
       if (typeof reference !== 'number') continue;
-      add(c, k, res.values[c][k], reference, checkValue(c, res.values[c][k], reference, at));
+      const energy = c === 'steady.efficiency' ? ref.steady.E_B_over_omega : ref.E_B_over_omega;
+      add(c, k, res.values[c][k], reference, checkValue(c, res.values[c][k], reference, { ...at, energy }));
     }
     if (!res.trajectories || !res.times || !res.spec.times) continue;
     // the charging curve at every time of the grid, and the figures read off it
@@ -317,7 +318,7 @@ export function crossCheck(res: SweepResult, n: number): CrossCheck {
       for (let t = 0; t < nt; t++) {
         const value = res.trajectories![c][k * nt + t];
         const reference = curve[q * nt + t];
-        add(c, k, value, reference, checkValue(c, value, reference, { ...at, tau: res.times![t] }));
+        add(c, k, value, reference, checkValue(c, value, reference, { ...at, tau: res.times![t], energy: curve[t] }));
       }
     });
     // the 90% threshold needs the long-time value, which float32 cannot resolve at such points

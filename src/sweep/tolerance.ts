@@ -10,7 +10,7 @@
 // tolerance is below that (measured: at most 0.31 of it, common-bath 24x24, where the fixed
 // tolerances failed by 1.6x).
 
-import { STATIONARY_DECAYS } from '../core/constants.js';
+import { PRECISION_OBSERVABLES, STATIONARY_DECAYS } from '../core/constants.js';
 import type { TrajectoryQuantity } from '../model/charging.js';
 
 export const GPU_TOLERANCE = {
@@ -46,8 +46,15 @@ export function conditioningFloor(ref: { gap: number; radius: number }): number 
 }
 
 /** Tolerance for one column at one point, given the float64 gap, spectral radius and tau there. */
-export function toleranceAt(column: string, ref: { gap: number; radius: number; tau: number; inverseTemperatures?: number }): number | undefined {
+export function toleranceAt(column: string, ref: { gap: number; radius: number; tau: number; inverseTemperatures?: number; energy?: number }): number | undefined {
   let base = fixedToleranceAt(column, ref);
+  // W / E_B: float32's E_B = (1 + z)/2 is good to ~4e-6 absolute (z near -1 after many steps;
+  // measured <= 5.5e-6 on charging curves), so W / E_B to (1 + P) 4e-6 / E_B; below
+  // PRECISION_OBSERVABLES.f32.energyResolution float32 reports 0 (zero-energy)
+  if (base !== undefined && /(^|\.)efficiency$/.test(column) && ref.energy !== undefined) {
+    // within a few times the resolution float32 may report zero-energy (0) for any efficiency in [0, 1]
+    base = ref.energy <= 4 * PRECISION_OBSERVABLES.f32.energyResolution ? Math.max(base, 1) : Math.max(base, 8e-6 / ref.energy);
+  }
   // -sum_k J_k / T_k: the currents' error divided by each temperature (cold reservoirs amplify it)
   if (base !== undefined && column === 'steady.entropy_production') base *= Math.max(1, ref.inverseTemperatures ?? 1);
   return base === undefined || column === 'liouvillian_gap' ? base : Math.max(base, conditioningFloor(ref));
@@ -83,7 +90,7 @@ export interface ValueCheck {
  * NaN against a number fails, as does any non-finite value against a finite one.
  * Returns undefined for columns without a tolerance (steady.kernel_dim).
  */
-export function checkValue(column: string, value: number, reference: number, ref: { gap: number; radius: number; tau: number; inverseTemperatures?: number }): ValueCheck | undefined {
+export function checkValue(column: string, value: number, reference: number, ref: { gap: number; radius: number; tau: number; inverseTemperatures?: number; energy?: number }): ValueCheck | undefined {
   const tol = toleranceAt(column, ref);
   if (tol === undefined) return undefined;
   const aNaN = Number.isNaN(value);

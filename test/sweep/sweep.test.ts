@@ -158,6 +158,33 @@ describe('equilibrium at low temperature on webgpu', () => {
   }, 120_000);
 });
 
+describe('regimes a random search of the valid ranges found (webgpu against float64, every output, curves included)', () => {
+  // nearly pure states at short times (the float32 Cholesky-based concurrence was off by up to 0.2)
+  // and a battery left with E_B ~ 1e-7 (float32 reported an efficiency of 1.2)
+  const bases = [
+    { reservoir: 'fermion', model: 'bloch-redfield', F: 0.2386, alpha1: 3.682, alpha2: 0.001066, omega_c: 3.605, T1: 0.1052, T2: 11.35, mu1: -0.679, mu2: -0.0893, Delta_bar: 0.4974 },
+    { reservoir: 'fermion', model: 'lindblad', F: 0.0116, alpha1: 2.972, alpha2: 0.003745, omega_c: 2.748, T1: 0.02419, T2: 0.0614, mu1: -4.924, mu2: -2.837, Delta_bar: 1.177 },
+    { reservoir: 'boson', model: 'bloch-redfield', F: 0.02185, alpha1: 4.729, alpha2: 0.001612, omega_c: 0.7485, T1: 37.98, T2: 0.9494, Delta_bar: -0.6831 },
+  ];
+  for (const [k, base] of bases.entries()) {
+    it(`case ${k + 1}: ${base.model}, ${base.reservoir}: the cross-check passes at every point and time; an efficiency above 1 is flagged`, async (ctx) => {
+      if (!engine && !process.env.CI) ctx.skip();
+      const spec = resolveSpec({ name: `rand${k}`, base, axes: [{ param: 'Delta', values: [-4, -3, -2, -1, 3] }, { param: 'tau', values: [0.7, 20000] }], outputs: ['efficiency', 'E_B_over_omega', 'concurrence', 'steady.efficiency', 'steady.concurrence'], times: { from: 0, to: 30, n: 31 } });
+      const gpu = await runSweep(spec, { backend: WebGpuBackend.fromEngine(engine!), check: 0 });
+      const check = crossCheck(gpu, gpu.done);
+      const failed = Object.entries(check.columns).filter(([, c]) => !c.pass).map(([name, c]) => `${name}: ${c.worst?.value} vs ${c.worst?.float64} at ${JSON.stringify(c.worst?.at)}`);
+      expect(failed).toEqual([]);
+      // an efficiency above 1 only where the (Bloch-)Redfield state itself left the states, and flagged so
+      const nonPositive = flagBits(['non-positive']);
+      for (const c of ['efficiency', 'steady.efficiency']) {
+        gpu.values[c].forEach((v, i) => {
+          if (v > 1 + 1e-6) expect(gpu.flags[i] & nonPositive, `${c} = ${v} at point ${i}`).toBe(nonPositive);
+        });
+      }
+    }, 120_000);
+  }
+});
+
 describe('near-bistable points: float32 error against its conditioning floor', () => {
   it('common-bath at g2 = 1, small F: every difference within 2^-24 max|eig|/|gap| (and the fixed tolerances elsewhere)', async (ctx) => {
     if (!engine && !process.env.CI) ctx.skip();
