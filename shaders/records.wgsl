@@ -20,7 +20,10 @@ fn write_long_time(base: u32, i: u32, r_ss: Vec16, solvable: bool, with_concurre
   out[base + OUT_STEADY_EFFICIENCY] = b.efficiency;
   out[base + OUT_STEADY_ENERGY] = b.energy;
   out[base + OUT_STEADY_ERGOTROPY] = b.ergotropy;
-  out[base + OUT_STEADY_CONCURRENCE] = select(nan, concurrence(r_ss), with_concurrence);
+  // a branch, not select(): select would evaluate the concurrence even when it is not asked for
+  var c = nan;
+  if (with_concurrence) { c = concurrence(r_ss); }
+  out[base + OUT_STEADY_CONCURRENCE] = c;
   out[base + OUT_KERNEL_DIM] = 1.0;
   var flags = 0u;
   // the figures of merit and the currents only where asked for (Run.outputs bits 8, 16)

@@ -40,7 +40,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   out[base + OUT_EFFICIENCY] = b.efficiency;
   out[base + OUT_ENERGY] = b.energy;
   out[base + OUT_ERGOTROPY] = b.ergotropy;
-  out[base + OUT_CONCURRENCE] = select(nan, concurrence(r), (run.outputs & 1u) != 0u);
+  // a branch, not select(): select would evaluate the concurrence even when it is not asked for
+  var c = nan;
+  if ((run.outputs & 1u) != 0u) { c = concurrence(r); }
+  out[base + OUT_CONCURRENCE] = c;
   out[base + OUT_DT] = h;
   flags |= write_state_at_tau(base, i, r);
   out[base + OUT_FLAGS] = f32(flags);

@@ -10,6 +10,10 @@
 @group(0) @binding(1) var<storage, read> params: array<PointParams>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
+// the concurrence along the curve only where the sweep asks for it (most of the cost): a pipeline
+// constant (engine.ts timesConstants), so the other variant has no trace of it
+override WITH_CONCURRENCE: bool = true;
+
 // exp(step G) from sub-steps of h = step / 2^k <= h0: the Taylor map, squared k times (one
 // product call site, as SwiftShader needs).
 fn grid_step_matrix(g: Mat16, step: f32, h0: f32) -> Mat16 {
@@ -55,8 +59,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     d.v0.x = 0.0;
   }
   let base = i * 5u * stride + run.times_offset;
-  // the concurrence only where the sweep asks for it (Run.outputs bit 1): ~40% of the cost
-  let with_concurrence = (run.outputs & 1u) != 0u;
   let nan = runtime_nan(run.pad0);
   for (var j = 0u; j < n; j++) {
     let t = t_from + f32(j) * step;
@@ -64,7 +66,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     out[base + j] = b.energy;
     out[base + stride + j] = b.ergotropy;
     out[base + 2u * stride + j] = b.efficiency;
-    out[base + 3u * stride + j] = select(nan, concurrence(r), with_concurrence);
+    var c = nan;
+    if (WITH_CONCURRENCE) { c = concurrence(r); }
+    out[base + 3u * stride + j] = c;
     out[base + 4u * stride + j] = average_power(b.energy, e0, t);
     if (ev.solvable) {
       d = mat16_vec(a, d);

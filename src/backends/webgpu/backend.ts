@@ -2,7 +2,7 @@
 
 import { InputError } from '../../model/params.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
-import { type AdapterDescription, type EngineOptions, type RunSettings, WebGpuEngine } from './engine.js';
+import { type AdapterDescription, type EngineOptions, type RunSettings, WebGpuEngine, timesConstants } from './engine.js';
 import { OUT, OUT_STRIDE, PARAM_STRIDE, STEADY_SLOTS } from '../../core/layout.js';
 import { outputSlot } from '../../core/outputs.js';
 import { type AdapterChoice, acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from './nodeDevice.js';
@@ -72,8 +72,9 @@ async function withTrajectories(engine: WebGpuEngine, job: SweepJob, rows: Float
 export async function prepareEngine(engine: WebGpuEngine, job: SweepJob): Promise<void> {
   const gap = job.outputs.includes('liouvillian_gap');
   const names: ProgramName[] = job.integrator === 'rk4' ? ['rk4_init', 'rk4_step', 'rk4_finish', 'steady', 'spectrum'] : ['leap', gap ? 'spectrum' : 'spectrum_subset'];
-  if (job.times) names.push('times');
-  await Promise.all(names.map((n) => engine.pipeline(n, job.settings)));
+  const pending = names.map((n) => engine.pipeline(n, job.settings));
+  if (job.times) pending.push(engine.pipeline('times', job.settings, timesConstants({ concurrence: job.outputs.includes('concurrence') })));
+  await Promise.all(pending);
 }
 
 export class WebGpuBackend implements SweepBackend {

@@ -56,6 +56,13 @@ export interface EvaluateResult {
   gpuMs: number;
 }
 
+/**
+ * The times program's pipeline constants: the concurrence compiled in only where asked for (an
+ * override, not a run-time branch: llvmpipe ran a branch around it 3.6x slower, and select()
+ * computes both sides).
+ */
+export const timesConstants = (settings: Pick<RunSettings, 'concurrence'>): Record<string, number> => ({ WITH_CONCURRENCE: settings.concurrence === false ? 0 : 1 });
+
 /** Times one dispatch of the times program steps through per point (llvmpipe ends a shader loop after ~16k iterations). */
 export const TIMES_PER_DISPATCH = 4096;
 
@@ -95,20 +102,20 @@ export class WebGpuEngine {
   }
 
   /** Compiled pipeline of a program for a system and model, cached by them and the workgroup size. */
-  pipeline(name: ProgramName, settings: Pick<RunSettings, 'system' | 'model'>): Promise<GPUComputePipeline> {
-    const key = `${name}@${this.workgroupSize}:${settings.model}:${systemKey(settings.system)}`;
+  pipeline(name: ProgramName, settings: Pick<RunSettings, 'system' | 'model'>, constants?: Record<string, number>): Promise<GPUComputePipeline> {
+    const key = `${name}@${this.workgroupSize}:${settings.model}:${systemKey(settings.system)}${constants ? `:${JSON.stringify(constants)}` : ''}`;
     let p = this.pipelines.get(key);
     if (!p) {
       // compiles run concurrently: each pushes and pops its error scope synchronously around the
       // module (scopes are a per-device stack), and the pipeline's own failure is a rejection
-      p = this.compile(name, settings);
+      p = this.compile(name, settings, constants);
       this.pipelines.set(key, p);
       p.catch(() => this.pipelines.delete(key));
     }
     return p;
   }
 
-  private async compile(name: ProgramName, settings: Pick<RunSettings, 'system' | 'model'>): Promise<GPUComputePipeline> {
+  private async compile(name: ProgramName, settings: Pick<RunSettings, 'system' | 'model'>, constants?: Record<string, number>): Promise<GPUComputePipeline> {
     const program = PROGRAMS[name];
     const code = assembleShader(program, this.sources, this.workgroupSize, settings.system, settings.model);
     this.device.pushErrorScope('validation');
@@ -117,7 +124,7 @@ export class WebGpuEngine {
     let pipeline: GPUComputePipeline | undefined;
     let failure: unknown;
     try {
-      pipeline = await this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: entryPoint(program) }, label: name });
+      pipeline = await this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: entryPoint(program), ...(constants ? { constants } : {}) }, label: name });
     } catch (e) {
       failure = e;
     }
@@ -330,7 +337,7 @@ export class WebGpuEngine {
   ): Promise<{ traj: Float32Array; done: number; error?: GpuError }> {
     const stride = 5 * times.n;
     const traj = new Float32Array(count * stride).fill(Number.NaN);
-    const pipeline = await this.pipeline('times', settings);
+    const pipeline = await this.pipeline('times', settings, timesConstants(settings));
     const maxChunk = this.maxPointsPerChunk(stride * 4);
     const cap = Math.min(maxChunk, count);
     const target = this.options.targetChunkMs ?? 300;
