@@ -5,6 +5,13 @@ fn default_step(g: Mat16) -> f32 {
   return default_step_of(mat16_norm_inf(g));
 }
 
+// The leap's base step of a point: its own dt where the row gives one, else default_step.
+fn leap_base_step(p: PointParams, g: Mat16) -> f32 {
+  let dt = point_dt(p);
+  if (dt > 0.0) { return dt; }
+  return default_step(g);
+}
+
 // Step for rk4 when none is given: min(0.05, 0.25 / ||G||_inf) (evolve.rk4DefaultStep), where
 // RK4's phase error (h w)^5/120 per step stays ~1e-3 rad over 100 time units at w = 1.
 fn rk4_default_step(g: Mat16) -> f32 {

@@ -23,8 +23,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= run.count) { return; }
   let p = params[i];
   let gen = point_generator(run, p);
-  var h0 = point_dt(p);
-  if (h0 <= 0.0) { h0 = default_step(gen.g); }
+  let h0 = leap_base_step(p, gen.g);
   let plan = even_steps(point_tau(p), h0);
   let h = plan.h;
   let ev = evolve_leap(gen.g, taylor_step_matrix(gen.g, h), initial_vector(p), plan.steps);

@@ -37,8 +37,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= run.count) { return; }
   let p = params[i];
   let gen = point_generator(run, p);
-  var h0 = point_dt(p);
-  if (h0 <= 0.0) { h0 = default_step(gen.g); }
+  let h0 = leap_base_step(p, gen.g);
   let t_from = bitcast<f32>(run.times_from);
   let step = bitcast<f32>(run.times_step);
   let n = run.times_count;

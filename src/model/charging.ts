@@ -2,8 +2,8 @@
 // times, and the figures of merit read off them. The float64 curve here is what the cpu backend
 // computes and what GPU curves are checked against; the figures are one function for every backend.
 
-import { expm, matvec } from './linalg.js';
-import { fixTraceRow } from './evolve.js';
+import { matvec } from './linalg.js';
+import { propagator } from './evolve.js';
 import type { Mat } from './linalg.js';
 import { batteryObservables, concurrenceOf } from './observables.js';
 import { observablesF64 } from '../compiler/targets.js';
@@ -40,11 +40,10 @@ export function chargingCurve(G: Mat, r0: Float64Array, grid: TimeGrid, opts: { 
   const withConcurrence = opts.concurrence !== false;
   const n = grid.n;
   const out = new Float64Array(TRAJECTORY_QUANTITIES.length * n);
-  const propagator = (t: number) => fixTraceRow(expm(G.map((x) => x * t), 16));
   const e0 = batteryObservables(r0).E_B_over_omega;
   const times = timeValues(grid);
-  let r = grid.from > 0 ? matvec(propagator(grid.from), r0, 16) : Float64Array.from(r0);
-  const step = n > 1 ? propagator(timeStep(grid)) : undefined;
+  let r = grid.from > 0 ? matvec(propagator(G, grid.from), r0, 16) : Float64Array.from(r0);
+  const step = n > 1 ? propagator(G, timeStep(grid)) : undefined;
   for (let j = 0; j < n; j++) {
     r[0] = 1;
     const b = batteryObservables(r);

@@ -17,11 +17,15 @@ export function fixTraceRow(m: Mat): Mat {
   return m;
 }
 
-/** r(tau) = exp(G tau) r0, by scaling and squaring (the float64 reference). */
+/** exp(G t) by scaling and squaring, row 00 fixed: the float64 propagator over time t. */
+export function propagator(G: Mat, t: number): Mat {
+  return fixTraceRow(expm(G.map((x) => x * t), 16));
+}
+
+/** r(tau) = exp(G tau) r0 (the float64 reference). */
 export function evolveExact(G: Mat, r0: Float64Array, tau: number): Float64Array {
   if (tau === 0) return Float64Array.from(r0);
-  const P = fixTraceRow(expm(G.map((x) => x * tau), 16));
-  const r = matvec(P, r0, 16);
+  const r = matvec(propagator(G, tau), r0, 16);
   r[0] = 1;
   return r;
 }

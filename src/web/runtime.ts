@@ -5,7 +5,7 @@
 
 import type { RangeResult, RowSource, SweepJob } from '../backends/types.js';
 import { evaluateOnEngine } from '../backends/webgpu/backend.js';
-import type { RunSettings, WebGpuEngine } from '../backends/webgpu/engine.js';
+import { type RunSettings, type WebGpuEngine, steerChunk } from '../backends/webgpu/engine.js';
 import { OUT_BYTES, PARAM_STRIDE } from '../core/layout.js';
 import { WebGlRunner, createWebGlRunner } from '../backends/webgl/runner.js';
 import { acquireBrowserGpu } from './device.js';
@@ -139,7 +139,7 @@ async function evaluateInBlocks(
     onProgress?.(done);
     if (r.error) return { ...result(), error: r.error };
     const ms = performance.now() - t0;
-    block = Math.max(64, Math.min(1 << 16, Math.floor(n * Math.min(4, Math.max(0.5, 1000 / Math.max(ms, 1))))));
+    block = Math.max(64, Math.min(1 << 16, steerChunk(n, ms, 1000)));
   }
   return result();
 }

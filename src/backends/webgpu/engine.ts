@@ -56,6 +56,11 @@ export interface EvaluateResult {
   gpuMs: number;
 }
 
+/** The next chunk's size after `n` points took `ms`: steered towards `targetMs` (x0.5 .. x4 per step). */
+export function steerChunk(n: number, ms: number, targetMs: number): number {
+  return Math.floor(n * Math.min(4, Math.max(0.5, targetMs / Math.max(ms, 1))));
+}
+
 /**
  * The times program's pipeline constants: the concurrence compiled in only where asked for (an
  * override, not a run-time branch: llvmpipe ran a branch around it 3.6x slower, and select()
@@ -240,9 +245,7 @@ export class WebGpuEngine {
         done += n;
         chunks++;
         onProgress?.({ done, total: count });
-        // steer the next chunk towards the target duration (x0.5 .. x4 per step)
-        const scale = Math.min(4, Math.max(0.5, target / Math.max(ms, 1)));
-        chunk = Math.max(this.workgroupSize, Math.min(maxChunk, Math.floor(n * scale)));
+        chunk = Math.max(this.workgroupSize, Math.min(maxChunk, steerChunk(n, ms, target)));
         this.chunkHint = Math.max(this.chunkHint, Math.min(chunk, 65536));
       }
       // once per call, not per chunk: one more synchronisation instead of one per chunk
@@ -380,7 +383,7 @@ export class WebGpuEngine {
         const ms = performance.now() - t0;
         done += n;
         onProgress?.({ done, total: count });
-        chunk = Math.max(1, Math.min(cap, Math.floor(n * Math.min(4, Math.max(0.5, target / Math.max(ms, 1))))));
+        chunk = Math.max(1, Math.min(cap, steerChunk(n, ms, target)));
       }
     } catch (e) {
       return { traj, done, error: e instanceof GpuError ? e : new GpuError(`GPU failure: ${(e as Error).message}`, done) };
