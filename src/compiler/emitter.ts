@@ -84,6 +84,24 @@ export const addM = (a: M, b: M): M => a.map((x, k) => sum([x, b[k]]));
 export const scaleM = (s: Expr, a: M): M => a.map((x) => mul(s, x));
 export const hadamardM = (a: M, b: M): M => a.map((x, k) => mul(x, b[k]));
 
+/**
+ * A complex square matrix as two real ones. A real operator has every `im` entry the literal 0,
+ * so the code emitted for it is exactly the real arithmetic: every imaginary term folds away.
+ */
+export interface CM {
+  re: M;
+  im: M;
+}
+
+export const realCM = (a: M): CM => ({ re: a, im: a.map(() => ZERO) });
+export const isRealCM = (a: CM): boolean => a.im.every(isZero);
+/** Conjugate transpose. */
+export const dagger = (a: CM, n: number): CM => ({ re: transpose(a.re, n), im: transpose(a.im, n).map(neg) });
+export const addCM = (a: CM, b: CM): CM => ({ re: addM(a.re, b.re), im: addM(a.im, b.im) });
+/** Element-wise product with a real matrix. */
+export const hadamardCM = (a: CM, b: M): CM => ({ re: hadamardM(a.re, b), im: hadamardM(a.im, b) });
+export const mapCM = (a: CM, f: (x: Expr, k: number) => Expr): CM => ({ re: a.re.map(f), im: a.im.map(f) });
+
 export class Emitter {
   readonly lines: string[] = [];
   private depth = 1;
@@ -162,6 +180,32 @@ export class Emitter {
       }
     }
     return out;
+  }
+
+  /** Complex entries declared as immutables: the real parts as matrix(name), the imaginary ones as matrix(name_im). */
+  cmatrix(name: string, m: CM, n: number): CM {
+    return { re: this.matrix(name, m.re, n), im: this.matrix(`${name}_im`, m.im, n) };
+  }
+
+  /** Complex matrix product; for real a and b the same code as product(name, a.re, b.re, n). */
+  cproduct(name: string, a: CM, b: CM, n: number): CM {
+    const re: M = [];
+    const im: M = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const r: Expr[] = [];
+        const rr: Expr[] = [];
+        const x: Expr[] = [];
+        for (let k = 0; k < n; k++) {
+          r.push(mul(a.re[i * n + k], b.re[k * n + j]));
+          rr.push(neg(mul(a.im[i * n + k], b.im[k * n + j])));
+          x.push(mul(a.re[i * n + k], b.im[k * n + j]), mul(a.im[i * n + k], b.re[k * n + j]));
+        }
+        re.push(this.value(`${name}_${i}_${j}`, sum([...r, ...rr])));
+        im.push(sum(x));
+      }
+    }
+    return { re, im: this.matrix(`${name}_im`, im, n) };
   }
 
   /** dst := src entry by entry, all right-hand sides evaluated before any assignment. */

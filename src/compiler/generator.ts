@@ -1,16 +1,18 @@
-// The real 16x16 generator of any (real) two-qubit system, written once as emitted code: the
-// float64 cpu backend, the WGSL kernels and the gpu.js kernel all run what this file emits.
+// The real 16x16 generator of any two-qubit system, written once as emitted code: the float64
+// cpu backend, the WGSL kernels and the gpu.js kernel all run what this file emits.
 //
 // Every model has the shape  L(rho) = -i [H, rho] + sum_t (X_t rho Y_t + h.c.) + (K rho + h.c.)
-// with real 4x4 H, X_t, Y_t, K in the basis {ee, eg, ge, gg} (MODEL.md):
+// with 4x4 H, X_t, Y_t, K in the basis {ee, eg, ge, gg} (MODEL.md), complex where a term has an
+// odd number of Y letters (each matrix is a CM whose imaginary entries are literal zeros for a
+// real system, so a real system compiles to real arithmetic only):
 //   redfield (the paper's eigenbasis form, per reservoir with coupling X): L = strictly-lower
-//     part of X in the energy-sorted eigenbasis, A = L o (emission rates), B = L^T o (absorption
-//     rates), D = A rho L^T - L^T A rho + B rho L - L B rho + h.c.
+//     part of X in the energy-sorted eigenbasis, A = L o (emission rates), B = L^+ o (absorption
+//     rates), D = A rho L^+ - L^+ A rho + B rho L - L B rho + h.c.
 //   bloch-redfield (QuTiP's bloch_redfield_tensor, use_secular=False): Lambda = X o Gamma in the
 //     eigenbasis (Gamma: emission rate below the diagonal, absorption above, the w -> 0 limit on
 //     it), D = Lambda rho S - S Lambda rho + h.c. with S = X ("full") or S = L + L^T
 //     ("transitions": the paper system's definition, no zero-frequency parts).
-//   lindblad: explicit jumps, D = rate (2 A rho A^T - {A^T A, rho}).
+//   lindblad: explicit jumps, D = rate (2 A rho A^+ - {A^+ A, rho}).
 // The Pauli transfer G_ij = (1/4) Tr(P_i L(P_j)) follows the sparse recipe TRANSFER_TERMS.
 
 import { PRECISION } from '../core/constants.js';
@@ -19,7 +21,7 @@ import { PAULI_STRINGS } from '../model/pauli.js';
 import { TRANSFER_TERMS } from '../model/pauliTransfer.js';
 import { operatorMatrix, type OperatorTerm, type SystemDefinition } from '../system/definition.js';
 import { type Node, constantValue } from '../system/expr.js';
-import { type Emitter, type Expr, type M, ONE, ZERO, addM, div, hadamardM, identity, isZero, lit, mul, neg, sub, sum, transpose } from './emitter.js';
+import { type CM, type Emitter, type Expr, type M, ONE, ZERO, addCM, dagger, div, hadamardCM, identity, isZero, lit, mapCM, mul, neg, sub, sum, transpose } from './emitter.js';
 import { eigh4, PAIRS4 } from './linalg.js';
 import { type SpectralKind, emitRatePair, expm1Function, occupationFunction, rateFunction, rateFunctionName } from './rates.js';
 
@@ -51,26 +53,31 @@ function rateDirection(node: Node): number {
 
 /**
  * The quanta reservoir q hands the system per unit time, absorptions minus emissions: a sandwich
- * X rho Y + h.c. has jump rate Tr(X rho Y + h.c.) = Tr(rho (Y X + X^T Y^T)); its Pauli coefficients.
+ * X rho Y + h.c. has jump rate Tr(X rho Y + h.c.) = Tr(rho (Y X + X^+ Y^+)); its Pauli coefficients.
  * (For fermion leads these are the lead's particles: absorption at w takes one at w - mu.)
  */
-function jumpRatePauli(em: Emitter, name: string, xs: M[], ys: M[], owner: number[], direction: number[], q: number): Expr[] {
-  const terms: M[] = [];
+function jumpRatePauli(em: Emitter, name: string, xs: CM[], ys: CM[], owner: number[], direction: number[], q: number): Expr[] {
+  const terms: CM[] = [];
   owner.forEach((o, t) => {
     if (o !== q || direction[t] === 0) return;
-    const yx = em.product(`${name}yx${t}`, ys[t], xs[t], 4);
-    const sym = identity(4).map((_, k) => sum([yx[k], yx[(k % 4) * 4 + Math.floor(k / 4)]]));
-    terms.push(direction[t] > 0 ? sym : sym.map((x) => neg(x)));
+    const yx = em.cproduct(`${name}yx${t}`, ys[t], xs[t], 4);
+    const sym = addCM(yx, dagger(yx, 4));
+    terms.push(direction[t] > 0 ? sym : mapCM(sym, neg));
   });
-  const Q = em.matrix(`${name}m`, identity(4).map((_, i) => sum(terms.map((m) => m[i]))), 4);
+  const Q = em.cmatrix(`${name}m`, { re: identity(4).map((_, i) => sum(terms.map((m) => m.re[i]))), im: identity(4).map((_, i) => sum(terms.map((m) => m.im[i]))) }, 4);
   return pauliCoefficients(em, name, Q);
 }
 
-/** q_a = (1/4) Tr(P_a Q) of a real symmetric Q (only real Pauli strings contribute). */
-function pauliCoefficients(em: Emitter, name: string, Q: M): Expr[] {
+/** q_a = (1/4) Tr(P_a Q) = (1/4) Re sum_ij P_ij Q_ji of a Hermitian Q. */
+function pauliCoefficients(em: Emitter, name: string, Q: CM): Expr[] {
   return PAULI_STRINGS.map((P, a) => {
     const tr: Expr[] = [];
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) if (P.re[i * 4 + j] !== 0) tr.push(mul(lit(P.re[i * 4 + j]), Q[j * 4 + i]));
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        if (P.re[i * 4 + j] !== 0) tr.push(mul(lit(P.re[i * 4 + j]), Q.re[j * 4 + i]));
+        if (P.im[i * 4 + j] !== 0) tr.push(mul(lit(-P.im[i * 4 + j]), Q.im[j * 4 + i]));
+      }
+    }
     const v = sum(tr);
     return isZero(v) ? ZERO : em.value(`${name}p${a}`, `0.25 * ${v}`);
   });
@@ -92,21 +99,21 @@ function rateReservoir(node: Node): number {
 
 /**
  * q_a = (1/4) Tr(P_a D^+(A)) for the terms of reservoir `q`, with D(rho) = sum_t (X rho Y + h.c.) +
- * (K rho + h.c.), K = -sum_t(own) k_t:  D^+(A) = sum_t (Y A X + X^T A Y^T) + A K + K^T A.
+ * (K rho + h.c.), K = -sum_t(own) k_t:  D^+(A) = sum_t (Y A X + X^+ A Y^+) + A K + K^+ A.
  */
-function adjointPauli(em: Emitter, name: string, A: M, xs: M[], ys: M[], ks: M[], owner: number[], q: number): Expr[] {
+function adjointPauli(em: Emitter, name: string, A: CM, xs: CM[], ys: CM[], ks: CM[], owner: number[], q: number): Expr[] {
   const mine = owner.map((o, t) => (o === q ? t : -1)).filter((t) => t >= 0);
-  const terms: M[] = [];
+  const terms: CM[] = [];
   for (const t of mine) {
-    const YA = em.product(`${name}ya${t}`, ys[t], A, 4);
-    terms.push(em.product(`${name}yax${t}`, YA, xs[t], 4));
-    const XtA = em.product(`${name}xa${t}`, transpose(xs[t], 4), A, 4);
-    terms.push(em.product(`${name}xay${t}`, XtA, transpose(ys[t], 4), 4));
+    const YA = em.cproduct(`${name}ya${t}`, ys[t], A, 4);
+    terms.push(em.cproduct(`${name}yax${t}`, YA, xs[t], 4));
+    const XtA = em.cproduct(`${name}xa${t}`, dagger(xs[t], 4), A, 4);
+    terms.push(em.cproduct(`${name}xay${t}`, XtA, dagger(ys[t], 4), 4));
   }
-  const K = identity(4).map((_, i) => neg(sum(mine.map((t) => ks[t][i]))));
-  const Kn = em.matrix(`${name}k`, K, 4);
-  terms.push(em.product(`${name}ak`, A, Kn, 4), em.product(`${name}ka`, transpose(Kn, 4), A, 4));
-  const Q = em.matrix(`${name}m`, identity(4).map((_, i) => sum(terms.map((m) => m[i]))), 4);
+  const K = { re: identity(4).map((_, i) => neg(sum(mine.map((t) => ks[t].re[i])))), im: identity(4).map((_, i) => neg(sum(mine.map((t) => ks[t].im[i])))) };
+  const Kn = em.cmatrix(`${name}k`, K, 4);
+  terms.push(em.cproduct(`${name}ak`, A, Kn, 4), em.cproduct(`${name}ka`, dagger(Kn, 4), A, 4));
+  const Q = em.cmatrix(`${name}m`, { re: identity(4).map((_, i) => sum(terms.map((m) => m.re[i]))), im: identity(4).map((_, i) => sum(terms.map((m) => m.im[i]))) }, 4);
   return pauliCoefficients(em, name, Q);
 }
 
@@ -174,15 +181,17 @@ export function emitExpr(em: Emitter, node: Node, env: (name: string) => Expr, c
   }
 }
 
-/** The real 4x4 matrix of an operator (a sum of Pauli/sigma+- strings), entries as code. */
-function operatorCode(em: Emitter, terms: OperatorTerm[], coefficient: (t: OperatorTerm) => Expr): M {
+/** The 4x4 matrix of an operator (a sum of Pauli/sigma+- strings), entries as code (imaginary ones 0 for a real operator). */
+function operatorCode(em: Emitter, terms: OperatorTerm[], coefficient: (t: OperatorTerm) => Expr): CM {
   const m: Expr[][] = Array.from({ length: 16 }, () => []);
+  const mi: Expr[][] = Array.from({ length: 16 }, () => []);
   for (const t of terms) {
-    const { re } = operatorMatrix([t], () => 1);
+    const { re, im } = operatorMatrix([t], () => 1);
     const c = coefficient(t);
     for (let k = 0; k < 16; k++) if (re[k] !== 0) m[k].push(mul(lit(re[k]), c));
+    for (let k = 0; k < 16; k++) if (im[k] !== 0) mi[k].push(mul(lit(im[k]), c));
   }
-  return m.map((ts) => sum(ts));
+  return { re: m.map((ts) => sum(ts)), im: mi.map((ts) => sum(ts)) };
 }
 
 function choiceCode(em: Emitter, c: Choice): Expr {
@@ -191,7 +200,6 @@ function choiceCode(em: Emitter, c: Choice): Expr {
 
 /** Emits the system's generator (reads the point's parameters through `read(name)`). */
 export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: GeneratorOptions, read: { param(index: number): Expr; lindbladW: Expr }): EmittedGenerator {
-  if (!sys.real) throw new Error(`system ${sys.name}: complex (odd-Y) terms are not supported by the generated generator`);
   const tol = PRECISION[em.precision];
   const env = new Map<string, Expr>();
   sys.parameters.forEach((p, i) => env.set(p.name, em.value(`q_${p.name}`, read.param(i))));
@@ -241,47 +249,49 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
   };
   const coefficient = (t: OperatorTerm) => em.value(em.fresh('cf'), emitExpr(em, t.coefficient, lookup, noCall));
 
-  const H = em.matrix('h', operatorCode(em, sys.hamiltonian, coefficient), 4);
-  const couplings = sys.reservoirs.map((r, k) => em.matrix(`x${k}`, operatorCode(em, r.coupling, coefficient), 4));
+  const H = em.cmatrix('h', operatorCode(em, sys.hamiltonian, coefficient), 4);
+  const couplings = sys.reservoirs.map((r, k) => em.cmatrix(`x${k}`, operatorCode(em, r.coupling, coefficient), 4));
 
   // the reservoir each sandwich term belongs to (-1: none), for the currents, and what its jumps do
   // to the reservoir: +1 the system absorbs a quantum from it, -1 emits one into it, 0 neither
   const owner: number[] = [];
   const direction: number[] = [];
-  const xs: M[] = [];
-  const ys: M[] = [];
-  const ks: M[] = [];
+  const xs: CM[] = [];
+  const ys: CM[] = [];
+  const ks: CM[] = [];
   let degenerate: Expr = ZERO;
 
   if (opts.model === 'lindblad') {
-    // D = rate (2 A rho A^T - {A^T A, rho}) = (rate A) rho A^T - A^T (rate A) rho + h.c.
+    // D = rate (2 A rho A^+ - {A^+ A, rho}) = (rate A) rho A^+ - A^+ (rate A) rho + h.c.
     sys.jumps.forEach((j, q) => {
-      const A = em.matrix(`jump${q}`, operatorCode(em, j.op, coefficient), 4);
+      const A = em.cmatrix(`jump${q}`, operatorCode(em, j.op, coefficient), 4);
       const rate = em.value(`jrate${q}`, emitExpr(em, j.rate, lookup, rateCall));
-      const X = em.matrix(`jx${q}`, A.map((a) => mul(rate, a)), 4);
-      const At = transpose(A, 4);
+      const X = em.cmatrix(`jx${q}`, mapCM(A, (a) => mul(rate, a)), 4);
+      const At = dagger(A, 4);
       xs.push(X);
       ys.push(At);
-      ks.push(em.product(`jk${q}`, At, X, 4));
+      ks.push(em.cproduct(`jk${q}`, At, X, 4));
       owner.push(rateReservoir(j.rate));
       direction.push(rateDirection(j.rate));
     });
   } else {
     const { values: e, vectors: V } = eigh4(em, 'eh', H);
-    const Vt = transpose(V, 4);
-    const chi = couplings.map((X, k) => em.product(`chi${k}`, em.product(`chi${k}a`, Vt, X, 4), V, 4));
+    const Vt = dagger(V, 4);
+    const chi = couplings.map((X, k) => em.cproduct(`chi${k}`, em.cproduct(`chi${k}a`, Vt, X, 4), V, 4));
     // a level crossing where a coupling restricted to the crossing pair is not a multiple of the identity
     const deg = em.variable('degenerate', ZERO);
     degenerate = deg;
     const scale = em.value('escale', `Math.max(1.0, Math.max(Math.max(Math.abs(${e[0]}), Math.abs(${e[1]})), Math.max(Math.abs(${e[2]}), Math.abs(${e[3]}))))`);
     for (const [i, j] of PAIRS4) {
-      const off = chi.map((c) => `Math.abs(${c[i * 4 + j]}) > ${lit(tol.degenerateCoupling)} || Math.abs(${c[i * 5]} - ${c[j * 5]}) > ${lit(tol.degenerateCoupling)}`).join(' || ');
+      const off = chi
+        .map((c) => [`Math.abs(${c.re[i * 4 + j]}) > ${lit(tol.degenerateCoupling)}`, ...(isZero(c.im[i * 4 + j]) ? [] : [`Math.abs(${c.im[i * 4 + j]}) > ${lit(tol.degenerateCoupling)}`]), `Math.abs(${c.re[i * 5]} - ${c.re[j * 5]}) > ${lit(tol.degenerateCoupling)}`].join(' || '))
+        .join(' || ');
       em.open(`if (Math.abs(${e[i]} - ${e[j]}) <= ${lit(tol.degenerateEnergy)} * ${scale} && (${off})) {`);
       em.line(`${deg} = 1.0;`);
       em.close();
     }
-    const back = (name: string, m: M) => em.product(name, em.product(`${name}a`, V, m, 4), Vt, 4);
-    const lower = (m: M): M => m.map((x, k) => (Math.floor(k / 4) > k % 4 ? x : ZERO));
+    const back = (name: string, m: CM) => em.cproduct(name, em.cproduct(`${name}a`, V, m, 4), Vt, 4);
+    const lower = (m: CM): CM => mapCM(m, (x, k) => (Math.floor(k / 4) > k % 4 ? x : ZERO));
     reservoirs.forEach((res, q) => {
       // Gamma in the eigenbasis: [r][c], r > c: emission at E_c - E_r; [c][r]: absorption at the same w
       const gamma: M = identity(4).map(() => ZERO);
@@ -293,47 +303,47 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
       }
       const L = lower(chi[q]);
       const lc = back(`lc${q}`, L);
-      const lct = transpose(lc, 4);
+      const lct = dagger(lc, 4);
       if (opts.model === 'redfield') {
-        const A = back(`am${q}`, hadamardM(L, gamma));
-        const B = back(`bm${q}`, transpose(hadamardM(L, transpose(gamma, 4)), 4));
+        const A = back(`am${q}`, hadamardCM(L, gamma));
+        const B = back(`bm${q}`, dagger(hadamardCM(L, transpose(gamma, 4)), 4));
         xs.push(A, B);
         ys.push(lct, lc);
-        ks.push(em.product(`kp${q}a`, lct, A, 4), em.product(`kp${q}b`, lc, B, 4));
+        ks.push(em.cproduct(`kp${q}a`, lct, A, 4), em.cproduct(`kp${q}b`, lc, B, 4));
         owner.push(q, q);
         direction.push(-1, 1);
         return;
       }
       // bloch-redfield: Lambda = X o Gamma in three parts (emission below the diagonal,
       // absorption above, zero frequency on it), one sandwich each with the same S
-      let S: M;
-      let inner: M = addM(L, transpose(L, 4));
+      let S: CM;
+      let inner: CM = addCM(L, dagger(L, 4));
       let g0: Expr = ZERO;
       if (sys.blochRedfieldCoupling === 'full') {
         g0 = em.value(`gz${q}`, res.rate(true, ZERO));
         inner = chi[q];
         S = couplings[q];
       } else {
-        S = em.matrix(`sb${q}`, addM(lc, lct), 4);
+        S = em.cmatrix(`sb${q}`, addCM(lc, lct), 4);
       }
-      const part = (keep: (r: number, c: number) => boolean): M => identity(4).map((_, k) => (keep(Math.floor(k / 4), k % 4) ? mul(inner[k], Math.floor(k / 4) === k % 4 ? g0 : gamma[k]) : ZERO));
-      const pieces: [string, M, number][] = [
+      const part = (keep: (r: number, c: number) => boolean): CM => mapCM(inner, (x, k) => (keep(Math.floor(k / 4), k % 4) ? mul(x, Math.floor(k / 4) === k % 4 ? g0 : gamma[k]) : ZERO));
+      const pieces: [string, CM, number][] = [
         ['e', part((r, c) => r > c), -1],
         ['a', part((r, c) => r < c), 1],
         ['z', part((r, c) => r === c), 0],
       ];
       for (const [tag, m, dir] of pieces) {
-        if (m.every(isZero)) continue;
+        if (m.re.every(isZero) && m.im.every(isZero)) continue;
         const Lam = back(`lam${q}${tag}`, m);
         xs.push(Lam);
         ys.push(S);
-        ks.push(em.product(`kp${q}${tag}`, S, Lam, 4));
+        ks.push(em.cproduct(`kp${q}${tag}`, S, Lam, 4));
         owner.push(q);
         direction.push(dir);
       }
     });
   }
-  const K = em.matrix('k', identity(4).map((_, i) => neg(sum(ks.map((m) => m[i])))), 4);
+  const K = em.cmatrix('k', { re: identity(4).map((_, i) => neg(sum(ks.map((m) => m.re[i])))), im: identity(4).map((_, i) => neg(sum(ks.map((m) => m.im[i])))) }, 4);
   const G = opts.generator === false ? [] : pauliTransfer(em, { h: H, x: xs, y: ys, k: K });
   const currents = opts.currents
     ? () => ({
@@ -348,31 +358,37 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
 }
 
 /** G (16x16, row 00 zero) from the parts by the sparse recipe TRANSFER_TERMS. */
-export function pauliTransfer(em: Emitter, parts: { h: M; x: M[]; y: M[]; k: M }): M {
+export function pauliTransfer(em: Emitter, parts: { h: CM; x: CM[]; y: CM[]; k: CM }): M {
+  // S[a][l][b][k] = sum_t X_t[a][l] Y_t[b][k] (+ K[a][l] where b = k), its real and imaginary parts
   const S = new Map<number, Expr>();
-  const sandwich = (index: number): Expr => {
-    let v = S.get(index);
+  const Si = new Map<number, Expr>();
+  const sandwich = (index: number, imaginary: boolean): Expr => {
+    const cache = imaginary ? Si : S;
+    let v = cache.get(index);
     if (v === undefined) {
       const a = index >> 6;
       const l = (index >> 4) & 3;
       const b = (index >> 2) & 3;
       const k = index & 3;
-      const terms = parts.x.map((X, t) => mul(X[a * 4 + l], parts.y[t][b * 4 + k]));
-      if (b === k) terms.push(parts.k[a * 4 + l]);
-      v = em.value(`S${index}`, sum(terms));
-      S.set(index, v);
+      const terms = imaginary
+        ? parts.x.flatMap((X, t) => [mul(X.re[a * 4 + l], parts.y[t].im[b * 4 + k]), mul(X.im[a * 4 + l], parts.y[t].re[b * 4 + k])])
+        : parts.x.map((X, t) => sub(mul(X.re[a * 4 + l], parts.y[t].re[b * 4 + k]), mul(X.im[a * 4 + l], parts.y[t].im[b * 4 + k])));
+      if (b === k) terms.push((imaginary ? parts.k.im : parts.k.re)[a * 4 + l]);
+      v = em.value(`${imaginary ? 'Si' : 'S'}${index}`, sum(terms));
+      cache.set(index, v);
     }
     return v;
   };
   const G: M = identity(16).map(() => ZERO);
   for (const t of TRANSFER_TERMS) {
-    const terms = t.entries.map(({ index, sign }) => {
-      const ref = t.source === 'S' ? sandwich(index) : parts.h[(index >> 2) * 4 + (index & 3)];
-      return sign < 0 ? neg(ref) : ref;
-    });
+    const ref = (source: 'S' | 'H', index: number, imaginary: boolean) => (source === 'S' ? sandwich(index, imaginary) : (imaginary ? parts.h.im : parts.h.re)[(index >> 2) * 4 + (index & 3)]);
+    const signed = (x: Expr, sign: number) => (sign < 0 ? neg(x) : x);
+    const terms = [
+      ...t.entries.map(({ index, sign }) => signed(ref(t.source, index, false), sign)),
+      ...t.imaginary.entries.map(({ index, sign }) => signed(ref(t.imaginary.source, index, true), sign)),
+    ];
     const total = sum(terms);
     G[t.i * 16 + t.j] = isZero(total) ? ZERO : em.value(`g${t.i}_${t.j}`, `0.5 * ${total}`);
   }
   return G;
 }
-

@@ -2,7 +2,7 @@
 // and complex Hermitian 4x4 matrices, and the descending sort of an eigen-decomposition.
 
 import { PRECISION } from '../core/constants.js';
-import { type Emitter, type Expr, type M, ONE, ZERO, identity, lit, mul, neg, sub, sum } from './emitter.js';
+import { type CM, type Emitter, type Expr, type M, ONE, ZERO, identity, isRealCM, lit, mul, neg, sub, sum } from './emitter.js';
 
 export const PAIRS4: [number, number][] = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]];
 const SORT_NETWORK: [number, number][] = [[0, 1], [2, 3], [0, 2], [1, 3], [1, 2]];
@@ -118,15 +118,22 @@ export function jacobi(em: Emitter, name: string, m: Herm, withVectors: boolean)
   return { values: d, vre, vim };
 }
 
-/** Eigenvalues (descending) and eigenvectors (columns) of a real symmetric 4x4 matrix. */
-export function eigh4(em: Emitter, name: string, h: M): { values: Expr[]; vectors: M } {
-  const j = jacobi(em, name, { d: [0, 1, 2, 3].map((k) => h[k * 5]), re: h }, true);
+/**
+ * Eigenvalues (descending) and eigenvectors (columns) of a Hermitian 4x4 matrix: the complex
+ * Jacobi when `h` has an imaginary entry, else the real one (the same code as a real symmetric
+ * matrix always had). Each eigenvector's phase is arbitrary; what is built from them
+ * (V f(E) V^+ sandwiches) does not depend on it.
+ */
+export function eigh4(em: Emitter, name: string, h: CM): { values: Expr[]; vectors: CM } {
+  const complex = !isRealCM(h);
+  const j = jacobi(em, name, { d: [0, 1, 2, 3].map((k) => h.re[k * 5]), re: h.re, im: complex ? h.im : undefined }, true);
   const e = j.values;
-  const v = j.vre!;
+  const v = { re: j.vre!, im: j.vim ?? identity(4).map(() => ZERO) };
   for (const [a, b] of SORT_NETWORK) {
     em.open(`if (${e[b]} > ${e[a]}) {`);
     em.swap(e[a], e[b]);
-    for (let r = 0; r < 4; r++) em.swap(v[r * 4 + a], v[r * 4 + b]);
+    for (let r = 0; r < 4; r++) em.swap(v.re[r * 4 + a], v.re[r * 4 + b]);
+    if (complex) for (let r = 0; r < 4; r++) em.swap(v.im[r * 4 + a], v.im[r * 4 + b]);
     em.close();
   }
   return { values: e, vectors: v };

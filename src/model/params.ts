@@ -2,7 +2,7 @@
 // shared/reference/public-cases.json `inputs`), the paper's defaults, validation with
 // one-line messages, and the derived sweep parameters (Delta, dT, mubar, ...).
 
-import { type OperatorTerm, type SystemDefinition, isRealTerm } from '../system/definition.js';
+import type { SystemDefinition } from '../system/definition.js';
 import { type Node, evaluate } from '../system/expr.js';
 import { isPaperSystem, resolveSystem, systemReference } from '../system/registry.js';
 import { describeNames, genericSpace } from '../system/space.js';
@@ -236,7 +236,6 @@ const COMMON_KEYS = ['system', 'reservoir', 'model', 'lindblad_freq', 'zero_freq
 
 /** A point of any system but the paper's: its own parameter names, and derived names that can be set. */
 function resolveSystemPoint(system: SystemDefinition, obj: Record<string, unknown>): PointParams {
-  requireReal(system);
   const space = genericSpace(system);
   const unknown = Object.keys(obj).filter((k) => !COMMON_KEYS.includes(k) && !space.params.includes(k) && !space.settable.includes(k));
   if (unknown.length) {
@@ -278,17 +277,6 @@ function resolveSystemPoint(system: SystemDefinition, obj: Record<string, unknow
     Delta1: nan, Delta2: nan, F: nan, lambda: nan, alpha1: nan, alpha2: nan, omega_c: nan, T1: nan, T2: nan, mu1: nan, mu2: nan,
     psi_real: st.re, psi_imag: st.im, state_label: st.label,
   };
-}
-
-/** The generated generator is real arithmetic: a term with an imaginary matrix (odd number of Y letters) is refused by name. */
-function requireReal(system: SystemDefinition): void {
-  if (system.real) return;
-  const places: [string, OperatorTerm[]][] = [['hamiltonian', system.hamiltonian], ...system.reservoirs.map((r, k) => [`reservoirs[${k}].coupling`, r.coupling] as [string, OperatorTerm[]]), ...system.jumps.map((j, k) => [`jumps[${k}].op`, j.op] as [string, OperatorTerm[]])];
-  for (const [where, terms] of places) {
-    const t = terms.find((x) => !isRealTerm(x));
-    if (t) throw new InputError(`system ${system.name}: ${where}."${t.label}" is an imaginary matrix (an odd number of Y letters); qbsweep handles real Hamiltonians, couplings and jumps only so far: rotate the frame to make them real (a Y drive becomes an X drive)`);
-  }
-  throw new InputError(`system ${system.name}: has complex terms, which qbsweep does not handle yet`);
 }
 
 /** The reservoirs at a point: what makes rates negative or infinite is refused, naming the reservoir. */

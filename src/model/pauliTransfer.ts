@@ -10,6 +10,10 @@
 //   same parity:  G_ij = (1/2) sum_{k,l} Re(phase_i(k) phase_j(l)) S[perm_i(k)][l][perm_j(l)][k],
 //                 S[a][l][b][k] = sum_t X_t[a][l] Y_t[b][k]  (K counts as X = K, Y = 1)
 //   mixed parity: G_ij = (1/2) Im sum_l phase_i(perm_j(l)) phase_j(l) H[perm_i(perm_j(l))][l]
+// Complex X, Y, H (terms with an odd number of sigma_y's) add the other parity's parts, G_ij =
+// (1/2) Re(c S) or (1/2) Im(c H) in general, with the same c: `imaginary` lists them,
+//   same parity:  + (1/2) sum_l c_l Im H[...]      mixed parity:  - (1/2) sum Im(c) Im S[...]
+// so G stays real (G_ij = (1/4) Tr(P_i L(P_j)) is real for every Hermiticity-preserving L).
 
 import { PAULI_PERMUTATIONS } from './pauli.js';
 
@@ -22,6 +26,8 @@ export interface TransferTerm {
   /** entries of S (index 64a + 16l + 4b + k) or of H (index 4a + l), each with a sign, times 1/2 */
   source: 'S' | 'H';
   entries: { index: number; sign: number }[];
+  /** the entries of Im S (mixed parity) or Im H (same parity), with their signs, times 1/2 */
+  imaginary: { source: 'S' | 'H'; entries: { index: number; sign: number }[] };
 }
 
 function phase(i: number, k: number): [number, number] {
@@ -40,22 +46,28 @@ export const TRANSFER_TERMS: readonly TransferTerm[] = (() => {
     const pi = PAULI_PERMUTATIONS[i];
     for (let j = 0; j < 16; j++) {
       const pj = PAULI_PERMUTATIONS[j];
-      const entries: { index: number; sign: number }[] = [];
-      if (PAULI_PARITY[i] === PAULI_PARITY[j]) {
+      // c = phase_i phase_j of each S entry (sandwiches) and of each H entry (-i[H, .]): its real
+      // part (part 0) or imaginary part (part 1), times `scale`
+      const sEntries = (part: 0 | 1, scale: number) => {
+        const out: { index: number; sign: number }[] = [];
         for (let k = 0; k < 4; k++) {
           for (let l = 0; l < 4; l++) {
-            const c = cmulPhase(phase(i, k), phase(j, l))[0];
-            if (c !== 0) entries.push({ index: 64 * pi.perm[k] + 16 * l + 4 * pj.perm[l] + k, sign: c });
+            const c = cmulPhase(phase(i, k), phase(j, l))[part];
+            if (c !== 0) out.push({ index: 64 * pi.perm[k] + 16 * l + 4 * pj.perm[l] + k, sign: scale * c });
           }
         }
-        terms.push({ i, j, source: 'S', entries });
-      } else {
+        return out;
+      };
+      const hEntries = (part: 0 | 1) => {
+        const out: { index: number; sign: number }[] = [];
         for (let l = 0; l < 4; l++) {
-          const c = cmulPhase(phase(i, pj.perm[l]), phase(j, l))[1];
-          if (c !== 0) entries.push({ index: 4 * pi.perm[pj.perm[l]] + l, sign: c });
+          const c = cmulPhase(phase(i, pj.perm[l]), phase(j, l))[part];
+          if (c !== 0) out.push({ index: 4 * pi.perm[pj.perm[l]] + l, sign: c });
         }
-        terms.push({ i, j, source: 'H', entries });
-      }
+        return out;
+      };
+      if (PAULI_PARITY[i] === PAULI_PARITY[j]) terms.push({ i, j, source: 'S', entries: sEntries(0, 1), imaginary: { source: 'H', entries: hEntries(0) } });
+      else terms.push({ i, j, source: 'H', entries: hEntries(1), imaginary: { source: 'S', entries: sEntries(1, -1) } });
     }
   }
   return terms;

@@ -70,7 +70,7 @@ export interface SystemDefinition {
   jumps: JumpDef[];
   /** key "bloch_redfield_coupling", default "full" */
   blochRedfieldCoupling: BlochRedfieldCoupling;
-  /** true when H and every coupling and jump operator is a real 4x4 matrix (no term has an odd number of Y letters); the GPU backends need this */
+  /** true when H and every coupling and jump operator is a real 4x4 matrix (no term has an odd number of Y letters): then the compiled code is real arithmetic only */
   real: boolean;
   /** the JSON object as given (a deep copy; recorded in manifests) */
   json: Record<string, unknown>;

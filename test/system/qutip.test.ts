@@ -23,6 +23,7 @@ interface QutipCase {
 
 const data = JSON.parse(readFileSync(new URL('../data/qutip-systems.json', import.meta.url), 'utf8')) as { cases: QutipCase[] };
 const real = data.cases.filter((c) => !c.complex);
+const complex = data.cases.filter((c) => c.complex);
 
 describe('bloch-redfield equals QuTiP for every system in the reference data', () => {
   it('covers the built-ins and at least 20 user-defined points', () => {
@@ -30,7 +31,7 @@ describe('bloch-redfield equals QuTiP for every system in the reference data', (
     expect(real.filter((c) => c.system.startsWith('test/')).length).toBeGreaterThanOrEqual(20);
   });
 
-  for (const c of real) {
+  for (const c of data.cases) {
     it(c.id, () => {
       const p = resolvePoint({ system: c.system, model: c.model, zero_freq: c.zero_freq, ...c.params });
       const { G } = generator(p);
