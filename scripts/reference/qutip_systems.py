@@ -484,7 +484,7 @@ CASES = [
     ("dephasing-three-baths-defaults", U + "dephasing-three-baths.json", {}, "limit"),
     ("dephasing-three-baths-defaults-zero", U + "dephasing-three-baths.json", {}, "zero"),
     ("dephasing-three-baths-tilt", U + "dephasing-three-baths.json",
-     {"theta": 0.8, "Td": 2.5, "F": 1.0}, "limit"),
+     {"tilt": 0.8, "Td": 2.5, "F": 1.0}, "limit"),
     ("dephasing-three-baths-detuned", U + "dephasing-three-baths.json",
      {"eps1": 0.5, "eps2": -0.3, "F": 1.2, "T1": 2.5, "T2": 0.4}, "limit"),
     ("dephasing-three-baths-small-splitting", U + "dephasing-three-baths.json",
@@ -515,6 +515,16 @@ CASES = [
     ("complex-y-drive-defaults", U + "complex-y-drive.json", {}, "limit"),
     ("complex-y-drive-detuned", U + "complex-y-drive.json",
      {"Delta1": -1.0, "F": 1.2, "T1": 0.4, "T2": 2.0}, "limit"),
+    ("complex-dm-y-bath-defaults", U + "complex-dm-y-bath.json", {}, "limit"),
+    ("complex-dm-y-bath-strong-dm", U + "complex-dm-y-bath.json",
+     {"D": 1.2, "lambda": 0.5, "F": 1.1, "angle": 1.3, "mu2": -0.8}, "limit"),
+    ("complex-dm-y-bath-zero", U + "complex-dm-y-bath.json",
+     {"Delta1": -0.7, "T1": 0.5, "T2": 1.8}, "zero"),
+    ("complex-common-y-defaults", U + "complex-common-y.json", {}, "limit"),
+    ("complex-common-y-dm-coupling", U + "complex-common-y.json",
+     {"g1": 0.3, "g2": 1.2, "g3": 0.9, "F": 1.3, "mu2": 1.0}, "limit"),
+    ("complex-common-y-cold", U + "complex-common-y.json",
+     {"T": 0.4, "T2": 1.5, "Jz": -0.6, "Delta2": 0.8}, "zero"),
 ]
 
 RNG_SEED = 20261202
@@ -670,7 +680,7 @@ def main():
                            "(ties, i.e. conjugate pairs, by imaginary part descending); "
                            "gap = real part of the second",
             "complex": "true where a Pauli string with an odd number of Y letters appears "
-                       "in H or a coupling (float64 path only); all other systems are real",
+                       "in H or a coupling; all other systems are real",
             "resolved": "every parameter and derived name at the point (for debugging)",
         },
         "checks": {
