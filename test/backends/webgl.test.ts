@@ -55,8 +55,8 @@ function check(p: PointParams, label: string): void {
 }
 
 describe('the generated gpu.js kernel, run as JavaScript in float64', () => {
-  it('every other built-in system and user systems of the QuTiP reference data', () => {
-    const systems = ['xxz', 'common-bath', 'test/data/systems/heisenberg-fermion-drude.json', 'test/data/systems/dephasing-three-baths.json', 'test/data/systems/subohmic-mixed-local.json'];
+  it('every other built-in system and user systems of the QuTiP reference data (complex ones included)', () => {
+    const systems = ['xxz', 'common-bath', 'test/data/systems/heisenberg-fermion-drude.json', 'test/data/systems/dephasing-three-baths.json', 'test/data/systems/subohmic-mixed-local.json', 'test/data/systems/complex-dm-y-bath.json', 'test/data/systems/complex-common-y.json'];
     for (const system of systems) {
       for (const model of ['redfield', 'bloch-redfield'] as const) {
         const zero_freq = system.includes('subohmic') ? 'zero' : 'limit';
@@ -66,6 +66,10 @@ describe('the generated gpu.js kernel, run as JavaScript in float64', () => {
         check(resolvePoint({ system, model, zero_freq, [first.name]: first.default - 1.1 }), `${system} ${model} tau 20000`);
       }
     }
+    // a complex (sigma_y) jump
+    const complexJumps = 'test/data/systems/complex-dm-y-bath.json';
+    check(resolvePoint({ system: complexJumps, model: 'lindblad', lindblad_freq: 1, tau: 40 }), `${complexJumps} lindblad tau 40`);
+    check(resolvePoint({ system: complexJumps, model: 'lindblad', lindblad_freq: 1, D: 1.1 }), `${complexJumps} lindblad tau 20000`);
   });
 
   it('all 22 public reference cases', () => {
