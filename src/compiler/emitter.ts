@@ -101,6 +101,8 @@ export const addCM = (a: CM, b: CM): CM => ({ re: addM(a.re, b.re), im: addM(a.i
 /** Element-wise product with a real matrix. */
 export const hadamardCM = (a: CM, b: M): CM => ({ re: hadamardM(a.re, b), im: hadamardM(a.im, b) });
 export const mapCM = (a: CM, f: (x: Expr, k: number) => Expr): CM => ({ re: a.re.map(f), im: a.im.map(f) });
+/** Entry-wise sum of n x n complex matrices (none: zero). */
+export const sumCM = (terms: CM[], n: number): CM => ({ re: identity(n).map((_, k) => sum(terms.map((m) => m.re[k]))), im: identity(n).map((_, k) => sum(terms.map((m) => m.im[k]))) });
 
 export class Emitter {
   readonly lines: string[] = [];

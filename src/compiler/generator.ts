@@ -10,7 +10,7 @@
 //     rates), D = A rho L^+ - L^+ A rho + B rho L - L B rho + h.c.
 //   bloch-redfield (QuTiP's bloch_redfield_tensor, use_secular=False): Lambda = X o Gamma in the
 //     eigenbasis (Gamma: emission rate below the diagonal, absorption above, the w -> 0 limit on
-//     it), D = Lambda rho S - S Lambda rho + h.c. with S = X ("full") or S = L + L^T
+//     it), D = Lambda rho S - S Lambda rho + h.c. with S = X ("full") or S = L + L^+
 //     ("transitions": the paper system's definition, no zero-frequency parts).
 //   lindblad: explicit jumps, D = rate (2 A rho A^+ - {A^+ A, rho}).
 // The Pauli transfer G_ij = (1/4) Tr(P_i L(P_j)) follows the sparse recipe TRANSFER_TERMS.
@@ -21,7 +21,7 @@ import { PAULI_STRINGS } from '../model/pauli.js';
 import { TRANSFER_TERMS } from '../model/pauliTransfer.js';
 import { operatorMatrix, type OperatorTerm, type SystemDefinition } from '../system/definition.js';
 import { type Node, constantValue } from '../system/expr.js';
-import { type CM, type Emitter, type Expr, type M, ONE, ZERO, addCM, dagger, div, hadamardCM, identity, isZero, lit, mapCM, mul, neg, sub, sum, transpose } from './emitter.js';
+import { type CM, type Emitter, type Expr, type M, ONE, ZERO, addCM, dagger, div, hadamardCM, identity, isZero, lit, mapCM, mul, neg, sub, sum, sumCM, transpose } from './emitter.js';
 import { eigh4, PAIRS4 } from './linalg.js';
 import { type SpectralKind, emitRatePair, expm1Function, occupationFunction, rateFunction, rateFunctionName } from './rates.js';
 
@@ -64,7 +64,7 @@ function jumpRatePauli(em: Emitter, name: string, xs: CM[], ys: CM[], owner: num
     const sym = addCM(yx, dagger(yx, 4));
     terms.push(direction[t] > 0 ? sym : mapCM(sym, neg));
   });
-  const Q = em.cmatrix(`${name}m`, { re: identity(4).map((_, i) => sum(terms.map((m) => m.re[i]))), im: identity(4).map((_, i) => sum(terms.map((m) => m.im[i]))) }, 4);
+  const Q = em.cmatrix(`${name}m`, sumCM(terms, 4), 4);
   return pauliCoefficients(em, name, Q);
 }
 
@@ -110,10 +110,9 @@ function adjointPauli(em: Emitter, name: string, A: CM, xs: CM[], ys: CM[], ks: 
     const XtA = em.cproduct(`${name}xa${t}`, dagger(xs[t], 4), A, 4);
     terms.push(em.cproduct(`${name}xay${t}`, XtA, dagger(ys[t], 4), 4));
   }
-  const K = { re: identity(4).map((_, i) => neg(sum(mine.map((t) => ks[t].re[i])))), im: identity(4).map((_, i) => neg(sum(mine.map((t) => ks[t].im[i])))) };
-  const Kn = em.cmatrix(`${name}k`, K, 4);
+  const Kn = em.cmatrix(`${name}k`, mapCM(sumCM(mine.map((t) => ks[t]), 4), neg), 4);
   terms.push(em.cproduct(`${name}ak`, A, Kn, 4), em.cproduct(`${name}ka`, dagger(Kn, 4), A, 4));
-  const Q = em.cmatrix(`${name}m`, { re: identity(4).map((_, i) => sum(terms.map((m) => m.re[i]))), im: identity(4).map((_, i) => sum(terms.map((m) => m.im[i]))) }, 4);
+  const Q = em.cmatrix(`${name}m`, sumCM(terms, 4), 4);
   return pauliCoefficients(em, name, Q);
 }
 
@@ -343,7 +342,7 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
       }
     });
   }
-  const K = em.cmatrix('k', { re: identity(4).map((_, i) => neg(sum(ks.map((m) => m.re[i])))), im: identity(4).map((_, i) => neg(sum(ks.map((m) => m.im[i])))) }, 4);
+  const K = em.cmatrix('k', mapCM(sumCM(ks, 4), neg), 4);
   const G = opts.generator === false ? [] : pauliTransfer(em, { h: H, x: xs, y: ys, k: K });
   const currents = opts.currents
     ? () => ({
