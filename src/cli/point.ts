@@ -4,7 +4,9 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, SWEEPABLE_PARAMS, pointToInput, resolvePoint, setParam } from '../model/params.js';
 import type { PointResult } from '../model/point.js';
-import { type Trajectory, evaluateOnBackend, trajectoryOnBackend, BACKEND_CHOICES } from '../sweep/point.js';
+import { type Trajectory, evaluateOnBackend, pointCheck, trajectoryOnBackend, BACKEND_CHOICES } from '../sweep/point.js';
+import type { CrossCheck } from '../sweep/run.js';
+import { reportCrossCheck } from './sweep.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { BUILTIN_NAMES, DEFAULT_SYSTEM, isPaperSystem, resolveSystem } from '../system/registry.js';
 import { describeNames, genericSpace } from '../system/space.js';
@@ -204,22 +206,26 @@ export function registerPoint(program: Command): void {
         if (dt !== undefined && !(dt > 0 && Number.isFinite(dt))) throw new InputError(`option --dt: step must be a finite number > 0 (got ${opts.dt})`);
         const times = opts.times !== undefined ? parseTimes(String(opts.times)) : undefined;
         if (opts.plot !== undefined && !times) throw new InputError('option --plot: draws the charging curve, so it needs --times FROM:TO:N');
-        const { result, backend, why } = await evaluateOnBackend(params, {
+        const { result, backend, why, check: pointCheck_ } = await evaluateOnBackend(params, {
           backend: String(opts.backend ?? 'cpu'),
           integrator: opts.integrator === undefined ? undefined : String(opts.integrator),
           dt,
           adapter: opts.adapter as string | undefined,
         });
         if (why) process.stderr.write(`qbsweep: ${why}\n`);
-        const trajectory = times
+        const curve = times
           ? await trajectoryOnBackend(params, times, { backend, integrator: opts.integrator === undefined ? undefined : String(opts.integrator), dt, adapter: opts.adapter as string | undefined })
           : undefined;
+        const trajectory = curve?.trajectory;
+        // a GPU point carries the float64 verdict a sweep carries (the cpu backend is the reference)
+        const check = pointCheck(pointCheck_, curve?.check);
         if (trajectory && opts.plot !== undefined) writeFileAtomic(String(opts.plot), await trajectoryPng(trajectory, params, backend));
-        if (opts.json) process.stdout.write(JSON.stringify({ ...toJson(result, backend, params), ...(trajectory ? { trajectory } : {}) }) + '\n');
+        if (opts.json) process.stdout.write(JSON.stringify({ ...toJson(result, backend, params, check), ...(trajectory ? { trajectory } : {}) }) + '\n');
         else {
-          process.stdout.write(formatTable(result, backend, params));
+          process.stdout.write(formatTable(result, backend, params, check));
           if (trajectory) process.stdout.write(formatTrajectory(trajectory) + (opts.plot !== undefined ? `  (curves drawn in ${String(opts.plot)})\n` : ''));
         }
+        reportCrossCheck({ check }, false, `the values printed are ${backend}'s, not float64's`);
       }),
     );
 }
@@ -258,7 +264,7 @@ async function trajectoryPng(tr: Trajectory, p: PointParams, backend: string): P
   });
 }
 
-export function toJson(r: PointResult, backend: string, p: PointParams): Record<string, unknown> {
+export function toJson(r: PointResult, backend: string, p: PointParams, check?: CrossCheck): Record<string, unknown> {
   return {
     efficiency: r.efficiency,
     E_B_over_omega: r.E_B_over_omega,
@@ -278,6 +284,8 @@ export function toJson(r: PointResult, backend: string, p: PointParams): Record<
     steady: r.steady,
     flags: r.flags,
     backend,
+    // a GPU point's float64 verdict, as a sweep's manifest records it
+    ...(check ? { cross_check: check.pass ? 'passed' : 'failed', float64_cross_check: check } : {}),
     params: paramsEcho(p),
   };
 }
@@ -289,7 +297,7 @@ function paramsEcho(p: PointParams): Record<string, unknown> {
   return { ...pointToInput(p), state_label: p.state_label };
 }
 
-function formatTable(r: PointResult, backend: string, p: PointParams): string {
+function formatTable(r: PointResult, backend: string, p: PointParams, check?: CrossCheck): string {
   const lines: string[] = [];
   const row = (name: string, a: string, b = '') => lines.push(`  ${name.padEnd(22)}${a.padStart(14)}${b.padStart(18)}`);
   if (isPaperSystem(p.system)) {
@@ -326,6 +334,7 @@ function formatTable(r: PointResult, backend: string, p: PointParams): string {
   lines.push('');
   lines.push(`  Liouvillian gap       ${fmtNum(r.liouvillian_gap)}   (kernel dimension ${r.steady.kernel_dim})`);
   lines.push(`  flags                 ${r.flags.length ? r.flags.join(', ') : 'none'}`);
+  if (check) lines.push(`  float64 cross-check   ${check.pass ? 'passed' : 'FAILED (see stderr)'}`);
   lines.push('  |rho(tau)|:');
   for (let i = 0; i < 4; i++) {
     const cells = [0, 1, 2, 3].map((j) => Math.hypot(r.rho_real[i][j], r.rho_imag[i][j]).toFixed(5).padStart(9));
