@@ -7,6 +7,10 @@ import type { PointResult } from '../model/point.js';
 import { type Trajectory, evaluateOnBackend, pointCheck, trajectoryOnBackend, BACKEND_CHOICES } from '../sweep/point.js';
 import type { CrossCheck } from '../sweep/run.js';
 import { reportCrossCheck } from './sweep.js';
+import { PRECISION_OBSERVABLES } from '../core/constants.js';
+import { KERNEL_TOL } from '../model/spectrum.js';
+import { GAP_RESOLUTION_F32 } from '../sweep/tolerance.js';
+import { inverseTemperatureSum } from '../model/observables.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { BUILTIN_NAMES, DEFAULT_SYSTEM, isPaperSystem, resolveSystem } from '../system/registry.js';
 import { describeNames, genericSpace } from '../system/space.js';
@@ -220,9 +224,11 @@ export function registerPoint(program: Command): void {
         // a GPU point carries the float64 verdict a sweep carries (the cpu backend is the reference)
         const check = pointCheck(pointCheck_, curve?.check);
         if (trajectory && opts.plot !== undefined) writeFileAtomic(String(opts.plot), await trajectoryPng(trajectory, params, backend));
-        if (opts.json) process.stdout.write(JSON.stringify({ ...toJson(result, backend, params, check), ...(trajectory ? { trajectory } : {}) }) + '\n');
+        // printed without rounding noise (the cross-check above saw the values as computed)
+        const shown = withoutRoundingNoise(result, backend, params);
+        if (opts.json) process.stdout.write(JSON.stringify({ ...toJson(shown, backend, params, check), ...(trajectory ? { trajectory } : {}) }) + '\n');
         else {
-          process.stdout.write(formatTable(result, backend, params, check));
+          process.stdout.write(formatTable(shown, backend, params, check));
           if (trajectory) process.stdout.write(formatTrajectory(trajectory) + (opts.plot !== undefined ? `  (curves drawn in ${String(opts.plot)})\n` : ''));
         }
         reportCrossCheck({ check }, false, `the values printed are ${backend}'s, not float64's`);
@@ -262,6 +268,51 @@ async function trajectoryPng(tr: Trajectory, p: PointParams, backend: string): P
     columns: 3,
     note: `qbsweep point --times, backend ${backend}`,
   });
+}
+
+type Precision = keyof typeof PRECISION_OBSERVABLES;
+
+/**
+ * The size below which a value of `point` is rounding, not a number (issue 18: currents 2.8e-17,
+ * a positive gap 1.4e-17), from the precision's own tolerances (src/core/constants.ts):
+ * - a quantity of the state (energy, ergotropy, capacity, concurrence, rho's entries and
+ *   eigenvalues, entropy): the state's resolution PRECISION_OBSERVABLES.nonPositive, the
+ *   threshold of the non-positive flag; per E_B for the efficiency W / E_B; per tau for the
+ *   average powers (E(tau) - E(0)) / tau;
+ * - the long-time currents: the first law's floor lawAbsolute + lawRounding times the size of the
+ *   terms they sum (bounded here by the spectral radius); times sum_k 1/|T_k| for the entropy
+ *   production -sum_k J_k / T_k (as the cross-check's tolerance amplifies it);
+ * - the Liouvillian gap: the resolution of an eigenvalue, the one that decides the kernel's
+ *   dimension (KERNEL_TOL in float64, GAP_RESOLUTION_F32 in float32) times the spectral radius.
+ * Returns undefined for a value that is not rounded (e.g. kernel_dim).
+ */
+export function roundingFloor(key: string, ctx: { precision: Precision; radius: number; tau: number; energy: number; inverseTemperatures: number }): number | undefined {
+  const tol = PRECISION_OBSERVABLES[ctx.precision];
+  const radius = Number.isFinite(ctx.radius) ? ctx.radius : 1;
+  const name = key.replace(/^steady\./, '');
+  if (/^(heat|particle)_current_\d+$/.test(name)) return tol.lawAbsolute + tol.lawRounding * radius;
+  if (name === 'entropy_production') return (tol.lawAbsolute + tol.lawRounding * radius) * Math.max(1, ctx.inverseTemperatures);
+  if (name === 'liouvillian_gap') return (ctx.precision === 'f64' ? KERNEL_TOL : GAP_RESOLUTION_F32) * radius;
+  if (name === 'efficiency') return ctx.energy > 0 ? tol.nonPositive / ctx.energy : undefined;
+  if (name === 'average_power' || name === 'average_ergotropic_power') return ctx.tau > 0 ? tol.nonPositive / ctx.tau : undefined;
+  if (name === 'kernel_dim' || name === 'battery_purity') return undefined;
+  return tol.nonPositive;
+}
+
+/** The result with every value at or below its rounding floor (roundingFloor) set to 0. */
+export function withoutRoundingNoise(r: PointResult, backend: string, p: PointParams): PointResult {
+  const precision: Precision = backend === 'cpu' ? 'f64' : 'f32';
+  const base = { precision, radius: r.spectral_radius, tau: p.tau, inverseTemperatures: inverseTemperatureSum(p) };
+  const clean = (key: string, x: number, energy: number) => {
+    const floor = roundingFloor(key, { ...base, energy });
+    return floor !== undefined && Math.abs(x) <= floor ? 0 : x;
+  };
+  const out = { ...r, steady: { ...r.steady } } as unknown as Record<string, unknown>;
+  const steady = out.steady as Record<string, unknown>;
+  for (const [k, x] of Object.entries(r)) if (typeof x === 'number') out[k] = clean(k, x, r.E_B_over_omega);
+  for (const [k, x] of Object.entries(r.steady)) if (typeof x === 'number') steady[k] = clean(`steady.${k}`, x, r.steady.E_B_over_omega);
+  for (const part of ['rho_real', 'rho_imag'] as const) out[part] = r[part].map((row) => row.map((x) => clean('rho', x, 1)));
+  return out as unknown as PointResult;
 }
 
 export function toJson(r: PointResult, backend: string, p: PointParams, check?: CrossCheck): Record<string, unknown> {

@@ -43,7 +43,7 @@ export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): 
   const { backend, why } = await createBackend({ backend: opts.backend, adapter: opts.adapter });
   try {
     const spec = resolveSpec({ name: 'point', base: pointToInput(p), axes: [{ param: 'tau', values: [p.tau] }], outputs: ALL_OUTPUTS });
-    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1 });
+    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1, extraColumns: ['_spectral_radius'] });
     if (res.error) throw res.error;
     const v = (c: string) => Number(res.values[c][0]);
     const rows = (part: string) => [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => v(`${part}[${i}][${j}]`)));
@@ -66,7 +66,7 @@ export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): 
       r: [],
       slowest_relaxation: Number.NaN,
       step: Number.NaN,
-      spectral_radius: Number.NaN,
+      spectral_radius: v('_spectral_radius'),
     } as PointResult;
     return { result, backend: backend.name, why, check: res.check };
   } finally {
@@ -99,7 +99,7 @@ export async function trajectoryOnBackend(p: PointParams, times: TimeGrid, opts:
   try {
     const spec = resolveSpec({ name: 'trajectory', base: pointToInput(p), axes: [{ param: 'tau', values: [p.tau] }], outputs: ['E_B_over_omega', 'concurrence'], times });
     checkTimeGrids(spec, backend);
-    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1 });
+    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1, extraColumns: ['_spectral_radius'] });
     if (res.error) throw res.error;
     for (const q of TRAJECTORY_QUANTITIES) out[q] = Array.from(res.trajectories![`trajectory.${q}`].subarray(0, times.n));
     return { trajectory: out, check: res.check };
