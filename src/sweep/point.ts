@@ -99,7 +99,7 @@ export async function trajectoryOnBackend(p: PointParams, times: TimeGrid, opts:
   try {
     const spec = resolveSpec({ name: 'trajectory', base: pointToInput(p), axes: [{ param: 'tau', values: [p.tau] }], outputs: ['E_B_over_omega', 'concurrence'], times });
     checkTimeGrids(spec, backend);
-    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1, extraColumns: ['_spectral_radius'] });
+    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1 });
     if (res.error) throw res.error;
     for (const q of TRAJECTORY_QUANTITIES) out[q] = Array.from(res.trajectories![`trajectory.${q}`].subarray(0, times.n));
     return { trajectory: out, check: res.check };
