@@ -4,7 +4,13 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, SWEEPABLE_PARAMS, pointToInput, resolvePoint, setParam } from '../model/params.js';
 import type { PointResult } from '../model/point.js';
-import { type Trajectory, evaluateOnBackend, trajectoryOnBackend, BACKEND_CHOICES } from '../sweep/point.js';
+import { type Trajectory, evaluateOnBackend, pointCheck, trajectoryOnBackend, BACKEND_CHOICES } from '../sweep/point.js';
+import type { CrossCheck } from '../sweep/run.js';
+import { reportCrossCheck } from './sweep.js';
+import { PRECISION_OBSERVABLES } from '../core/constants.js';
+import { KERNEL_TOL } from '../model/spectrum.js';
+import { GAP_RESOLUTION_F32 } from '../sweep/tolerance.js';
+import { inverseTemperatureSum } from '../model/observables.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { BUILTIN_NAMES, DEFAULT_SYSTEM, isPaperSystem, resolveSystem } from '../system/registry.js';
 import { describeNames, genericSpace } from '../system/space.js';
@@ -204,22 +210,28 @@ export function registerPoint(program: Command): void {
         if (dt !== undefined && !(dt > 0 && Number.isFinite(dt))) throw new InputError(`option --dt: step must be a finite number > 0 (got ${opts.dt})`);
         const times = opts.times !== undefined ? parseTimes(String(opts.times)) : undefined;
         if (opts.plot !== undefined && !times) throw new InputError('option --plot: draws the charging curve, so it needs --times FROM:TO:N');
-        const { result, backend, why } = await evaluateOnBackend(params, {
+        const { result, backend, why, check: pointCheck_ } = await evaluateOnBackend(params, {
           backend: String(opts.backend ?? 'cpu'),
           integrator: opts.integrator === undefined ? undefined : String(opts.integrator),
           dt,
           adapter: opts.adapter as string | undefined,
         });
         if (why) process.stderr.write(`qbsweep: ${why}\n`);
-        const trajectory = times
+        const curve = times
           ? await trajectoryOnBackend(params, times, { backend, integrator: opts.integrator === undefined ? undefined : String(opts.integrator), dt, adapter: opts.adapter as string | undefined })
           : undefined;
+        const trajectory = curve?.trajectory;
+        // a GPU point carries the float64 verdict a sweep carries (the cpu backend is the reference)
+        const check = pointCheck(pointCheck_, curve?.check);
         if (trajectory && opts.plot !== undefined) writeFileAtomic(String(opts.plot), await trajectoryPng(trajectory, params, backend));
-        if (opts.json) process.stdout.write(JSON.stringify({ ...toJson(result, backend, params), ...(trajectory ? { trajectory } : {}) }) + '\n');
+        // printed without rounding noise (the cross-check above saw the values as computed)
+        const shown = withoutRoundingNoise(result, backend, params);
+        if (opts.json) process.stdout.write(JSON.stringify({ ...toJson(shown, backend, params, check), ...(trajectory ? { trajectory } : {}) }) + '\n');
         else {
-          process.stdout.write(formatTable(result, backend, params));
+          process.stdout.write(formatTable(shown, backend, params, check));
           if (trajectory) process.stdout.write(formatTrajectory(trajectory) + (opts.plot !== undefined ? `  (curves drawn in ${String(opts.plot)})\n` : ''));
         }
+        reportCrossCheck({ check }, false, `the values printed are ${backend}'s, not float64's`);
       }),
     );
 }
@@ -258,7 +270,52 @@ async function trajectoryPng(tr: Trajectory, p: PointParams, backend: string): P
   });
 }
 
-export function toJson(r: PointResult, backend: string, p: PointParams): Record<string, unknown> {
+type Precision = keyof typeof PRECISION_OBSERVABLES;
+
+/**
+ * The size below which a value of `point` is rounding, not a number (issue 18: currents 2.8e-17,
+ * a positive gap 1.4e-17), from the precision's own tolerances (src/core/constants.ts):
+ * - a quantity of the state (energy, ergotropy, capacity, concurrence, rho's entries and
+ *   eigenvalues, entropy): the state's resolution PRECISION_OBSERVABLES.nonPositive, the
+ *   threshold of the non-positive flag; per E_B for the efficiency W / E_B; per tau for the
+ *   average powers (E(tau) - E(0)) / tau;
+ * - the long-time currents: the first law's floor lawAbsolute + lawRounding times the size of the
+ *   terms they sum (bounded here by the spectral radius); times sum_k 1/|T_k| for the entropy
+ *   production -sum_k J_k / T_k (as the cross-check's tolerance amplifies it);
+ * - the Liouvillian gap: the resolution of an eigenvalue, the one that decides the kernel's
+ *   dimension (KERNEL_TOL in float64, GAP_RESOLUTION_F32 in float32) times the spectral radius.
+ * Returns undefined for a value that is not rounded (e.g. kernel_dim).
+ */
+export function roundingFloor(key: string, ctx: { precision: Precision; radius: number; tau: number; energy: number; inverseTemperatures: number }): number | undefined {
+  const tol = PRECISION_OBSERVABLES[ctx.precision];
+  const radius = Number.isFinite(ctx.radius) ? ctx.radius : 1;
+  const name = key.replace(/^steady\./, '');
+  if (/^(heat|particle)_current_\d+$/.test(name)) return tol.lawAbsolute + tol.lawRounding * radius;
+  if (name === 'entropy_production') return (tol.lawAbsolute + tol.lawRounding * radius) * Math.max(1, ctx.inverseTemperatures);
+  if (name === 'liouvillian_gap') return (ctx.precision === 'f64' ? KERNEL_TOL : GAP_RESOLUTION_F32) * radius;
+  if (name === 'efficiency') return ctx.energy > 0 ? tol.nonPositive / ctx.energy : undefined;
+  if (name === 'average_power' || name === 'average_ergotropic_power') return ctx.tau > 0 ? tol.nonPositive / ctx.tau : undefined;
+  if (name === 'kernel_dim' || name === 'battery_purity') return undefined;
+  return tol.nonPositive;
+}
+
+/** The result with every value at or below its rounding floor (roundingFloor) set to 0. */
+export function withoutRoundingNoise(r: PointResult, backend: string, p: PointParams): PointResult {
+  const precision: Precision = backend === 'cpu' ? 'f64' : 'f32';
+  const base = { precision, radius: r.spectral_radius, tau: p.tau, inverseTemperatures: inverseTemperatureSum(p) };
+  const clean = (key: string, x: number, energy: number) => {
+    const floor = roundingFloor(key, { ...base, energy });
+    return floor !== undefined && Math.abs(x) <= floor ? 0 : x;
+  };
+  const out = { ...r, steady: { ...r.steady } } as unknown as Record<string, unknown>;
+  const steady = out.steady as Record<string, unknown>;
+  for (const [k, x] of Object.entries(r)) if (typeof x === 'number') out[k] = clean(k, x, r.E_B_over_omega);
+  for (const [k, x] of Object.entries(r.steady)) if (typeof x === 'number') steady[k] = clean(`steady.${k}`, x, r.steady.E_B_over_omega);
+  for (const part of ['rho_real', 'rho_imag'] as const) out[part] = r[part].map((row) => row.map((x) => clean('rho', x, 1)));
+  return out as unknown as PointResult;
+}
+
+export function toJson(r: PointResult, backend: string, p: PointParams, check?: CrossCheck): Record<string, unknown> {
   return {
     efficiency: r.efficiency,
     E_B_over_omega: r.E_B_over_omega,
@@ -278,6 +335,8 @@ export function toJson(r: PointResult, backend: string, p: PointParams): Record<
     steady: r.steady,
     flags: r.flags,
     backend,
+    // a GPU point's float64 verdict, as a sweep's manifest records it
+    ...(check ? { cross_check: check.pass ? 'passed' : 'failed', float64_cross_check: check } : {}),
     params: paramsEcho(p),
   };
 }
@@ -289,7 +348,7 @@ function paramsEcho(p: PointParams): Record<string, unknown> {
   return { ...pointToInput(p), state_label: p.state_label };
 }
 
-function formatTable(r: PointResult, backend: string, p: PointParams): string {
+function formatTable(r: PointResult, backend: string, p: PointParams, check?: CrossCheck): string {
   const lines: string[] = [];
   const row = (name: string, a: string, b = '') => lines.push(`  ${name.padEnd(22)}${a.padStart(14)}${b.padStart(18)}`);
   if (isPaperSystem(p.system)) {
@@ -326,6 +385,7 @@ function formatTable(r: PointResult, backend: string, p: PointParams): string {
   lines.push('');
   lines.push(`  Liouvillian gap       ${fmtNum(r.liouvillian_gap)}   (kernel dimension ${r.steady.kernel_dim})`);
   lines.push(`  flags                 ${r.flags.length ? r.flags.join(', ') : 'none'}`);
+  if (check) lines.push(`  float64 cross-check   ${check.pass ? 'passed' : 'FAILED (see stderr)'}`);
   lines.push('  |rho(tau)|:');
   for (let i = 0; i < 4; i++) {
     const cells = [0, 1, 2, 3].map((j) => Math.hypot(r.rho_real[i][j], r.rho_imag[i][j]).toFixed(5).padStart(9));

@@ -95,7 +95,10 @@ export class Grid {
     this.copy = new Function('f', 't', this.keys.map((k) => `t[${JSON.stringify(k)}] = f[${JSON.stringify(k)}];`).join('\n')) as (from: Rec, to: Rec) => void;
     this.writeParams = new Function('r', 'd', 'o', this.space.params.map((k, i) => `d[o + ${ROW.params + i}] = r[${JSON.stringify(k)}];`).join('\n')) as (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
     const lf = this.base.lindblad_freq;
-    this.lindbladW = this.base.model !== 'lindblad' ? () => 0 : typeof lf === 'number' ? () => lf : (rec) => this.space.get(rec, lf);
+    // a named frequency (lambda, M, or a system's name) is evaluated in the system's own space, as
+    // lindbladFrequencyOf does: the paper's axis layer (getParam) knows the axis names, not derived ones such as M
+    const names = genericSpace(this.base.system);
+    this.lindbladW = this.base.model !== 'lindblad' ? () => 0 : typeof lf === 'number' ? () => lf : (rec) => names.get(rec, lf);
     const st = spec.base.initial_state;
     if (st && st.psi_real === undefined && st.psi_imag === undefined) {
       if (st.theta !== undefined) this.baseRec.theta = st.theta;

@@ -5,7 +5,7 @@
 import { InputError, type PointParams, pointToInput } from '../model/params.js';
 import { type CpuIntegrator, type PointFlag, type PointResult, evaluatePoint } from '../model/point.js';
 import { SCALAR_OUTPUTS, flagNames } from './outputs.js';
-import { checkTimeGrids, runSweep } from './run.js';
+import { type CrossCheck, checkTimeGrids, mergeCrossChecks, runSweep } from './run.js';
 import { resolveSpec } from './spec.js';
 import { initialVector } from '../model/evolve.js';
 import { generator } from '../model/generators.js';
@@ -25,7 +25,11 @@ export interface PointRunOptions {
 
 const ALL_OUTPUTS = [...SCALAR_OUTPUTS, 'rho'];
 
-export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): Promise<{ result: PointResult; backend: string; why?: string }> {
+/**
+ * One point on a backend: cpu, the float64 reference itself; any other, its values and their
+ * float64 cross-check (a point is one point: always checked, the gate a sweep has).
+ */
+export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): Promise<{ result: PointResult; backend: string; why?: string; check?: CrossCheck }> {
   if (!(BACKEND_CHOICES as readonly string[]).includes(opts.backend)) {
     throw new InputError(`option --backend: unknown backend ${JSON.stringify(opts.backend)} (expected ${BACKEND_CHOICES.join(', ')})`);
   }
@@ -39,7 +43,7 @@ export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): 
   const { backend, why } = await createBackend({ backend: opts.backend, adapter: opts.adapter });
   try {
     const spec = resolveSpec({ name: 'point', base: pointToInput(p), axes: [{ param: 'tau', values: [p.tau] }], outputs: ALL_OUTPUTS });
-    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 0 });
+    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1, extraColumns: ['_spectral_radius'] });
     if (res.error) throw res.error;
     const v = (c: string) => Number(res.values[c][0]);
     const rows = (part: string) => [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => v(`${part}[${i}][${j}]`)));
@@ -62,12 +66,18 @@ export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): 
       r: [],
       slowest_relaxation: Number.NaN,
       step: Number.NaN,
-      spectral_radius: Number.NaN,
+      spectral_radius: v('_spectral_radius'),
     } as PointResult;
-    return { result, backend: backend.name, why };
+    return { result, backend: backend.name, why, check: res.check };
   } finally {
     await backend.close();
   }
+}
+
+/** The cross-checks of one point's values and of its charging curve, as one verdict on that point. */
+export function pointCheck(...checks: (CrossCheck | undefined)[]): CrossCheck | undefined {
+  const given = checks.filter((c): c is CrossCheck => c !== undefined);
+  return given.length ? { ...mergeCrossChecks(given), points: 1 } : undefined;
 }
 
 /** A charging curve: the battery's observables at each time of a grid. */
@@ -77,22 +87,22 @@ export type Trajectory = { t: number[] } & Record<TrajectoryQuantity, number[]>;
  * The point's charging curve on a time grid: cpu, the float64 curve (exact exponential); any
  * other backend, a one-point sweep with that time grid (the curve in one GPU thread).
  */
-export async function trajectoryOnBackend(p: PointParams, times: TimeGrid, opts: PointRunOptions): Promise<Trajectory> {
+export async function trajectoryOnBackend(p: PointParams, times: TimeGrid, opts: PointRunOptions): Promise<{ trajectory: Trajectory; check?: CrossCheck }> {
   const t = timeValues(times);
   const out = { t } as Trajectory;
   if (opts.backend === 'cpu') {
     const curve = chargingCurve(generator(p).G, initialVector(p), times);
     TRAJECTORY_QUANTITIES.forEach((q, i) => (out[q] = Array.from(curve.subarray(i * times.n, (i + 1) * times.n))));
-    return out;
+    return { trajectory: out };
   }
   const { backend } = await createBackend({ backend: opts.backend, adapter: opts.adapter });
   try {
     const spec = resolveSpec({ name: 'trajectory', base: pointToInput(p), axes: [{ param: 'tau', values: [p.tau] }], outputs: ['E_B_over_omega', 'concurrence'], times });
     checkTimeGrids(spec, backend);
-    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 0 });
+    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1 });
     if (res.error) throw res.error;
     for (const q of TRAJECTORY_QUANTITIES) out[q] = Array.from(res.trajectories![`trajectory.${q}`].subarray(0, times.n));
-    return out;
+    return { trajectory: out, check: res.check };
   } finally {
     await backend.close();
   }

@@ -389,13 +389,14 @@ export function mergeCrossChecks(checks: CrossCheck[]): CrossCheck {
 
 /** One line: the verdict and the worst column, e.g. for stderr and the explorer. */
 export function crossCheckSummary(check: CrossCheck): string {
-  if (!check.columns) return `float64 cross-check of ${check.points} points: no verdict recorded (a manifest from before the check was a gate)`;
+  const what = `float64 cross-check of ${check.points} point${check.points === 1 ? '' : 's'}`;
+  if (!check.columns) return `${what}: no verdict recorded (a manifest from before the check was a gate)`;
   const cols = Object.entries(check.columns);
   const worst = cols.filter(([, c]) => c.worst).sort((a, b) => b[1].worst!.ratio - a[1].worst!.ratio)[0];
   const fmt = (x: number) => (Number.isFinite(x) ? x.toExponential(1) : String(x));
   if (check.pass) {
     const detail = worst ? `; worst ${worst[0]} |diff| ${fmt(Math.abs(worst[1].worst!.value - worst[1].worst!.float64))} = ${worst[1].worst!.ratio.toPrecision(2)} of its tolerance` : '';
-    return `float64 cross-check of ${check.points} points: PASSED (${cols.length} outputs within tolerance${detail})`;
+    return `${what}: PASSED (${cols.length} outputs within tolerance${detail})`;
   }
   const failed = cols.filter(([, c]) => !c.pass);
   const parts = failed.map(([name, c]) => {

@@ -20,14 +20,13 @@ import { PRESETS } from '../sweep/presets.js';
 import { type SweepResult, crossCheckSummary, runSweep, settingsOf } from '../sweep/run.js';
 import type { ResolvedSpec } from '../sweep/spec.js';
 import { Grid } from '../sweep/grid.js';
-import { SweepForm } from './form.js';
-import { type HeatmapView, cellAt, cellCentre, lineX, renderBars, renderHeatmap, renderLines } from './figures.js';
+import { DEFAULT_GRID, SweepForm } from './form.js';
+import { type HeatmapView, cellAt, cellCentre, linePoint, lineX, renderBars, renderHeatmap, renderLines } from './figures.js';
 import { loadResult } from './load.js';
 import { type Runtime, type RuntimeKind, WebGpuRuntime, createRuntime } from './runtime.js';
 
 const $ = <T extends HTMLElement>(sel: string): T => document.querySelector(sel) as T;
 
-const DEFAULT_GRID = '32x32';
 const CHECK_POINTS = 6;
 
 interface State {
@@ -90,6 +89,36 @@ function pageBackend(runtime: Runtime, signal: AbortSignal): SweepBackend {
 // ---------------------------------------------------------------------------------------------
 // running
 
+// Browsers keep compiled WebGPU pipelines only for the page's lifetime (there is no API to store
+// them, and Chromium's own shader cache does not cover this path on every backend: measured, the
+// same profile compiles for ~36 s on every visit with Mesa's llvmpipe). Within a visit the engine
+// keeps them; the page says what a new visit costs, from the time the last one took.
+const COMPILE_KEY = 'qbsweep.compileSeconds';
+let compiledThisVisit = false;
+
+function compilingNote(): string {
+  if (compiledThisVisit) return 'compiling GPU kernels (those this visit has not compiled yet) ...';
+  let last: number | undefined;
+  try {
+    last = Number(localStorage.getItem(COMPILE_KEY) ?? Number.NaN);
+  } catch {
+    // storage disabled
+  }
+  const took = last !== undefined && Number.isFinite(last) ? `~${Math.max(1, Math.round(last))} s last time` : 'up to a minute on a software GPU';
+  return `compiling GPU kernels (${took}; on every visit: browsers do not keep compiled WebGPU pipelines between page loads) ...`;
+}
+
+/** The first compile of a visit is what the next visit will cost (later ones find the pipelines kept). */
+function rememberCompile(seconds: number): void {
+  if (compiledThisVisit) return;
+  compiledThisVisit = true;
+  try {
+    localStorage.setItem(COMPILE_KEY, String(seconds));
+  } catch {
+    // storage disabled: the next visit says "up to a minute"
+  }
+}
+
 function setRunning(on: boolean): void {
   $<HTMLButtonElement>('#run').disabled = on;
   $<HTMLButtonElement>('#cancel').disabled = !on;
@@ -146,8 +175,9 @@ async function run(): Promise<void> {
       check: CHECK_POINTS,
       onProgress: (d, total) => progress(d, total, t0),
       onCompile: (phase, seconds) => {
-        if (phase === 'start') $<HTMLSpanElement>('#progress-text').textContent = 'compiling GPU kernels (first run; the browser caches them afterwards) ...';
+        if (phase === 'start') $<HTMLSpanElement>('#progress-text').textContent = compilingNote();
         else {
+          rememberCompile(seconds ?? 0);
           $<HTMLDivElement>('#status').textContent += ` (GPU kernels compiled in ${(seconds ?? 0).toFixed(1)} s)`;
           t0 = performance.now(); // the rate counts computing only
           progress(0, spec.count, t0);
@@ -210,6 +240,7 @@ async function drawResult(): Promise<void> {
   state.lineView = undefined;
   box.replaceChildren();
   $<HTMLDivElement>('#hover').hidden = true;
+  $<HTMLDivElement>('#marker').hidden = true;
   $<HTMLDivElement>('#fig-title').textContent = '';
   $<HTMLParagraphElement>('#fig-note').textContent = '';
   if (!column) return;
@@ -230,6 +261,34 @@ async function drawResult(): Promise<void> {
   }
   state.heatmap = await renderHeatmap(box, { ...fig, title: '', note: undefined });
   attachPointer(state.heatmap.view);
+}
+
+/** Puts the marker on point k of the figure shown (the point whose curves are below); hidden where it has no place. */
+function markPoint(k: number): void {
+  const res = state.result;
+  const marker = $<HTMLDivElement>('#marker');
+  marker.hidden = true;
+  if (!res) return;
+  const view = state.heatmap?.view ?? state.lineView;
+  const canvas = view?.container()?.querySelector('canvas');
+  if (!view || !canvas) return;
+  let at: [number, number] | undefined;
+  if (state.heatmap) {
+    const axes = res.grid.axes;
+    const nx = axes[axes.length - 1].values.length;
+    const ny = axes.length >= 2 ? axes[axes.length - 2].values.length : 1;
+    at = cellCentre(state.heatmap, Math.floor(k / (nx * ny)), k % nx, Math.floor(k / nx) % ny);
+  } else {
+    const v = res.values[$<HTMLSelectElement>('#show').value]?.[k];
+    if (v !== undefined && Number.isFinite(v)) at = linePoint(view, res.grid.axes[0].values[k], v);
+  }
+  if (!at) return;
+  const wrap = $<HTMLDivElement>('#heatmap-wrap').getBoundingClientRect();
+  const c = canvas.getBoundingClientRect();
+  marker.style.left = `${c.left - wrap.left + at[0]}px`;
+  marker.style.top = `${c.top - wrap.top + at[1]}px`;
+  marker.dataset.index = String(k);
+  marker.hidden = false;
 }
 
 /** Flat grid index of a heatmap cell. */
@@ -343,6 +402,8 @@ async function showDetail(k: number): Promise<void> {
   $<HTMLDivElement>('#tomography').replaceChildren();
   panel.dataset.index = String(k);
   panel.dataset.state = 'computing';
+  markPoint(k);
+  panel.scrollIntoView({ block: 'nearest' });
   if (!state.runtime) await startRuntime();
   const runtime = state.runtime;
   if (!runtime) {
@@ -398,6 +459,8 @@ async function showDetail(k: number): Promise<void> {
       `at τ: P = ${fmtValue(gpu[16])} (float64: ${fmtValue(ref.efficiency)}), C = ${fmtValue(gpu[19])} (float64: ${fmtValue(ref.concurrence)})` +
       (ref.flags.length ? `; flags: ${ref.flags.join(', ')}` : '');
     panel.dataset.state = 'done';
+    // the curves are drawn now: bring them into view
+    panel.scrollIntoView({ block: 'nearest' });
   } catch (e) {
     if (token !== state.detailToken) return;
     status.textContent = `the point failed: ${(e as Error).message}`;
@@ -465,9 +528,6 @@ function wire(): void {
   });
   $<HTMLButtonElement>('#cancel').addEventListener('click', () => state.running?.abort());
   $<HTMLSelectElement>('#show').addEventListener('change', () => void drawResult());
-  $<HTMLSelectElement>('#preset').addEventListener('change', () => {
-    $<HTMLParagraphElement>('#preset-about').textContent = PRESETS[$<HTMLSelectElement>('#preset').value]?.description ?? '';
-  });
   $<HTMLButtonElement>('#dl-csv').addEventListener('click', () => state.result && download(`${state.result.spec.name}.csv`, new Blob([csvText(state.result)], { type: 'text/csv' })));
   $<HTMLButtonElement>('#dl-json').addEventListener('click', () => state.result && download(`${state.result.spec.name}.json`, new Blob([manifestText(state.result)], { type: 'application/json' })));
   $<HTMLButtonElement>('#dl-png').addEventListener('click', async () => state.result && download(`${state.result.spec.name}.png`, await pngBlob()));
@@ -478,7 +538,7 @@ function wire(): void {
     try {
       const { result, name } = await loadResult(files);
       form.setSpec({ ...result.spec, axes: result.spec.axes });
-      $<HTMLSelectElement>('#preset').value = result.spec.name in PRESETS ? result.spec.name : 'custom';
+      form.setPreset(result.spec.name in PRESETS ? result.spec.name : 'custom');
       $<HTMLDivElement>('#status').textContent = `loaded ${name}.json + ${name}.csv: ${result.done.toLocaleString('en-US')} points`;
       $<HTMLProgressElement>('#progress').value = 0;
       $<HTMLSpanElement>('#progress-text').textContent = '';
@@ -520,9 +580,8 @@ const hooks = {
 
 function boot(): void {
   wire();
-  form.preset.value = 'fig9';
   form.setSpec(structuredClone(PRESETS.fig9), DEFAULT_GRID);
-  $<HTMLParagraphElement>('#preset-about').textContent = PRESETS.fig9.description ?? '';
+  form.setPreset('fig9');
   hooks.ready = startRuntime();
   (window as unknown as { qbsweepExplorer: typeof hooks }).qbsweepExplorer = hooks;
 }

@@ -138,6 +138,19 @@ export function lineX(view: vega.View, canvasX: number): number | undefined {
   return scale.invert(canvasX - groupOffset(view, line)[0]);
 }
 
+/** Canvas position of the point (x, y) of a one-panel line chart (the inverse of lineX, with its y scale). */
+export function linePoint(view: vega.View, x: number, y: number): [number, number] | undefined {
+  let line: SceneNode | undefined;
+  walk((view.scenegraph() as unknown as { root: SceneNode }).root, (item) => {
+    if (!line && item.mark?.marktype === 'line') line = item;
+  });
+  const sx = (view.scale('concat_0_x') ?? view.scale('x')) as unknown as ((v: number) => number) | undefined;
+  const sy = (view.scale('concat_0_y') ?? view.scale('y')) as unknown as ((v: number) => number) | undefined;
+  if (!line || !sx || !sy) return undefined;
+  const [ox, oy] = groupOffset(view, line);
+  return [ox + sx(x), oy + sy(y)];
+}
+
 export function renderLines(container: HTMLElement, fig: LineFigure): Promise<vega.View> {
   return renderVegaLite(container, lineSpec(fig));
 }

@@ -8,7 +8,7 @@ import { CHARGING_FIGURES } from '../model/charging.js';
 import { PRESETS } from '../sweep/presets.js';
 import { type AxisSpec, MAX_AXES, type SweepSpec, applyGrid, parseTimeGrid, resolveSpec, sweepableParams } from '../sweep/spec.js';
 import { type SystemDefinition, parseSystem } from '../system/definition.js';
-import { BUILTIN_NAMES, builtinSystem, isPaperSystem, paperSystem, resolveSystem, systemReference } from '../system/registry.js';
+import { BUILTIN_NAMES, DEFAULT_SYSTEM, builtinSystem, isPaperSystem, paperSystem, resolveSystem, systemReference } from '../system/registry.js';
 
 const $ = <T extends HTMLElement>(sel: string, root: ParentNode = document): T => root.querySelector(sel) as T;
 
@@ -88,6 +88,14 @@ export class SweepForm {
         this.systemFile.click();
         return;
       }
+      // a built-in system comes with its own diagram (a preset of that name; the paper's: Fig. 9)
+      const own = systemPreset(this.systemSelect.value);
+      if (own) {
+        this.setSpec(structuredClone(PRESETS[own]), this.grid.value || DEFAULT_GRID);
+        this.setPreset(own);
+        this.onChange();
+        return;
+      }
       this.useSystem(builtinSystem(this.systemSelect.value));
       this.changed();
     });
@@ -99,25 +107,70 @@ export class SweepForm {
       this.outputsBox.append(el('label', { title: OUTPUT_DOCS[o]?.label ?? '32 columns rho_real[i][j], rho_imag[i][j]' }, box, o));
     }
     this.preset.addEventListener('change', () => {
-      if (this.preset.value !== 'custom') this.setSpec(structuredClone(PRESETS[this.preset.value]), this.grid.value || '24x24');
+      if (this.preset.value !== 'custom') this.setSpec(structuredClone(PRESETS[this.preset.value]), this.grid.value || DEFAULT_GRID);
+      this.setPreset(this.preset.value);
       this.onChange();
     });
     $<HTMLButtonElement>('#add-axis').addEventListener('click', () => {
       if (this.axesBox.children.length < MAX_AXES) this.addAxis({ param: 'F', from: 0, to: 2, n: 11 }, true);
       this.changed();
     });
-    // the grid applies on top of a preset; any other edit makes the sweep a custom one
-    this.grid.addEventListener('input', () => this.onChange());
+    // the grid box is a shortcut for the n of the x and y axes: it writes them into the axis
+    // fields (one place for the sizes); a preset stays a preset, any other edit makes it custom
+    this.grid.addEventListener('input', () => {
+      this.gridToAxes();
+      this.onChange();
+    });
     this.times.addEventListener('input', () => this.onChange());
     for (const e of [this.outputsBox, this.baseBox]) {
       e.addEventListener('input', () => this.changed());
       e.addEventListener('change', () => this.changed());
     }
+    // the reservoirs' statistics decide which particle currents exist
+    this.baseBox.addEventListener('change', () => this.syncOutputs());
   }
 
   private changed(): void {
-    this.preset.value = 'custom';
+    this.setPreset('custom');
     this.onChange();
+  }
+
+  /** The preset menu and the description under it (a custom sweep has none: no "Fig. 9" over another scan). */
+  setPreset(name: string): void {
+    this.preset.value = name;
+    $<HTMLParagraphElement>('#preset-about').textContent = PRESETS[name]?.description ?? '';
+  }
+
+  /** Writes a valid grid box NxM into the n of the last two axes (a bad one is left to validate's message). */
+  private gridToAxes(): void {
+    if (!this.grid.value.trim()) return;
+    let axes: AxisSpec[];
+    try {
+      axes = applyGrid(this.readSpec(), this.grid.value).axes;
+    } catch {
+      return;
+    }
+    Array.from(this.axesBox.children).forEach((box, k) => {
+      const n = $<HTMLInputElement>('[data-field="n"]', box);
+      if (axes[k]?.n !== undefined && n.value !== String(axes[k].n)) n.value = String(axes[k].n);
+    });
+  }
+
+  /** The grid box as the axes' sizes say (x, or x by y), or empty where they are not plain ranges. */
+  private axesToGrid(): void {
+    const axes = this.readSpec().axes;
+    const sizes = axes.slice(-2).reverse().map((a) => (a.values === undefined && Number.isInteger(a.n) && (a.n as number) >= 1 ? a.n : undefined));
+    this.grid.value = sizes.every((n) => n !== undefined) ? sizes.join('x') : '';
+  }
+
+  /** Only the outputs the system has: energy currents of its own reservoirs, particle currents of fermion ones. */
+  private syncOutputs(): void {
+    const reservoir = this.baseInputs.get('reservoir')?.value;
+    for (const box of Array.from(this.outputsBox.querySelectorAll<HTMLInputElement>('input'))) {
+      const has = hasOutput(this.system, reservoir || undefined, box.value);
+      (box.parentElement as HTMLElement).hidden = !has;
+      if (!has) box.checked = false;
+    }
   }
 
   /** Switches the form to another system: its parameters become the base fields, its names the axes. */
@@ -139,6 +192,8 @@ export class SweepForm {
     this.axesBox.replaceChildren();
     const names = sweepableParams(sys);
     for (const a of axes.length ? axes : [{ param: names[0], from: 0, to: 1, n: 11 }]) this.addAxis(names.includes(a.param) ? a : { ...a, param: names[0] });
+    this.axesToGrid();
+    this.syncOutputs();
   }
 
   /** A system JSON file chosen by the user: parsed with the CLI's own checks, errors shown next to the field. */
@@ -224,6 +279,7 @@ export class SweepForm {
     remove.addEventListener('click', () => {
       box.remove();
       this.renumberAxes();
+      this.axesToGrid();
       this.changed();
     });
     const input = (field: string, label: string, value: unknown) => el('label', { class: field === 'values' ? 'values' : '' }, label, el('input', { 'data-field': field, value: fmt(value), autocomplete: 'off' }));
@@ -236,10 +292,14 @@ export class SweepForm {
     };
     mode.addEventListener('change', () => {
       sync();
+      this.axesToGrid();
       this.changed();
     });
     for (const s of [param, rel]) s.addEventListener('change', () => this.changed());
-    fields.addEventListener('input', () => this.changed());
+    fields.addEventListener('input', () => {
+      this.axesToGrid();
+      this.changed();
+    });
     sync();
     this.axesBox.append(box);
     this.renumberAxes();
@@ -259,8 +319,16 @@ export class SweepForm {
     this.description = spec.description;
     this.plot = Array.isArray(spec.plot) ? spec.plot[0] : spec.plot;
     this.axesBox.replaceChildren();
-    for (const a of spec.axes) this.addAxis(a);
-    this.grid.value = grid && spec.axes.some((a) => a.values === undefined) ? grid : '';
+    let axes = spec.axes;
+    if (grid) {
+      try {
+        axes = applyGrid(spec, grid).axes;
+      } catch {
+        // a grid that does not fit these axes (e.g. a list of values as y): the spec's own sizes
+      }
+    }
+    for (const a of axes) this.addAxis(a);
+    this.axesToGrid();
     this.times.value = spec.times ? `${spec.times.from}:${spec.times.to}:${spec.times.n}` : '';
     const base = (spec.base ?? {}) as Record<string, unknown>;
     for (const [k, input] of this.baseInputs) {
@@ -281,6 +349,7 @@ export class SweepForm {
     this.syncState();
     const outputs = spec.outputs ?? DEFAULT_OUTPUTS;
     for (const box of Array.from(this.outputsBox.querySelectorAll<HTMLInputElement>("input"))) box.checked = outputs.includes(box.value);
+    this.syncOutputs();
   }
 
   /** The spec as typed: numbers parsed, nothing validated. */
@@ -380,6 +449,24 @@ export class SweepForm {
       input?.classList.toggle('bad', msg !== '');
     }
   }
+}
+
+/** The explorer's grid when none is typed. */
+export const DEFAULT_GRID = '32x32';
+
+/** A built-in system's own preset: the one named after it, or Fig. 9 for the paper's. */
+export function systemPreset(system: string): string | undefined {
+  if (system in PRESETS && PRESETS[system].system === system) return system;
+  return system === DEFAULT_SYSTEM ? 'fig9' : undefined;
+}
+
+/** Whether a system has an output: a current of reservoir k only if it has k reservoirs (particle currents: fermion ones). */
+export function hasOutput(sys: SystemDefinition, reservoir: string | undefined, output: string): boolean {
+  const m = /^steady\.(heat|particle)_current_(\d+)$/.exec(output);
+  if (!m) return true;
+  const k = Number(m[2]);
+  if (k > sys.reservoirs.length) return false;
+  return m[1] === 'heat' || (reservoir ?? sys.reservoirs[k - 1].statistics) === 'fermion';
 }
 
 /** The form field a CLI message names: "parameter F: ...", "spec axes[1] (F): ...", "option --grid: ...". */

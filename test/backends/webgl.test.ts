@@ -12,18 +12,21 @@ import { createWebGlRunner } from '../../src/backends/webgl/runner.js';
 import { type PointInput, type PointParams, resolvePoint, setParam } from '../../src/model/params.js';
 import { evaluatePoint } from '../../src/model/point.js';
 import { referenceCases } from '../helpers/reference.js';
+import { Grid } from '../../src/sweep/grid.js';
+import { resolveSpec } from '../../src/sweep/spec.js';
 
 type Vec4 = [number, number, number, number];
 
 /** The kernel as a JavaScript function of one parameter row: its eight vec4 outputs. */
-function jsKernel(spec: KernelSpec): (p: PointParams) => Vec4[] {
+function jsKernel(spec: KernelSpec): (p: PointParams, gridRow?: ArrayLike<number>) => Vec4[] {
   const src = leapKernelSource(spec);
   const outs: Vec4[] = [];
   const maps = src.outputs.map((o, i) => o.replace('return [a, b, c, d];', `__outs[${i}] = [a, b, c, d]; return 0;`));
   const kernel = new Function('__outs', `${src.functions.join('\n')}\n${maps.join('\n')}\nreturn ${src.kernel};`)(outs) as (this: unknown, params: number[][]) => Vec4;
-  return (p) => {
+  return (p, gridRow) => {
     const row = new Float64Array(PARAM_STRIDE);
-    writeParamRow(row, 0, p);
+    if (gridRow) row.set(gridRow);
+    else writeParamRow(row, 0, p);
     const result = kernel.call({ thread: { x: 0 } }, [Array.from(row)]);
     return [result, ...outs.map((o) => [...o] as Vec4)];
   };
@@ -31,8 +34,9 @@ function jsKernel(spec: KernelSpec): (p: PointParams) => Vec4[] {
 
 const specOf = (p: PointParams): KernelSpec => ({ system: p.system, model: p.model, reservoir: p.reservoir, zeroFreq: p.zero_freq, concurrence: true, steadyConcurrence: true });
 
-function check(p: PointParams, label: string): void {
-  const o = jsKernel(specOf(p))(p);
+/** The kernel at point p (its row: p's own, or the one a sweep's grid wrote) against the float64 point. */
+function check(p: PointParams, label: string, gridRow?: ArrayLike<number>): void {
+  const o = jsKernel(specOf(p))(p, gridRow);
   const ref = evaluatePoint(p);
   const [eff, energy, erg, conc] = o[4];
   if (ref.flags.includes('degenerate')) {
@@ -91,6 +95,18 @@ describe('the generated gpu.js kernel, run as JavaScript in float64', () => {
         check(resolvePoint({ model, reservoir, F: 0, Delta1: 1, Delta2: 1 }), `${model} ${reservoir} crossing`);
         check(resolvePoint({ model, reservoir, F: 1.3, Delta1: 0.4, Delta2: -0.2, lindblad_freq: 'M', zero_freq: 'zero', tau: 0 }), `${model} ${reservoir} tau = 0`);
         check(resolvePoint({ model, reservoir, F: 0.7, Delta1: 0.2, lindblad_freq: 2.5, initial_state: { theta: 0.3, phi: 0.4 } }), `${model} ${reservoir} theta/phi`);
+      }
+    }
+  });
+
+  it('rows from a sweep grid: every model and lindblad_freq form (lambda, M, a number)', () => {
+    // a sweep's rows come from Grid.fillRows, not from the point (issue 18: M was NaN there)
+    for (const model of ['redfield', 'bloch-redfield', 'lindblad'] as const) {
+      for (const lindblad_freq of ['lambda', 'M', 2.5]) {
+        const grid = new Grid(resolveSpec({ name: 'lf', base: { model, lindblad_freq, Delta1: 0.4, Delta2: -0.2, tau: 37 }, axes: [{ param: 'F', values: [0.6, 1.3] }] }));
+        const rows = new Float64Array(grid.count * PARAM_STRIDE);
+        grid.fillRows(0, grid.count, rows);
+        for (let k = 0; k < grid.count; k++) check(grid.point(k), `${model} ${lindblad_freq} F ${grid.point(k).F}`, rows.subarray(k * PARAM_STRIDE, (k + 1) * PARAM_STRIDE));
       }
     }
   });

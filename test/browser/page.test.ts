@@ -56,6 +56,14 @@ describe('the explorer page on WebGPU', () => {
     expect(await page.$eval('#engine', (e) => e.textContent)).toMatch(/WebGPU on /);
     await shot(page, 'page-start');
     await type(page, '#grid', '6x5');
+    // the grid box writes the axes' sizes (one place for them: issue 18, 32x32 against n 201)
+    expect(await page.$$eval('#axes [data-field="n"]', (es) => es.map((e) => (e as HTMLInputElement).value))).toEqual(['', '5', '6']);
+    // every text the progress line shows during the run
+    await page.evaluate(() => {
+      const w = window as unknown as { progressTexts: string[] };
+      w.progressTexts = [];
+      new MutationObserver(() => w.progressTexts.push(document.querySelector('#progress-text')!.textContent ?? '')).observe(document.querySelector('#progress-text')!, { childList: true, characterData: true, subtree: true });
+    });
     const res = await runSweepInPage(page);
     expect(res.error).toBeUndefined();
     expect(res).toMatchObject({ done: 120, count: 120, shape: [4, 5, 6], name: 'fig9' });
@@ -64,6 +72,10 @@ describe('the explorer page on WebGPU', () => {
     // the cross-check's verdict, as on the command line, and the kernel compile apart from computing
     expect(status).toMatch(/float64 cross-check of 6 points: PASSED/);
     expect(status).toMatch(/GPU kernels compiled in [\d.]+ s/);
+    // a first visit says what compiling costs and that every visit pays it (browsers keep no pipelines)
+    const texts = await page.evaluate(() => (window as unknown as { progressTexts: string[] }).progressTexts);
+    expect(texts).toContain('compiling GPU kernels (up to a minute on a software GPU; on every visit: browsers do not keep compiled WebGPU pipelines between page loads) ...');
+    expect(Number(await page.evaluate(() => localStorage.getItem('qbsweep.compileSeconds')))).toBeGreaterThan(0);
     // four panels of colour, axis titles with units, a colour bar
     expect(await canvasColours(page, '#heatmap canvas')).toBeGreaterThan(40);
     await shot(page, 'page-sweep');
@@ -100,8 +112,21 @@ describe('the explorer page on WebGPU', () => {
   it('a click on a point shows its charging curves (the times program) and the tomography |rho_ij|', async (ctx) => {
     if (skip) ctx.skip(skip);
     const page = ex!.page;
+    // the page scrolled to the top: the point panel is below the fold until clicked
+    await page.evaluate(() => document.querySelector('#view')!.scrollTo(0, 0));
     const d = await clickCell(page, 1, 4, 3);
     expect(d.state, d.status).toBe('done');
+    // the clicked point is marked on the map, and its curves are scrolled into view
+    const cell = await page.evaluate(() => (window as unknown as { qbsweepExplorer: { cellCentre(p: number, x: number, y: number): { x: number; y: number; index: number } } }).qbsweepExplorer.cellCentre(1, 4, 3));
+    const marker = await page.$eval('#marker', (m) => {
+      const r = m.getBoundingClientRect();
+      return { hidden: (m as HTMLElement).hidden, index: (m as HTMLElement).dataset.index, x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    });
+    expect(marker).toMatchObject({ hidden: false, index: String(cell.index) });
+    expect(Math.hypot(marker.x - cell.x, marker.y - cell.y)).toBeLessThan(3);
+    const curves = await page.$eval('#curves', (e) => ({ top: e.getBoundingClientRect().top, bottom: e.getBoundingClientRect().bottom, height: window.innerHeight }));
+    expect(curves.top).toBeGreaterThanOrEqual(0);
+    expect(curves.bottom).toBeLessThanOrEqual(curves.height + 1);
     expect(d.status).toMatch(/WebGPU charging curve \(times program\), 240 samples to t = [\d.]+; at τ: P = ([\d.]+) \(float64: \1\)/);
     expect(await page.$eval('#detail-title', (e) => e.textContent)).toMatch(/^Point Tbar = 1, dT = 0\.9, Delta = 2\.4$/);
     expect(await canvasColours(page, '#curves canvas')).toBeGreaterThan(5);
@@ -297,5 +322,36 @@ describe('failures and files', () => {
     const png = PNG.sync.read(await wait('fig11.png'));
     expect(png.width).toBeGreaterThan(1000);
     expect(png.height).toBeGreaterThan(800);
+  }, 60_000);
+});
+
+describe('the form: a system brings its own sweep, outputs and one place for the grid', () => {
+  it('picking xxz loads the xxz preset with its description; only its two reservoirs\' currents are offered; grid and axes agree', async (ctx) => {
+    if (skip) ctx.skip(skip);
+    const page = ex!.page;
+    const visibleOutputs = () => page.$$eval('#outputs label', (ls) => ls.filter((l) => !(l as HTMLElement).hidden).map((l) => l.querySelector('input')!.value));
+    await page.select('#system', 'xxz');
+    expect(await page.$eval('#preset', (e) => (e as HTMLSelectElement).value)).toBe('xxz');
+    expect(await page.$eval('#preset-about', (e) => e.textContent)).toBe(PRESETS.xxz.description);
+    expect(await page.$$eval('#axes [data-field="param"]', (es) => es.map((e) => (e as HTMLSelectElement).value))).toEqual(PRESETS.xxz.axes.map((a) => a.param));
+    const outputs = await visibleOutputs();
+    expect(outputs).toEqual(expect.arrayContaining(['steady.heat_current_1', 'steady.heat_current_2']));
+    expect(outputs.filter((o) => /current_[34]|particle_current/.test(o))).toEqual([]);
+    // fermion statistics bring the particle currents of the two reservoirs
+    await page.select('#base [data-key="reservoir"]', 'fermion');
+    expect((await visibleOutputs()).filter((o) => /current/.test(o))).toEqual(['steady.heat_current_1', 'steady.heat_current_2', 'steady.particle_current_1', 'steady.particle_current_2']);
+    // and the description goes with the preset: a custom sweep has none
+    expect(await page.$eval('#preset', (e) => (e as HTMLSelectElement).value)).toBe('custom');
+    expect(await page.$eval('#preset-about', (e) => e.textContent)).toBe('');
+    // the grid box writes the axes; an axis size typed writes the grid box
+    await type(page, '#grid', '7x4');
+    const sizes = () => page.$$eval('#axes [data-field="n"]', (es) => es.map((e) => (e as HTMLInputElement).value));
+    expect(await sizes()).toEqual(['', '4', '7']);
+    await type(page, '#axes .axis:nth-child(3) [data-field="n"]', '9');
+    expect(await page.$eval('#grid', (e) => (e as HTMLInputElement).value)).toBe('9x4');
+    await page.select('#system', 'wang2023');
+    expect(await page.$eval('#preset', (e) => (e as HTMLSelectElement).value)).toBe('fig9');
+    expect(await page.$eval('#preset-about', (e) => e.textContent)).toBe(PRESETS.fig9.description);
+    expect(ex!.errors).toEqual([]);
   }, 60_000);
 });

@@ -4,9 +4,10 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCliAsync } from '../helpers/cli.js';
 import { checkValue } from '../../src/sweep/tolerance.js';
+import { releaseGpu, skipWithoutGpu } from '../helpers/gpu.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'qbsweep-check-'));
 const spec = JSON.stringify({
@@ -70,4 +71,31 @@ describe('qbsweep sweep: the float64 cross-check as a gate', () => {
     expect(rs.code, rs.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(skipped, 'cut.json'), 'utf8')).cross_check).toBe('not run');
   }, 120_000);
+});
+
+describe('qbsweep point on a GPU backend: the same gate (one point, always checked)', () => {
+  afterAll(releaseGpu);
+  it('lindblad M on webgpu equals float64 and passes; a point that is off exits 3 with one loud line', async (ctx) => {
+    await skipWithoutGpu(ctx);
+    const lindbladM = ['point', '--model', 'lindblad', '--lindblad-freq', 'M', '--json'];
+    const [gpu, cpu] = [await runCliAsync([...lindbladM, '--backend', 'webgpu']), await runCliAsync(lindbladM)];
+    expect(gpu.code, gpu.stderr).toBe(0);
+    const [g, c] = [JSON.parse(gpu.stdout), JSON.parse(cpu.stdout)];
+    // issue 18: E_B null, efficiency 0 and gap 0 on the GPU (cpu 0.3098 / 0.0257 / -0.299)
+    expect(c.E_B_over_omega).toBeCloseTo(0.3098, 4);
+    for (const k of ['E_B_over_omega', 'efficiency', 'liouvillian_gap']) expect(Math.abs(g[k] - c[k]), k).toBeLessThan(2e-4);
+    expect(g.cross_check).toBe('passed');
+    expect(g.float64_cross_check.points).toBe(1);
+    expect(g.float64_cross_check.columns.E_B_over_omega).toMatchObject({ checked: 1, failed: 0 });
+    expect(gpu.stderr).toMatch(/^qbsweep: float64 cross-check of 1 point: PASSED/m);
+    // the cpu backend is the reference: no verdict
+    expect(c.cross_check).toBeUndefined();
+    // RK4 with a step beyond its stability: the values printed, the verdict failed, exit 3
+    const bad = await runCliAsync(['point', '--backend', 'webgpu', '--integrator', 'rk4', '--dt', '3', '--tau', '60', '--json']);
+    expect(bad.code, bad.stderr).toBe(3);
+    expect(JSON.parse(bad.stdout).cross_check).toBe('failed');
+    const warn = bad.stderr.split('\n').filter((l) => /CROSS-CHECK FAILED/.test(l));
+    expect(warn.length).toBe(1);
+    expect(warn[0]).toMatch(/^qbsweep: WARNING: CROSS-CHECK FAILED: E_B_over_omega 1\/1 points off \(worst at tau=60: .*; the values printed are webgpu's, not float64's \(exit 3\)$/);
+  }, 240_000);
 });

@@ -56,6 +56,24 @@ describe('flags for people map onto the same parameters', () => {
     expect(r.stdout).toMatch(/efficiency P\s+0\.474458/);
     expect(r.stdout).toMatch(/Liouvillian gap\s+-0\.0774/);
   });
+  it('rounding noise is printed as 0, real values as computed (issue 18: currents 4e-17, gap 1e-13 at equilibrium)', () => {
+    // the default point: equal temperatures (no currents), bistable (gap 0), ergotropy 0 in the long-time limit
+    const eq = JSON.parse(runCli(['point', '--json']).stdout);
+    expect([eq.steady.heat_current_1, eq.steady.heat_current_2, eq.steady.entropy_production, eq.liouvillian_gap]).toEqual([0, 0, 0, 0]);
+    expect([eq.ergotropy_over_omega, eq.steady.ergotropy_over_omega, eq.efficiency, eq.average_ergotropic_power]).toEqual([0, 0, 0, 0]);
+    expect(eq.E_B_over_omega).toBeCloseTo(0.5, 12);
+    expect(eq.average_power).toBeCloseTo(0.5 / 20000, 15);
+    const table = runCli(['point']).stdout;
+    expect(table).toMatch(/reservoir 1: long-time energy current 0\n/);
+    expect(table).toMatch(/Liouvillian gap\s+0 /);
+    expect(table).not.toMatch(/e-1[0-9]/);
+    // out of equilibrium the same outputs are numbers, unchanged (the public case pub-R-bos-D3.1-neq-dT0.9)
+    const c = referenceCases.find((x) => x.name === 'pub-R-bos-D3.1-neq-dT0.9')!;
+    const neq = JSON.parse(runCli(['point', '--params', '-', '--json'], JSON.stringify(c.inputs)).stdout);
+    expect(Math.abs(neq.liouvillian_gap - c.outputs.liouvillian_gap)).toBeLessThanOrEqual(F64_TOL.scalar);
+    expect(neq.steady.heat_current_1).toBeCloseTo(-neq.steady.heat_current_2, 12);
+    expect(Math.abs(neq.steady.heat_current_1)).toBeGreaterThan(1e-3);
+  });
   it('--help documents units and defaults', () => {
     const r = runCli(['point', '--help']);
     expect(r.code).toBe(0);

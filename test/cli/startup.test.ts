@@ -2,7 +2,7 @@
 // stderr has qbsweep's lines only (no native notes from Dawn).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -59,5 +59,23 @@ describe('qbsweep start-up', () => {
     expect(verbose).toMatch(/backend webgpu/);
     // on Mesa's OpenGL backend Dawn always says this; other adapters may say nothing
     if (/OpenGL/.test(verbose)) expect(verbose).toMatch(/artificially reduced/);
+  }, 120_000);
+
+  it('stderr into a file (2> log, > log 2>&1): no native warnings, and nothing of ours overwritten', async (ctx) => {
+    await skipWithoutGpu(ctx);
+    const dir = mkdtempSync(join(tmpdir(), 'qbsweep-start-'));
+    const [err, both, shared] = [join(dir, 'err.log'), join(dir, 'both.log'), join(dir, 'shared.log')];
+    const cmd = `"${process.execPath}" bin/qbsweep.js point --backend webgpu --tau 5`;
+    // a file opened without O_APPEND: bash's `2> log` (issue 18: the two Dawn lines landed there);
+    // then the file shared with the shell, which writes after us: Dawn's notes pass, nothing is lost
+    spawnSync('/bin/bash', ['-c', `${cmd} 2> "${err}" >/dev/null; ${cmd} > "${both}" 2>&1; { ${cmd} >/dev/null; echo after >&2; } 2> "${shared}"`], { cwd: REPO });
+    const e = readFileSync(err, 'utf8');
+    expect(e).not.toMatch(/Warning:|artificially reduced/);
+    expect(e).toMatch(/^qbsweep: backend webgpu .*\nqbsweep: float64 cross-check of 1 point: PASSED/);
+    // stdout and stderr on one file: every line once, in order, none overwritten
+    const b = readFileSync(both, 'utf8');
+    expect(b).not.toMatch(/Warning:|artificially reduced/);
+    expect(b).toMatch(/^qbsweep: backend webgpu .*\nqbsweep point: redfield, boson reservoirs, backend webgpu\n[^]*\|rho\(tau\)\|:\n(.*\n){4}qbsweep: float64 cross-check of 1 point: PASSED.*\n$/);
+    expect(readFileSync(shared, 'utf8')).toMatch(/\nqbsweep: backend webgpu .*\nqbsweep: float64 cross-check of 1 point: PASSED.*\nafter\n$/);
   }, 120_000);
 });

@@ -14,7 +14,7 @@ import { compareResults } from '../../src/sweep/compare.js';
 import { flagBits } from '../../src/sweep/outputs.js';
 import { Grid } from '../../src/sweep/grid.js';
 import { PRESETS, preset } from '../../src/sweep/presets.js';
-import { crossCheck, runSweep } from '../../src/sweep/run.js';
+import { type SweepResult, crossCheck, crossCheckSummary, runSweep } from '../../src/sweep/run.js';
 import { applyGrid, resolveSpec } from '../../src/sweep/spec.js';
 import { gpuEngine, releaseGpu } from '../helpers/gpu.js';
 
@@ -93,7 +93,23 @@ describe('grids', () => {
       expect(Array.from(rows.subarray(o, o + PARAM_STRIDE))).toEqual(Array.from(pointRow(p)).map((x, i) => (i === ROW.dt ? 0 : expect.closeTo(x, 14))));
     }
   });
+  it('rows carry the lindblad frequency of each form (lambda, M, a number) evaluated at the point', () => {
+    // the backends read w* from the row; the float64 point evaluates lindblad_freq itself (issue 18: M was NaN in rows)
+    for (const lf of LINDBLAD_FORMS) {
+      const g = new Grid(resolveSpec({ name: 'w', base: { model: 'lindblad', lindblad_freq: lf }, axes: [{ param: 'F', values: [0.3, 1.7] }] }));
+      const rows = new Float64Array(g.count * PARAM_STRIDE);
+      g.fillRows(0, g.count, rows);
+      for (let k = 0; k < g.count; k++) {
+        const w = rows[k * PARAM_STRIDE + ROW.lindbladW];
+        expect(w, String(lf)).toBeCloseTo(pointRow(g.point(k))[ROW.lindbladW], 14);
+        expect(w).toBeGreaterThan(0);
+      }
+    }
+  });
 });
+
+/** Every form of lindblad_freq (only the paper's system has jump operators): lambda, M = sqrt(F^2 + lambda^2), a number */
+const LINDBLAD_FORMS: (string | number)[] = ['lambda', 'M', 2.5];
 
 const p0Names = paperSystem().parameters.map((d) => d.name);
 
@@ -143,6 +159,29 @@ describe('the figures of merit: webgpu against the float64 cpu backend', () => {
       console.log(`${label}: ${cmp.columns.map((c) => `${c.column} ${c.max.toExponential(1)}`).join(', ')}`);
     }, 300_000);
   }
+});
+
+describe('every model and lindblad_freq form through the grid: webgpu and the cpu backend against the float64 point', () => {
+  // the kernels read w* from the grid's rows; the float64 point evaluates lindblad_freq itself,
+  // so a row the grid writes wrong fails here (issue 18: lindblad M gave NaN on every backend)
+  const cases = (['redfield', 'bloch-redfield', 'lindblad'] as const).flatMap((model) => LINDBLAD_FORMS.map((lf) => [model, lf] as const));
+  const specOf = (model: string, lf: string | number) => resolveSpec({ name: 'lf', base: { model, lindblad_freq: lf, Delta1: 0.4, Delta2: -0.2, tau: 8 }, axes: [{ param: 'F', values: [0.6, 1.3] }], outputs: ['efficiency', 'E_B_over_omega', 'concurrence', 'liouvillian_gap', 'steady.efficiency', 'rho'] });
+  const checkAll = (res: SweepResult, label: string) => {
+    expect(res.check!.pass, `${label}: ${crossCheckSummary(res.check!)}`).toBe(true);
+    for (let k = 0; k < res.done; k++) expect(Number.isFinite(res.values.E_B_over_omega[k]), `${label} point ${k}`).toBe(true);
+    expect(res.check!.columns.E_B_over_omega.checked, label).toBe(2);
+  };
+  it('cpu backend (worker rows)', async () => {
+    for (const [model, lf] of cases) checkAll(await runSweep(specOf(model, lf), { backend: cpu, check: Infinity }), `cpu ${model} ${lf}`);
+  }, 120_000);
+  it('webgpu', async (ctx) => {
+    if (!engine && !process.env.CI) ctx.skip();
+    const gpu = WebGpuBackend.fromEngine(engine!);
+    for (const [model, lf] of cases) checkAll(await runSweep(specOf(model, lf), { backend: gpu, check: Infinity }), `webgpu ${model} ${lf}`);
+    // the frequency matters: the lindblad efficiency differs between lambda and M
+    const eff = async (lf: string) => (await runSweep(specOf('lindblad', lf), { backend: gpu, check: 0 })).values.efficiency[1];
+    expect(Math.abs((await eff('M')) - (await eff('lambda')))).toBeGreaterThan(1e-3);
+  }, 300_000);
 });
 
 describe('equilibrium at low temperature on webgpu', () => {
