@@ -4,7 +4,7 @@
 // tau = 20000, Delta_bar = 0. Axes are [panel, y, x].
 
 import { InputError, type PointParams, pointToInput, resolvePoint } from '../model/params.js';
-import type { SweepSpec } from './spec.js';
+import { type SweepSpec, resolveSpec } from './spec.js';
 
 const N = 201;
 const common = { lambda: 1, alpha1: 0.1, alpha2: 0.1, omega_c: 5, Delta1: 0, Delta2: 0, tau: 20000, model: 'redfield' as const, initial_state: { label: 'eg' } };
@@ -102,7 +102,7 @@ export function runTitle(spec: SweepSpec, base: PointParams): string {
   if (!p) return spec.description ?? spec.name;
   const same =
     spec.description === p.description &&
-    JSON.stringify(pointToInput(resolvePoint(p.base))) === JSON.stringify(pointToInput(base)) &&
+    JSON.stringify(pointToInput(resolvePoint(resolveSpec(p).base))) === JSON.stringify(pointToInput(base)) &&
     JSON.stringify(p.axes.map(({ n: _n, ...a }) => a)) === JSON.stringify(spec.axes.map(({ n: _n, ...a }) => a));
   return same ? p.description! : `${spec.name} (changed from the preset)`;
 }
