@@ -364,7 +364,7 @@ export function heatmapSpec(fig: HeatmapFigure): object {
         },
       },
     });
-    return { width: W, height: H, layer: [...layer, panelTitle(p.title, W)] };
+    return { width: W, height: H, layer: p.title ? [...layer, panelTitle(p.title, W)] : layer };
   });
 
   const config = baseConfig();
@@ -435,7 +435,7 @@ export function lineSpec(fig: LineFigure): object {
       });
     }
     layer.push(frameLayer());
-    return { width: W, height: H, layer: [...layer, panelTitle(p.title, W)] };
+    return { width: W, height: H, layer: p.title ? [...layer, panelTitle(p.title, W)] : layer };
   });
   const config = baseConfig();
   config.view = { stroke: '#000', strokeWidth: 1 };
