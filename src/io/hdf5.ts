@@ -44,6 +44,12 @@ export function cfUnits(unit: string | undefined): { units: string; natural_unit
   return /lambda|omega/.test(unit) ? { units: '1', natural_units: unit } : { units: '1' };
 }
 
+/** A parameter's unit and meaning: the system's own docs, else the paper's. */
+function paramDoc(name: string, base: PointParams | undefined): { unit?: string; about?: string } {
+  const own = base?.system.parameters.find((p) => p.name === name);
+  return own ? { unit: own.unit, about: own.doc } : { unit: PARAM_DOCS[name]?.unit, about: PARAM_DOCS[name]?.about };
+}
+
 /** What a whole-grid file says of itself beyond its data (CF global attributes and the base point). */
 export interface GridDescription {
   title: string;
@@ -269,7 +275,12 @@ export async function writeGridH5(path: string, g: GridArrays): Promise<string> 
   const count = g.shape.reduce((a, b) => a * b, 1);
   return writeAtomically(path, lengthOf(count, g.trajectories, g.times?.length ?? 0), (f) => {
     const created = typeof g.attributes.created === 'string' ? g.attributes.created : new Date().toISOString();
-    setAttributes(f, { ...(g.description ? globalAttributes(g.description, created) : {}), format: H5_FORMAT, ...g.attributes, data_sha256: sha, data_names: dataNames });
+    // the parameters as float64 scalars whatever their value (J = 1 is a float, not an int32)
+    for (const [k, v] of Object.entries(g.description ? globalAttributes(g.description, created) : {})) {
+      if (typeof v === 'number') f.create_attribute(k, v, [], '<d');
+      else f.create_attribute(k, v);
+    }
+    setAttributes(f, { format: H5_FORMAT, ...g.attributes, data_sha256: sha, data_names: dataNames });
     // a relative axis is its own coordinate (dT_over_Tbar, units of Tbar); its absolute values
     // are a separate coordinate (dT) over the axes they depend on, named in each variable's
     // "coordinates" attribute (CF), so xarray shows both
@@ -277,9 +288,10 @@ export async function writeGridH5(path: string, g: GridArrays): Promise<string> 
     g.axes.forEach((ax, i) => {
       const d = f.create_dataset({ name: names[i], data: Float64Array.from(ax.values) });
       d.make_scale(names[i]);
+      const doc = paramDoc(ax.param, g.description?.base);
       setAttributes(d, {
-        ...cfUnits(ax.relative_to ? undefined : PARAM_DOCS[ax.param]?.unit),
-        long_name: ax.relative_to ? `${PARAM_DOCS[ax.param]?.about ?? ax.param} in units of ${ax.relative_to}` : PARAM_DOCS[ax.param]?.about,
+        ...cfUnits(ax.relative_to ? undefined : doc.unit),
+        long_name: ax.relative_to ? `${doc.about ?? ax.param} in units of ${ax.relative_to}` : doc.about,
         relative_to: ax.relative_to,
       });
     });
@@ -287,7 +299,8 @@ export async function writeGridH5(path: string, g: GridArrays): Promise<string> 
       const d = f.create_dataset({ name: c.name, data: c.values, shape: c.shape });
       // the attached scales name the dimensions (netCDF-4); a DIMENSION_LABELS attribute would only show up as clutter
       c.dims.forEach((ax, i) => d.attach_scale(i, names[ax]));
-      setAttributes(d, { ...cfUnits(PARAM_DOCS[c.name]?.unit), long_name: PARAM_DOCS[c.name]?.about });
+      const doc = paramDoc(c.name, g.description?.base);
+      setAttributes(d, { ...cfUnits(doc.unit), long_name: doc.about });
     }
     const coordinates = (g.coordinates ?? []).map((c) => c.name).join(' ') || undefined;
     const chunks = chunkShape(g.shape);

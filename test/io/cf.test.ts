@@ -68,4 +68,24 @@ print(json.dumps({
     expect(got.units.steady_efficiency).toEqual(['1', null]);
     expect(got.dimension_labels).toEqual([]);
   }, 120_000);
+
+  it("another system's parameters: its own units and docs on the axes, its base values as scalars", (ctx) => {
+    if (xarray.status !== 0) {
+      if (process.env.CI) throw new Error(`CI=true but Debian's python3-xarray/python3-h5netcdf are missing: ${xarray.stderr}`);
+      ctx.skip();
+    }
+    const out = mkdtempSync(join(tmpdir(), 'qbsweep-cf-'));
+    const r = runCli(['sweep', '--preset', 'xxz', '--grid', '2x2', '--backend', 'cpu', '--outputs', 'efficiency', '--no-png', '--quiet', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const script = `
+import json, sys, xarray as xr
+ds = xr.open_dataset(sys.argv[1], engine='h5netcdf')
+print(json.dumps({'Jz': ds.Jz.attrs, 'J': ds.attrs.get('J'), 'system': ds.attrs.get('system_name'), 'title': ds.attrs.get('title')}))`;
+    const py = spawnSync(python, ['-c', script, join(out, 'xxz.h5')], { encoding: 'utf8' });
+    expect(py.status, py.stderr).toBe(0);
+    const got = JSON.parse(py.stdout);
+    expect(got.Jz).toEqual({ long_name: 'ZZ (Ising) exchange', units: '1', natural_units: 'lambda' });
+    expect([got.J, got.system]).toEqual([1, 'xxz']);
+    expect(got.title).toMatch(/^XXZ-coupled charger-battery/); // --grid alone: still the preset's diagram
+  }, 120_000);
 });
