@@ -90,16 +90,16 @@ const BAR_TITLE_CHARS = Math.floor(PANEL.height / 8);
 
 /**
  * The colour-bar / y label: the output's name (before its definition), its unit and when it is
- * taken; the column's own name where that is too long for one line along the bar (the figure's
- * title gives the name in full).
+ * taken; the column's own name (then without the time) where that is too long for one line
+ * along the bar (the figure's title and caption say it in full).
  */
 function quantityLabel(res: SweepResult, column: string): string {
   const d = OUTPUT_DOCS[column];
   const name = d ? d.label.split(' = ')[0].replace(/^long-time /, '') : column;
   const unit = d?.unit ? ` [${unitSymbol(d.unit)}]` : '';
   const when = { tau: res.grid.axes.some((a) => a.param === 'tau') ? ' (at τ)' : ` (${tauText(res.grid.base.tau)})`, 'long-time': ' (τ → ∞)', 'time-grid': '', none: '' }[columnTime(column)];
-  const label = `${name}${unit}${when}`;
-  return label.length <= BAR_TITLE_CHARS ? label : `${column}${unit}${when}`;
+  const candidates = [`${name}${unit}${when}`, `${column}${unit}${when}`, `${column}${unit}`];
+  return candidates.find((c) => c.length <= BAR_TITLE_CHARS) ?? candidates[2];
 }
 
 /** The initial state in words (its name's description, or the theta/phi family when an axis sets it). */
