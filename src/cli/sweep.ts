@@ -2,7 +2,7 @@
 
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../model/params.js';
+import { InputError, variedKeys } from '../model/params.js';
 import { type ChosenBackend, SWEEP_BACKENDS, createBackend } from '../backends/select.js';
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { checkOutputDir, fileSha256, writeFileAtomic } from '../io/atomic.js';
@@ -21,7 +21,7 @@ import { OUTPUT_KEYS, outputColumns } from '../sweep/outputs.js';
 import { Grid } from '../sweep/grid.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
 import { GPU_INTEGRATORS } from '../backends/webgpu/backend.js';
-import { PRESETS, preset } from '../sweep/presets.js';
+import { PRESETS, preset, runTitle } from '../sweep/presets.js';
 import { DEFAULT_CHECK_POINTS, type SweepResult, blockPointsFor, checkResultMemory, checkTimeGrids, crossCheck, crossCheckSummary, runSweep } from '../sweep/run.js';
 import { CHARGING_FIGURES, MAX_TIMES, timeValues } from '../model/charging.js';
 import { finishedRun } from '../sweep/finished.js';
@@ -261,7 +261,7 @@ export async function writeResult(
     const provenance = { spec: JSON.stringify(manifestSpec(res)), system: JSON.stringify(systemRecord(res.grid.base.system)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
     const { writeFlatH5, writeGridH5 } = await import('../io/hdf5.js');
     if (whole) {
-      dataSha = await writeGridH5(h5, { axes: res.grid.axes, coordinates: res.grid.absoluteCoordinates(), shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance, times: res.times, trajectories: res.trajectories });
+      dataSha = await writeGridH5(h5, { axes: res.grid.axes, coordinates: res.grid.absoluteCoordinates(), shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance, times: res.times, trajectories: res.trajectories, description: { title: runTitle(res.spec, res.grid.base), command: ['qbsweep', ...process.argv.slice(2)].join(' '), version: packageVersions().qbsweep ?? 'unknown', base: res.grid.base, varied: variedKeys(res.grid.axes) } });
     } else {
       dataSha = await writeFlatH5(h5, { start: res.offset, count: res.count, total: res.spec.count, columns: res.columns, values: res.values, flags: res.flags, attributes: provenance, times: res.times, trajectories: res.trajectories });
     }

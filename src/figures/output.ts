@@ -8,7 +8,7 @@ import { machineInfo, packageVersions } from '../io/manifest.js';
 import { flagNames } from '../sweep/outputs.js';
 import type { FigureDef, FigureOutput } from './common.js';
 import { type FigureContext, partSummary } from './context.js';
-import { renderPng } from './render.js';
+import { type FigureLayout, renderFigure } from '../io/plot.js';
 
 /**
  * One CSV for the whole figure: a `part` column names the sweep (or table) a row belongs to;
@@ -66,6 +66,8 @@ export interface WrittenFigure {
   seconds: number;
   points: number;
   numbers?: Record<string, unknown>;
+  /** where the picture put its panels and texts (CSS px) */
+  layout: FigureLayout;
 }
 
 /** Builds a figure on the context's backend and writes its three files. */
@@ -77,7 +79,8 @@ export async function produceFigure(def: FigureDef, ctx: FigureContext, dir: str
   const csv = join(dir, `${def.file}.csv`);
   await writeFigureCsv(csv, ctx);
   const png = join(dir, `${def.file}.png`);
-  writeFileAtomic(png, await renderPng(out.spec, out.pixelRatio ?? 2));
+  const drawn = await renderFigure(out.spec, out.pixelRatio ?? 2);
+  writeFileAtomic(png, drawn.png);
   const json = join(dir, `${def.file}.json`);
   const points = ctx.data.reduce((s, d) => s + d.result.done, 0) + ctx.tables.reduce((s, t) => s + t.rows.length, 0);
   const seconds = (performance.now() - t0) / 1000;
@@ -99,5 +102,5 @@ export async function produceFigure(def: FigureDef, ctx: FigureContext, dir: str
     machine: machineInfo(),
   };
   writeFileAtomic(json, JSON.stringify(manifest, null, 2) + '\n');
-  return { files: [csv, png, json], seconds: (performance.now() - t0) / 1000, points, numbers: out.numbers };
+  return { files: [csv, png, json], seconds: (performance.now() - t0) / 1000, points, numbers: out.numbers, layout: drawn.layout };
 }

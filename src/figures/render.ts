@@ -4,7 +4,7 @@
 // and panels of different kinds are composed into one figure here.
 
 import { FLAG_BITS } from '../core/layout.js';
-import { svgToPng, vegaLiteToSvg } from '../io/plot.js';
+import { renderFigure } from '../io/plot.js';
 import { type BarsFigure, type HeatmapFigure, type HeatmapPanel, type LineFigure, type LinePanel, barsSpec, heatmapSpec, lineSpec, noteBlock } from '../io/plotspec.js';
 import type { SweepResult } from '../sweep/run.js';
 
@@ -246,7 +246,8 @@ export function compose(title: string, rows: Json[][], note?: string): Json {
   };
   const first = rows[0][0];
   const body: Json = { vconcat: rows.map((r) => ({ hconcat: r.map(strip), resolve: INDEPENDENT, spacing: 30 })), resolve: INDEPENDENT, spacing: 26 };
-  const out: Json = { $schema: first.$schema, title: { text: title }, background: 'white', padding: 16 };
+  // a wrapped title ('\n') is drawn line by line
+  const out: Json = { $schema: first.$schema, title: { text: title.includes('\n') ? title.split('\n') : title }, background: 'white', padding: 16 };
   if (note?.trim()) {
     out.vconcat = [body, noteBlock(note)];
     out.spacing = 14;
@@ -261,9 +262,9 @@ export function retitle(spec: Json, title: string, note?: string): Json {
   return compose(title, [[spec]], note);
 }
 
-/** Renders a Vega-Lite spec to PNG (DejaVu fonts, resvg). */
+/** Renders a Vega-Lite spec to PNG (DejaVu fonts, resvg): every figure's and every sweep's picture. */
 export async function renderPng(spec: Json, pixelRatio = 2): Promise<Buffer> {
-  return svgToPng(await vegaLiteToSvg(spec), { scale: pixelRatio });
+  return (await renderFigure(spec, pixelRatio)).png;
 }
 
 /** Wraps a long note into lines of at most `width` characters. */

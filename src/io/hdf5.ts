@@ -5,18 +5,85 @@
 //   NAME.shard-i-of-N.h5 and the parts of an unfinished run: the same columns over a contiguous
 //     range of the flattened grid (1-D, chunked), which `merge` and `--resume` assemble.
 // HDF5 has one writer per file, so every shard writes its own file of chunks.
+// NAME.h5 follows the CF conventions (netCDF-4 readers open it): dataset names are the column
+// names with '.' spelled '_' (h5Name), units UDUNITS parses ('1' for the numbers measured in
+// lambda, the energy unit, which the file states in `energy_unit` and each variable in
+// `natural_units`), flags with flag_masks/flag_meanings, the base point as scalar attributes.
 
 import fs, { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import h5wasm from 'h5wasm/node';
-import { InputError, PARAM_DOCS } from '../model/params.js';
+import { InputError, NUMERIC_KEYS, PARAM_DOCS, type PointParams } from '../model/params.js';
 import { FLAG_BITS } from '../core/layout.js';
+import { isPaperSystem } from '../system/registry.js';
 import { OUTPUT_DOCS } from '../sweep/outputs.js';
 import { StorageError, fsyncPath, storageError, tempName } from './atomic.js';
 import { axisName } from '../sweep/grid.js';
 
-export const H5_FORMAT = 'qbsweep-1';
+// 2: dataset names without dots (h5Name)
+export const H5_FORMAT = 'qbsweep-2';
+
+/** The dataset of a column: CF and netCDF names have no dots (`steady.efficiency` -> `steady_efficiency`). */
+export function h5Name(column: string): string {
+  return column.replace(/\./g, '_');
+}
+
+/** The energy unit every number in lambda refers to (hbar = 1: times in 1/lambda). */
+export const ENERGY_UNIT = 'lambda (charger-battery coupling; hbar = 1, times in 1/lambda)';
+
+/**
+ * CF units of a unit written the qbsweep way: what UDUNITS parses as it is (rad), '1' for pure
+ * numbers (nat included) and for the model's natural units (lambda, 1/lambda, omega lambda:
+ * the stored numbers are multiples of them, named beside in `natural_units`), '1' too for a
+ * unit that is another parameter (a relative axis in units of Tbar, named in its long_name).
+ */
+export function cfUnits(unit: string | undefined): { units: string; natural_units?: string } {
+  if (!unit || unit === '1' || unit === 'nat') return { units: '1' };
+  if (unit === 'rad') return { units: 'rad' };
+  return /lambda|omega/.test(unit) ? { units: '1', natural_units: unit } : { units: '1' };
+}
+
+/** A parameter's unit and meaning: the system's own docs, else the paper's. */
+function paramDoc(name: string, base: PointParams | undefined): { unit?: string; about?: string } {
+  const own = base?.system.parameters.find((p) => p.name === name);
+  return own ? { unit: own.unit, about: own.doc } : { unit: PARAM_DOCS[name]?.unit, about: PARAM_DOCS[name]?.about };
+}
+
+/** What a whole-grid file says of itself beyond its data (CF global attributes and the base point). */
+export interface GridDescription {
+  title: string;
+  /** the command line that made it */
+  command: string;
+  version: string;
+  base: PointParams;
+  /** base parameters an axis sets: not written as fixed */
+  varied: Set<string>;
+}
+
+/** CF global attributes (Conventions, title, history, source) and the base point's parameters as scalars. */
+export function globalAttributes(d: GridDescription, created: string): Record<string, string | number> {
+  const b = d.base;
+  const out: Record<string, string | number> = {
+    Conventions: 'CF-1.10',
+    title: d.title,
+    history: `${created}: ${d.command}`,
+    source: `qbsweep ${d.version}`,
+    energy_unit: ENERGY_UNIT,
+    model: b.model,
+    initial_state: b.state_label,
+    system_name: b.system.name,
+  };
+  if (b.reservoir) out.reservoir = b.reservoir;
+  if (b.model === 'lindblad') out.lindblad_freq = String(b.lindblad_freq);
+  out.zero_freq = String(b.zero_freq);
+  const fixed = (k: string) => !d.varied.has(k);
+  if (isPaperSystem(b.system)) {
+    for (const k of NUMERIC_KEYS) if (k !== 'tau' && fixed(k)) out[k] = b[k];
+  } else b.system.parameters.forEach((p, i) => fixed(p.name) && (out[p.name] = b.values[i]));
+  if (fixed('tau')) out.tau = b.tau;
+  return out;
+}
 
 type H5File = InstanceType<typeof h5wasm.File>;
 type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
@@ -91,7 +158,7 @@ function verifiedData(f: H5File, path: string, expectLength: number | ((name: st
   const names = JSON.parse(namesText) as string[];
   const data: Record<string, ArrayBufferView> = {};
   for (const n of names) {
-    const d = f.get(n) as H5Dataset | undefined;
+    const d = f.get(h5Name(n)) as H5Dataset | undefined;
     if (!d || typeof d !== 'object' || !('value' in d)) throw new DamagedFileError(path, `dataset ${n} is missing`);
     const v = d.value as unknown as ArrayBufferView & { length: number };
     const expect = typeof expectLength === 'number' ? expectLength : expectLength(n);
@@ -176,6 +243,8 @@ export interface GridArrays {
   /** a time grid: its times and the charging curves (count x times values each), written over the axes and t */
   times?: number[];
   trajectories?: Record<string, Float32Array | Float64Array>;
+  /** the CF global attributes and the base point (absent: only the provenance attributes) */
+  description?: GridDescription;
 }
 
 /** Datasets of n values per point (the charging curves) are n times longer than the others. */
@@ -205,6 +274,12 @@ export async function writeGridH5(path: string, g: GridArrays): Promise<string> 
   const sha = dataSha256(dataNames, { ...g.values, flags: g.flags, ...g.trajectories });
   const count = g.shape.reduce((a, b) => a * b, 1);
   return writeAtomically(path, lengthOf(count, g.trajectories, g.times?.length ?? 0), (f) => {
+    const created = typeof g.attributes.created === 'string' ? g.attributes.created : new Date().toISOString();
+    // the parameters as float64 scalars whatever their value (J = 1 is a float, not an int32)
+    for (const [k, v] of Object.entries(g.description ? globalAttributes(g.description, created) : {})) {
+      if (typeof v === 'number') f.create_attribute(k, v, [], '<d');
+      else f.create_attribute(k, v);
+    }
     setAttributes(f, { format: H5_FORMAT, ...g.attributes, data_sha256: sha, data_names: dataNames });
     // a relative axis is its own coordinate (dT_over_Tbar, units of Tbar); its absolute values
     // are a separate coordinate (dT) over the axes they depend on, named in each variable's
@@ -213,50 +288,50 @@ export async function writeGridH5(path: string, g: GridArrays): Promise<string> 
     g.axes.forEach((ax, i) => {
       const d = f.create_dataset({ name: names[i], data: Float64Array.from(ax.values) });
       d.make_scale(names[i]);
+      const doc = paramDoc(ax.param, g.description?.base);
       setAttributes(d, {
-        units: ax.relative_to ? ax.relative_to : PARAM_DOCS[ax.param]?.unit,
-        long_name: ax.relative_to ? `${PARAM_DOCS[ax.param]?.about ?? ax.param} in units of ${ax.relative_to}` : PARAM_DOCS[ax.param]?.about,
+        ...cfUnits(ax.relative_to ? undefined : doc.unit),
+        long_name: ax.relative_to ? `${doc.about ?? ax.param} in units of ${ax.relative_to}` : doc.about,
         relative_to: ax.relative_to,
       });
     });
     for (const c of g.coordinates ?? []) {
       const d = f.create_dataset({ name: c.name, data: c.values, shape: c.shape });
-      c.dims.forEach((ax, i) => {
-        d.set_dimension_label(i, names[ax]);
-        d.attach_scale(i, names[ax]);
-      });
-      setAttributes(d, { units: PARAM_DOCS[c.name]?.unit, long_name: PARAM_DOCS[c.name]?.about });
+      // the attached scales name the dimensions (netCDF-4); a DIMENSION_LABELS attribute would only show up as clutter
+      c.dims.forEach((ax, i) => d.attach_scale(i, names[ax]));
+      const doc = paramDoc(c.name, g.description?.base);
+      setAttributes(d, { ...cfUnits(doc.unit), long_name: doc.about });
     }
     const coordinates = (g.coordinates ?? []).map((c) => c.name).join(' ') || undefined;
     const chunks = chunkShape(g.shape);
     const attach = (d: ReturnType<H5File['create_dataset']>) => {
-      g.axes.forEach((_, i) => {
-        d.set_dimension_label(i, names[i]);
-        d.attach_scale(i, names[i]);
-      });
+      g.axes.forEach((_, i) => d.attach_scale(i, names[i]));
       if (coordinates) setAttributes(d, { coordinates });
     };
     for (const c of g.columns) {
-      const d = f.create_dataset({ name: c, data: g.values[c], shape: g.shape, chunks, compression: 'gzip', compression_opts: 4 });
+      const d = f.create_dataset({ name: h5Name(c), data: g.values[c], shape: g.shape, chunks, compression: 'gzip', compression_opts: 4 });
       attach(d);
-      setAttributes(d, { long_name: OUTPUT_DOCS[c]?.label ?? c, units: OUTPUT_DOCS[c]?.unit || '1' });
+      setAttributes(d, { long_name: OUTPUT_DOCS[c]?.label ?? c, ...cfUnits(OUTPUT_DOCS[c]?.unit) });
     }
     const fl = f.create_dataset({ name: 'flags', data: g.flags, shape: g.shape, chunks, compression: 'gzip', compression_opts: 4 });
     attach(fl);
-    setAttributes(fl, { long_name: 'flag bits', bits: FLAG_BITS });
+    // CF flags: one mask per bit, of the variable's own integer type (the bits follow FLAG_BITS)
+    const bits = Object.entries(FLAG_BITS);
+    const FlagArray = g.flags.constructor as new (v: number[]) => Uint8Array;
+    fl.create_attribute('flag_masks', new FlagArray(bits.map(([, v]) => v)));
+    setAttributes(fl, { long_name: 'flags of the point (bits)', flag_meanings: bits.map(([k]) => k.replace(/-/g, '_')).join(' ') });
     if (curves.length) {
       // the charging curves: the axes, then the time grid t as the last dimension
       const t = f.create_dataset({ name: 't', data: Float64Array.from(g.times!) });
       t.make_scale('t');
-      setAttributes(t, { units: '1/lambda', long_name: 'time since the start of charging' });
+      setAttributes(t, { ...cfUnits('1/lambda'), long_name: 'time since the start of charging' });
       const shape = [...g.shape, g.times!.length];
       const tChunks = chunkShape(shape);
       for (const c of curves) {
-        const d = f.create_dataset({ name: c, data: g.trajectories![c], shape, chunks: tChunks, compression: 'gzip', compression_opts: 4 });
+        const d = f.create_dataset({ name: h5Name(c), data: g.trajectories![c], shape, chunks: tChunks, compression: 'gzip', compression_opts: 4 });
         attach(d);
-        d.set_dimension_label(g.axes.length, 't');
         d.attach_scale(g.axes.length, 't');
-        setAttributes(d, { long_name: OUTPUT_DOCS[c]?.label ?? c, units: OUTPUT_DOCS[c]?.unit || '1' });
+        setAttributes(d, { long_name: OUTPUT_DOCS[c]?.label ?? c, ...cfUnits(OUTPUT_DOCS[c]?.unit) });
       }
     }
   });
@@ -288,10 +363,10 @@ export async function writeFlatH5(path: string, a: FlatArrays): Promise<string> 
     setAttributes(f, { format: H5_FORMAT, start: a.start, count: a.count, total: a.total, columns: a.columns, ...(curves.length ? { times: a.times, trajectories: curves } : {}), ...a.attributes, data_sha256: sha, data_names: names });
     const chunks = [Math.max(1, Math.min(a.count, 1 << 16))];
     const gzip: { compression?: 'gzip'; compression_opts?: number } = a.compress === false ? {} : { compression: 'gzip', compression_opts: 4 };
-    for (const c of a.columns) f.create_dataset({ name: c, data: a.values[c], chunks, ...gzip });
+    for (const c of a.columns) f.create_dataset({ name: h5Name(c), data: a.values[c], chunks, ...gzip });
     f.create_dataset({ name: 'flags', data: a.flags, chunks, ...gzip });
     const rows = Math.max(1, Math.min(a.count, Math.floor((1 << 20) / Math.max(nt, 1))));
-    for (const c of curves) f.create_dataset({ name: c, data: a.trajectories![c], shape: [a.count, nt], chunks: [rows, nt], ...gzip });
+    for (const c of curves) f.create_dataset({ name: h5Name(c), data: a.trajectories![c], shape: [a.count, nt], chunks: [rows, nt], ...gzip });
   });
 }
 

@@ -256,9 +256,73 @@ export async function svgToPng(svg: string, opts: { width?: number; scale?: numb
   return new Resvg(svg, options).render().asPng();
 }
 
+/** A box in CSS px of the figure (the PNG's pixels over the pixel ratio), origin top left. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Where a figure put its parts: what tests check a picture by, instead of by eye. */
+export interface FigureLayout {
+  /** the canvas (CSS px) */
+  width: number;
+  height: number;
+  /** plot areas (groups holding a raster image or curves), in drawing order */
+  panels: Box[];
+  /** colour-bar gradients */
+  colorbars: Box[];
+  /** every text drawn, with its box and whether its limit cut it short (an ellipsis) */
+  texts: (Box & { text: string; clipped: boolean })[];
+}
+
+type SceneItem = { x?: number; y?: number; width?: number; height?: number; items?: SceneNode[]; bounds?: { x1: number; y1: number; x2: number; y2: number }; text?: unknown; limit?: number; fontSize?: number; fontWeight?: string | number; fontStyle?: string };
+type SceneNode = { marktype?: string; role?: string; items?: SceneItem[] };
+
+/** The layout of a laid-out view: the scene graph walked with each group's offset added. */
+function layoutOf(view: vega.View, width: number, height: number): FigureLayout {
+  const out: FigureLayout = { width, height, panels: [], colorbars: [], texts: [] };
+  const origin = view.origin();
+  const pad = view.padding() as { left?: number; top?: number };
+  const box = (b: NonNullable<SceneItem['bounds']>, ox: number, oy: number): Box => ({ x: b.x1 + ox, y: b.y1 + oy, width: b.x2 - b.x1, height: b.y2 - b.y1 });
+  const walk = (mark: SceneNode, ox: number, oy: number): void => {
+    for (const item of mark.items ?? []) {
+      if (mark.marktype === 'group') {
+        const gx = ox + (item.x ?? 0);
+        const gy = oy + (item.y ?? 0);
+        const children = item.items ?? [];
+        if (children.some((m) => m.marktype === 'image' || m.marktype === 'line')) out.panels.push({ x: gx, y: gy, width: item.width ?? 0, height: item.height ?? 0 });
+        for (const m of children) walk(m, gx, gy);
+      } else if (mark.role === 'legend-gradient' && item.bounds) {
+        out.colorbars.push(box(item.bounds, ox, oy));
+      } else if (mark.marktype === 'text' && item.bounds && item.text != null && item.text !== '') {
+        const text = Array.isArray(item.text) ? item.text.join('\n') : String(item.text);
+        const full = itemWidth({ ...item, limit: 0 }, item.text);
+        out.texts.push({ ...box(item.bounds, ox, oy), text, clipped: !!item.limit && item.limit > 0 && full > item.limit + 0.5 });
+      }
+    }
+  };
+  walk((view.scenegraph() as unknown as { root: SceneNode }).root, origin[0] + (pad.left ?? 0), origin[1] + (pad.top ?? 0));
+  return out;
+}
+
+/** Compiles, lays out and draws a Vega-Lite spec: the PNG and the layout it was drawn from. */
+export async function renderFigure(spec: object, pixelRatio = DEFAULT_PIXEL_RATIO): Promise<{ png: Buffer; layout: FigureLayout }> {
+  installDejaVuTextMetrics();
+  const view = new vega.View(vega.parse(compile(spec as any).spec), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    const size = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
+    const layout = layoutOf(view, size ? +size[1] : 0, size ? +size[2] : 0);
+    return { png: await svgToPng(svg, { scale: pixelRatio }), layout };
+  } finally {
+    view.finalize();
+  }
+}
+
 async function renderSpec(spec: object, pixelRatio: number | undefined): Promise<Buffer> {
-  const svg = await vegaLiteToSvg(spec);
-  return svgToPng(svg, { scale: pixelRatio ?? DEFAULT_PIXEL_RATIO });
+  return (await renderFigure(spec, pixelRatio ?? DEFAULT_PIXEL_RATIO)).png;
 }
 
 /** Heatmap figure as SVG (same content as the PNG). */

@@ -277,10 +277,9 @@ function heatAxis(label: string, g: AxisGrid): { scale: object; axis: object } {
     axis.format = '~g';
   } else if (g.scale === 'log') {
     const ticks = logTicks(g.domain[0], g.domain[1]);
-    if (ticks) {
-      axis.values = ticks;
-      axis.format = '~g';
-    }
+    if (ticks) axis.values = ticks;
+    // plain numbers (Vega's log-axis default writes 1e+1, 2e+1, ...)
+    axis.format = '~g';
   }
   return { scale, axis };
 }
@@ -365,7 +364,7 @@ export function heatmapSpec(fig: HeatmapFigure): object {
         },
       },
     });
-    return { width: W, height: H, layer: [...layer, panelTitle(p.title, W)] };
+    return { width: W, height: H, layer: p.title ? [...layer, panelTitle(p.title, W)] : layer };
   });
 
   const config = baseConfig();
@@ -436,7 +435,7 @@ export function lineSpec(fig: LineFigure): object {
       });
     }
     layer.push(frameLayer());
-    return { width: W, height: H, layer: [...layer, panelTitle(p.title, W)] };
+    return { width: W, height: H, layer: p.title ? [...layer, panelTitle(p.title, W)] : layer };
   });
   const config = baseConfig();
   config.view = { stroke: '#000', strokeWidth: 1 };
@@ -470,11 +469,10 @@ function lineAxis(ax: { label: string; log?: boolean; min?: number; max?: number
     const tlo = nice ? Math.pow(10, Math.floor(Math.log10(lo) + 1e-9)) : lo;
     const thi = nice ? Math.pow(10, Math.ceil(Math.log10(hi) - 1e-9)) : hi;
     const ticks = logTicks(tlo, thi);
-    if (ticks) {
-      axis.values = ticks;
-      axis.format = '~g';
-    }
+    if (ticks) axis.values = ticks;
   }
+  // plain numbers (Vega's log-axis default writes 1e+1, 2e+1, ...)
+  if (ax.log) axis.format = '~g';
   return { scale, axis };
 }
 

@@ -349,6 +349,17 @@ export const DERIVED_PARAMS = ['Delta', 'Delta_bar', 'Tbar', 'dT', 'T', 'mubar',
 export type DerivedParam = (typeof DERIVED_PARAMS)[number];
 export const SWEEPABLE_PARAMS: readonly string[] = [...NUMERIC_KEYS, ...DERIVED_PARAMS];
 
+/** The point keys each derived parameter sets (a parameter not listed sets itself). */
+export const DERIVED_SETS: Record<DerivedParam, string[]> = {
+  Delta: ['Delta1', 'Delta2'], Delta_bar: ['Delta1', 'Delta2'], T: ['T1', 'T2'], Tbar: ['T1', 'T2'], dT: ['T1', 'T2'],
+  mu: ['mu1', 'mu2'], mubar: ['mu1', 'mu2'], dmu: ['mu1', 'mu2'], alpha: ['alpha1', 'alpha2'], theta: ['state'], phi: ['state'],
+};
+
+/** The base keys a sweep's axes set ('state' for an axis over the initial state): what its base does not fix. */
+export function variedKeys(axes: readonly { param: string }[]): Set<string> {
+  return new Set(axes.flatMap((a) => (DERIVED_SETS as Record<string, string[]>)[a.param] ?? [a.param]));
+}
+
 export const PARAM_DOCS: Record<string, { unit: string; about: string }> = {
   Delta1: { unit: 'lambda', about: 'charger detuning omega1 - omega_d' },
   Delta2: { unit: 'lambda', about: 'battery detuning omega2 - omega_d' },

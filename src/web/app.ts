@@ -5,14 +5,13 @@
 
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
-import { heatmapSpec, lineSpec } from '../io/plotspec.js';
 import { rowToPoint } from '../backends/cpu/record.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../backends/types.js';
 import { prepareEngine } from '../backends/webgpu/backend.js';
 import { FLAG_BITS, OUT_BYTES, OUT_STRIDE, PARAM_STRIDE } from '../core/layout.js';
 import { csvHeader, csvRow } from '../io/csv.js';
 import { buildManifest } from '../io/manifest.js';
-import { axisLabel, outputLabel, sweepCurves, sweepHeatmap } from '../io/sweepFigure.js';
+import { axisLabel, outputLabel, sweepCurves, sweepHeatmap, sweepSpec } from '../io/sweepFigure.js';
 import { InputError, NAMED_STATES, type PointParams } from '../model/params.js';
 import { evaluatePoint } from '../model/point.js';
 import { OUTPUT_DOCS, columnValue, flagNames } from '../sweep/outputs.js';
@@ -504,8 +503,8 @@ function manifestText(res: SweepResult): string {
 async function pngBlob(): Promise<Blob> {
   const res = state.result!;
   const column = $<HTMLSelectElement>('#show').value;
-  const spec = res.grid.axes.length === 1 ? lineSpec(sweepCurves(res, [column])) : heatmapSpec(sweepHeatmap(res, column));
-  const view = new vega.View(vega.parse(compile(spec as Parameters<typeof compile>[0]).spec), { renderer: 'none' });
+  const spec = sweepSpec(res, column);
+  const view = new vega.View(vega.parse(compile(spec as unknown as Parameters<typeof compile>[0]).spec), { renderer: 'none' });
   const url = await view.toImageURL('png', 2);
   view.finalize();
   return (await fetch(url)).blob();

@@ -169,7 +169,7 @@ import h5py, json, sys
 f = h5py.File(sys.argv[1], 'r')
 d = f['efficiency']
 print(json.dumps({
-  'shape': d.shape, 'chunks': d.chunks, 'labels': [x.label for x in d.dims],
+  'shape': d.shape, 'chunks': d.chunks, 'dimension_labels': 'DIMENSION_LABELS' in d.attrs,
   'scales': [list(x.keys()) for x in d.dims], 'Delta': f['Delta'][()].tolist(),
   'efficiency': d[()].ravel().tolist(), 'concurrence': f['concurrence'][()].ravel().tolist(),
   'spec': json.loads(f.attrs['spec'])['name'], 'relative_to': f['dT_over_Tbar'].attrs['relative_to'],
@@ -179,7 +179,7 @@ print(json.dumps({
     const got = JSON.parse(r.stdout);
     expect(got.shape).toEqual([4, 5, 6]);
     expect(got.chunks).toEqual([1, 5, 6]);
-    expect(got.labels).toEqual(['Tbar', 'dT_over_Tbar', 'Delta']);
+    expect(got.dimension_labels).toBe(false); // the attached scales name the dimensions
     expect(got.scales).toEqual([['Tbar'], ['dT_over_Tbar'], ['Delta']]);
     expect(got.Delta).toEqual([-4, -2.4, -0.8, 0.8, 2.4, 4].map((x) => expect.closeTo(x, 12)));
     expect(got.spec).toBe('fig9');

@@ -28,8 +28,8 @@ describe('spec base', () => {
 
   it('captions name the initial state and every base parameter that differs from its default', () => {
     const spec = resolveSpec({ name: 'c', base: { reservoir: 'fermion', alpha: 0.05, mu1: 2, mu2: 2, tau: 100, initial_state: { label: 'plus' } }, axes: [{ param: 'Delta', from: -1, to: 1, n: 3 }, { param: 'mu', values: [1, 2] }] });
-    const caption = sweepCaption({ grid: new Grid(spec) } as SweepResult, 'efficiency');
-    expect(caption).toBe('efficiency at tau = 100 from (|eg> + |ge>)/sqrt2; redfield, fermion reservoirs; alpha1 = 0.05, alpha2 = 0.05');
+    const caption = sweepCaption({ spec, grid: new Grid(spec) } as SweepResult, 'efficiency');
+    expect(caption).toBe('efficiency: ρ(τ) at τ = 100/λ from (|eg⟩ + |ge⟩)/√2; redfield, fermion reservoirs; α₁ = 0.05, α₂ = 0.05');
   });
 });
 

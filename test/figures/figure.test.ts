@@ -60,6 +60,13 @@ describe('every figure on the float64 cpu backend, coarse', () => {
       const { width, height } = pngSize(png);
       expect(width).toBeGreaterThan(600);
       expect(height).toBeGreaterThan(300);
+      // by its layout: every text inside the canvas and drawn whole (no limit cut it short)
+      const l = w.layout;
+      for (const t of l.texts) {
+        expect(t.clipped, `"${t.text}" cut short`).toBe(false);
+        expect(t.x >= -0.5 && t.y >= -0.5 && t.x + t.width <= l.width + 0.5 && t.y + t.height <= l.height + 0.5, `"${t.text}" outside the ${l.width} x ${l.height} canvas`).toBe(true);
+      }
+      expect(l.panels.length).toBeGreaterThan(0);
       const m = JSON.parse(readFileSync(json, 'utf8'));
       expect(m.figure).toBe(def.id);
       expect(m.files).toEqual([`${def.file}.csv`, `${def.file}.png`, `${def.file}.json`]);

@@ -33,7 +33,7 @@ e = ds['efficiency']
 print(json.dumps({
   'dims': list(e.dims), 'coords': sorted(e.coords), 'index': sorted(ds.indexes),
   'dT_dims': list(ds['dT'].dims), 'dT': ds['dT'].values.tolist(), 'rel': ds['dT_over_Tbar'].values.tolist(),
-  'Tbar': ds['Tbar'].values.tolist(), 'units': ds['dT_over_Tbar'].attrs.get('units'),
+  'Tbar': ds['Tbar'].values.tolist(), 'units': [ds['dT_over_Tbar'].attrs.get('units'), ds['dT_over_Tbar'].attrs.get('relative_to')],
   'e': float(e.sel(Tbar=2.0, dT_over_Tbar=1.8, Delta=4.0)),
 }))`;
     const py = spawnSync(python, ['-c', script, join(out, 'fig9.h5')], { encoding: 'utf8' });
@@ -44,7 +44,7 @@ print(json.dumps({
     expect(got.index).toEqual(['Delta', 'Tbar', 'dT_over_Tbar']);
     expect(got.dT_dims).toEqual(['Tbar', 'dT_over_Tbar']);
     expect(got.rel).toEqual([-1.8, 0, 1.8]);
-    expect(got.units).toBe('Tbar');
+    expect(got.units).toEqual(['1', 'Tbar']);
     got.Tbar.forEach((T: number, i: number) => got.rel.forEach((x: number, j: number) => expect(got.dT[i][j]).toBeCloseTo(x * T, 12)));
     // the value xarray selects is the CSV's at that point
     const row = rows.find(([T, rel, D]) => T === 2 && rel === 1.8 && D === 4)!;
