@@ -8,7 +8,7 @@ import { machineInfo, packageVersions } from '../io/manifest.js';
 import { flagNames } from '../sweep/outputs.js';
 import type { FigureDef, FigureOutput } from './common.js';
 import { type FigureContext, partSummary } from './context.js';
-import { renderPng } from './render.js';
+import { renderPng } from '../io/render.js';
 
 /**
  * One CSV for the whole figure: a `part` column names the sweep (or table) a row belongs to;
