@@ -26,7 +26,7 @@ const FLOORS: string[][] = [
   ['cli'],
 ];
 
-/** src/-relative path -> [floor index, floor name]. */
+/** The floor of a file (its path in src/): its place in FLOORS and the name that put it there. */
 function floorOf(file: string): { index: number; name: string } {
   const name = file.split('/')[0];
   const index = FLOORS.findIndex((f) => f.includes(name));
