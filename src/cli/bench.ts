@@ -13,7 +13,7 @@ import { action } from './common.js';
 import { chooseBackend, runOptions } from './sweep.js';
 import { parseTimes } from './point.js';
 import type { TimeGrid } from '../model/charging.js';
-import { summary } from './commands.js';
+import { summary } from './common.js';
 
 export interface BenchRow {
   backend: string;

@@ -1,7 +1,7 @@
 // Helpers every subcommand shares: strict number parsing, JSON input, one-line errors.
 
 import { readFileSync } from 'node:fs';
-import { InputError } from '../model/params.js';
+import { InputError } from '../core/errors.js';
 
 /** Parses a number the way a physicist types it; "nan"/"inf" parse so that validation can name them. */
 export function parseNumber(flag: string, text: string): number {
@@ -55,6 +55,22 @@ export function reportAndExit(e: unknown): never {
   if (process.env.QBSWEEP_DEBUG) process.stderr.write(`${err?.stack ?? String(e)}\n`);
   process.stderr.write(`qbsweep: ${err?.message ?? String(e)}${process.env.QBSWEEP_DEBUG ? '' : ' (set QBSWEEP_DEBUG=1 for details)'}\n`);
   process.exit(1);
+}
+
+/** Each subcommand's one-line summary: `qbsweep --help` lists them (commands.ts), each command's own help shows its own. */
+export const SUMMARIES = {
+  point: 'evaluate one parameter point',
+  sweep: 'compute a phase diagram over up to 3 axes',
+  compare: 'run a sweep on two backends and compare every output',
+  bench: 'points/s per backend and integrator, with the ratio to the cpu backend',
+  merge: 'assemble the shards of a sweep into one result',
+  figure: "reproduce the paper's figures (CSV + manifest + PNG each)",
+  serve: "the explorer page: run sweeps on the browser's GPU, look at every point",
+  systems: 'list the built-in two-qubit systems, or show one (built-in or file)',
+} as const;
+
+export function summary(name: keyof typeof SUMMARIES): string {
+  return SUMMARIES[name];
 }
 
 /** Formats a number for tables: fixed for ordinary magnitudes, exponent otherwise. */

@@ -9,7 +9,7 @@ import { GPU_TOLERANCE } from '../sweep/tolerance.js';
 import { action } from './common.js';
 import { addRunOptions, chooseBackend, preflight, runOptions, specFromOptions } from './sweep.js';
 import { SWEEP_BACKENDS } from '../backends/select.js';
-import { summary } from './commands.js';
+import { summary } from './common.js';
 
 function fmt(x: number): string {
   return x === 0 ? '0' : x.toExponential(2);

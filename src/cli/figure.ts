@@ -11,7 +11,7 @@ import { FigureContext, PAPER_RESOLUTION } from '../figures/context.js';
 import { ALIASES, EXTRA_FIGURES, FIGURES, resolveFigureIds } from '../figures/index.js';
 import { produceFigure } from '../figures/output.js';
 import { action, parsePositiveInt } from './common.js';
-import { summary } from './commands.js';
+import { summary } from './common.js';
 
 export function parseGridOption(text: string): [number, number] {
   const m = /^(\d+)(?:x(\d+))?$/.exec(text.trim());

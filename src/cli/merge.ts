@@ -1,11 +1,12 @@
 // `qbsweep merge`: shards of one sweep into the files a single run writes.
 
 import type { Command } from 'commander';
-import { mergeShards } from '../sweep/merge.js';
+import { mergeShards } from '../io/merge.js';
 import { checkOutputDir } from '../io/atomic.js';
 import { action } from './common.js';
-import { reportCrossCheck, writeResult } from './sweep.js';
-import { summary } from './commands.js';
+import { writeResult } from './sweep.js';
+import { reportCrossCheck } from './report.js';
+import { summary } from './common.js';
 
 export function registerMerge(program: Command): void {
   program

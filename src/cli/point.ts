@@ -6,7 +6,7 @@ import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, 
 import type { PointResult } from '../model/point.js';
 import { type Trajectory, evaluateOnBackend, pointCheck, trajectoryOnBackend, BACKEND_CHOICES } from '../sweep/point.js';
 import type { CrossCheck } from '../sweep/run.js';
-import { reportCrossCheck } from './sweep.js';
+import { reportCrossCheck } from './report.js';
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
 import { KERNEL_TOL } from '../model/spectrum.js';
 import { GAP_RESOLUTION_F32 } from '../sweep/tolerance.js';
@@ -17,7 +17,7 @@ import { describeNames, genericSpace } from '../system/space.js';
 import { action, fmtNum, parseNumber, readJsonInput } from './common.js';
 import { parseTimeGrid } from '../sweep/spec.js';
 import type { TimeGrid } from '../model/charging.js';
-import { summary } from './commands.js';
+import { summary } from './common.js';
 
 /** Flags for people, each mapped onto one (possibly derived) parameter; `family` groups flags that must not be mixed. */
 interface ParamFlag {

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../model/params.js';
 import { action, parseNumber } from './common.js';
-import { summary } from './commands.js';
+import { summary } from './common.js';
 
 export function registerServe(program: Command): void {
   program
@@ -24,7 +24,7 @@ export function registerServe(program: Command): void {
         const port = opts.port === undefined ? 8080 : parseNumber('--port', String(opts.port));
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`option --port: must be a whole number from 0 to 65535 (got ${opts.port})`);
         // loaded here: esbuild and the bundle are needed by this command only
-        const { startServer } = await import('../web/server.js');
+        const { startServer } = await import('../backends/browser/server.js');
         let server;
         try {
           server = await startServer({ port });

@@ -13,7 +13,7 @@ import { writeCsv } from '../io/csv.js';
 import { buildManifest, manifestSpec, packageVersions, systemRecord } from '../io/manifest.js';
 import { isPaperSystem, resolveSystem } from '../system/registry.js';
 import { type Shard, resolveShard, shardRange, shardStem } from '../sweep/shard.js';
-import { RunState, specHash } from '../sweep/state.js';
+import { RunState, specHash } from '../io/state.js';
 import { Progress, fmtSecs } from '../io/progress.js';
 import { shaderCacheLocation } from '../backends/webgpu/shaderCache.js';
 import type { SweepBackend } from '../backends/types.js';
@@ -22,14 +22,15 @@ import { Grid } from '../sweep/grid.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
 import { GPU_INTEGRATORS } from '../backends/webgpu/backend.js';
 import { PRESETS, preset, runTitle } from '../sweep/presets.js';
-import { DEFAULT_CHECK_POINTS, type SweepResult, blockPointsFor, checkResultMemory, checkTimeGrids, crossCheck, crossCheckSummary, runSweep } from '../sweep/run.js';
+import { DEFAULT_CHECK_POINTS, type SweepResult, blockPointsFor, checkResultMemory, checkTimeGrids, crossCheck, runSweep } from '../sweep/run.js';
 import { CHARGING_FIGURES, MAX_TIMES, timeValues } from '../model/charging.js';
-import { finishedRun } from '../sweep/finished.js';
+import { finishedRun } from '../io/finished.js';
 import { type ResolvedSpec, type SweepSpec, applyGrid, normalizeBase, resolveSpec, specFromJson } from '../sweep/spec.js';
 import { DEFAULT_OUTPUTS } from '../sweep/outputs.js';
 import { addPointParamOptions, applyPointFlags, parseTimes, pointFlagParams, setNames } from './point.js';
 import { action, parseNumber, parsePositiveInt, readJsonInput } from './common.js';
-import { summary } from './commands.js';
+import { summary } from './common.js';
+import { reportCrossCheck } from './report.js';
 
 /**
  * The base after --system, the point flags (--state, --tau, --F, --T-bar, ...) and --set
@@ -88,21 +89,6 @@ export function parseCheck(value: unknown): number | undefined {
   const n = parseNumber('--check', String(value));
   if (!(Number.isInteger(n) && n >= 0)) throw new InputError(`option --check: must be a whole number >= 0 or "all" (got ${value})`);
   return n;
-}
-
-/**
- * The cross-check's verdict as the last word of a run: a pass is a note, a failure one loud line
- * on stderr (even with --quiet) and exit status 3; the files are written and marked failed.
- */
-export function reportCrossCheck(res: Pick<SweepResult, 'check'>, quiet: boolean, consequence = 'the files are written and marked "cross_check": "failed"'): void {
-  if (!res.check) return;
-  const line = crossCheckSummary(res.check);
-  if (res.check.pass) {
-    if (!quiet) process.stderr.write(`qbsweep: ${line}\n`);
-    return;
-  }
-  process.stderr.write(`qbsweep: WARNING: ${line}; ${consequence} (exit 3)\n`);
-  if (!process.exitCode) process.exitCode = 3;
 }
 
 /**

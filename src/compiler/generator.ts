@@ -16,9 +16,9 @@
 // The Pauli transfer G_ij = (1/4) Tr(P_i L(P_j)) follows the sparse recipe TRANSFER_TERMS.
 
 import { PRECISION } from '../core/constants.js';
-import type { ModelName } from '../model/params.js';
-import { PAULI_STRINGS } from '../model/pauli.js';
-import { TRANSFER_TERMS } from '../model/pauliTransfer.js';
+import type { ModelName } from '../core/layout.js';
+import { PAULI_STRINGS } from '../algebra/pauli.js';
+import { TRANSFER_TERMS } from '../algebra/pauliTransfer.js';
 import { operatorMatrix, type OperatorTerm, type SystemDefinition } from '../system/definition.js';
 import { type Node, constantValue } from '../system/expr.js';
 import { type CM, type Emitter, type Expr, type M, ONE, ZERO, addCM, dagger, div, hadamardCM, identity, isZero, lit, mapCM, mul, neg, sub, sum, sumCM, transpose } from './emitter.js';

@@ -3,7 +3,7 @@
 // concurrence of the two-qubit state.
 
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
-import { PAULI_STRINGS } from '../model/pauli.js';
+import { PAULI_STRINGS } from '../algebra/pauli.js';
 import { type Emitter, type Expr, ZERO, identity, isZero, lit, mul, neg, sub, sum } from './emitter.js';
 import { type Herm, hEntry, jacobi } from './linalg.js';
 

@@ -3,7 +3,7 @@
 // emits it inline (src/backends/webgl/kernel.ts).
 
 import { MAX_RESERVOIRS, ROW, wgslRowSlot } from '../core/layout.js';
-import type { ModelName, Reservoir, ZeroFreq } from '../model/params.js';
+import type { ModelName, Reservoir, ZeroFreq } from '../core/layout.js';
 import type { SystemDefinition } from '../system/definition.js';
 import { Emitter, ONE, ZERO } from './emitter.js';
 import { emitSystemGenerator } from './generator.js';

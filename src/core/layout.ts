@@ -2,7 +2,10 @@
 // per-point output record every backend fills, and the Run uniform of the WGSL kernels.
 // shaders/layout.wgsl mirrors the structs (its PointParams is generated from PARAM_STRIDE here).
 
-import type { ModelName, Reservoir, ZeroFreq } from '../model/params.js';
+/** The master equation, the reservoirs' statistics and the boson rule at zero frequency (model/params.ts validates them). */
+export type Reservoir = 'boson' | 'fermion';
+export type ModelName = 'redfield' | 'bloch-redfield' | 'lindblad';
+export type ZeroFreq = 'limit' | 'zero';
 export { FLAG_BITS, type FlagName } from './constants.js';
 
 /**

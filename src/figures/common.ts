@@ -5,7 +5,7 @@ import type { PointInput } from '../model/params.js';
 import type { SweepResult } from '../sweep/run.js';
 import type { FigureContext } from './context.js';
 import { FLAG_BITS } from '../core/layout.js';
-import { type Band, type Marker, NOT_STATIONARY, type StyledLinePanel, curve, flaggedBands, mergeBands, slice, type Style } from './render.js';
+import { type Band, type Marker, NOT_STATIONARY, type StyledLinePanel, curve, flaggedBands, mergeBands, slice, type Style } from '../io/render.js';
 
 const BISTABLE = FLAG_BITS.bistable;
 

@@ -8,7 +8,7 @@ import { resolvePoint } from '../model/params.js';
 import { evaluatePoint } from '../model/point.js';
 import type { FigureContext } from './context.js';
 import { type FigureDef, type FigureOutput, PAPER_BASE, lambdas, round } from './common.js';
-import { STYLES, compose, styledLineSpec, wrap } from './render.js';
+import { STYLES, compose, styledLineSpec, wrap } from '../io/render.js';
 
 /** The Sec. 4 point: resonant, F = 0.5, boson T1 = T2 = T, model lindblad with rates at w. */
 export function lindbladPoint(w: number | 'lambda' | 'M', T = 1) {

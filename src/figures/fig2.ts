@@ -8,7 +8,7 @@ import type { PointInput } from '../model/params.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import type { FigureContext } from './context.js';
 import { DELTA_RANGE, type FigureDef, type FigureOutput, L, PAPER_BASE, lambdas, round, seriesCurves, valueAt } from './common.js';
-import { STYLES, compose, mapPanel, mapSpec, styledLineSpec, wrap } from './render.js';
+import { STYLES, compose, mapPanel, mapSpec, styledLineSpec, wrap } from '../io/render.js';
 
 /** |gap| below this is shown as this (f32 resolves the gap to ~1e-6 absolute) */
 const GAP_FLOOR = 1e-6;

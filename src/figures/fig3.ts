@@ -11,7 +11,7 @@ import { longTimeLimit, spectrum } from '../model/spectrum.js';
 import type { SweepResult } from '../sweep/run.js';
 import type { FigureContext } from './context.js';
 import { DELTA_RANGE, type FigureDef, type FigureOutput, L, PAPER_BASE, column, lambdas, quantityLabel, round, seriesCurves, tauNote, valueAt } from './common.js';
-import { STYLES, bars, compose, styledLineSpec, wrap } from './render.js';
+import { STYLES, bars, compose, styledLineSpec, wrap } from '../io/render.js';
 
 const PAPER_STYLES = [STYLES.blueSolid, STYLES.redDashed, STYLES.greenDotDash];
 

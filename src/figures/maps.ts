@@ -5,7 +5,7 @@ import { preset } from '../sweep/presets.js';
 import { applyGrid } from '../sweep/spec.js';
 import type { FigureContext } from './context.js';
 import { type FigureDef, type FigureOutput, L, SYMBOL, argmax, column, countNotStationary, lambdas, round } from './common.js';
-import { compose, mapPanel, mapSpec, wrap } from './render.js';
+import { compose, mapPanel, mapSpec, wrap } from '../io/render.js';
 
 interface MapCase {
   id: '8' | '9' | '10' | '11';

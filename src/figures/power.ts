@@ -9,7 +9,7 @@
 import type { HeatmapPanel } from '../io/plotspec.js';
 import type { FigureContext } from './context.js';
 import { type FigureDef, type FigureOutput, DELTA_RANGE, L, PAPER_BASE, round } from './common.js';
-import { compose, mapPanel, mapSpec, wrap } from './render.js';
+import { compose, mapPanel, mapSpec, wrap } from '../io/render.js';
 import { chargingFigures } from '../model/charging.js';
 
 /** The time grid of the power maps [1/lambda]: the first exchange oscillation (t ~ 1/lambda) to the plateau. */

@@ -7,7 +7,7 @@
 import type { PointInput } from '../model/params.js';
 import type { FigureContext } from './context.js';
 import { type FigureDef, type FigureOutput, L, PAPER_BASE, argmax, column, lambdas, quantityLabel, round, seriesCurves, tauNote, valueAt } from './common.js';
-import { STYLES, compose, mapPanel, mapSpec, styledLineSpec, wrap } from './render.js';
+import { STYLES, compose, mapPanel, mapSpec, styledLineSpec, wrap } from '../io/render.js';
 
 const BOSON_EQ: PointInput = { ...PAPER_BASE, reservoir: 'boson', T1: 1, T2: 1 };
 const PLUS = { theta: Math.PI / 4, phi: 0 };

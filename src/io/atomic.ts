@@ -5,7 +5,7 @@
 import { accessSync, closeSync, constants, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InputError } from '../model/params.js';
+import { InputError } from '../core/errors.js';
 
 export function tempName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);

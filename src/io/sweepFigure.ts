@@ -1,5 +1,5 @@
 // A sweep's picture: heatmap panels (2 or 3 axes: [panel,] y, x) or curves (1 axis), laid out
-// and drawn by the renderer of `qbsweep figure` (figures/render.ts): the same panel size,
+// and drawn by the renderer of `qbsweep figure` (io/render.ts): the same panel size,
 // colour bar, wrapped caption and fonts. Labels come from the parameters' own docs (the
 // system's, else the paper's), written with their symbols (Δ/λ, T̄, α₁).
 
@@ -10,7 +10,7 @@ import { isPaperSystem } from '../system/registry.js';
 import { OUTPUT_DOCS } from '../sweep/outputs.js';
 import { runTitle } from '../sweep/presets.js';
 import type { SweepResult } from '../sweep/run.js';
-import { compose, mapPanel, mapSpec, renderPng, wrap } from '../figures/render.js';
+import { compose, mapPanel, mapSpec, renderPng, wrap } from './render.js';
 import type { HeatmapFigure, LineFigure } from './plotspec.js';
 import { lineSpec } from './plotspec.js';
 

@@ -3,7 +3,7 @@
 import { LEAP_ORDER } from '../core/constants.js';
 import { stepsF64 } from '../compiler/steps.js';
 import { type Mat, expm, identity, matmul, matvec, normInf } from './linalg.js';
-import { densityToVector, pureDensity } from './pauli.js';
+import { densityToVector, pureDensity } from '../algebra/pauli.js';
 import type { PointParams } from './params.js';
 
 export function initialVector(p: Pick<PointParams, 'psi_real' | 'psi_imag'>): Float64Array {

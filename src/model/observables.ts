@@ -3,8 +3,8 @@
 import { AUX, observablesF64 } from '../compiler/targets.js';
 import { generator } from './generators.js';
 import type { PointParams } from './params.js';
-import type { CMat } from './complex.js';
-import { vectorToDensity } from './pauli.js';
+import type { CMat } from '../algebra/complex.js';
+import { vectorToDensity } from '../algebra/pauli.js';
 
 export interface BatteryObservables {
   E_B_over_omega: number;

@@ -11,9 +11,8 @@ import { PARAM_RANGES, checkParamRange, checkParamRanges } from './ranges.js';
 /** A system parameter without a row of its own in PARAM_RANGES stays within +-this. */
 const GENERIC_PARAMETER_BOUND = 1e6;
 
-export type Reservoir = 'boson' | 'fermion';
-export type ModelName = 'redfield' | 'bloch-redfield' | 'lindblad';
-export type ZeroFreq = 'limit' | 'zero';
+import type { ModelName, Reservoir, ZeroFreq } from '../core/layout.js';
+export type { ModelName, Reservoir, ZeroFreq };
 /** The frequency of the phenomenological Lindblad rates: a number, or a parameter or derived name of the system. */
 export type LindbladFreq = 'lambda' | 'M' | number | string;
 

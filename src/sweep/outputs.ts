@@ -4,7 +4,7 @@
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
 import { FLAG_BITS, OUT, OUT_STRIDE } from '../core/layout.js';
 import { GPU_TOLERANCE } from './tolerance.js';
-import { PAULI_STRINGS } from '../model/pauli.js';
+import { PAULI_STRINGS } from '../algebra/pauli.js';
 import { CHARGING_FIGURES, CHARGING_FIGURE_DOCS, TRAJECTORY_QUANTITIES } from '../model/charging.js';
 
 export { SCALAR_OUTPUTS, outputSlot, flagNames, flagBits } from '../core/outputs.js';

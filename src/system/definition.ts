@@ -4,10 +4,10 @@
 // Basis {ee, eg, ge, gg}, |e> = (1,0), first letter acts on qubit 1 (the charger); see MODEL.md.
 
 import { readFileSync } from 'node:fs';
-import { type CMat, ckron2, czeros } from '../model/complex.js';
+import { type CMat, ckron2, czeros } from '../algebra/complex.js';
 import { InputError } from '../core/errors.js';
 import { MAX_RESERVOIRS, MAX_SYSTEM_PARAMETERS } from '../core/layout.js';
-import { PAULI_1Q } from '../model/pauli.js';
+import { PAULI_1Q } from '../algebra/pauli.js';
 import { CONSTANTS, ExprSyntaxError, MATH_FUNCTIONS, type Node, constantValue, evaluate, formatExpr, freeNames, isMathFunction, parseExpr, walk } from './expr.js';
 
 export type PauliLetter = 'I' | 'X' | 'Y' | 'Z' | 'P' | 'M';

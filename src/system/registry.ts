@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { InputError } from '../model/params.js';
+import { InputError } from '../core/errors.js';
 import commonBath from '../../systems/common-bath.json' with { type: 'json' };
 import wang2023 from '../../systems/wang2023.json' with { type: 'json' };
 import xxz from '../../systems/xxz.json' with { type: 'json' };

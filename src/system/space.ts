@@ -6,7 +6,7 @@
 // (T1 + T2)/2 keeps T1 - T2. For the paper's parameters this is exactly the paper's reading of
 // its axes. A derived name that is not affine in the parameters cannot be an axis.
 
-import { InputError } from '../model/params.js';
+import { InputError } from '../core/errors.js';
 import type { SystemDefinition } from './definition.js';
 import { type Node, affineForm, evaluate } from './expr.js';
 

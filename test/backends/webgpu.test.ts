@@ -12,7 +12,7 @@ import { generator } from '../../src/model/generators.js';
 import { normInf } from '../../src/model/linalg.js';
 import { type PointInput, type PointParams, resolvePoint, setParam } from '../../src/model/params.js';
 import { evaluatePoint } from '../../src/model/point.js';
-import { vectorToDensity } from '../../src/model/pauli.js';
+import { vectorToDensity } from '../../src/algebra/pauli.js';
 import { batteryObservables } from '../../src/model/observables.js';
 import { evolveRk4 } from '../../src/model/evolve.js';
 import { GPU_TOLERANCE, toleranceAt } from '../../src/sweep/tolerance.js';

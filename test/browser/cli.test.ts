@@ -93,7 +93,7 @@ describe('qbsweep serve', () => {
       expect(app.type).toMatch(/javascript/);
       expect(app.body).toContain('qbsweepExplorer');
       expect((await get('shaders/kernels/leap.wgsl')).body).toContain('fn main');
-      for (const p of ['../package.json', 'shaders/../package.json', 'src/web/server.ts', 'node_modules/vega/package.json']) expect((await get(p)).status, p).toBe(404);
+      for (const p of ['../package.json', 'shaders/../package.json', 'src/backends/browser/server.ts', 'node_modules/vega/package.json']) expect((await get(p)).status, p).toBe(404);
     } finally {
       child.kill('SIGINT');
     }

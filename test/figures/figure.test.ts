@@ -11,7 +11,7 @@ import type { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
 import { FigureContext, kernelProjector } from '../../src/figures/context.js';
 import { FIGURES, resolveFigureIds } from '../../src/figures/index.js';
 import { produceFigure } from '../../src/figures/output.js';
-import { flaggedBands, niceBound } from '../../src/figures/render.js';
+import { flaggedBands, niceBound } from '../../src/io/render.js';
 import { InputError, resolvePoint } from '../../src/model/params.js';
 import { evaluatePoint } from '../../src/model/point.js';
 import { initialVector } from '../../src/model/evolve.js';

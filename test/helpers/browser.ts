@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { type LaunchedChromium, findChromium, launchChromium } from '../../src/backends/browser/chromium.js';
-import { type RunningServer, startServer } from '../../src/web/server.js';
+import { type RunningServer, startServer } from '../../src/backends/browser/server.js';
 import { REPO } from './cli.js';
 
 export const SHOTS = join(REPO, 'test-output', 'browser');

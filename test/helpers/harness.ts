@@ -10,7 +10,7 @@ import type { SweepJob } from '../../src/backends/types.js';
 import { OUT, OUT_STRIDE, PARAM_STRIDE } from '../../src/core/layout.js';
 import { writeParamRow } from '../../src/model/generators.js';
 import { type PointParams, resolvePoint } from '../../src/model/params.js';
-import { vectorToDensity } from '../../src/model/pauli.js';
+import { vectorToDensity } from '../../src/algebra/pauli.js';
 import { compareResults } from '../../src/sweep/compare.js';
 import { DEFAULT_OUTPUTS } from '../../src/sweep/outputs.js';
 import type { Grid } from '../../src/sweep/grid.js';

@@ -6,11 +6,11 @@
 //   L(rho) = -i [H, rho] + sum_t (X_t rho Y_t + h.c.) + (K rho + h.c.)
 // with real 4x4 H, X_t, Y_t, K in the computational basis {ee, eg, ge, gg}.
 
-import { type CMat, cadd, cdagger, cmul, ctrace, fromReal } from '../../src/model/complex.js';
+import { type CMat, cadd, cdagger, cmul, ctrace, fromReal } from '../../src/algebra/complex.js';
 import { OPS, systemHamiltonian } from './hamiltonian.js';
 import { type Mat, jacobiEigh, matmul, transpose } from '../../src/model/linalg.js';
-import { PAULI_STRINGS } from '../../src/model/pauli.js';
-import { TRANSFER_TERMS } from '../../src/model/pauliTransfer.js';
+import { PAULI_STRINGS } from '../../src/algebra/pauli.js';
+import { TRANSFER_TERMS } from '../../src/algebra/pauliTransfer.js';
 import type { PointParams } from '../../src/model/params.js';
 import { type Bath, absorptionRate, emissionRate, spectralDensity, occupation, complementOccupation } from './reservoir.js';
 

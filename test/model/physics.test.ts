@@ -1,14 +1,14 @@
 // Structural and physical checks of the float64 core, each against an independent construction.
 
 import { describe, expect, it } from 'vitest';
-import { type CMat, cadd, cdagger, cmul, ctrace, czeros } from '../../src/model/complex.js';
+import { type CMat, cadd, cdagger, cmul, ctrace, czeros } from '../../src/algebra/complex.js';
 import { initialVector } from '../../src/model/evolve.js';
 import { generator } from '../../src/model/generators.js';
 import { applyLiouvillian, baths, liouvillianParts } from '../helpers/operatorForm.js';
 import { systemHamiltonian, OPS } from '../helpers/hamiltonian.js';
 import { jacobiEigh, matvec, type Mat, matmul, transpose } from '../../src/model/linalg.js';
 import { type PointInput, type PointParams, resolvePoint, setParam } from '../../src/model/params.js';
-import { PAULI_STRINGS, densityToVector, vectorToDensity } from '../../src/model/pauli.js';
+import { PAULI_STRINGS, densityToVector, vectorToDensity } from '../../src/algebra/pauli.js';
 import { evaluatePoint } from '../../src/model/point.js';
 import { absorptionRate, complementOccupation, emissionRate, occupation, spectralDensity } from '../helpers/reservoir.js';
 import { longTimeLimit } from '../../src/model/spectrum.js';

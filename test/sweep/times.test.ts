@@ -18,7 +18,7 @@ import { averagePowers, batteryObservables, concurrenceOf } from '../../src/mode
 import { type PointParams, resolvePoint, setParam } from '../../src/model/params.js';
 import { crossCheck, runSweep } from '../../src/sweep/run.js';
 import { resolveSpec } from '../../src/sweep/spec.js';
-import { RunState, specHash } from '../../src/sweep/state.js';
+import { RunState, specHash } from '../../src/io/state.js';
 import { TRAJECTORY_TOLERANCE } from '../../src/sweep/tolerance.js';
 import { gpuEngine, releaseGpu } from '../helpers/gpu.js';
 

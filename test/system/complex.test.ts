@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatorF64Source } from '../../src/compiler/targets.js';
-import { type CMat, cadd, cdagger, cmul, ctrace, czeros } from '../../src/model/complex.js';
+import { type CMat, cadd, cdagger, cmul, ctrace, czeros } from '../../src/algebra/complex.js';
 import { generator } from '../../src/model/generators.js';
 import { type ModelName, type Reservoir, resolvePoint } from '../../src/model/params.js';
-import { PAULI_STRINGS } from '../../src/model/pauli.js';
+import { PAULI_STRINGS } from '../../src/algebra/pauli.js';
 import { longTimeLimit } from '../../src/model/spectrum.js';
 import { operatorMatrix, parseSystem } from '../../src/system/definition.js';
 

@@ -5,7 +5,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, allowedHost, startServer } from '../../src/web/server.js';
+import { type RunningServer, allowedHost, startServer } from '../../src/backends/browser/server.js';
 
 let server: RunningServer;
 beforeAll(async () => {

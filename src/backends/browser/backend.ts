@@ -12,7 +12,7 @@ import { TRAJECTORY_QUANTITIES } from '../../model/charging.js';
 import { OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
 import { GPU_INTEGRATORS } from '../webgpu/backend.js';
 import { type LaunchedChromium, launchChromium } from './chromium.js';
-import { type RunningServer, startServer } from '../../web/server.js';
+import { type RunningServer, startServer } from './server.js';
 
 export type BrowserEngine = 'auto' | 'webgpu' | 'webgl';
 

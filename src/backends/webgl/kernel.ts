@@ -33,7 +33,7 @@ import { type Expr, type M, Emitter, ONE, ZERO, identity, isZero, lit, mul, neg,
 import { emitSystemGenerator } from '../../compiler/generator.js';
 import { emitBattery, emitConcurrence } from '../../compiler/observables.js';
 import type { ModelName, Reservoir, ZeroFreq } from '../../model/params.js';
-import { PAULI_PERMUTATIONS } from '../../model/pauli.js';
+import { PAULI_PERMUTATIONS } from '../../algebra/pauli.js';
 import type { SystemDefinition } from '../../system/definition.js';
 import { systemKey } from '../../system/registry.js';
 

@@ -7,7 +7,7 @@
 // WGSL matrices are column-major, so entry [r][c] of the mathematical matrix M is m[c][r], and
 // G[4I + r][4J + c] lives in b{I}{J}[c][r]. A 16-vector is a `Vec16` of four vec4.
 
-import { PAULI_PERMUTATIONS } from '../../model/pauli.js';
+import { PAULI_PERMUTATIONS } from '../../algebra/pauli.js';
 import { stepFunctions } from '../../compiler/steps.js';
 
 const R4 = [0, 1, 2, 3];

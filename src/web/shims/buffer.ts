@@ -1,5 +1,5 @@
 // The browser's stand-in for the few Node Buffer calls in src/io/colormap.ts (injected by
-// src/web/bundle.ts): Buffer.from(arrayBuffer, offset, length) and toString('base64').
+// src/backends/browser/bundle.ts): Buffer.from(arrayBuffer, offset, length) and toString('base64').
 
 export class Bytes extends Uint8Array {
   override toString(encoding?: string): string {

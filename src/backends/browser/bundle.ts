@@ -3,7 +3,7 @@
 // Vega-Lite figure specs, the gpu.js kernel generator), nothing is copied.
 
 import * as esbuild from 'esbuild';
-import { packagePath } from '../paths.js';
+import { packagePath } from '../../paths.js';
 
 const SRC = packagePath('src/web/');
 

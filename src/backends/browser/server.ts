@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { nodeShaderSources } from '../backends/webgpu/nodeDevice.js';
+import { nodeShaderSources } from '../webgpu/nodeDevice.js';
 import { browserBundles } from './bundle.js';
-import { packagePath } from '../paths.js';
+import { packagePath } from '../../paths.js';
 
 const STATIC_DIR = packagePath('src/web/static/');
 const STATIC_FILES: [string, string][] = [

@@ -6,12 +6,12 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../model/params.js';
-import { DamagedFileError, readFlatH5 } from '../io/hdf5.js';
-import { Grid } from './grid.js';
-import { type CrossCheck, type SweepResult, bytesPerPoint, mergeCrossChecks } from './run.js';
+import { DamagedFileError, readFlatH5 } from './hdf5.js';
+import { Grid } from '../sweep/grid.js';
+import { type CrossCheck, type SweepResult, bytesPerPoint, mergeCrossChecks } from '../sweep/run.js';
 import { totalmem } from 'node:os';
-import { resolveSpec } from './spec.js';
-import { TIME_COLUMNS, TRAJECTORY_COLUMNS } from './outputs.js';
+import { resolveSpec } from '../sweep/spec.js';
+import { TIME_COLUMNS, TRAJECTORY_COLUMNS } from '../sweep/outputs.js';
 import { timeValues } from '../model/charging.js';
 
 const SHARD_JSON = /\.shard-(\d+)-of-(\d+)\.json$/;

@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, pointToInput, resolvePoint } from '../model/params.js';
-import { writeFileAtomic } from '../io/atomic.js';
-import { DamagedFileError, readFlatH5, writeFlatH5 } from '../io/hdf5.js';
-import type { StoredBlock, SweepResult } from './run.js';
-import type { ResolvedSpec } from './spec.js';
+import { writeFileAtomic } from './atomic.js';
+import { DamagedFileError, readFlatH5, writeFlatH5 } from './hdf5.js';
+import type { StoredBlock, SweepResult } from '../sweep/run.js';
+import type { ResolvedSpec } from '../sweep/spec.js';
 
 /** What a sweep computes, independent of where, how fast, or in how many pieces. */
 export function specIdentity(spec: ResolvedSpec): Record<string, unknown> {

@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileSha256 } from '../io/atomic.js';
+import { fileSha256 } from './atomic.js';
 
 export interface FinishedCheck {
   complete: boolean;
