@@ -372,13 +372,22 @@ export function registerSweep(program: Command): void {
         if (opts.h5 !== false) void import('../io/hdf5.js').catch(() => undefined);
         let res: SweepResult;
         let stopRequests = 0;
+        // A handler runs only when the event loop is free, and a kernel compile (Dawn compiles on
+        // this thread) or a GPU block holds it for seconds: wherever no handler is listening, Ctrl-C
+        // has its default action and ends the process at once. That is after the first Ctrl-C
+        // (the second quits at once) and during the compile (no block is finished yet).
+        const listen = (on: boolean) => {
+          for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+            process.off(signal, onSigint);
+            if (on) process.on(signal, onSigint);
+          }
+        };
         const onSigint = () => {
           stopRequests++;
-          if (stopRequests > 1) process.exit(130);
+          listen(false);
           process.stderr.write('\nqbsweep: interrupted: finishing the current block (Ctrl-C again to quit at once; finished blocks are saved)\n');
         };
-        process.on('SIGINT', onSigint);
-        process.on('SIGTERM', onSigint);
+        listen(true);
         try {
           const integrator = (opts.integrator as string | undefined) ?? (backend.name === 'cpu' ? 'expm' : 'leap');
           const block = blockOpt ?? blockPointsFor(backend, spec);
@@ -418,7 +427,10 @@ export function registerSweep(program: Command): void {
             onBlock: state.saveBlock,
             shouldStop: () => stopRequests > 0,
             onProgress: (d) => progress.update(d),
-            onCompile: compileReporter(backend, quiet, () => progress.restart()),
+            onCompile: (phase, seconds) => {
+              if (!stopRequests) listen(phase === 'done');
+              compileReporter(backend, quiet, () => progress.restart())(phase, seconds);
+            },
           });
           progress.finish(res.done, res.seconds.compute);
           const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard, pictureWorker, check: check ?? (backend.precision === 'float32' ? DEFAULT_CHECK_POINTS : 0) });
@@ -434,8 +446,7 @@ export function registerSweep(program: Command): void {
           }
         } finally {
           pictureWorker?.close();
-          process.off('SIGINT', onSigint);
-          process.off('SIGTERM', onSigint);
+          listen(false);
           await backend.close();
         }
       }),
