@@ -73,3 +73,15 @@ describe('Ctrl-C', () => {
     expect(readdirSync(out).filter((f) => !f.startsWith('.'))).toEqual([]);
   }, 60_000);
 });
+
+describe('the memory check before a run', () => {
+  it('counts what writing the HDF5 file takes besides the arrays (measured 1.3x them)', async () => {
+    const { checkResultMemory, resultMemory } = await import('../../src/sweep/run.js');
+    // the case: 100,000 times on 16 x 16 points, float32: 512 MB of curves
+    const arrays = 256 * (1 + 5 * 100_000) * 4 + 256;
+    expect(resultMemory(256, 1, 'float32', 100_000)).toBeGreaterThanOrEqual(arrays * 2.3);
+    // a limit the arrays alone fit under is not enough (the old estimate passed it; the run peaked far above)
+    expect(() => checkResultMemory(256, 1, 'float32', arrays * 2, 100_000)).toThrow(/^spec: 256 points need ~[\d.]+ GiB for their results \(the charging curves: 5 x 100000 times x 4 bytes per point\) and writing them, more than/);
+    expect(() => checkResultMemory(256, 1, 'float32', arrays * 3, 100_000)).not.toThrow();
+  });
+});
