@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
+import { checkJsonText } from '../core/jsonLimits.js';
 
 /** Parses a number the way a physicist types it; "nan"/"inf" parse so that validation can name them. */
 export function parseNumber(flag: string, text: string): number {
@@ -28,6 +29,7 @@ export function readJsonInput(what: string, path: string): unknown {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${what}: cannot read ${path === '-' ? 'standard input' : path}${code ? ` (${code})` : ''}`);
   }
+  checkJsonText(text, `${what} ${path === '-' ? 'standard input' : path}`);
   try {
     return JSON.parse(text);
   } catch (e) {

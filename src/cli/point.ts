@@ -75,6 +75,14 @@ export function pointFlagParams(opts: Record<string, unknown>): string[] {
   return out;
 }
 
+/** The numeric parameters the flags and --set give, each with the option that gave it (e.g. ['T1', '--T1'], ['J', '--set J']). */
+export function overriddenParams(opts: Record<string, unknown>): [string, string][] {
+  return [
+    ...PARAM_FLAGS.filter((f) => opts[f.key] !== undefined).map((f): [string, string] => [f.param, f.flag.split(' ')[0]]),
+    ...parseSets(opts.set).filter(([n]) => !SETTING_KEYS.includes(n)).map(([n]): [string, string] => [n, `--set ${n}`]),
+  ];
+}
+
 /** Applies `point`-style flags on top of a point input (from --params, or a sweep's base). */
 export function applyPointFlags(base: PointInput, opts: Record<string, unknown>, baseDir?: string): PointInput {
   let input: PointInput = { ...base };
@@ -106,6 +114,9 @@ export function applyPointFlags(base: PointInput, opts: Record<string, unknown>,
   // direct keys first, then the mean/difference ones (each keeps its partner fixed)
   const ordered = [...given.filter((f) => f.family?.kind !== 'derived'), ...given.filter((f) => f.family?.kind === 'derived')];
   const sets = parseSets(opts.set);
+  // one value per name: a flag and --set of the same name would leave the loser in the command line only
+  const flagged = given.find((f) => sets.some(([n]) => n === f.param));
+  if (flagged) throw new InputError(`options ${flagged.flag.split(' ')[0]} and --set ${flagged.param}: both set ${flagged.param}; give it once`);
   const record = input as Record<string, unknown>;
   // --set of a run setting (model, reservoir, initial_state, ...): any system
   const numeric: [string, number][] = [];
@@ -147,7 +158,7 @@ const SETTING_KEYS = ['model', 'reservoir', 'zero_freq', 'lindblad_freq', 'initi
 /** --set NAME=VALUE ...: a number, JSON (an object such as initial_state), or else the text itself. */
 function parseSets(v: unknown): [string, unknown][] {
   if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map((raw) => {
+  const sets = (Array.isArray(v) ? v : [v]).map((raw): [string, unknown] => {
     const s = String(raw);
     const eq = s.indexOf('=');
     const name = s.slice(0, Math.max(eq, 0)).trim();
@@ -163,6 +174,9 @@ function parseSets(v: unknown): [string, unknown][] {
     if (/^[+-]?(\d|\.\d|inf|nan)/i.test(t)) return [name, parseNumber(`--set ${name}`, t)];
     return [name, t];
   });
+  const twice = sets.find(([n], i) => sets.findIndex(([m]) => m === n) !== i);
+  if (twice) throw new InputError(`option --set: ${twice[0]} is set twice; give each name once`);
+  return sets;
 }
 
 /** The names --set gives (for refusing an override of a sweep axis). */

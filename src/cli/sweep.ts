@@ -27,7 +27,7 @@ import { CHARGING_FIGURES, MAX_TIMES, timeValues } from '../model/charging.js';
 import { finishedRun } from '../io/finished.js';
 import { type ResolvedSpec, type SweepSpec, applyGrid, normalizeBase, resolveSpec, specFromJson } from '../sweep/spec.js';
 import { DEFAULT_OUTPUTS } from '../sweep/outputs.js';
-import { addPointParamOptions, applyPointFlags, parseTimes, pointFlagParams, setNames } from './point.js';
+import { addPointParamOptions, applyPointFlags, overriddenParams, parseTimes, pointFlagParams, setNames } from './point.js';
 import { action, parseNumber, parsePositiveInt, readJsonInput } from './common.js';
 import { summary } from './common.js';
 import { reportCrossCheck } from './report.js';
@@ -56,6 +56,14 @@ function overrideBase(spec: SweepSpec, opts: Record<string, unknown>, baseDir: s
   return { ...rest, base };
 }
 
+/** A comma-separated list option (--outputs, --plot); a name given twice is refused. */
+function listOption(option: string, value: unknown): string[] {
+  const list = String(value).split(',').map((s) => s.trim()).filter(Boolean);
+  const twice = list.find((o, i) => list.indexOf(o) !== i);
+  if (twice !== undefined) throw new InputError(`option ${option}: ${twice} is listed twice; list each once`);
+  return list;
+}
+
 /** --spec (a spec, or the NAME.json of an earlier run) or --preset, with the overrides, --grid, --outputs and --plot applied. */
 export function specFromOptions(opts: Record<string, unknown>): ResolvedSpec {
   if ((opts.spec === undefined) === (opts.preset === undefined)) throw new InputError('give exactly one of --spec FILE and --preset NAME');
@@ -67,18 +75,35 @@ export function specFromOptions(opts: Record<string, unknown>): ResolvedSpec {
     if (typeof spec !== 'object' || spec === null || !Array.isArray(spec.axes)) resolveSpec(spec);
     spec = applyGrid(spec, String(opts.grid));
   }
-  if (opts.outputs !== undefined) spec = { ...spec, outputs: String(opts.outputs).split(',').map((s) => s.trim()).filter(Boolean) };
+  if (opts.outputs !== undefined) spec = { ...spec, outputs: listOption('--outputs', opts.outputs) };
   if (opts.name !== undefined) spec = { ...spec, name: String(opts.name) };
   if (opts.times !== undefined) spec = { ...spec, times: parseTimes(String(opts.times)) };
   if (opts.plot !== undefined) {
-    const plot = String(opts.plot).split(',').map((s) => s.trim()).filter(Boolean);
+    const plot = listOption('--plot', opts.plot);
     // a time grid adds its figures to the outputs (resolveSpec): they may be drawn
     const outputs = [...(spec.outputs ?? [...DEFAULT_OUTPUTS]), ...(spec.times ? CHARGING_FIGURES : [])];
     const drawn = plot.length === 1 && plot[0] === 'all' ? outputs.filter((o) => o !== 'rho' && o !== 'steady.kernel_dim') : plot;
     for (const o of drawn) if (!outputs.includes(o)) throw new InputError(`option --plot: ${JSON.stringify(o)} is not an output of this sweep (${outputs.join(', ')}; or all)`);
     spec = { ...spec, plot: drawn.length === 1 ? drawn[0] : drawn };
   }
-  return resolveSpec(spec, baseDir);
+  const resolved = resolveSpec(spec, baseDir);
+  checkOverridesUsed(resolved, overriddenParams(opts));
+  return resolved;
+}
+
+/**
+ * A flag or --set value that the axes overwrite at the points (--T1 on a Tbar x dT sweep: T1 is
+ * derived from the axes) would be recorded in the manifest but never used: refused in one line.
+ */
+function checkOverridesUsed(spec: ResolvedSpec, overrides: [string, string][]): void {
+  if (!overrides.length) return;
+  const grid = new Grid(spec);
+  for (const [name, option] of overrides) {
+    const movers = grid.axesMoving(name);
+    if (!movers.length) continue;
+    const value = +grid.baseValue(name).toPrecision(6);
+    throw new InputError(`option ${option}: ${name} = ${value} would not be used: the ${movers.length > 1 ? 'axes' : 'axis'} ${movers.join(' and ')} of this sweep ${movers.length > 1 ? "set" : "sets"} ${name} at the points; change the axes in a spec file instead, or drop the option`);
+  }
 }
 
 /** --check N | all, or --no-check (commander gives false): the number of points, Infinity for all. */
@@ -333,13 +358,22 @@ export function registerSweep(program: Command): void {
         if (opts.h5 !== false) void import('../io/hdf5.js').catch(() => undefined);
         let res: SweepResult;
         let stopRequests = 0;
+        // A handler runs only when the event loop is free, and a kernel compile (Dawn compiles on
+        // this thread) or a GPU block holds it for seconds: wherever no handler is listening, Ctrl-C
+        // has its default action and ends the process at once. That is after the first Ctrl-C
+        // (the second quits at once) and during the compile (no block is finished yet).
+        const listen = (on: boolean) => {
+          for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+            process.off(signal, onSigint);
+            if (on) process.on(signal, onSigint);
+          }
+        };
         const onSigint = () => {
           stopRequests++;
-          if (stopRequests > 1) process.exit(130);
+          listen(false);
           process.stderr.write('\nqbsweep: interrupted: finishing the current block (Ctrl-C again to quit at once; finished blocks are saved)\n');
         };
-        process.on('SIGINT', onSigint);
-        process.on('SIGTERM', onSigint);
+        listen(true);
         try {
           const integrator = (opts.integrator as string | undefined) ?? (backend.name === 'cpu' ? 'expm' : 'leap');
           const block = blockOpt ?? blockPointsFor(backend, spec);
@@ -379,7 +413,10 @@ export function registerSweep(program: Command): void {
             onBlock: state.saveBlock,
             shouldStop: () => stopRequests > 0,
             onProgress: (d) => progress.update(d),
-            onCompile: compileReporter(backend, quiet, () => progress.restart()),
+            onCompile: (phase, seconds) => {
+              if (!stopRequests) listen(phase === 'done');
+              compileReporter(backend, quiet, () => progress.restart())(phase, seconds);
+            },
           });
           progress.finish(res.done, res.seconds.compute);
           const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard, pictureWorker, check: check ?? (backend.precision === 'float32' ? DEFAULT_CHECK_POINTS : 0) });
@@ -395,8 +432,7 @@ export function registerSweep(program: Command): void {
           }
         } finally {
           pictureWorker?.close();
-          process.off('SIGINT', onSigint);
-          process.off('SIGTERM', onSigint);
+          listen(false);
           await backend.close();
         }
       }),

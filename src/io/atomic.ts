@@ -2,7 +2,7 @@
 // disk (fsync: a full disk or an I/O error raises here, not later), then rename. A failed write
 // removes the temporary file and is never renamed into place.
 
-import { accessSync, closeSync, constants, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
@@ -138,26 +138,72 @@ export class AtomicLineWriter {
   }
 }
 
+/** What an errno means, for a one-line refusal. */
+const ERRNO_WORDS: Record<string, string> = {
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'the file system does not let files be created there',
+  ENOTDIR: 'a part of the path is a file',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'name too long',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+};
+
 /**
  * Checks an output directory before any work: it must be (or be creatable as) a writable
- * directory. One line naming the option otherwise.
+ * directory, on a file system that takes files. One line naming the option otherwise, at once:
+ * the nearest existing part of the path is found with lstat (a dangling symbolic link is named
+ * as one), then a probe directory with a file in it is created there and removed (access()
+ * says yes to root on /proc, whose recursive mkdir then loops for ever).
  */
 export function checkOutputDir(option: string, dir: string): void {
-  let probe = resolve(dir);
-  // the nearest part of the path that exists decides
-  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
-  const what = probe === resolve(dir) ? dir : `${dir} (its parent ${probe})`;
+  const refuse = (what: string, e: unknown): never => {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`option ${option}: cannot write to ${what} (${(code && ERRNO_WORDS[code]) ?? code ?? (e as Error).message})`);
+  };
+  const full = resolve(dir);
+  let probe = full;
+  for (;;) {
+    let link;
+    try {
+      link = lstatSync(probe);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && dirname(probe) !== probe) {
+        probe = dirname(probe);
+        continue;
+      }
+      if (code === 'ENOTDIR') throw new InputError(`option ${option}: ${dir} is not a directory (a part of its path is a file)`);
+      refuse(dir, e);
+    }
+    if (link!.isSymbolicLink() && !existsSync(probe)) {
+      let target = '?';
+      try {
+        target = readlinkSync(probe);
+      } catch {
+        // named as a link all the same
+      }
+      throw new InputError(`option ${option}: ${probe === full ? dir : `${probe} (in the path of ${dir})`} is a symbolic link to ${target}, which does not exist`);
+    }
+    break;
+  }
+  const what = probe === full ? dir : `${dir} (its parent ${probe})`;
   let st;
   try {
     st = statSync(probe);
   } catch (e) {
-    throw new InputError(`option ${option}: cannot use ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    refuse(what, e);
   }
-  if (!st.isDirectory()) throw new InputError(`option ${option}: ${what} is a file, not a directory`);
+  if (!st!.isDirectory()) throw new InputError(`option ${option}: ${what} is a file, not a directory`);
+  let made: string | undefined;
   try {
-    accessSync(probe, constants.W_OK | constants.X_OK);
+    made = mkdtempSync(join(probe, '.qbsweep-probe-'));
+    writeFileSync(join(made, 'probe'), 'qbsweep');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`option ${option}: cannot write to ${what} (${code === 'EROFS' ? 'read-only file system' : code === 'EACCES' ? 'permission denied' : code})`);
+    refuse(what, e);
+  } finally {
+    if (made) rmSync(made, { recursive: true, force: true });
   }
 }

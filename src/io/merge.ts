@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { InputError } from '../model/params.js';
 import { DamagedFileError, readFlatH5 } from './hdf5.js';
 import { Grid } from '../sweep/grid.js';
-import { type CrossCheck, type SweepResult, bytesPerPoint, mergeCrossChecks } from '../sweep/run.js';
+import { type CrossCheck, type SweepResult, mergeCrossChecks, resultMemory } from '../sweep/run.js';
 import { totalmem } from 'node:os';
 import { resolveSpec } from '../sweep/spec.js';
 import { TIME_COLUMNS, TRAJECTORY_COLUMNS } from '../sweep/outputs.js';
@@ -101,7 +101,7 @@ export async function mergeShards(paths: string[], name?: string): Promise<Merge
   const Arr = ref.backend.precision === 'float32' ? Float32Array : Float64Array;
   const columns = ref.columns;
   // the whole grid is assembled in memory: refused in one line before anything is allocated
-  const need = total * bytesPerPoint(columns.length, ref.backend.precision === 'float32' ? 'float32' : 'float64', spec.times?.n ?? 0);
+  const need = resultMemory(total, columns.length, ref.backend.precision === 'float32' ? 'float32' : 'float64', spec.times?.n ?? 0);
   if (need > totalmem() / 2) {
     throw new InputError(`merge: the ${total.toLocaleString('en-US')} points need ~${(need / 2 ** 30).toFixed(1)} GiB in memory${spec.times ? ' with their charging curves' : ''}, more than the ${(totalmem() / 2 ** 31).toFixed(1)} GiB this machine allows: merge on a machine with more memory, or read the shards' .h5 files directly (each holds its own points)`);
   }

@@ -5,7 +5,7 @@
 // to, and is verified when loaded: a damaged part is recomputed (and said so), never used.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, pointToInput, resolvePoint } from '../model/params.js';
 import { writeFileAtomic } from './atomic.js';
@@ -52,7 +52,7 @@ export class RunState {
   private readonly identity: string;
 
   constructor(
-    outDir: string,
+    private readonly outDir: string,
     readonly stem: string,
     identity: RunIdentity,
     /** says what happened to a file that could not be used (a damaged part, progress.json) */
@@ -76,6 +76,16 @@ export class RunState {
   /** Before any work: an unfinished run of this stem is an error unless --resume continues it. */
   static refuseOverwrite(outDir: string, stem: string, resume: boolean): void {
     const dir = join(outDir, `.${stem}.parts`);
+    // a file (or a link to nothing) of that name would fail the first mkdir of the run with a raw errno
+    let inTheWay;
+    try {
+      inTheWay = lstatSync(dir);
+    } catch {
+      // nothing there: the run creates it
+    }
+    if (inTheWay && !(existsSync(dir) && statSync(dir).isDirectory())) {
+      throw new InputError(`option --out: ${dir} is in the way (a ${inTheWay.isSymbolicLink() ? 'symbolic link' : 'file'}, where the run keeps its finished blocks); move or delete it`);
+    }
     if (!resume && existsSync(join(dir, 'progress.json'))) {
       throw new InputError(`an unfinished run of ${stem} is in ${dir}: add --resume to continue it, or delete that directory to start over`);
     }
@@ -173,8 +183,10 @@ export class RunState {
     writeFileAtomic(this.file, JSON.stringify(this.progress, null, 1));
   };
 
-  /** The run is complete and its outputs are written: the parts go. */
+  /** The run is complete and its outputs are written: the parts go, and so do the STEM.partial.* files an interrupted try of it wrote. */
   finish(): void {
     rmSync(this.dir, { recursive: true, force: true });
+    const partial = `${this.stem}.partial.`;
+    for (const f of readdirSync(this.outDir)) if (f.startsWith(partial)) rmSync(join(this.outDir, f), { force: true });
   }
 }

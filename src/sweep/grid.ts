@@ -6,7 +6,7 @@ import { type NumericRecord, type PointParams, applyParam, resolvePoint, thetaPh
 import { isPaperSystem } from '../system/registry.js';
 import { genericSpace } from '../system/space.js';
 import type { SystemDefinition } from '../system/definition.js';
-import type { ResolvedAxis, ResolvedSpec } from './spec.js';
+import type { ResolvedAxis, ResolvedSpec } from './specTypes.js';
 
 /** Current value of a (possibly derived) parameter of the paper's system, for axes given relative to it. */
 export function getParam(rec: NumericRecord, name: string): number {
@@ -80,6 +80,8 @@ export class Grid {
   private readonly writeParams: (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
   private readonly angles: boolean;
   private readonly lindbladW: (rec: Rec) => number;
+  /** the axes in the order they are applied: an axis given relative to another comes after it */
+  private readonly order: number[];
 
   constructor(spec: ResolvedSpec) {
     this.axes = spec.resolvedAxes;
@@ -105,6 +107,7 @@ export class Grid {
       if (st.phi !== undefined) this.baseRec.phi = st.phi;
     }
     this.angles = this.axes.some((a) => a.param === 'theta' || a.param === 'phi');
+    this.order = applicationOrder(this.axes);
   }
 
   /** Coordinate names, one per axis (axisName). */
@@ -153,7 +156,7 @@ export class Grid {
   /** The numeric parameters of point k (into `rec` when given: no allocation per point). */
   record(k: number, rec: Rec = {}): Rec {
     this.copy(this.baseRec, rec);
-    for (let ax = 0; ax < this.axes.length; ax++) this.applyAxis(rec, ax, k);
+    for (const ax of this.order) this.applyAxis(rec, ax, k);
     return rec;
   }
 
@@ -175,16 +178,22 @@ export class Grid {
     const copy = this.copy;
     const writeParams = this.writeParams;
     const tail = ROW.params + this.space.params.length;
+    // (unless another axis is relative to the last one: then it is applied before them, point by point)
+    const lastApplied = this.order[last] === last;
     let row = -1;
     for (let j = 0; j < n; j++) {
       const k = start + j;
-      if (Math.floor(k / rowLength) !== row) {
-        row = Math.floor(k / rowLength);
-        copy(this.baseRec, prefix);
-        for (let ax = 0; ax < last; ax++) this.applyAxis(prefix, ax, k);
+      if (!lastApplied) {
+        this.record(k, rec);
+      } else {
+        if (Math.floor(k / rowLength) !== row) {
+          row = Math.floor(k / rowLength);
+          copy(this.baseRec, prefix);
+          for (let ax = 0; ax < last; ax++) this.applyAxis(prefix, this.order[ax], k);
+        }
+        copy(prefix, rec);
+        this.applyAxis(rec, last, k);
       }
-      copy(prefix, rec);
-      this.applyAxis(rec, last, k);
       const o = j * PARAM_STRIDE;
       dst[o + 3] = 0;
       for (let q = tail; q < PARAM_STRIDE; q++) dst[o + q] = 0;
@@ -211,12 +220,55 @@ export class Grid {
   }
 
   /**
-   * Every parameter is a multilinear function of the axis values, so each per-parameter bound
-   * (T >= 0 for bosons, alpha >= 0, ...) holds on the whole grid when it holds at the corners.
+   * A relative axis must mean what its coordinate says at every point: PARAM = v x REF with REF's
+   * value at that very point. Refused in one line where setting the axes moves REF afterwards
+   * (e.g. dT relative to T1: setting dT moves T1). Checked at the grid's corners (the values are
+   * multilinear in the axis values) and its first point.
    */
-  validate(): void {
-    const corners = 1 << this.axes.length;
-    for (let c = 0; c < corners; c++) {
+  checkRelativeAxes(): void {
+    const relative = this.axes.flatMap((a, i) => (a.relative_to ? [i] : []));
+    if (!relative.length) return;
+    const rec: Rec = {};
+    for (const k of [0, ...this.corners()]) {
+      this.record(k, rec);
+      const coords = this.coordinateValues(k);
+      for (const i of relative) {
+        const a = this.axes[i];
+        const ref = this.space.get(rec, a.relative_to!);
+        const want = coords[i] * ref;
+        const got = this.space.get(rec, a.param);
+        if (Math.abs(got - want) > 1e-9 * (Math.abs(want) + Math.abs(ref) + 1)) {
+          const movers = this.axes.filter((b) => b.param !== a.relative_to && movesParam(this.space, this.baseRec, b.param, a.relative_to!)).map((b) => b.param);
+          throw new InputError(
+            `spec axes[${i}] (${a.param}): relative_to ${a.relative_to} is moved by setting ${movers.join(' and ') || a.param} (at ${a.relative_to} = ${+ref.toPrecision(6)}, ${axisName(a)} = ${coords[i]} would give ${a.param} = ${+want.toPrecision(6)}, the point has ${+got.toPrecision(6)}); make it relative to a parameter the axes keep fixed`,
+          );
+        }
+      }
+    }
+  }
+
+  /** The value of a (possibly derived) parameter in the base, before any axis. */
+  baseValue(name: string): number {
+    return this.space.get(this.baseRec, name);
+  }
+
+  /**
+   * The axes that leave the (possibly derived) parameter `name` at another value than the base's
+   * somewhere on the grid (T1 under a Tbar x dT sweep): none when every point has the base's value.
+   */
+  axesMoving(name: string): string[] {
+    const before = this.baseValue(name);
+    const rec: Rec = {};
+    const moved = this.corners().some((k) => Math.abs(this.space.get(this.record(k, rec), name) - before) > 1e-12 * (Math.abs(before) + 1));
+    if (!moved) return [];
+    const movers = this.axes.filter((a) => movesParam(this.space, this.baseRec, a.param, name)).map((a) => a.param);
+    return movers.length ? movers : this.axes.map((a) => a.param);
+  }
+
+  /** The flat indices of the grid's corners (each axis at its smallest or largest value). */
+  corners(): number[] {
+    const out: number[] = [];
+    for (let c = 0; c < 1 << this.axes.length; c++) {
       let k = 0;
       this.axes.forEach((a, ax) => {
         const vals = a.values;
@@ -224,6 +276,17 @@ export class Grid {
         for (let i = 1; i < vals.length; i++) if ((c >> ax) & 1 ? vals[i] > vals[pick] : vals[i] < vals[pick]) pick = i;
         k += pick * this.strides[ax];
       });
+      out.push(k);
+    }
+    return out;
+  }
+
+  /**
+   * Every parameter is a multilinear function of the axis values, so each per-parameter bound
+   * (T >= 0 for bosons, alpha >= 0, ...) holds on the whole grid when it holds at the corners.
+   */
+  validate(): void {
+    for (const k of this.corners()) {
       try {
         this.point(k);
       } catch (e) {
@@ -235,4 +298,33 @@ export class Grid {
       }
     }
   }
+}
+
+/** Whether setting `name` (to its value + 1) moves `other`, from the record `rec`. */
+function movesParam(space: ParameterSpace, rec: Rec, name: string, other: string): boolean {
+  const r = { ...rec };
+  const before = space.get(r, other);
+  space.set(r, name, space.get(r, name) + 1);
+  return Math.abs(space.get(r, other) - before) > 1e-12 * (Math.abs(before) + 1);
+}
+
+/**
+ * The order the axes are applied in: as listed, except that an axis relative to another axis
+ * comes after it (dT relative to Tbar reads the point's Tbar, whichever axis is listed first).
+ * A chain of references that comes back to an axis is refused in one line.
+ */
+export function applicationOrder(axes: readonly ResolvedAxis[]): number[] {
+  const order: number[] = [];
+  const state = axes.map(() => 0); // 0 unvisited, 1 on the path, 2 placed
+  const visit = (i: number, path: string[]): void => {
+    if (state[i] === 2) return;
+    if (state[i] === 1) throw new InputError(`spec axes: relative_to goes round in a circle (${[...path, axes[i].param].join(' -> ')}); one of them must be absolute`);
+    state[i] = 1;
+    const ref = axes[i].relative_to === undefined ? -1 : axes.findIndex((b) => b.param === axes[i].relative_to);
+    if (ref >= 0) visit(ref, [...path, axes[i].param]);
+    state[i] = 2;
+    order.push(i);
+  };
+  axes.forEach((_, i) => visit(i, []));
+  return order;
 }

@@ -120,14 +120,28 @@ export function bytesPerPoint(columns: number, precision: 'float32' | 'float64',
   return (columns + TRAJECTORY_QUANTITIES.length * times) * (precision === 'float32' ? 4 : 8) + 1;
 }
 
+/**
+ * What writing a result's HDF5 file takes besides the result, as a multiple of its arrays: the
+ * read-back that verifies the file holds a second copy of every array, and h5wasm copies the
+ * array it writes into its heap. Measured (/usr/bin/time -v, 256 points x 80,000 times, float32,
+ * 410 MB of curves): +527 MB writing NAME.h5, +532 MB writing a part, so 1.3x; 1.5 with margin.
+ * (The estimate once counted the arrays alone: 100,000 times on 16 x 16 points peaked far above it.)
+ */
+export const HDF5_WRITE_OVERHEAD = 1.5;
+
+/** Bytes a result of `count` points takes in memory until its files are written (the HDF5 writer included). */
+export function resultMemory(count: number, columns: number, precision: 'float32' | 'float64', times = 0): number {
+  return count * bytesPerPoint(columns, precision, times) * (1 + HDF5_WRITE_OVERHEAD);
+}
+
 /** Refuses a sweep whose results would not fit in memory: before anything is allocated or created. */
 export function checkResultMemory(count: number, columns: number, precision: 'float32' | 'float64', limit = totalmem() / 2, times = 0): void {
-  const need = count * bytesPerPoint(columns, precision, times);
+  const need = resultMemory(count, columns, precision, times);
   if (need > limit) {
     const gib = (x: number) => `${(x / 2 ** 30).toFixed(1)} GiB`;
     const curves = times ? ` (the charging curves: ${TRAJECTORY_QUANTITIES.length} x ${times} times x ${precision === 'float32' ? 4 : 8} bytes per point)` : '';
     throw new InputError(
-      `spec: ${count.toLocaleString('en-US')} points need ~${gib(need)} for their results${curves}, more than the ${gib(limit)} this machine allows; split the sweep with --shard i/N (or fewer ${times ? 'times' : 'outputs'}, a coarser --grid)`,
+      `spec: ${count.toLocaleString('en-US')} points need ~${gib(need)} for their results${curves} and writing them, more than the ${gib(limit)} this machine allows; split the sweep with --shard i/N (or fewer ${times ? 'times' : 'outputs'}, a coarser --grid)`,
     );
   }
 }

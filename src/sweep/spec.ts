@@ -4,6 +4,7 @@ import { DERIVED_PARAMS, InputError, type PointInput, SWEEPABLE_PARAMS, resolveP
 import type { SystemDefinition } from '../system/definition.js';
 import { isPaperSystem, resolveSystem } from '../system/registry.js';
 import { genericSpace } from '../system/space.js';
+import { Grid } from './grid.js';
 
 /** What an axis may sweep for a system: the paper's names, or the system's parameters and settable derived names. */
 export function sweepableParams(sys: SystemDefinition): readonly string[] {
@@ -15,49 +16,13 @@ import { DEFAULT_OUTPUTS, OUTPUT_KEYS } from './outputs.js';
 import { MAX_AXIS_POINTS, MAX_SWEEP_POINTS, PARAM_RANGES, checkAxisOverlap } from '../model/ranges.js';
 import { CHARGING_FIGURES, MAX_TIMES, type TimeGrid } from '../model/charging.js';
 
-export interface AxisSpec {
-  param: string;
-  from?: number;
-  to?: number;
-  n?: number;
-  values?: number[];
-  /** the axis values are multiples of this parameter's value at the point (e.g. dT in units of Tbar) */
-  relative_to?: string;
-}
-
-export interface SweepSpec {
-  name: string;
-  /** the system: a built-in name, a path (relative to the spec file) or an inline definition */
-  system?: unknown;
-  base: PointInput;
-  axes: AxisSpec[];
-  outputs?: string[];
-  /** free text carried into the manifest, e.g. which figure of the paper a preset reproduces */
-  description?: string;
-  /** which outputs get a picture: one name or a list (default: the first output); NAME.png, then NAME.OUTPUT.png */
-  plot?: string | string[];
-  /** a time grid: every point's charging curve on it (HDF5 arrays with a last dimension t) and its figures (CSV) */
-  times?: TimeGrid;
-}
+export type { AxisSpec, ResolvedAxis, ResolvedSpec, SweepSpec } from './specTypes.js';
+import type { AxisSpec, ResolvedAxis, ResolvedSpec, SweepSpec } from './specTypes.js';
 
 export const MAX_AXES = 3;
 const SPEC_KEYS = ['name', 'system', 'base', 'axes', 'outputs', 'description', 'plot', 'times'];
 const TIMES_KEYS = ['from', 'to', 'n'];
 const AXIS_KEYS = ['param', 'from', 'to', 'n', 'values', 'relative_to'];
-
-export interface ResolvedAxis {
-  param: string;
-  values: number[];
-  relative_to?: string;
-}
-
-export interface ResolvedSpec extends SweepSpec {
-  axes: AxisSpec[];
-  resolvedAxes: ResolvedAxis[];
-  outputs: string[];
-  count: number;
-  shape: number[];
-}
 
 function finite(what: string, v: unknown): number {
   if (typeof v !== 'number') throw new InputError(`${what}: must be a number (got ${JSON.stringify(v)})`);
@@ -84,10 +49,21 @@ function resolveAxis(a: unknown, k: number, SWEEPABLE_PARAMS: readonly string[])
     throw new InputError(`${at}: relative_to must name a parameter (got ${JSON.stringify(ax.relative_to)})`);
   }
   const relative_to = ax.relative_to as string | undefined;
+  // v x the axis's own value is not a coordinate (it read 0 everywhere once: the base dT)
+  if (relative_to === param) throw new InputError(`${at}: relative_to names the axis itself; make it relative to another parameter (e.g. dT relative to Tbar)`);
   if (ax.values !== undefined) {
     if (ax.from !== undefined || ax.to !== undefined || ax.n !== undefined) throw new InputError(`${at}: give either "values" or "from"/"to"/"n", not both`);
     if (!Array.isArray(ax.values) || ax.values.length === 0) throw new InputError(`${at}: "values" must be a non-empty array of numbers`);
-    return { param, values: ax.values.map((v, i) => finite(`${at} values[${i}]`, v)), relative_to };
+    if (ax.values.length > MAX_AXIS_POINTS) throw new InputError(`${at}: ${ax.values.length} values are more than the ${MAX_AXIS_POINTS} points an axis may have`);
+    const values = ax.values.map((v, i) => finite(`${at} values[${i}]`, v));
+    // two points with the same coordinates: a table and a picture that cannot say which is which
+    const seen = new Map<number, number>(); // (SameValueZero: 0 and -0 are one value)
+    values.forEach((v, i) => {
+      const first = seen.get(v);
+      if (first !== undefined) throw new InputError(`${at}: values[${first}] and values[${i}] are both ${v}; each value of an axis must be distinct`);
+      seen.set(v, i);
+    });
+    return { param, values, relative_to };
   }
   if (ax.from === undefined || ax.to === undefined || ax.n === undefined) throw new InputError(`${at}: needs "from", "to" and "n" (or "values")`);
   const from = finite(`${at} from`, ax.from);
@@ -169,6 +145,8 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
   const times = s.times === undefined ? undefined : resolveTimes(s.times);
   const given = s.outputs === undefined ? [...DEFAULT_OUTPUTS] : s.outputs;
   if (!Array.isArray(given) || given.length === 0) throw new InputError(`spec outputs: must be a non-empty array (choose from ${OUTPUT_KEYS.join(', ')})`);
+  const twice = given.find((o, i) => given.indexOf(o) !== i);
+  if (twice !== undefined) throw new InputError(`spec outputs: ${JSON.stringify(twice)} is listed twice; list each output once`);
   for (const o of given) {
     if (typeof o !== 'string' || !(OUTPUT_KEYS as readonly string[]).includes(o)) throw new InputError(`spec outputs: unknown output ${JSON.stringify(o)} (choose from ${OUTPUT_KEYS.join(', ')})`);
     if (!times && (CHARGING_FIGURES as readonly string[]).includes(o)) throw new InputError(`spec outputs: ${o} is read off a charging curve: add a time grid, e.g. "times": {"from": 0, "to": 50, "n": 101}`);
@@ -178,11 +156,13 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
   if (s.plot !== undefined) {
     const list = Array.isArray(s.plot) ? s.plot : [s.plot];
     if (!list.length || list.some((o) => typeof o !== 'string' || !outputs.includes(o))) throw new InputError(`spec plot: must be one of the outputs or a list of them (${outputs.join(', ')})`);
+    const again = list.find((o, i) => list.indexOf(o) !== i);
+    if (again !== undefined) throw new InputError(`spec plot: ${JSON.stringify(again)} is listed twice; list each output once`);
   }
   const shape = resolvedAxes.map((a) => a.values.length);
   const count = shape.reduce((a, b) => a * b, 1);
   if (count > MAX_SWEEP_POINTS) throw new InputError(`spec axes: ${shape.join(' x ')} = ${count} points, more than the ${MAX_SWEEP_POINTS} one sweep may have; run several sweeps`);
-  return {
+  const resolved: ResolvedSpec = {
     name,
     base,
     axes: s.axes as AxisSpec[],
@@ -194,6 +174,9 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
     shape,
     count,
   };
+  // relative axes in order (a circle is refused), each meaning what its coordinate says
+  new Grid(resolved).checkRelativeAxes();
+  return resolved;
 }
 
 /** A time grid {from, to, n}, validated (n from 1 to MAX_TIMES, 0 <= from <= to within tau's range, from < to when n > 1). */

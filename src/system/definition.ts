@@ -3,12 +3,13 @@
 // reservoirs, optional Lindblad jumps. Validated here with one-line errors naming the place.
 // Basis {ee, eg, ge, gg}, |e> = (1,0), first letter acts on qubit 1 (the charger); see MODEL.md.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { type CMat, ckron2, czeros } from '../algebra/complex.js';
 import { InputError } from '../core/errors.js';
+import { MAX_JSON_FILE_BYTES, checkJsonText, lineColumn } from '../core/jsonLimits.js';
 import { MAX_RESERVOIRS, MAX_SYSTEM_PARAMETERS } from '../core/layout.js';
 import { PAULI_1Q } from '../algebra/pauli.js';
-import { CONSTANTS, ExprSyntaxError, MATH_FUNCTIONS, type Node, constantValue, evaluate, formatExpr, freeNames, isMathFunction, parseExpr, walk } from './expr.js';
+import { CONSTANTS, ExprLimitError, ExprSyntaxError, MATH_FUNCTIONS, type Node, constantValue, evaluate, formatExpr, freeNames, isMathFunction, parseExpr, walk } from './expr.js';
 
 export type PauliLetter = 'I' | 'X' | 'Y' | 'Z' | 'P' | 'M';
 export const PAULI_LETTERS: readonly PauliLetter[] = ['I', 'X', 'Y', 'Z', 'P', 'M'];
@@ -78,6 +79,8 @@ export interface SystemDefinition {
 
 // the limits of the kernels' records and rows
 export { MAX_RESERVOIRS, MAX_SYSTEM_PARAMETERS };
+/** The most derived names a system may define (the built-ins need a handful). */
+export const MAX_DERIVED_NAMES = 256;
 /** Functions a jump rate may call besides the math functions: f(k, w) with k a 1-based reservoir index. */
 export const RATE_FUNCTIONS: Readonly<Record<string, number>> = Object.freeze({ emission: 2, absorption: 2 });
 /** The run-time Lindblad frequency, a name jump rates may use. */
@@ -177,7 +180,7 @@ interface Scope {
   parameters: string[];
   derived: string[];
   /** derived names not yet defined (for derived expressions); they get their own message */
-  later?: string[];
+  later?: { has(name: string): boolean };
   self?: string;
   /** jump rates: emission/absorption calls and w_lindblad */
   rates: boolean;
@@ -222,15 +225,20 @@ export function parseSystem(json: unknown, where: string): SystemDefinition {
   if (has(top, 'derived')) {
     if (!isObject(top.derived)) fail('derived', `must be an object of name -> expression, such as {"Delta": "Delta1 - Delta2"} (got ${show(top.derived)})`);
     const entries = Object.entries(top.derived as Record<string, unknown>);
-    const allDerived = entries.map(([n]) => n);
-    entries.forEach(([name, value], i) => {
+    if (entries.length > MAX_DERIVED_NAMES) fail('derived', `at most ${MAX_DERIVED_NAMES} derived names (got ${entries.length})`);
+    const allDerived = new Set(entries.map(([n]) => n));
+    // the names defined so far, grown one at a time (a fresh list per name was quadratic: 97 s for 20,000)
+    const earlier: string[] = [];
+    const later = { has: (n: string) => allDerived.has(n) && !earlier.includes(n) };
+    for (const [name, value] of entries) {
       const place = `derived.${keyPart(name)}`;
       checkName(place, name, fail);
       if (parameterNames.includes(name)) fail(place, 'name already used by a parameter');
       const { node, text } = parseExpression(place, value, fail);
-      checkExpression(place, node, { parameters: parameterNames, derived: allDerived.slice(0, i), later: allDerived.slice(i + 1), self: name, rates: false }, 0, fail);
+      checkExpression(place, node, { parameters: parameterNames, derived: earlier, later, self: name, rates: false }, 0, fail);
       derived.push({ name, expr: node, text });
-    });
+      earlier.push(name);
+    }
   }
   const derivedNames = derived.map((d) => d.name);
   const scope: Scope = { parameters: parameterNames, derived: derivedNames, rates: false };
@@ -353,6 +361,8 @@ function choice<T extends string>(place: string, v: unknown, choices: readonly T
 
 function checkName(place: string, name: string, fail: Fail): void {
   if (!IDENTIFIER.test(name)) fail(place, 'not a valid name (letters, digits and "_", not starting with a digit)');
+  // every plain object has these (a lookup by name would find a function): refused up front
+  if (name in Object.prototype) fail(place, `name clashes with a property every JavaScript object has (${name}); choose another name`);
   const reserved = Object.prototype.hasOwnProperty.call(RESERVED, name) ? RESERVED[name] : undefined;
   if (reserved) fail(place, `name clashes with a built-in ${reserved.what} (${reserved.why})`);
 }
@@ -373,6 +383,7 @@ function parseExpression(place: string, value: unknown, fail: Fail): { node: Nod
   try {
     return { node: parseExpr(text), text };
   } catch (e) {
+    if (e instanceof ExprLimitError) return fail(place, e.message);
     if (e instanceof ExprSyntaxError) return fail(place, `syntax error at column ${e.column}: ${e.message}`);
     throw e;
   }
@@ -380,11 +391,12 @@ function parseExpression(place: string, value: unknown, fail: Fail): { node: Nod
 
 /** Names must be in scope; calls must be math functions (or, in jump rates, emission/absorption of an existing reservoir) with the right arity. */
 function checkExpression(place: string, node: Node, scope: Scope, reservoirCount: number, fail: Fail): void {
-  const known = new Set([...scope.parameters, ...scope.derived, ...(scope.rates ? [LINDBLAD_FREQUENCY_NAME] : [])]);
+  // (no set of every name per expression: that made checking n derived names take n^2 steps)
+  const known = (name: string) => scope.parameters.includes(name) || scope.derived.includes(name) || (scope.rates && name === LINDBLAD_FREQUENCY_NAME);
   for (const [name, col] of freeNames(node)) {
-    if (known.has(name)) continue;
+    if (known(name)) continue;
     if (name === scope.self) fail(place, `"${name}" at column ${col} refers to itself`);
-    if (scope.later?.includes(name)) fail(place, `"${name}" at column ${col} is defined later (a derived name may use parameters and earlier derived names only)`);
+    if (scope.later?.has(name)) fail(place, `"${name}" at column ${col} is defined later (a derived name may use parameters and earlier derived names only)`);
     const lists = [`parameters: ${scope.parameters.join(', ')}`];
     if (scope.derived.length) lists.push(`derived: ${scope.derived.join(', ')}`);
     if (scope.rates) lists.push(`and ${LINDBLAD_FREQUENCY_NAME}`);
@@ -458,11 +470,15 @@ export function loadSystemFile(path: string): SystemDefinition {
   const where = `system file ${path}`;
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_JSON_FILE_BYTES) throw new InputError(`${where}: ${size} bytes, more than the ${MAX_JSON_FILE_BYTES} a system file may have`);
     text = readFileSync(path, 'utf8').replace(/^\uFEFF/, ''); // editors on Windows may write a byte-order mark
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${where}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a file' : (code ?? String(e))})`);
   }
+  checkJsonText(text, where);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -482,10 +498,6 @@ function jsonErrorText(text: string, message: string): string {
   return `${lineColumn(text, found.offset)}: ${found.problem}`;
 }
 
-function lineColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset).split('\n');
-  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
-}
 
 /** The first syntax error of a JSON text (RFC 8259), or undefined if it has none; with duplicateKeys, a key repeated within one object counts as an error. */
 export function locateJsonError(text: string, options: { duplicateKeys?: boolean } = {}): { offset: number; problem: string } | undefined {

@@ -124,13 +124,37 @@ function describeToken(t: Token): string {
 // ---------------------------------------------------------------------------------------------
 // Parser (recursive descent)
 
+/** An expression beyond the size limits below (not a mistake of syntax). */
+export class ExprLimitError extends ExprSyntaxError {}
+
+/** The longest expression a system file may hold, in characters. */
+export const MAX_EXPRESSION_LENGTH = 1000;
+/**
+ * The deepest expression tree (parentheses, signs, powers, and each term of a sum or product: a
+ * flat sum of n terms is n deep). Every stage walks the tree recursively and the kernels nest
+ * their code as deep (WGSL parsers stop at ~128 levels), so the depth is bounded here, once.
+ */
+export const MAX_EXPRESSION_DEPTH = 64;
+
 /** Parses an expression; throws ExprSyntaxError with a 1-based column on any error. */
 export function parseExpr(src: string): Node {
+  if (src.length > MAX_EXPRESSION_LENGTH) throw new ExprLimitError(`expression of ${src.length} characters, more than the ${MAX_EXPRESSION_LENGTH} allowed`, MAX_EXPRESSION_LENGTH + 1);
   const tokens = tokenize(src);
   if (tokens.length === 1) throw new ExprSyntaxError('empty expression', 1);
   let pos = 0;
   const peek = (): Token => tokens[pos];
   const isOp = (t: Token, op: string): boolean => t.type === 'op' && t.op === op;
+  // the parser's own recursion is bounded as it goes ("((((...", "----x"); the tree's depth
+  // (a flat sum is as deep as it has terms) is checked once it is built
+  let depth = 0;
+  const deeper = <T>(col: number, f: () => T): T => {
+    if (++depth > MAX_EXPRESSION_DEPTH) throw new ExprLimitError(TOO_DEEP, col);
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
 
   function sum(): Node {
     let left = product();
@@ -138,7 +162,7 @@ export function parseExpr(src: string): Node {
       const t = peek();
       if (t.type === 'op' && (t.op === '+' || t.op === '-')) {
         pos++;
-        left = { kind: 'bin', op: t.op, left, right: product() };
+        left = { kind: 'bin', op: t.op, left, right: deeper(t.col, product) };
       } else return left;
     }
   }
@@ -149,7 +173,7 @@ export function parseExpr(src: string): Node {
       const t = peek();
       if (t.type === 'op' && (t.op === '*' || t.op === '/')) {
         pos++;
-        left = { kind: 'bin', op: t.op, left, right: unary() };
+        left = { kind: 'bin', op: t.op, left, right: deeper(t.col, unary) };
       } else return left;
     }
   }
@@ -158,11 +182,11 @@ export function parseExpr(src: string): Node {
     const t = peek();
     if (isOp(t, '-')) {
       pos++;
-      return { kind: 'neg', arg: unary() };
+      return { kind: 'neg', arg: deeper(t.col, unary) };
     }
     if (isOp(t, '+')) {
       pos++;
-      return unary();
+      return deeper(t.col, unary);
     }
     return power();
   }
@@ -170,8 +194,9 @@ export function parseExpr(src: string): Node {
   function power(): Node {
     const base = primary();
     if (isOp(peek(), '^')) {
+      const t = peek();
       pos++;
-      return { kind: 'bin', op: '^', left: base, right: unary() };
+      return { kind: 'bin', op: '^', left: base, right: deeper(t.col, unary) };
     }
     return base;
   }
@@ -190,7 +215,7 @@ export function parseExpr(src: string): Node {
         const args: Node[] = [];
         if (isOp(peek(), ')')) throw new ExprSyntaxError(`${t.name}() needs an argument`, peek().col);
         for (;;) {
-          args.push(sum());
+          args.push(deeper(open.col, sum));
           const sep = peek();
           if (isOp(sep, ',')) {
             pos++;
@@ -210,7 +235,7 @@ export function parseExpr(src: string): Node {
     }
     if (isOp(t, '(')) {
       pos++;
-      const inner = sum();
+      const inner = deeper(t.col, sum);
       const close = peek();
       if (isOp(close, ')')) {
         pos++;
@@ -225,7 +250,24 @@ export function parseExpr(src: string): Node {
   const node = sum();
   const rest = peek();
   if (rest.type !== 'end') throw new ExprSyntaxError(`unexpected ${describeToken(rest)}`, rest.col);
+  if (treeDepth(node) > MAX_EXPRESSION_DEPTH) throw new ExprLimitError(TOO_DEEP, 1);
   return node;
+}
+
+const TOO_DEEP = `nested more than ${MAX_EXPRESSION_DEPTH} levels deep (parentheses, signs, powers and each term of a sum or product count)`;
+
+/** The depth of a tree (a leaf is 1), without recursion. */
+function treeDepth(root: Node): number {
+  let deepest = 0;
+  const stack: [Node, number][] = [[root, 1]];
+  while (stack.length) {
+    const [n, d] = stack.pop()!;
+    deepest = Math.max(deepest, d);
+    if (n.kind === 'neg') stack.push([n.arg, d + 1]);
+    else if (n.kind === 'bin') stack.push([n.left, d + 1], [n.right, d + 1]);
+    else if (n.kind === 'call') for (const a of n.args) stack.push([a, d + 1]);
+  }
+  return deepest;
 }
 
 // ---------------------------------------------------------------------------------------------

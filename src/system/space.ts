@@ -8,7 +8,7 @@
 
 import { InputError } from '../core/errors.js';
 import type { SystemDefinition } from './definition.js';
-import { type Node, affineForm, evaluate } from './expr.js';
+import { type AffineForm, type Node, affineForm, evaluate, freeNames } from './expr.js';
 
 /** Numbers of one point: every system parameter by name, plus tau and the state angles. */
 export type ParamRecord = Record<string, number>;
@@ -37,19 +37,37 @@ export function genericSpace(sys: SystemDefinition): GenericSpace {
 function buildSpace(sys: SystemDefinition): GenericSpace {
   const params = sys.parameters.map((p) => p.name);
   const derived = new Map<string, Node>(sys.derived.map((d) => [d.name, d.expr]));
+  // Each derived name uses parameters and earlier names only: taken in order, an earlier name's
+  // affine form (or value) is looked up, never expanded again (d2 = d1 + d1, d3 = d2 + d2, ...
+  // expanded is exponential in the chain's length)
+  const forms = new Map<string, AffineForm | null>();
+  for (const [name, expr] of derived) {
+    const uses = [...freeNames(expr).keys()].filter((n) => derived.has(n));
+    const inner = uses.some((n) => forms.get(n) === null) ? null : affineForm(expr, (n) => params.includes(n) || forms.has(n), () => undefined);
+    forms.set(name, inner && substitute(inner, forms));
+  }
   const gradients = new Map<string, { constant: number; coefficients: [number, number][] }>();
-  for (const [name] of derived) {
-    const form = affineForm(derived.get(name)!, (n) => params.includes(n), (n) => derived.get(n));
+  for (const [name, form] of forms) {
     if (!form) continue;
     const coefficients = [...form.coefficients].filter(([, c]) => c !== 0).map(([n, c]) => [params.indexOf(n), c] as [number, number]);
     if (coefficients.length) gradients.set(name, { constant: form.constant, coefficients });
   }
   const settable = [...gradients.keys()];
+  // the derived names each one needs, in definition order (itself last)
+  const needs = new Map<string, string[]>();
+  for (const [name, expr] of derived) {
+    const mine = new Set<string>();
+    for (const n of freeNames(expr).keys()) for (const m of needs.get(n) ?? []) mine.add(m);
+    needs.set(name, [...sys.derived.map((d) => d.name).filter((n) => mine.has(n)), name]);
+  }
   const valueOf = (rec: ParamRecord, name: string): number => {
     if (name in rec && (params.includes(name) || STATE_NAMES.includes(name))) return rec[name];
-    const d = derived.get(name);
-    if (!d) throw new InputError(`parameter ${name}: unknown for system ${sys.name} (${describeNames(sys)})`);
-    return evaluate(d, (n) => valueOf(rec, n));
+    const chain = needs.get(name);
+    if (!chain) throw new InputError(`parameter ${name}: unknown for system ${sys.name} (${describeNames(sys)})`);
+    const values = new Map<string, number>();
+    const env = (n: string): number => values.get(n) ?? rec[n];
+    for (const n of chain) values.set(n, evaluate(derived.get(n)!, env));
+    return values.get(name)!;
   };
   return {
     system: sys,
@@ -83,4 +101,21 @@ function buildSpace(sys: SystemDefinition): GenericSpace {
 export function describeNames(sys: SystemDefinition): string {
   const d = sys.derived.map((x) => x.name);
   return `parameters: ${sys.parameters.map((p) => p.name).join(', ')}${d.length ? `; derived: ${d.join(', ')}` : ''}`;
+}
+
+/** An affine form over parameters and earlier derived names, with each derived name replaced by its own form (over parameters). */
+function substitute(form: AffineForm, forms: Map<string, AffineForm | null>): AffineForm {
+  const out: AffineForm = { constant: form.constant, coefficients: new Map() };
+  const add = (n: string, c: number) => out.coefficients.set(n, (out.coefficients.get(n) ?? 0) + c);
+  for (const [n, c] of form.coefficients) {
+    const inner = forms.get(n);
+    if (!inner) {
+      add(n, c);
+      continue;
+    }
+    out.constant += c * inner.constant;
+    for (const [m, d] of inner.coefficients) add(m, c * d);
+  }
+  for (const [n, c] of out.coefficients) if (c === 0) out.coefficients.delete(n);
+  return out;
 }

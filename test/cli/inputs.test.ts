@@ -53,7 +53,7 @@ describe('sweep sizes, axes and --out', () => {
     const side = Math.min(1 << 20, Math.ceil(Math.sqrt(totalmem() / 2 / 41)) + 1000);
     const r = runCli(['sweep', '--preset', 'fig11', '--grid', `${side}x${side}`, '--backend', 'cpu', '--out', out]);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr.trim().split('\n').pop()).toMatch(/^qbsweep: spec: [\d,]+ points need ~[\d.]+ GiB for their results, more than the/);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/^qbsweep: spec: [\d,]+ points need ~[\d.]+ GiB for their results and writing them, more than the/);
     expect(readdirSync(out)).toEqual([]);
     const ok = runCli(['sweep', '--preset', 'fig11', '--grid', '3x2', '--backend', 'cpu', '--no-png', '--quiet', '--out', out]);
     expect(ok.code, ok.stderr).toBe(0);

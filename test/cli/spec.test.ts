@@ -1,7 +1,7 @@
 // Specs: a run's NAME.json reruns it exactly; presets take overrides; the base takes the names
 // the flags and axes take; captions say what the axes do not.
 
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,5 +55,65 @@ describe('qbsweep sweep: specs and presets', () => {
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--set', 'tau']), /^qbsweep: option --set: expected NAME=VALUE/);
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--plot', 'rho_real']), /^qbsweep: option --plot: "rho_real" is not an output of this sweep/);
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--tau', '-1']), /tau/);
+  });
+});
+
+describe('a spec means one thing (issue 17)', () => {
+  const fig9Like = (axes: unknown[]) => resolveSpec({ name: 'r', base: { F: 0.5 }, axes, outputs: ['efficiency'] });
+
+  it('a relative axis reads the point\'s own value of its reference, whichever axis is listed first', async () => {
+    const { ROW, PARAM_STRIDE } = await import('../../src/core/layout.js');
+    for (const axes of [
+      [{ param: 'dT', values: [-1, 1], relative_to: 'Tbar' }, { param: 'Tbar', values: [0.5, 2] }],
+      [{ param: 'Tbar', values: [0.5, 2] }, { param: 'dT', values: [-1, 1], relative_to: 'Tbar' }],
+      [{ param: 'dT', values: [-1, 1], relative_to: 'Tbar' }, { param: 'Delta', values: [0, 1] }, { param: 'Tbar', values: [0.5, 2] }],
+    ]) {
+      const grid = new Grid(fig9Like(axes));
+      const iT = grid.space.params.indexOf('T1');
+      const rows = new Float64Array(grid.count * PARAM_STRIDE);
+      grid.fillRows(0, grid.count, rows);
+      const dTi = grid.axes.findIndex((a) => a.param === 'dT');
+      const Ti = grid.axes.findIndex((a) => a.param === 'Tbar');
+      for (let k = 0; k < grid.count; k++) {
+        const c = grid.coordinateValues(k);
+        const Tbar = c[Ti];
+        const dT = c[dTi] * Tbar; // -1 at Tbar 0.5 is dT = -0.5 (it was -1: the base Tbar)
+        expect(grid.axisValues(k)[dTi]).toBeCloseTo(dT, 14);
+        expect(grid.point(k)).toMatchObject({ T1: expect.closeTo(Tbar + dT / 2, 14), T2: expect.closeTo(Tbar - dT / 2, 14) });
+        expect(rows[k * PARAM_STRIDE + ROW.params + iT]).toBeCloseTo(Tbar + dT / 2, 14);
+        expect(rows[k * PARAM_STRIDE + ROW.params + iT + 1]).toBeCloseTo(Tbar - dT / 2, 14);
+      }
+      // the HDF5/CSV absolute coordinate says the same
+      const abs = grid.absoluteCoordinates()[0];
+      expect(abs.name).toBe('dT');
+      expect([...abs.values].sort((a, b) => a - b)).toEqual([-2, -0.5, 0.5, 2]);
+    }
+  });
+
+  it('refuses relative_to of the axis itself, a reference the axis moves, a circle, and duplicate values, before computing', () => {
+    expect(() => fig9Like([{ param: 'dT', values: [-1, 1], relative_to: 'dT' }])).toThrow(/^spec axes\[0\] \(dT\): relative_to names the axis itself/);
+    expect(() => fig9Like([{ param: 'dT', values: [-1, 1], relative_to: 'T1' }])).toThrow(/^spec axes\[0\] \(dT\): relative_to T1 is moved by setting dT/);
+    expect(() => fig9Like([{ param: 'dT', values: [-1, 1], relative_to: 'Tbar' }, { param: 'Tbar', values: [1, 2], relative_to: 'dT' }])).toThrow(/relative_to goes round in a circle \(dT -> Tbar -> dT\)/);
+    expect(() => fig9Like([{ param: 'F', values: [0.5, 0.5, 1] }, { param: 'Delta', from: -1, to: 1, n: 3 }])).toThrow(/^spec axes\[0\] \(F\): values\[0\] and values\[1\] are both 0.5; each value of an axis must be distinct/);
+    expect(() => fig9Like([{ param: 'F', values: [1, 0, -0] }])).toThrow(/values\[1\] and values\[2\] are both 0/);
+    expect(() => resolveSpec({ name: 'o', axes: [{ param: 'F', values: [1] }], outputs: ['efficiency', 'concurrence', 'efficiency'] })).toThrow(/^spec outputs: "efficiency" is listed twice/);
+    expect(() => resolveSpec({ name: 'o', axes: [{ param: 'F', values: [1] }], outputs: ['efficiency'], plot: ['efficiency', 'efficiency'] })).toThrow(/^spec plot: "efficiency" is listed twice/);
+  });
+
+  it('refuses on the command line, writing nothing: duplicates, and a flag the axes overwrite (fig9 --T1)', () => {
+    const out = tmp();
+    const dup = join(out, 'dup.json');
+    writeFileSync(dup, JSON.stringify({ name: 'a', axes: [{ param: 'F', values: [0.5, 0.5, 1] }, { param: 'Delta', from: -1, to: 1, n: 3 }] }));
+    const o = join(out, 'o');
+    const sweep = (...args: string[]) => runCli(['sweep', '--backend', 'cpu', '--out', o, ...args]);
+    expectOneLineError(sweep('--spec', dup), /^qbsweep: spec axes\[0\] \(F\): values\[0\] and values\[1\] are both 0.5/);
+    expectOneLineError(sweep('--preset', 'fig9', '--T1', '3'), /^qbsweep: option --T1: T1 = 3 would not be used: the axes Tbar and dT of this sweep set T1 at the points/);
+    expectOneLineError(sweep('--preset', 'fig9', '--T', '2'), /^qbsweep: option --T: T = 2 would not be used: the axis Tbar of this sweep sets T/);
+    expectOneLineError(sweep('--preset', 'fig9', '--set', 'T=2'), /^qbsweep: option --set T: T = 2 would not be used/);
+    expectOneLineError(sweep('--preset', 'fig9', '--set', 'alpha=0.1', '--set', 'alpha=0.2'), /^qbsweep: option --set: alpha is set twice/);
+    expectOneLineError(sweep('--preset', 'fig9', '--F', '1', '--set', 'F=1'), /^qbsweep: options --F and --set F: both set F; give it once/);
+    expectOneLineError(sweep('--preset', 'fig9', '--outputs', 'efficiency,efficiency'), /^qbsweep: option --outputs: efficiency is listed twice/);
+    expectOneLineError(sweep('--preset', 'fig9', '--plot', 'efficiency,efficiency'), /^qbsweep: option --plot: efficiency is listed twice/);
+    expect(existsSync(o)).toBe(false);
   });
 });

@@ -80,7 +80,7 @@ print(json.dumps({'dims': list(e.dims), 't': ds['t'].values.tolist(), 'units': [
     const out = join(tmp(), 'o');
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--grid', '2x2', '--times', '0:10:11', '--backend', 'webgl', '--out', out]), /^qbsweep: spec times: the webgl backend cannot compute charging curves on a time grid; use --backend webgpu, browser \(WebGPU\) or cpu/);
     const big = runCli(['sweep', '--preset', 'fig9', '--grid', '1024x1024', '--times', '0:100:2001', '--backend', 'cpu', '--quiet', '--out', out]);
-    expectOneLineError(big, /^qbsweep: spec: 4,194,304 points need ~[\d.]+ GiB for their results \(the charging curves: 5 x 2001 times x 8 bytes per point\), more than the [\d.]+ GiB this machine allows; split the sweep with --shard i\/N \(or fewer times, a coarser --grid\)$/);
+    expectOneLineError(big, /^qbsweep: spec: 4,194,304 points need ~[\d.]+ GiB for their results \(the charging curves: 5 x 2001 times x 8 bytes per point\) and writing them, more than the [\d.]+ GiB this machine allows; split the sweep with --shard i\/N \(or fewer times, a coarser --grid\)$/);
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--times', '0:10', '--out', out]), /^qbsweep: option --times: expected FROM:TO:N/);
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--plot', 'charging_time_90', '--out', out]), /^qbsweep: option --plot: "charging_time_90" is not an output of this sweep/);
     expect(existsSync(out)).toBe(false);

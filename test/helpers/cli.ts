@@ -12,13 +12,14 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], input?: string, env: Record<string, string> = {}): CliResult {
+export function runCli(args: string[], input?: string, env: Record<string, string> = {}, timeout = 600_000): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     input,
     cwd: REPO,
     encoding: 'utf8',
     env: { ...process.env, ...env },
-    timeout: 600_000,
+    timeout,
+    killSignal: 'SIGKILL',
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -235,7 +235,12 @@ describe('bad system files: one line naming the place', () => {
     ['parameter named sqrt', (s) => void (s.parameters.sqrt = { default: 1 }), `${WHERE}: parameters.sqrt: name clashes with a built-in function (sqrt is a math function)`],
     ['parameter named pi', (s) => void (s.parameters.pi = { default: 3 }), `${WHERE}: parameters.pi: name clashes with a built-in constant (pi = ${Math.PI})`],
     ['parameter named w_lindblad', (s) => void (s.parameters.w_lindblad = { default: 1 }), `${WHERE}: parameters.w_lindblad: name clashes with a built-in name (w_lindblad is the Lindblad frequency chosen at run time)`],
-    ['parameter named like an Object method is fine, a reserved one is not', (s) => void Object.assign(s.parameters, { constructor: { default: 1 }, toString: { default: 2 }, t: { default: 0 } }), `${WHERE}: parameters.t: name clashes with a built-in name (t is the time)`],
+    ['parameter named t', (s) => void Object.assign(s.parameters, { t: { default: 0 } }), `${WHERE}: parameters.t: name clashes with a built-in name (t is the time)`],
+    // they passed once, then failed at the first point with "got function Object()"
+    ['parameter named constructor', (s) => void Object.assign(s.parameters, { constructor: { default: 1 } }), `${WHERE}: parameters.constructor: name clashes with a property every JavaScript object has (constructor); choose another name`],
+    ['parameter named toString', (s) => void Object.assign(s.parameters, { toString: { default: 1 } }), `${WHERE}: parameters.toString: name clashes with a property every JavaScript object has (toString); choose another name`],
+    ['derived named valueOf', (s) => void (s.derived = { valueOf: 'J' }), `${WHERE}: derived.valueOf: name clashes with a property every JavaScript object has (valueOf); choose another name`],
+    ['derived named __proto__', (s) => void (s.derived = JSON.parse('{"__proto__": "J"}')), `${WHERE}: derived.__proto__: name clashes with a property every JavaScript object has (__proto__); choose another name`],
     ['parameter name not an identifier', (s) => void (s.parameters['2F'] = { default: 1 }), `${WHERE}: parameters."2F": not a valid name (letters, digits and "_", not starting with a digit)`],
     // derived
     ['derived syntax error', (s) => void (s.derived.Delta = 'Delta1 -)'), `${WHERE}: derived.Delta: syntax error at column 9: unexpected ")"`],
@@ -245,6 +250,13 @@ describe('bad system files: one line naming the place', () => {
     ['derived uses itself', (s) => void (s.derived = { A: '2*A' }), `${WHERE}: derived.A: "A" at column 3 refers to itself`],
     ['derived clashes with a parameter', (s) => void (s.derived = { F: 'J' }), `${WHERE}: derived.F: name already used by a parameter`],
     ['derived named dt', (s) => void (s.derived = { dt: 'J' }), `${WHERE}: derived.dt: name clashes with a built-in key (dt is the integration time step)`],
+    // limits (issue 17: 20,000 derived names took 97 s to check; deep expressions overflowed the stack)
+    ['257 derived names', (s) => void (s.derived = Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`d${i}`, 'J']))), `${WHERE}: derived: at most 256 derived names (got 257)`],
+    ['expression of 1001 characters', (s) => void (s.hamiltonian.ZZ = `Jz${' '.repeat(997)}+1`), `${WHERE}: hamiltonian."ZZ": expression of 1001 characters, more than the 1000 allowed`],
+    ['65 nested parentheses', (s) => void (s.hamiltonian.ZZ = `${'('.repeat(65)}Jz${')'.repeat(65)}`), `${WHERE}: hamiltonian."ZZ": nested more than 64 levels deep (parentheses, signs, powers and each term of a sum or product count)`],
+    ['65 signs', (s) => void (s.derived.Delta = `${'-'.repeat(65)}Delta1`), `${WHERE}: derived.Delta: nested more than 64 levels deep (parentheses, signs, powers and each term of a sum or product count)`],
+    ['a flat sum of 65 terms', (s) => void (s.hamiltonian.ZZ = Array(65).fill('Jz').join('+')), `${WHERE}: hamiltonian."ZZ": nested more than 64 levels deep (parentheses, signs, powers and each term of a sum or product count)`],
+    ['a flat sum of 2,000 terms', (s) => void (s.hamiltonian.ZZ = Array(2000).fill('J').join('+')), `${WHERE}: hamiltonian."ZZ": expression of 3999 characters, more than the 1000 allowed`],
     ['derived not an object', (s) => void (s.derived = ['Delta1 - Delta2']), `${WHERE}: derived: must be an object of name -> expression, such as {"Delta": "Delta1 - Delta2"} (got ["Delta1 - Delta2"])`],
     // hamiltonian
     ['unknown Pauli letter', (s) => void (s.hamiltonian.QX = '1'), `${WHERE}: hamiltonian."QX": unknown Pauli letter "Q" (expected I, X, Y, Z, P, M)`],
@@ -301,6 +313,39 @@ describe('bad system files: one line naming the place', () => {
 
 describe('loadSystemFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'qbsweep-system-'));
+
+  it('refuses a file over 1 MiB and JSON nested more than 32 levels in one line (deep JSON overflowed the stack)', () => {
+    const big = join(dir, 'big.json');
+    writeFileSync(big, ' '.repeat((1 << 20) + 1));
+    expect(() => loadSystemFile(big)).toThrow(new InputError(`system file ${big}: ${(1 << 20) + 1} bytes, more than the ${1 << 20} a system file may have`));
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, `{"name": "x", "description": ${'['.repeat(100000)}${']'.repeat(100000)}}`);
+    expect(() => loadSystemFile(deep)).toThrow(new InputError(`system file ${deep}: line 1, column 61: objects and arrays nested more than 32 levels deep`));
+    // brackets inside strings do not count
+    const quoted = join(dir, 'quoted.json');
+    writeFileSync(quoted, JSON.stringify({ ...base(), description: '['.repeat(100) + '\\"[' }));
+    expect(loadSystemFile(quoted).name).toBe('xxz-charger-battery');
+  });
+
+  it('checks a system at every cap in well under a second, and resolves its derived names in linear time', async () => {
+    const { genericSpace } = await import('../../src/system/space.js');
+    const s = base();
+    // each name twice the one before: expanded, the last one is 2^255 terms
+    const derived: Record<string, string> = { Delta: 'Delta1 - Delta2', d0: 'Jz' };
+    for (let i = 1; i < 255; i++) derived[`d${i}`] = `d${i - 1} + d${i - 1}`;
+    s.derived = derived;
+    s.hamiltonian.ZZ = `${'('.repeat(30)}Jz${')'.repeat(30)} + ${Array(30).fill('J*0').join(' + ')}`;
+    s.hamiltonian.XI = `F/2 + d254 * 0${' '.repeat(1000 - 'F/2 + d254 * 0'.length)}`;
+    const t = performance.now();
+    const sys = parseSystem(s, WHERE);
+    const space = genericSpace(sys);
+    const rec = space.defaults();
+    expect(space.get(rec, 'd254')).toBe(0.5 * 2 ** 254);
+    expect(space.settable).toContain('d254');
+    space.set(rec, 'd254', 2 ** 254);
+    expect(rec.Jz).toBeCloseTo(1, 12);
+    expect(performance.now() - t).toBeLessThan(500);
+  });
 
   it('names a missing file', () => {
     const path = join(dir, 'absent.json');

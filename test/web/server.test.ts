@@ -78,6 +78,11 @@ describe('serve: the requests of issue 13', () => {
     expect((await get('/', { host: `localhost:${server.port}` })).status).toBe(200);
     expect((await get('/', { origin: 'http://evil.example' })).status).toBe(403);
     expect((await get('/', { origin: `http://127.0.0.1:${server.port}` })).status).toBe(200);
+    expect((await get('/', { origin: `http://localhost:${server.port}` })).status).toBe(200);
+    // without a port an Origin is port 80: another site (it passed once)
+    for (const origin of ['http://localhost', 'http://127.0.0.1', `http://localhost:${server.port + 1}`, `https://localhost:${server.port}`]) {
+      expect((await get('/', { origin })).status, origin).toBe(403);
+    }
     expect(await raw('GET / HTTP/1.0\r\n\r\n')).toMatch(/ 403 /); // no Host at all
     expect(allowedHost('127.0.0.1.evil.example', 80)).toBe(false);
     expect(allowedHost('localhost', 80)).toBe(true);

@@ -60,11 +60,15 @@ export function allowedHost(host: string | undefined, port: number): boolean {
   return m !== null && (m[2] === undefined || Number(m[2]) === port);
 }
 
-/** The Origin of a cross-site request is refused; same-origin requests and navigations may omit it. */
-function allowedOrigin(origin: string | undefined, port: number): boolean {
+/**
+ * The Origin of a cross-site request is refused; same-origin requests and navigations may omit it.
+ * An Origin names its port unless it is 80 (`http://localhost` is another site on port 80), so
+ * only this server's own host and port pass.
+ */
+export function allowedOrigin(origin: string | undefined, port: number): boolean {
   if (origin === undefined) return true;
-  const m = /^http:\/\/(.*)$/.exec(origin);
-  return m !== null && allowedHost(m[1], port);
+  const m = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/i.exec(origin);
+  return m !== null && (m[2] === undefined ? port === 80 : Number(m[2]) === port);
 }
 
 /** The decoded path of a request, or undefined when the target is malformed. */
