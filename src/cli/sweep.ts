@@ -14,6 +14,7 @@ import { buildManifest, manifestSpec, packageVersions, systemRecord } from '../i
 import { isPaperSystem, resolveSystem } from '../system/registry.js';
 import { type Shard, resolveShard, shardRange, shardStem } from '../sweep/shard.js';
 import { RunState, specHash } from '../sweep/state.js';
+import { claimStem } from '../sweep/resultFiles.js';
 import { Progress, fmtSecs } from '../io/progress.js';
 import { shaderCacheLocation } from '../backends/webgpu/shaderCache.js';
 import type { SweepBackend } from '../backends/types.js';
@@ -309,6 +310,7 @@ export function registerSweep(program: Command): void {
     .option('--shard <i/N>', 'compute only shard i (0-based) of N contiguous blocks of the grid')
     .option('--shards <N>', 'the number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID')
     .option('--resume', 'continue an interrupted run of the same command (its finished blocks are in DIR/.NAME.parts)')
+    .option('--force', "remove the files of another run with the same name in --out first (otherwise the run is refused)")
     .option('--block-points <n>', 'points per saved block: the unit of progress and of --resume (default 65536 on GPUs, 4096 on cpu)')
     .option('--quiet', 'no progress or notes on stderr')
     .addHelpText(
@@ -336,8 +338,9 @@ export function registerSweep(program: Command): void {
         const blockOpt = opts.blockPoints !== undefined ? parsePositiveInt('--block-points', String(opts.blockPoints)) : undefined;
         const backendName = preflight(spec, String(opts.backend ?? 'auto'), opts.integrator as string | undefined);
         checkOutputDir('--out', dir);
-        RunState.refuseOverwrite(dir, stem, Boolean(opts.resume));
         const note = (s: string) => quiet || process.stderr.write(`qbsweep: ${s}\n`);
+        claimStem(dir, stem, { kind: 'sweep', specHash: specHash(spec), plot: spec.plot === undefined ? undefined : [spec.plot].flat() }, { force: Boolean(opts.force), resume: Boolean(opts.resume), note });
+        RunState.refuseOverwrite(dir, stem, Boolean(opts.resume));
         if (shard) note(`shard ${shard.index} of ${shard.count} (from ${shard.source}): points ${range[0]}..${range[1] - 1} of ${spec.count}`);
         // (started after the device: while Dawn is set up, no other thread may open files, see nativeStderr.ts)
         const { backend } = await chooseBackend(backendName, opts, quiet);
