@@ -16,7 +16,7 @@ import { type Shard, resolveShard, shardRange, shardStem } from '../sweep/shard.
 import { RunState, specHash } from '../sweep/state.js';
 import { claimStem } from '../sweep/resultFiles.js';
 import { Progress, fmtSecs } from '../io/progress.js';
-import { shaderCacheLocation } from '../backends/webgpu/shaderCache.js';
+import { shaderCacheEmpty, shaderCacheLocation } from '../backends/webgpu/shaderCache.js';
 import type { SweepBackend } from '../backends/types.js';
 import { OUTPUT_KEYS, outputColumns } from '../sweep/outputs.js';
 import { Grid } from '../sweep/grid.js';
@@ -114,7 +114,9 @@ export function compileReporter(backend: SweepBackend, quiet: boolean, then?: ()
   return (phase, seconds) => {
     if (phase === 'start') {
       const adapter = (backend.describe().adapter as { description?: string } | undefined)?.description ?? '';
-      if (!quiet) process.stderr.write(`qbsweep: compiling GPU kernels (first run: up to a minute; cached afterwards in ${shaderCacheLocation(adapter)}) ... `);
+      // the long wait is announced only where the driver's cache is known to be empty
+      const first = shaderCacheEmpty(adapter) ? ` (first run: up to a minute; cached afterwards in ${shaderCacheLocation(adapter)})` : '';
+      if (!quiet) process.stderr.write(`qbsweep: compiling GPU kernels${first} ... `);
     } else {
       if (!quiet) process.stderr.write(`done in ${fmtSecs(seconds ?? 0)}\n`);
       then?.();
@@ -395,14 +397,23 @@ export function registerSweep(program: Command): void {
             loadBlock: state.loadBlock,
             onBlock: state.saveBlock,
             shouldStop: () => stopRequests > 0,
-            onProgress: (d) => progress.update(d),
+            onProgress: (d, _total, loaded) => progress.update(d, loaded),
             onCompile: compileReporter(backend, quiet, () => progress.restart()),
           });
           progress.finish(res.done, res.seconds.compute);
-          const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard, pictureWorker, check: check ?? (backend.precision === 'float32' ? DEFAULT_CHECK_POINTS : 0) });
+          const nCheck = check ?? (backend.precision === 'float32' ? DEFAULT_CHECK_POINTS : 0);
+          const tw = performance.now();
+          if (!quiet) process.stderr.write(`qbsweep: writing the files${nCheck && res.done ? ` and checking ${Math.min(nCheck, res.done)} points in float64` : ''} ... `);
+          const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard, pictureWorker, check: nCheck }).catch((e: unknown) => {
+            if (!quiet) process.stderr.write('\n'); // the failure gets a line of its own
+            throw e;
+          });
+          if (!quiet) process.stderr.write(`done in ${fmtSecs((performance.now() - tw) / 1000)}\n`);
           const complete = res.done === res.count && !res.error && !res.stopped;
           if (complete) state.finish();
           note(`wrote ${files.join(', ')}`);
+          // performance.now() counts from the process's start: Node's own start-up included
+          note(`total ${fmtSecs(performance.now() / 1000)} wall (${res.seconds.compile !== undefined ? `compile ${fmtSecs(res.seconds.compile)}, ` : ''}computing ${fmtSecs(res.seconds.compute)}, files and check ${fmtSecs((performance.now() - tw) / 1000)})`);
           reportCrossCheck(res, quiet);
           if (res.stopped) {
             process.stderr.write(`qbsweep: stopped after ${res.done} of ${res.count} points; the finished blocks are saved in ${state.dir}: run the same command with --resume to finish\n`);
