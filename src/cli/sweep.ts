@@ -56,10 +56,37 @@ function overrideBase(spec: SweepSpec, opts: Record<string, unknown>, baseDir: s
   return { ...rest, base };
 }
 
-/** --spec (a spec, or the NAME.json of an earlier run) or --preset, with the overrides, --grid, --outputs and --plot applied. */
+/**
+ * One --axis: NAME=FROM:TO:N (N evenly spaced values, both ends included) or NAME=V1,V2,...
+ * (the values as listed), the spec's two kinds of axis.
+ */
+export function parseAxisOption(text: string): { param: string; from: number; to: number; n: number } | { param: string; values: number[] } {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(text);
+  if (!m) throw new InputError(`option --axis: expected NAME=FROM:TO:N or NAME=V1,V2,... (got ${JSON.stringify(text)})`);
+  const [, param, rest] = m;
+  if (rest.includes(':')) {
+    const parts = rest.split(':');
+    if (parts.length !== 3) throw new InputError(`option --axis: ${param}: expected FROM:TO:N, e.g. ${param}=-4:4:201 (got ${JSON.stringify(rest)})`);
+    const [from, to] = parts.slice(0, 2).map((t) => parseNumber(`--axis ${param}`, t));
+    const n = parseNumber(`--axis ${param}`, parts[2]);
+    if (!(Number.isInteger(n) && n >= 1)) throw new InputError(`option --axis: ${param}: N must be a whole number >= 1 (got ${parts[2]})`);
+    return { param, from, to, n };
+  }
+  const values = rest.split(',').map((t) => parseNumber(`--axis ${param}`, t));
+  return { param, values };
+}
+
+/** --spec (a spec, or the NAME.json of an earlier run), --preset or --axis, with the overrides, --grid, --outputs and --plot applied. */
 export function specFromOptions(opts: Record<string, unknown>): ResolvedSpec {
-  if ((opts.spec === undefined) === (opts.preset === undefined)) throw new InputError('give exactly one of --spec FILE and --preset NAME');
-  let spec: SweepSpec = opts.preset !== undefined ? preset(String(opts.preset)) : (specFromJson(readJsonInput('--spec', String(opts.spec))) as SweepSpec);
+  const axisTexts = (opts.axis as string[] | undefined) ?? [];
+  const sources = [opts.spec !== undefined, opts.preset !== undefined, axisTexts.length > 0].filter(Boolean).length;
+  if (sources !== 1) throw new InputError('give exactly one of --spec FILE, --preset NAME and --axis NAME=FROM:TO:N (repeatable)');
+  let spec: SweepSpec =
+    opts.preset !== undefined
+      ? preset(String(opts.preset))
+      : opts.spec !== undefined
+        ? (specFromJson(readJsonInput('--spec', String(opts.spec))) as SweepSpec)
+        : ({ axes: axisTexts.map(parseAxisOption) } as SweepSpec);
   // a system file named in a spec is relative to the spec file
   const baseDir = opts.spec !== undefined && opts.spec !== '-' ? dirname(resolvePath(String(opts.spec))) : undefined;
   spec = overrideBase(spec, opts, baseDir);
@@ -128,6 +155,7 @@ export function addRunOptions(cmd: Command): Command {
   cmd
     .option('--spec <file>', 'sweep spec JSON (README: "Spec format"), or the NAME.json of an earlier run to rerun it; "-" reads stdin')
     .option('--preset <name>', `one of the paper's diagrams: ${Object.entries(PRESETS).map(([k, v]) => `${k} (${v.description})`).join('; ')}`)
+    .option('--axis <NAME=FROM:TO:N...>', 'instead of a spec file: an axis of NAME (a parameter of the system, or Delta, Tbar, dT, ...) with N values from FROM to TO, or NAME=V1,V2,...; repeatable (1 to 3 axes, the last is x); the base from --system, --set and the flags')
     .option('--grid <NxM>', 'resolution: N points along x (the last axis), M along y (default 201x201 for presets)')
     .option('--outputs <list>', `comma-separated outputs (${OUTPUT_KEYS.join(', ')})`)
     .option('--integrator <name>', 'webgpu: leap (default) | rk4; cpu: expm (default, exact) | leap | rk4')
@@ -323,7 +351,8 @@ export function registerSweep(program: Command): void {
         'Examples:\n' +
         '  qbsweep sweep --preset fig9 --out out/\n' +
         '  qbsweep sweep --preset fig10 --grid 128x128 --backend cpu --out out/\n' +
-        '  qbsweep sweep --spec my-sweep.json --outputs efficiency,concurrence --out out/\n' +
+        '  qbsweep sweep --spec examples/gap-map.json --outputs liouvillian_gap,efficiency --out out-gap-map/\n' +
+        '  qbsweep sweep --system xxz --axis Jz=-1:1:21 --axis Delta=-4:4:41 --out out-xxz/   # no spec file\n' +
         '  qbsweep sweep --preset fig9 --grid 64x64 --times 0:50:501 --plot max_average_power,charging_time_90 --out out/\n' +
         '  qbsweep sweep --preset fig9 --grid 1024x1024 --shard 3/8 --out shared/   # then: qbsweep merge shared/ --out final/',
     )

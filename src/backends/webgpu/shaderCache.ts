@@ -1,5 +1,5 @@
 // Where compiled GPU kernels are kept between runs: the driver's shader cache. Mesa (llvmpipe
-// and Mesa's hardware drivers) keeps it under MESA_SHADER_CACHE_DIR, else
+// and Mesa's hardware drivers) keeps it in $MESA_SHADER_CACHE_DIR/mesa_shader_cache (Mesa 22.3), else
 // $XDG_CACHE_HOME/mesa_shader_cache, else ~/.cache/mesa_shader_cache; NVIDIA's driver in
 // ~/.nv/ComputeCache (or __GL_SHADER_DISK_CACHE_PATH / CUDA_CACHE_PATH).
 
@@ -8,7 +8,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const isMesa = (adapterDescription: string) => /mesa|llvmpipe|lavapipe|radv|intel|amd|radeon/i.test(adapterDescription);
-const mesaCacheDir = () => process.env.MESA_SHADER_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'mesa_shader_cache');
+// Mesa keeps its files in a mesa_shader_cache folder of the directory the variable names (seen with Mesa 22.3)
+const mesaCacheDir = () => join(process.env.MESA_SHADER_CACHE_DIR ?? process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'mesa_shader_cache');
 
 /**
  * Whether the driver's cache certainly holds nothing yet (Mesa: its directory is missing or
@@ -17,7 +18,8 @@ const mesaCacheDir = () => process.env.MESA_SHADER_CACHE_DIR ?? join(process.env
 export function shaderCacheEmpty(adapterDescription: string): boolean {
   if (!isMesa(adapterDescription)) return false;
   try {
-    return readdirSync(mesaCacheDir()).length === 0;
+    // Mesa creates its index when the device opens; the entries are what was compiled
+    return readdirSync(mesaCacheDir()).filter((e) => e !== 'index').length === 0;
   } catch {
     return true;
   }
