@@ -7,6 +7,7 @@ import { type ChosenBackend, SWEEP_BACKENDS, createBackend } from '../backends/s
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { checkOutputDir, fileSha256, writeFileAtomic } from '../io/atomic.js';
 import { Worker } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
 import type { PictureTask } from '../io/pictureWorker.js';
 import { pictureWorkerUrl } from '../paths.js';
 import { writeCsv } from '../io/csv.js';
@@ -286,7 +287,7 @@ export async function writeResult(
     res.check = crossCheck(res, Math.min(opts.check, res.done));
     res.seconds.total += (performance.now() - t) / 1000;
   }
-  await csvWritten;
+  const csvSha = await csvWritten;
   if (complete && opts.h5 !== false) {
     const h5 = join(dir, `${stem}.h5`);
     const provenance = { spec: JSON.stringify(manifestSpec(res)), system: JSON.stringify(systemRecord(res.grid.base.system)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
@@ -298,16 +299,21 @@ export async function writeResult(
     }
     files.push(h5);
   }
+  // the manifest, written last, vouches for every other file: a file that does not match is not this result
+  // (the CSV and the pictures hashed from the bytes written, not read back)
+  const sha: Record<string, string> = { [csv]: csvSha };
   if (pictures) {
     const pngs = await pictures;
-    pngFiles.forEach((f, i) => writeFileAtomic(f, pngs[i]));
+    pngFiles.forEach((f, i) => {
+      writeFileAtomic(f, pngs[i]);
+      sha[f] = createHash('sha256').update(pngs[i]).digest('hex');
+    });
     files.splice(1, 0, ...pngFiles); // listed as before: csv, pictures, h5, json
   }
   const json = join(dir, `${stem}.json`);
   files.push(json);
-  // the manifest, written last, vouches for every other file: a file that does not match is not this result
   const checksums: Record<string, string> = {};
-  for (const f of files) if (f !== json) checksums[f.split('/').pop()!] = fileSha256(f);
+  for (const f of files) if (f !== json) checksums[f.split('/').pop()!] = sha[f] ?? fileSha256(f);
   const extra = { spec_hash: hash, ...(dataSha ? { data_sha256: dataSha } : {}), checksums, ...(opts.shard ? { shard: opts.shard } : {}), files: files.map((f) => f.split('/').pop()), command: process.argv.slice(2).join(' '), ...opts.extra };
   writeFileAtomic(json, JSON.stringify(buildManifest(res, extra), null, 2) + '\n');
   return files;
