@@ -104,7 +104,7 @@ describe('qbsweep sweep', () => {
 
   const bad: [string, string[], string | undefined, RegExp][] = [
     ['unknown preset', ['sweep', '--preset', 'fig12'], undefined, /option --preset: unknown preset "fig12" \(expected fig8, fig9, fig10, fig11, gap, xxz, common-bath\)/],
-    ['spec and preset', ['sweep', '--preset', 'fig9', '--spec', 'x.json'], undefined, /give exactly one of --spec FILE and --preset NAME/],
+    ['spec and preset', ['sweep', '--preset', 'fig9', '--spec', 'x.json'], undefined, /give exactly one of --spec FILE, --preset NAME and --axis NAME=FROM:TO:N/],
     ['bad grid', ['sweep', '--preset', 'fig9', '--grid', '10by10'], undefined, /option --grid: expected NxM/],
     ['unknown param', ['sweep', '--spec', '-'], '{"axes": [{"param": "Omega", "from": 0, "to": 1, "n": 3}]}', /spec axes\[0\] \(Omega\): unknown param/],
     ['inverted axis', ['sweep', '--spec', '-'], '{"axes": [{"param": "F", "from": 1, "to": 0, "n": 3}]}', /inverted axis, from \(1\) > to \(0\)/],
