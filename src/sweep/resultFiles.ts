@@ -45,6 +45,9 @@ function foreignReason(dir: string, stem: string, owner: StemOwner): string | un
     const progress = readManifest(join(dir, `.${stem}.parts`, 'progress.json'));
     // an unfinished run (no manifest yet) is known by its spec hash; RunState checks the rest on --resume
     if (owner.kind === 'sweep' && progress?.qbsweep === 'run state') return progress.spec_hash === owner.specHash ? undefined : 'an unfinished run of another spec';
+    // saved blocks alone, their progress.json damaged: each part names its run, and RunState
+    // refuses them without --resume and checks every one with it
+    if (owner.kind === 'sweep' && stemFiles(dir, stem).every((f) => f === `.${stem}.parts`)) return undefined;
     return 'no manifest says which run they belong to';
   }
   if (manifest.qbsweep === 'figure') {
