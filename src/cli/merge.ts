@@ -6,6 +6,8 @@ import { checkOutputDir } from '../io/atomic.js';
 import { action } from './common.js';
 import { reportCrossCheck, writeResult } from './sweep.js';
 import { summary } from './commands.js';
+import { claimStem } from '../sweep/resultFiles.js';
+import { specHash } from '../sweep/state.js';
 
 export function registerMerge(program: Command): void {
   program
@@ -20,12 +22,16 @@ export function registerMerge(program: Command): void {
     .option('--out <dir>', 'output directory (default out)')
     .option('--name <name>', 'the sweep to merge, when the directories hold shards of several')
     .option('--no-png', 'skip the picture')
+    .option('--force', "remove another run's files of the same name in --out first (otherwise refused)")
     .option('--quiet', 'no notes on stderr')
     .addHelpText('after', '\nExample:\n  qbsweep merge /shared/run1 --out results/')
     .action(
       action(async (dirs: string[], opts: Record<string, unknown>) => {
         checkOutputDir('--out', String(opts.out ?? 'out'));
         const { result, shards } = await mergeShards(dirs, opts.name as string | undefined);
+        const note = (line: string) => opts.quiet || process.stderr.write(`qbsweep: ${line}\n`);
+        const plot = result.spec.plot === undefined ? undefined : [result.spec.plot].flat();
+        claimStem(String(opts.out ?? 'out'), result.spec.name, { kind: 'sweep', specHash: specHash(result.spec), plot }, { force: Boolean(opts.force), note });
         const files = await writeResult(result, String(opts.out ?? 'out'), {
           png: opts.png !== false,
           extra: {

@@ -58,6 +58,18 @@ describe('results never mix', () => {
     expect(listing(out)).toEqual(['fig9.csv', 'fig9.h5', 'fig9.json']);
   });
 
+  it('merge refuses another run under the stem it writes, and replaces it with --force', () => {
+    const shards = join(root, 'shards');
+    const out = join(root, 'merged');
+    expect(sweep(shards, '--quiet', '--shard', '0/2').code).toBe(0);
+    expect(sweep(shards, '--quiet', '--shard', '1/2').code).toBe(0);
+    expect(sweep(out, '--quiet', '--tau', '100', '--no-png').code).toBe(0);
+    expectOneLineError(runCli(['merge', shards, '--out', out]), /^qbsweep: option --out: .* already holds fig9\.csv, fig9\.h5, fig9\.json of another run \(a sweep of another spec\)/);
+    const forced = runCli(['merge', shards, '--out', out, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'fig9.json'), 'utf8')).spec.base.tau).toBe(20000);
+  });
+
   it("a stem's files are its own names only: fig9.x.png of a stem fig9.x is not fig9's", () => {
     const out = join(root, 'd');
     expect(sweep(out, '--quiet', '--name', 'fig9.x').code).toBe(0);
