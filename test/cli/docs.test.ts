@@ -103,9 +103,10 @@ describe('the docs examples', () => {
           for (const opt of words.filter((w) => w.startsWith('--'))) expect(help, `${where}: ${opt} is not an option of qbsweep ${sub}`).toContain(opt.split('=')[0]);
           continue;
         }
-        // the same line again (e.g. the main job, or a figure in two docs): once is enough
+        // the same line again (e.g. the main job, or a figure in two docs): once is enough,
+        // unless it writes a file a later line of this doc reads (`> my.json`)
         const key = ex.command.replace(/\/(\s|$)/g, '$1');
-        if (seen.has(key)) continue;
+        if (seen.has(key) && !ex.command.includes('>')) continue;
         seen.add(key);
         const command = ex.command.replace(/\bnpx qbsweep\b/g, `node ${JSON.stringify(join(REPO, 'bin/qbsweep.js'))}`);
         const t = performance.now();
