@@ -17,16 +17,16 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,m
 [ -d node_modules ] || npm ci --no-audit --no-fund
 
 echo "== adapter"
-npx qbsweep point --backend webgpu --adapter "${QBSWEEP_ADAPTER:-hardware}" --json >/dev/null
+node bin/qbsweep.js point --backend webgpu --adapter "${QBSWEEP_ADAPTER:-hardware}" --json >/dev/null
 echo "== bench: fig9 at 1024x1024 x 4 panels, tau = 20000"
 out="${OUT:-.}/device-check.json"
-npx qbsweep bench --preset fig9 --grid 1024x1024 --rk4-grid 32x32 --adapter "${QBSWEEP_ADAPTER:-hardware}" --json | tee "$out"
+node bin/qbsweep.js bench --preset fig9 --grid 1024x1024 --rk4-grid 32x32 --adapter "${QBSWEEP_ADAPTER:-hardware}" --json | tee "$out"
 node -e '
   const rows = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   for (const r of rows) console.log(`${r.backend.padEnd(7)} ${r.integrator.padEnd(5)} ${String(r.points).padStart(9)} points ${String(r.points_per_s).padStart(12)} points/s  x${r.ratio_to_cpu} cpu  ${r.adapter ?? "float64 CPU"}`);
 ' "$out"
 echo "== bench: charging curves, fig9 at 256x256 x 4 panels, 1,001 times 0..50 in each point's thread"
 out_t="${OUT:-.}/device-check-times.json"
-npx qbsweep bench --preset fig9 --grid 256x256 --cpu-grid 8x8 --times 0:50:1001 --adapter "${QBSWEEP_ADAPTER:-hardware}" --json | tee "$out_t"
+node bin/qbsweep.js bench --preset fig9 --grid 256x256 --cpu-grid 8x8 --times 0:50:1001 --adapter "${QBSWEEP_ADAPTER:-hardware}" --json | tee "$out_t"
 echo "== the same curves against float64 at every time (compare exits 1 above tolerance)"
-npx qbsweep compare --preset fig9 --grid 32x32 --times 0:50:1001 --adapter "${QBSWEEP_ADAPTER:-hardware}" | tail -9
+node bin/qbsweep.js compare --preset fig9 --grid 32x32 --times 0:50:1001 --adapter "${QBSWEEP_ADAPTER:-hardware}" | tail -9

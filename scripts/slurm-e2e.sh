@@ -167,7 +167,7 @@ grep -q "resuming: [1-9][0-9]* finished block" "$log" || fail "task $victim did 
 say "task $victim resumed: $(grep -o 'resuming: [0-9]* finished block(s)' "$log" | tail -1)"
 
 say "single-machine reference run"
-npx qbsweep sweep --preset fig9 --grid "$GRID" --backend cpu --no-png --quiet --out "$WORK/single"
+node "$REPO/bin/qbsweep.js" sweep --preset fig9 --grid "$GRID" --backend cpu --no-png --quiet --out "$WORK/single"
 cmp "$RESULTS/fig9-merged/fig9.csv" "$WORK/single/fig9.csv" || fail "merged CSV differs from the single-machine CSV"
 rows=$(($(wc -l <"$WORK/single/fig9.csv") - 1))
 say "PASSED: merged fig9.csv ($rows points from $SHARDS Slurm array tasks, one killed and requeued) equals the single-machine run byte for byte ($(($(date +%s) - t0)) s)"

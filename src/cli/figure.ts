@@ -9,7 +9,8 @@ import { fmtSecs } from '../io/progress.js';
 import { InputError } from '../model/params.js';
 import { FigureContext, PAPER_RESOLUTION } from '../figures/context.js';
 import { ALIASES, EXTRA_FIGURES, FIGURES, resolveFigureIds } from '../figures/index.js';
-import { produceFigure } from '../figures/output.js';
+import { figureStem, produceFigure } from '../figures/output.js';
+import { claimStem } from '../sweep/resultFiles.js';
 import { action, parsePositiveInt } from './common.js';
 import { summary } from './common.js';
 
@@ -27,8 +28,9 @@ export function registerFigure(program: Command): void {
     .command('figure')
     .summary(summary('figure'))
     .description(
-      "Reproduce figures of Wang, Yu & Wang (2023): each writes DIR/figID.csv (the data), DIR/figID.json (manifest: " +
-        'parameters, backend, timings, flags, the numbers shown) and DIR/figID.png (laid out as the paper\'s figure).\n\n' +
+      "Reproduce figures of Wang, Yu & Wang (2023): each writes DIR/figure-ID.csv (the data), DIR/figure-ID.json (manifest: " +
+        'parameters, backend, timings, flags, the numbers shown) and DIR/figure-ID.png (laid out as the paper\'s figure); ' +
+        'with --steady DIR/figure-ID-steady.*.\n\n' +
         `Figures:\n${[...FIGURES, ...EXTRA_FIGURES].map((f) => `  ${f.id.padEnd(5)} ${f.title}`).join('\n')}\n` +
         `  ${Object.entries(ALIASES).map(([k, v]) => `${k} = ${v.join(' + ')}`).join(', ')}; all = every figure\n\n` +
         'Values are rho(tau) at tau = 20000/lambda, as in the paper; points where that is not stationary are marked ' +
@@ -42,6 +44,7 @@ export function registerFigure(program: Command): void {
     .option('--points <n>', `points per curve (default ${PAPER_RESOLUTION.curvePoints})`)
     .option('--adapter <name>', `WebGPU adapter: ${ADAPTER_CHOICES.join(' | ')}`)
     .option('--threads <n>', 'cpu backend: worker threads (default: all cores)')
+    .option('--force', "remove another run's files of the same name in --out first (otherwise refused)")
     .option('--quiet', 'print nothing but errors')
     .addHelpText('after', '\nExamples:\n  qbsweep figure all --out out/\n  qbsweep figure 9 --out out/ --backend cpu --grid 64x64\n  qbsweep figure 5 6 --steady --out out/')
     .action(
@@ -62,15 +65,17 @@ export function registerFigure(program: Command): void {
         if (figOpts.curvePoints < 3) throw new InputError('option --points: at least 3 points per curve');
         // before any computing: a figure that cannot be written is refused now, not after minutes
         checkOutputDir('--out', dir);
+        for (const def of defs) claimStem(dir, figureStem(def, figOpts.steady), { kind: 'figure', figure: def.id }, { force: Boolean(opts.force), note: log });
         const threads = opts.threads !== undefined ? parsePositiveInt('--threads', String(opts.threads)) : undefined;
         const ctx = FigureContext.withBackendName(figOpts, backend, log, { adapter: opts.adapter as string | undefined, threads });
         const command = ['figure', ...process.argv.slice(3)].join(' ');
         const t0 = performance.now();
         try {
           for (const [i, def] of defs.entries()) {
-            log(`${def.file}: computing${defs.length > 1 ? ` (${i + 1} of ${defs.length})` : ''} ...`);
+            const stem = figureStem(def, figOpts.steady);
+            log(`${stem}: computing${defs.length > 1 ? ` (${i + 1} of ${defs.length})` : ''} ...`);
             const w = await produceFigure(def, ctx, dir, command);
-            const line = `${def.file}: ${fmtSecs(w.seconds)} (${w.points.toLocaleString('en-US')} points) -> ${w.files[1]}`;
+            const line = `${stem}: ${fmtSecs(w.seconds)} (${w.points.toLocaleString('en-US')} points) -> ${w.files[1]}`;
             log(line);
           }
         } finally {

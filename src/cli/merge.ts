@@ -7,6 +7,8 @@ import { action } from './common.js';
 import { writeResult } from './sweep.js';
 import { reportCrossCheck } from './report.js';
 import { summary } from './common.js';
+import { claimStem } from '../sweep/resultFiles.js';
+import { specHash } from '../io/state.js';
 
 export function registerMerge(program: Command): void {
   program
@@ -21,12 +23,16 @@ export function registerMerge(program: Command): void {
     .option('--out <dir>', 'output directory (default out)')
     .option('--name <name>', 'the sweep to merge, when the directories hold shards of several')
     .option('--no-png', 'skip the picture')
+    .option('--force', "remove another run's files of the same name in --out first (otherwise refused)")
     .option('--quiet', 'no notes on stderr')
     .addHelpText('after', '\nExample:\n  qbsweep merge /shared/run1 --out results/')
     .action(
       action(async (dirs: string[], opts: Record<string, unknown>) => {
         checkOutputDir('--out', String(opts.out ?? 'out'));
         const { result, shards } = await mergeShards(dirs, opts.name as string | undefined);
+        const note = (line: string) => opts.quiet || process.stderr.write(`qbsweep: ${line}\n`);
+        const plot = result.spec.plot === undefined ? undefined : [result.spec.plot].flat();
+        claimStem(String(opts.out ?? 'out'), result.spec.name, { kind: 'sweep', specHash: specHash(result.spec), plot }, { force: Boolean(opts.force), note });
         const files = await writeResult(result, String(opts.out ?? 'out'), {
           png: opts.png !== false,
           extra: {

@@ -7,6 +7,7 @@ import { type ChosenBackend, SWEEP_BACKENDS, createBackend } from '../backends/s
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { checkOutputDir, fileSha256, writeFileAtomic } from '../io/atomic.js';
 import { Worker } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
 import type { PictureTask } from '../io/pictureWorker.js';
 import { pictureWorkerUrl } from '../paths.js';
 import { writeCsv } from '../io/csv.js';
@@ -14,8 +15,9 @@ import { buildManifest, manifestSpec, packageVersions, systemRecord } from '../i
 import { isPaperSystem, resolveSystem } from '../system/registry.js';
 import { type Shard, resolveShard, shardRange, shardStem } from '../sweep/shard.js';
 import { RunState, specHash } from '../io/state.js';
+import { claimStem } from '../sweep/resultFiles.js';
 import { Progress, fmtSecs } from '../io/progress.js';
-import { shaderCacheLocation } from '../backends/webgpu/shaderCache.js';
+import { shaderCacheEmpty, shaderCacheLocation } from '../backends/webgpu/shaderCache.js';
 import type { SweepBackend } from '../backends/types.js';
 import { OUTPUT_KEYS, outputColumns } from '../sweep/outputs.js';
 import { Grid } from '../sweep/grid.js';
@@ -64,10 +66,37 @@ function listOption(option: string, value: unknown): string[] {
   return list;
 }
 
-/** --spec (a spec, or the NAME.json of an earlier run) or --preset, with the overrides, --grid, --outputs and --plot applied. */
+/**
+ * One --axis: NAME=FROM:TO:N (N evenly spaced values, both ends included) or NAME=V1,V2,...
+ * (the values as listed), the spec's two kinds of axis.
+ */
+export function parseAxisOption(text: string): { param: string; from: number; to: number; n: number } | { param: string; values: number[] } {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(text);
+  if (!m) throw new InputError(`option --axis: expected NAME=FROM:TO:N or NAME=V1,V2,... (got ${JSON.stringify(text)})`);
+  const [, param, rest] = m;
+  if (rest.includes(':')) {
+    const parts = rest.split(':');
+    if (parts.length !== 3) throw new InputError(`option --axis: ${param}: expected FROM:TO:N, e.g. ${param}=-4:4:201 (got ${JSON.stringify(rest)})`);
+    const [from, to] = parts.slice(0, 2).map((t) => parseNumber(`--axis ${param}`, t));
+    const n = parseNumber(`--axis ${param}`, parts[2]);
+    if (!(Number.isInteger(n) && n >= 1)) throw new InputError(`option --axis: ${param}: N must be a whole number >= 1 (got ${parts[2]})`);
+    return { param, from, to, n };
+  }
+  const values = rest.split(',').map((t) => parseNumber(`--axis ${param}`, t));
+  return { param, values };
+}
+
+/** --spec (a spec, or the NAME.json of an earlier run), --preset or --axis, with the overrides, --grid, --outputs and --plot applied. */
 export function specFromOptions(opts: Record<string, unknown>): ResolvedSpec {
-  if ((opts.spec === undefined) === (opts.preset === undefined)) throw new InputError('give exactly one of --spec FILE and --preset NAME');
-  let spec: SweepSpec = opts.preset !== undefined ? preset(String(opts.preset)) : (specFromJson(readJsonInput('--spec', String(opts.spec))) as SweepSpec);
+  const axisTexts = (opts.axis as string[] | undefined) ?? [];
+  const sources = [opts.spec !== undefined, opts.preset !== undefined, axisTexts.length > 0].filter(Boolean).length;
+  if (sources !== 1) throw new InputError('give exactly one of --spec FILE, --preset NAME and --axis NAME=FROM:TO:N (repeatable)');
+  let spec: SweepSpec =
+    opts.preset !== undefined
+      ? preset(String(opts.preset))
+      : opts.spec !== undefined
+        ? (specFromJson(readJsonInput('--spec', String(opts.spec))) as SweepSpec)
+        : ({ axes: axisTexts.map(parseAxisOption) } as SweepSpec);
   // a system file named in a spec is relative to the spec file
   const baseDir = opts.spec !== undefined && opts.spec !== '-' ? dirname(resolvePath(String(opts.spec))) : undefined;
   spec = overrideBase(spec, opts, baseDir);
@@ -124,7 +153,9 @@ export function compileReporter(backend: SweepBackend, quiet: boolean, then?: ()
   return (phase, seconds) => {
     if (phase === 'start') {
       const adapter = (backend.describe().adapter as { description?: string } | undefined)?.description ?? '';
-      if (!quiet) process.stderr.write(`qbsweep: compiling GPU kernels (first run: up to a minute; cached afterwards in ${shaderCacheLocation(adapter)}) ... `);
+      // the long wait is announced only where the driver's cache is known to be empty
+      const first = shaderCacheEmpty(adapter) ? ` (first run: up to a minute; cached afterwards in ${shaderCacheLocation(adapter)})` : '';
+      if (!quiet) process.stderr.write(`qbsweep: compiling GPU kernels${first} ... `);
     } else {
       if (!quiet) process.stderr.write(`done in ${fmtSecs(seconds ?? 0)}\n`);
       then?.();
@@ -136,6 +167,7 @@ export function addRunOptions(cmd: Command): Command {
   cmd
     .option('--spec <file>', 'sweep spec JSON (README: "Spec format"), or the NAME.json of an earlier run to rerun it; "-" reads stdin')
     .option('--preset <name>', `one of the paper's diagrams: ${Object.entries(PRESETS).map(([k, v]) => `${k} (${v.description})`).join('; ')}`)
+    .option('--axis <NAME=FROM:TO:N...>', 'instead of a spec file: an axis of NAME (a parameter of the system, or Delta, Tbar, dT, ...) with N values from FROM to TO, or NAME=V1,V2,...; repeatable (1 to 3 axes, the last is x); the base from --system, --set and the flags')
     .option('--grid <NxM>', 'resolution: N points along x (the last axis), M along y (default 201x201 for presets)')
     .option('--outputs <list>', `comma-separated outputs (${OUTPUT_KEYS.join(', ')})`)
     .option('--integrator <name>', 'webgpu: leap (default) | rk4; cpu: expm (default, exact) | leap | rk4')
@@ -266,7 +298,7 @@ export async function writeResult(
     res.check = crossCheck(res, Math.min(opts.check, res.done));
     res.seconds.total += (performance.now() - t) / 1000;
   }
-  await csvWritten;
+  const csvSha = await csvWritten;
   if (complete && opts.h5 !== false) {
     const h5 = join(dir, `${stem}.h5`);
     const provenance = { spec: JSON.stringify(manifestSpec(res)), system: JSON.stringify(systemRecord(res.grid.base.system)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
@@ -278,16 +310,21 @@ export async function writeResult(
     }
     files.push(h5);
   }
+  // the manifest, written last, vouches for every other file: a file that does not match is not this result
+  // (the CSV and the pictures hashed from the bytes written, not read back)
+  const sha: Record<string, string> = { [csv]: csvSha };
   if (pictures) {
     const pngs = await pictures;
-    pngFiles.forEach((f, i) => writeFileAtomic(f, pngs[i]));
+    pngFiles.forEach((f, i) => {
+      writeFileAtomic(f, pngs[i]);
+      sha[f] = createHash('sha256').update(pngs[i]).digest('hex');
+    });
     files.splice(1, 0, ...pngFiles); // listed as before: csv, pictures, h5, json
   }
   const json = join(dir, `${stem}.json`);
   files.push(json);
-  // the manifest, written last, vouches for every other file: a file that does not match is not this result
   const checksums: Record<string, string> = {};
-  for (const f of files) if (f !== json) checksums[f.split('/').pop()!] = fileSha256(f);
+  for (const f of files) if (f !== json) checksums[f.split('/').pop()!] = sha[f] ?? fileSha256(f);
   const extra = { spec_hash: hash, ...(dataSha ? { data_sha256: dataSha } : {}), checksums, ...(opts.shard ? { shard: opts.shard } : {}), files: files.map((f) => f.split('/').pop()), command: process.argv.slice(2).join(' '), ...opts.extra };
   writeFileAtomic(json, JSON.stringify(buildManifest(res, extra), null, 2) + '\n');
   return files;
@@ -320,6 +357,7 @@ export function registerSweep(program: Command): void {
     .option('--shard <i/N>', 'compute only shard i (0-based) of N contiguous blocks of the grid')
     .option('--shards <N>', 'the number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID')
     .option('--resume', 'continue an interrupted run of the same command (its finished blocks are in DIR/.NAME.parts)')
+    .option('--force', "remove the files of another run with the same name in --out first (otherwise the run is refused)")
     .option('--block-points <n>', 'points per saved block: the unit of progress and of --resume (default 65536 on GPUs, 4096 on cpu)')
     .option('--quiet', 'no progress or notes on stderr')
     .addHelpText(
@@ -330,7 +368,8 @@ export function registerSweep(program: Command): void {
         'Examples:\n' +
         '  qbsweep sweep --preset fig9 --out out/\n' +
         '  qbsweep sweep --preset fig10 --grid 128x128 --backend cpu --out out/\n' +
-        '  qbsweep sweep --spec my-sweep.json --outputs efficiency,concurrence --out out/\n' +
+        '  qbsweep sweep --spec examples/gap-map.json --outputs liouvillian_gap,efficiency --out out-gap-map/\n' +
+        '  qbsweep sweep --system xxz --axis Jz=-1:1:21 --axis Delta=-4:4:41 --out out-xxz/   # no spec file\n' +
         '  qbsweep sweep --preset fig9 --grid 64x64 --times 0:50:501 --plot max_average_power,charging_time_90 --out out/\n' +
         '  qbsweep sweep --preset fig9 --grid 1024x1024 --shard 3/8 --out shared/   # then: qbsweep merge shared/ --out final/',
     )
@@ -347,8 +386,9 @@ export function registerSweep(program: Command): void {
         const blockOpt = opts.blockPoints !== undefined ? parsePositiveInt('--block-points', String(opts.blockPoints)) : undefined;
         const backendName = preflight(spec, String(opts.backend ?? 'auto'), opts.integrator as string | undefined);
         checkOutputDir('--out', dir);
-        RunState.refuseOverwrite(dir, stem, Boolean(opts.resume));
         const note = (s: string) => quiet || process.stderr.write(`qbsweep: ${s}\n`);
+        claimStem(dir, stem, { kind: 'sweep', specHash: specHash(spec), plot: spec.plot === undefined ? undefined : [spec.plot].flat() }, { force: Boolean(opts.force), resume: Boolean(opts.resume), note });
+        RunState.refuseOverwrite(dir, stem, Boolean(opts.resume));
         if (shard) note(`shard ${shard.index} of ${shard.count} (from ${shard.source}): points ${range[0]}..${range[1] - 1} of ${spec.count}`);
         // (started after the device: while Dawn is set up, no other thread may open files, see nativeStderr.ts)
         const { backend } = await chooseBackend(backendName, opts, quiet);
@@ -412,17 +452,26 @@ export function registerSweep(program: Command): void {
             loadBlock: state.loadBlock,
             onBlock: state.saveBlock,
             shouldStop: () => stopRequests > 0,
-            onProgress: (d) => progress.update(d),
+            onProgress: (d, _total, loaded) => progress.update(d, loaded),
             onCompile: (phase, seconds) => {
               if (!stopRequests) listen(phase === 'done');
               compileReporter(backend, quiet, () => progress.restart())(phase, seconds);
             },
           });
           progress.finish(res.done, res.seconds.compute);
-          const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard, pictureWorker, check: check ?? (backend.precision === 'float32' ? DEFAULT_CHECK_POINTS : 0) });
+          const nCheck = check ?? (backend.precision === 'float32' ? DEFAULT_CHECK_POINTS : 0);
+          const tw = performance.now();
+          if (!quiet) process.stderr.write(`qbsweep: writing the files${nCheck && res.done ? ` and checking ${Math.min(nCheck, res.done)} points in float64` : ''} ... `);
+          const files = await writeResult(res, dir, { png: opts.png !== false, h5: opts.h5 !== false, stem, shard, pictureWorker, check: nCheck }).catch((e: unknown) => {
+            if (!quiet) process.stderr.write('\n'); // the failure gets a line of its own
+            throw e;
+          });
+          if (!quiet) process.stderr.write(`done in ${fmtSecs((performance.now() - tw) / 1000)}\n`);
           const complete = res.done === res.count && !res.error && !res.stopped;
           if (complete) state.finish();
           note(`wrote ${files.join(', ')}`);
+          // performance.now() counts from the process's start: Node's own start-up included
+          note(`total ${fmtSecs(performance.now() / 1000)} wall (${res.seconds.compile !== undefined ? `compile ${fmtSecs(res.seconds.compile)}, ` : ''}computing ${fmtSecs(res.seconds.compute)}, files and check ${fmtSecs((performance.now() - tw) / 1000)})`);
           reportCrossCheck(res, quiet);
           if (res.stopped) {
             process.stderr.write(`qbsweep: stopped after ${res.done} of ${res.count} points; the finished blocks are saved in ${state.dir}: run the same command with --resume to finish\n`);

@@ -22,8 +22,6 @@ export interface FigureOutput {
 export interface FigureDef {
   /** as typed on the command line: 2a, 3, 10, eq4 */
   id: string;
-  /** output file stem */
-  file: string;
   /** one line for --help and the manifest */
   title: string;
   /** the paper's caption / claim in short */

@@ -49,7 +49,6 @@ export function bestFrequency(T = 1, a = 2, b = 12): { w: number; P: number } {
 
 export const EQ4: FigureDef = {
   id: 'eq4',
-  file: 'eq4',
   title: 'Eq. (4) efficiency vs the frequency w* of its rates (the paper\'s "0.94")',
   paper: 'Eq. (4) yields a single steady state with P_ss ~ 0.94 for every initial state (resonant, equilibrium bosons, T = 1, F = 0.5).',
   async build(ctx: FigureContext): Promise<FigureOutput> {

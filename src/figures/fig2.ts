@@ -33,7 +33,6 @@ const CASES: GapCase[] = [
 function gapCurves(c: GapCase): FigureDef {
   return {
     id: c.id,
-    file: `fig${c.id}`,
     title: c.title.replace(/^Fig\. 2\(.\): /, '').replace(' reservoirs', ''),
     paper: 'The Redfield gap closes at Delta = 0 (bistability) for every bias; the Lindblad gap of Eq. (4) never closes.',
     async build(ctx: FigureContext): Promise<FigureOutput> {
@@ -89,7 +88,6 @@ export const FIG2B = gapCurves(CASES[1]);
 /** Fig. 2 extended to 2-D: the gap over Delta x F for both reservoirs and both equations. */
 export const FIG2C: FigureDef = {
   id: '2c',
-  file: 'fig2c',
   title: 'Liouvillian gap over Δ × F, Redfield and Eq. (4), both reservoirs',
   paper: 'Not a figure of the paper: Fig. 2 extended to a map. The Redfield gap is zero only on the resonant line Delta = 0.',
   async build(ctx: FigureContext): Promise<FigureOutput> {

@@ -39,7 +39,6 @@ const BOSON: PointInput = { ...PAPER_BASE, reservoir: 'boson', T1: 1, T2: 1 };
 
 export const FIG3: FigureDef = {
   id: '3',
-  file: 'fig3',
   title: 'tomography at Δ = 0 and concurrence vs Δ, boson reservoirs',
   paper:
     '(a) |eg>: uniform populations, minor coherence; (b) C = 0 at Delta = 0, dT = +-1 above dT = 0 off resonance; ' +
@@ -115,7 +114,6 @@ const FERMION: PointInput = { ...PAPER_BASE, reservoir: 'fermion', T1: 1, T2: 1,
 
 export const FIG4: FigureDef = {
   id: '4',
-  file: 'fig4',
   title: 'concurrence vs Δ, fermion reservoirs, (|eg⟩ + |ge⟩)/√2',
   paper: 'Resonant driving induces considerable entanglement, non-resonant driving gives C ~ 0; a chemical potential difference weakens it.',
   async build(ctx: FigureContext): Promise<FigureOutput> {

@@ -59,7 +59,6 @@ const CASES: MapCase[] = [
 function mapFigure(c: MapCase): FigureDef {
   return {
     id: c.id,
-    file: `fig${c.id}`,
     title: c.title.replace(/^Fig\. \d+: /, ''),
     paper: c.paper,
     async build(ctx: FigureContext): Promise<FigureOutput> {

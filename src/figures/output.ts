@@ -70,23 +70,33 @@ export interface WrittenFigure {
   layout: FigureLayout;
 }
 
+/**
+ * A figure's file stem: `figure-9`, `figure-3-steady`. The prefix keeps it apart from sweeps
+ * (a preset's stem is `fig9`), and the long-time plot apart from the plot at tau.
+ */
+export function figureStem(def: FigureDef, steady: boolean): string {
+  return `figure-${def.id}${steady ? '-steady' : ''}`;
+}
+
 /** Builds a figure on the context's backend and writes its three files. */
 export async function produceFigure(def: FigureDef, ctx: FigureContext, dir: string, command: string): Promise<WrittenFigure> {
   const t0 = performance.now();
   ctx.reset();
   const out: FigureOutput = await def.build(ctx);
   const tBuilt = performance.now();
-  const csv = join(dir, `${def.file}.csv`);
+  const stem = figureStem(def, ctx.opts.steady);
+  const csv = join(dir, `${stem}.csv`);
   await writeFigureCsv(csv, ctx);
-  const png = join(dir, `${def.file}.png`);
+  const png = join(dir, `${stem}.png`);
   const drawn = await renderFigure(out.spec, out.pixelRatio ?? 2);
   writeFileAtomic(png, drawn.png);
-  const json = join(dir, `${def.file}.json`);
+  const json = join(dir, `${stem}.json`);
   const points = ctx.data.reduce((s, d) => s + d.result.done, 0) + ctx.tables.reduce((s, t) => s + t.rows.length, 0);
   const seconds = (performance.now() - t0) / 1000;
   const manifest = {
     qbsweep: 'figure',
     figure: def.id,
+    steady: ctx.opts.steady,
     title: def.title,
     paper: def.paper,
     created: new Date().toISOString(),

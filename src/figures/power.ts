@@ -17,7 +17,6 @@ export const POWER_TIMES = { from: 0, to: 60, n: 601 };
 
 export const FIG_POWER: FigureDef = {
   id: 'power',
-  file: 'power',
   title: 'charging power, charging time and coherent vs incoherent ergotropy (Fig. 9 setting)',
   paper: 'Not in the paper: the figures of merit of a charging protocol (power, charging time, coherent ergotropy) on its Fig. 9 setting.',
   async build(ctx: FigureContext): Promise<FigureOutput> {

@@ -15,7 +15,6 @@ const PI = Math.PI;
 
 export const FIG5: FigureDef = {
   id: '5',
-  file: 'fig5',
   title: 'efficiency over the initial state (θ, φ), resonant, equilibrium bosons',
   paper: 'P = 0 for product states (theta = 0, pi/2, pi) and for phi = pi/2; maximum P ~ 0.23 for (|eg> +- |ge>)/sqrt2.',
   async build(ctx: FigureContext): Promise<FigureOutput> {
@@ -65,7 +64,6 @@ export const FIG5: FigureDef = {
 
 export const FIG6: FigureDef = {
   id: '6',
-  file: 'fig6',
   title: 'efficiency and concurrence vs φ, resonant, bosons, with Eq. (4)',
   paper: 'P and C are positively related, both largest at equilibrium dT = 0 and zero at phi = pi/2; Eq. (4) is independent of phi.',
   async build(ctx: FigureContext): Promise<FigureOutput> {
@@ -107,7 +105,6 @@ export const FIG6: FigureDef = {
 
 export const FIG7A: FigureDef = {
   id: '7a',
-  file: 'fig7a',
   title: 'efficiency vs temperature, resonant, equilibrium bosons',
   paper: 'High temperature suppresses the efficiency.',
   async build(ctx: FigureContext): Promise<FigureOutput> {
@@ -131,7 +128,6 @@ export const FIG7A: FigureDef = {
 
 export const FIG7B: FigureDef = {
   id: '7b',
-  file: 'fig7b',
   title: 'efficiency vs chemical potential, resonant, equilibrium fermions',
   paper: 'P drops to a minimum at a mu that does not depend on T, and saturates at large |mu| for every T.',
   async build(ctx: FigureContext): Promise<FigureOutput> {

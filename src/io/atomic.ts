@@ -86,6 +86,8 @@ export class AtomicLineWriter {
   private stream;
   private tmp: string;
   private failure: Error | undefined;
+  /** the sha256 of what was written (fileSha256 of the file once committed), without reading it back */
+  private readonly hash = createHash('sha256');
   constructor(readonly path: string) {
     try {
       mkdirSync(dirname(path), { recursive: true });
@@ -99,7 +101,9 @@ export class AtomicLineWriter {
   }
   write(line: string): Promise<void> | void {
     if (this.failure) throw this.failure;
-    if (!this.stream.write(line + '\n')) {
+    const text = line + '\n';
+    this.hash.update(text);
+    if (!this.stream.write(text)) {
       return new Promise((resolve, reject) => {
         const onDrain = () => {
           this.stream.off('error', onError);
@@ -114,7 +118,8 @@ export class AtomicLineWriter {
       });
     }
   }
-  async commit(): Promise<void> {
+  /** Returns the file's sha256 (hex). */
+  async commit(): Promise<string> {
     await new Promise<void>((resolve, reject) => {
       if (this.stream.destroyed) return reject(this.failure ?? new StorageError(this.path, undefined, 'the stream closed early'));
       this.stream.end(() => (this.failure ? reject(this.failure) : resolve()));
@@ -127,6 +132,7 @@ export class AtomicLineWriter {
     } catch (e) {
       throw storageError(this.path, e);
     }
+    return this.hash.digest('hex');
   }
   async abort(): Promise<void> {
     await new Promise<void>((resolve) => {

@@ -43,10 +43,12 @@ export function csvHeader(res: SweepResult): string[] {
 /** Per result: the axis values as text (formatted once per value, not once per point) and the flag names per bit set. */
 interface RowCache {
   axisText: string[][];
-  /** indices of the relative axes */
-  relative: number[];
+  /** the absolute values of each relative axis as text, over the axes they depend on (Grid.absoluteCoordinates) */
+  absolute: { dims: number[]; shape: number[]; text: string[] }[];
   /** points per step along each axis (row-major) */
   strides: number[];
+  /** the axis indices of the row being formatted */
+  at: number[];
   flagText: Map<number, string>;
 }
 const caches = new WeakMap<SweepResult, RowCache>();
@@ -54,10 +56,12 @@ const caches = new WeakMap<SweepResult, RowCache>();
 function rowCache(res: SweepResult): RowCache {
   let c = caches.get(res);
   if (!c) {
-    const axisText = res.grid.axes.map((a) => a.values.map((v) => String(+v.toPrecision(12))));
-    const relative = res.grid.axes.flatMap((a, i) => (a.relative_to ? [i] : []));
+    const text = (v: number) => String(+v.toPrecision(12));
+    const axisText = res.grid.axes.map((a) => a.values.map(text));
+    // a table per relative axis instead of the point's parameters per row (most of a row's cost)
+    const absolute = res.grid.absoluteCoordinates().map((c) => ({ dims: c.dims, shape: c.shape, text: Array.from(c.values, text) }));
     const strides = res.grid.shape.map((_, a) => res.grid.shape.slice(a + 1).reduce((p, n) => p * n, 1));
-    c = { axisText, relative, strides, flagText: new Map() };
+    c = { axisText, absolute, strides, at: res.grid.shape.map(() => 0), flagText: new Map() };
     caches.set(res, c);
   }
   return c;
@@ -68,12 +72,16 @@ export function csvRow(res: SweepResult, k: number, precision: 'float32' | 'floa
   const cache = rowCache(res);
   const flat = res.offset + k;
   const shape = res.grid.shape;
+  const at = cache.at;
   let line = '';
-  for (let a = 0; a < shape.length; a++) line += (a ? ',' : '') + cache.axisText[a][Math.floor(flat / cache.strides[a]) % shape[a]];
-  // the absolute values of relative axes depend on another axis: computed per point
-  if (cache.relative.length) {
-    const abs = res.grid.axisValues(res.offset + k);
-    for (const a of cache.relative) line += ',' + String(+abs[a].toPrecision(12));
+  for (let a = 0; a < shape.length; a++) {
+    at[a] = Math.floor(flat / cache.strides[a]) % shape[a];
+    line += (a ? ',' : '') + cache.axisText[a][at[a]];
+  }
+  for (const abs of cache.absolute) {
+    let m = 0;
+    for (let j = 0; j < abs.dims.length; j++) m = m * abs.shape[j] + at[abs.dims[j]];
+    line += ',' + abs.text[m];
   }
   for (const c of res.columns) line += ',' + formatValue(res.values[c][k], precision);
   const bits = res.flags[k];
@@ -82,7 +90,8 @@ export function csvRow(res: SweepResult, k: number, precision: 'float32' | 'floa
   return line + ',' + f;
 }
 
-export async function writeCsv(path: string, res: SweepResult, precision: 'float32' | 'float64'): Promise<void> {
+/** Writes the result's CSV; returns its sha256 (for the manifest). */
+export async function writeCsv(path: string, res: SweepResult, precision: 'float32' | 'float64'): Promise<string> {
   const w = new AtomicLineWriter(path);
   try {
     await w.write(csvHeader(res).join(','));
@@ -96,7 +105,7 @@ export async function writeCsv(path: string, res: SweepResult, precision: 'float
         if (p) await p;
       }
     }
-    await w.commit();
+    return await w.commit();
   } catch (e) {
     await w.abort();
     throw e;

@@ -1,10 +1,25 @@
-// Progress on stderr: a live bar on a terminal, plain lines every few seconds otherwise.
+// Progress on stderr: a live bar on a terminal, plain lines every few seconds otherwise. The
+// rate and the ETA are of computing only (restart() after the kernels compile), smoothed over
+// the recent updates as tqdm does, and the ETA is shown only once it means something.
+
+/** Weight of the newest rate in the moving average (tqdm's default smoothing). */
+const SMOOTHING = 0.3;
+/** An ETA needs this many computed updates and this much computing time behind it. */
+const ETA_MIN_UPDATES = 2;
+const ETA_MIN_SECONDS = 1;
 
 export class Progress {
   private start = performance.now();
   private lastLine = 0;
   private lastPct = -1;
   private readonly tty: boolean;
+  /** the last update: its time and count, and the smoothed rate (points/s) over computed updates */
+  private lastAt = this.start;
+  private lastDone = 0;
+  private rate: number | undefined;
+  private updates = 0;
+  /** points loaded from an earlier run (--resume): not computed, so not in the rate */
+  private loaded = 0;
 
   constructor(
     readonly label: string,
@@ -17,24 +32,34 @@ export class Progress {
 
   /** Counts time from now (e.g. after compiling kernels): the rate and the ETA are of computing only. */
   restart(): void {
-    this.start = performance.now();
+    this.start = this.lastAt = performance.now();
   }
 
-  update(done: number): void {
+  /** `loaded`: the points since the last update were read from an earlier run, not computed. */
+  update(done: number, loaded = false, now = performance.now()): void {
+    const step = done - this.lastDone;
+    if (loaded) this.loaded += step;
+    else if (step > 0 && now > this.lastAt) {
+      const r = step / ((now - this.lastAt) / 1000);
+      this.rate = this.rate === undefined ? r : SMOOTHING * r + (1 - SMOOTHING) * this.rate;
+      this.updates++;
+    }
+    this.lastAt = now;
+    this.lastDone = done;
     if (this.quiet) return;
-    const now = performance.now();
     const secs = (now - this.start) / 1000;
-    const rate = done / Math.max(secs, 1e-9);
-    const eta = rate > 0 ? (this.total - done) / rate : Infinity;
+    const rate = this.rate ?? (done - this.loaded) / Math.max(secs, 1e-9);
     const pct = Math.floor((100 * done) / Math.max(this.total, 1));
-    const text = `${this.label}: ${done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} points, ${Math.round(rate).toLocaleString('en-US')} points/s, ETA ${fmtSecs(eta)}`;
+    const meaningful = this.rate !== undefined && this.updates >= ETA_MIN_UPDATES && secs >= ETA_MIN_SECONDS;
+    const eta = meaningful ? `ETA ${fmtSecs((this.total - done) / this.rate!)}` : 'ETA after the first blocks';
+    const text = `${this.label}: ${done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} points, ${Math.round(rate).toLocaleString('en-US')} points/s, ${eta}`;
     if (this.tty) {
       if (now - this.lastLine < 100 && done < this.total) return;
       const width = 24;
       const fill = Math.round((width * done) / Math.max(this.total, 1));
       this.stream.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(pct).padStart(3)}% ${text}\x1b[K`);
       this.lastLine = now;
-    } else if (now - this.lastLine > 10_000 || (pct >= this.lastPct + 25 && done < this.total)) {
+    } else if (meaningful && (now - this.lastLine > 10_000 || (pct >= this.lastPct + 25 && done < this.total))) {
       this.stream.write(`${text}\n`);
       this.lastLine = now;
       this.lastPct = pct;
@@ -45,9 +70,9 @@ export class Progress {
   finish(done: number, seconds?: number): void {
     if (this.quiet) return;
     const secs = seconds ?? (performance.now() - this.start) / 1000;
-    const rate = done / Math.max(secs, 1e-9);
+    const rate = (done - this.loaded) / Math.max(secs, 1e-9);
     if (this.tty) this.stream.write('\r\x1b[K');
-    this.stream.write(`${this.label}: ${done.toLocaleString('en-US')} points in ${fmtSecs(secs)} (${Math.round(rate).toLocaleString('en-US')} points/s)\n`);
+    this.stream.write(`${this.label}: ${done.toLocaleString('en-US')} points in ${fmtSecs(secs)} of computing (${Math.round(rate).toLocaleString('en-US')} points/s)\n`);
   }
 }
 

@@ -32,7 +32,8 @@ export interface SweepRunOptions {
   blockPoints?: number;
   /** float64 cross-check of this many points (default 24 on float32 backends, 0 on cpu; 0 disables; Infinity: all) */
   check?: number;
-  onProgress?: (done: number, total: number) => void;
+  /** `loaded`: the points since the last call came from an earlier run (loadBlock), not computed */
+  onProgress?: (done: number, total: number, loaded?: boolean) => void;
   /** bytes the result columns may take (default: half the machine's memory) */
   memoryLimit?: number;
   /** columns kept besides the outputs, e.g. liouvillian_gap and _spectral_radius for a comparison */
@@ -45,7 +46,7 @@ export interface SweepRunOptions {
   onBlock?: (start: number, n: number, res: SweepResult) => Promise<void>;
   /** asked between blocks: true stops the run, keeping what finished */
   shouldStop?: () => boolean;
-  /** the backend's kernels are being compiled (before any computing): 'start', then 'done' with the seconds */
+  /** the backend's kernels are being compiled, up to their first dispatch (before any computing): 'start', then 'done' with the seconds */
   onCompile?: (phase: 'start' | 'done', seconds?: number) => void;
 }
 
@@ -245,7 +246,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
       computed += n;
       await opts.onBlock?.(start, n, result);
     }
-    opts.onProgress?.(result.done, count);
+    opts.onProgress?.(result.done, count, Boolean(stored));
     start = blockEnd;
   }
   result.seconds.compute = compute / 1000;

@@ -113,6 +113,11 @@ export function specFromJson(input: unknown): unknown {
     if (typeof spec !== 'object' || spec === null) throw new InputError('spec: this qbsweep manifest has no "spec" to rerun');
     return spec;
   }
+  // a figure's manifest holds several sweeps and tables, not one spec: its command reruns it
+  if (typeof input === 'object' && input !== null && (input as Record<string, unknown>).qbsweep === 'figure') {
+    const m = input as Record<string, unknown>;
+    throw new InputError(`spec: this is the manifest of figure ${String(m.figure)}, not of a sweep; rerun it with: qbsweep ${typeof m.command === 'string' ? m.command : `figure ${String(m.figure)}`}`);
+  }
   return input;
 }
 

@@ -11,6 +11,7 @@ import { evaluatePoint } from '../../src/model/point.js';
 import { resolvePoint } from '../../src/model/params.js';
 import { expectOneLineError, runCli, runCliAsync } from '../helpers/cli.js';
 import { referenceCases } from '../helpers/reference.js';
+import { shaderCacheEmpty } from '../../src/backends/webgpu/shaderCache.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'qbsweep-cli-'));
 
@@ -22,6 +23,7 @@ function readCsv(path: string): { header: string[]; rows: string[][] } {
 describe('qbsweep sweep', () => {
   it('writes CSV, manifest and PNG for a preset on the default backend', async () => {
     const out = tmp();
+    const cold = shaderCacheEmpty('Mesa');
     const r = await runCliAsync(['sweep', '--preset', 'fig10', '--grid', '6x5', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     // stderr says which backend ran and why, then progress and the cross-check
@@ -31,7 +33,11 @@ describe('qbsweep sweep', () => {
     // notes are filtered where stderr is a terminal or a pipe: test/cli/startup.test.ts)
     expect(r.stderr).not.toMatch(/libvulkan/);
     expect(r.stderr.trimEnd().split('\n')).not.toContain('');
-    if (/backend webgpu/.test(r.stderr)) expect(r.stderr).toMatch(/qbsweep: compiling GPU kernels \(first run: up to a minute; cached afterwards in .*\) \.\.\. done in [\d.]+ s\n/);
+    // the first-run note only where the shader cache was empty
+    if (/backend webgpu/.test(r.stderr)) expect(r.stderr).toMatch(cold ? /qbsweep: compiling GPU kernels \(first run: up to a minute; cached afterwards in .*\) \.\.\. done in [\d.]+ s\n/ : /qbsweep: compiling GPU kernels \.\.\. done in [\d.]+ s\n/);
+    // writing the files has its line, and the run ends with its total wall time
+    expect(r.stderr).toMatch(/qbsweep: writing the files( and checking \d+ points in float64)? \.\.\. done in [\d.]+ s\n/);
+    expect(r.stderr).toMatch(/qbsweep: total [\d.]+ s wall \((compile [\d.]+ s, )?computing [\d.]+ s, files and check [\d.]+ s\)\n/);
     expect(readdirSync(out).sort()).toEqual(['fig10.csv', 'fig10.h5', 'fig10.json', 'fig10.png']);
     const csv = readCsv(join(out, 'fig10.csv'));
     expect(csv.header).toEqual(['mu', 'F', 'Delta', 'efficiency', 'E_B_over_omega', 'ergotropy_over_omega', 'concurrence', 'steady.efficiency', 'flags']);
@@ -98,7 +104,7 @@ describe('qbsweep sweep', () => {
 
   const bad: [string, string[], string | undefined, RegExp][] = [
     ['unknown preset', ['sweep', '--preset', 'fig12'], undefined, /option --preset: unknown preset "fig12" \(expected fig8, fig9, fig10, fig11, gap, xxz, common-bath\)/],
-    ['spec and preset', ['sweep', '--preset', 'fig9', '--spec', 'x.json'], undefined, /give exactly one of --spec FILE and --preset NAME/],
+    ['spec and preset', ['sweep', '--preset', 'fig9', '--spec', 'x.json'], undefined, /give exactly one of --spec FILE, --preset NAME and --axis NAME=FROM:TO:N/],
     ['bad grid', ['sweep', '--preset', 'fig9', '--grid', '10by10'], undefined, /option --grid: expected NxM/],
     ['unknown param', ['sweep', '--spec', '-'], '{"axes": [{"param": "Omega", "from": 0, "to": 1, "n": 3}]}', /spec axes\[0\] \(Omega\): unknown param/],
     ['inverted axis', ['sweep', '--spec', '-'], '{"axes": [{"param": "F", "from": 1, "to": 0, "n": 3}]}', /inverted axis, from \(1\) > to \(0\)/],

@@ -1,7 +1,7 @@
 // `qbsweep figure`: every figure at a coarse resolution on the float64 cpu backend (and a few on
 // WebGPU when an adapter exists), the files each writes, and the command line.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { WebGpuBackend } from '../../src/backends/webgpu/backend.js';
 import type { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
 import { FigureContext, kernelProjector } from '../../src/figures/context.js';
 import { FIGURES, resolveFigureIds } from '../../src/figures/index.js';
-import { produceFigure } from '../../src/figures/output.js';
+import { figureStem, produceFigure } from '../../src/figures/output.js';
 import { flaggedBands, niceBound } from '../../src/io/render.js';
 import { InputError, resolvePoint } from '../../src/model/params.js';
 import { evaluatePoint } from '../../src/model/point.js';
@@ -69,7 +69,7 @@ describe('every figure on the float64 cpu backend, coarse', () => {
       expect(l.panels.length).toBeGreaterThan(0);
       const m = JSON.parse(readFileSync(json, 'utf8'));
       expect(m.figure).toBe(def.id);
-      expect(m.files).toEqual([`${def.file}.csv`, `${def.file}.png`, `${def.file}.json`]);
+      expect(m.files).toEqual(['csv', 'png', 'json'].map((ext) => `figure-${def.id}.${ext}`));
       expect(m.timings.total_s).toBeGreaterThan(0);
       const lines = readFileSync(csv, 'utf8').trim().split('\n');
       expect(lines[0].startsWith('part,')).toBe(true);
@@ -147,14 +147,39 @@ describe('qbsweep figure', () => {
     const out = join(dir, 'cli');
     const r = runCli(['figure', '7', '--backend', 'cpu', '--points', '9', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/fig7a: [\d.]+ s \(9 points\) -> .*fig7a\.png/);
-    expect(r.stderr).toMatch(/fig7b: [\d.]+ s \(27 points\)/);
+    expect(r.stderr).toMatch(/figure-7a: [\d.]+ s \(9 points\) -> .*figure-7a\.png/);
+    expect(r.stderr).toMatch(/figure-7b: [\d.]+ s \(27 points\)/);
     expect(r.stderr).toMatch(/total: [\d.]+ s for 2 figures/);
     // each figure says it started before it finishes
     const lines = r.stderr.split('\n');
-    expect(lines.indexOf('fig7a: computing (1 of 2) ...')).toBeGreaterThanOrEqual(0);
-    expect(lines.indexOf('fig7b: computing (2 of 2) ...')).toBeGreaterThan(lines.findIndex((l) => /^fig7a: [\d.]+ s/.test(l)));
-    pngSize(join(out, 'fig7b.png'));
+    expect(lines.indexOf('figure-7a: computing (1 of 2) ...')).toBeGreaterThanOrEqual(0);
+    expect(lines.indexOf('figure-7b: computing (2 of 2) ...')).toBeGreaterThan(lines.findIndex((l) => /^figure-7a: [\d.]+ s/.test(l)));
+    pngSize(join(out, 'figure-7b.png'));
+  }, 60_000);
+  it('never mixes with a sweep: its stems differ from the presets\', --steady has its own, and its manifest given to --spec says what it is', () => {
+    const out = join(dir, 'mixed');
+    expect(figureStem(resolveFigureIds(['9'])[0], false)).toBe('figure-9');
+    expect(figureStem(resolveFigureIds(['3'])[0], true)).toBe('figure-3-steady');
+    const sweep = runCli(['sweep', '--preset', 'fig9', '--grid', '3x2', '--backend', 'cpu', '--no-png', '--quiet', '--out', out]);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    const before = readFileSync(join(out, 'fig9.csv'), 'utf8');
+    const steady = runCli(['figure', '7a', '--steady', '--backend', 'cpu', '--points', '5', '--quiet', '--out', out]);
+    expect(steady.code, steady.stderr).toBe(0);
+    expect(readFileSync(join(out, 'fig9.csv'), 'utf8')).toBe(before);
+    expect(JSON.parse(readFileSync(join(out, 'figure-7a-steady.json'), 'utf8')).steady).toBe(true);
+    // the figure's manifest is not a spec: one line naming the command that reruns it
+    expectOneLineError(runCli(['sweep', '--spec', join(out, 'figure-7a-steady.json'), '--out', out]), /^qbsweep: spec: this is the manifest of figure 7a, not of a sweep; rerun it with: qbsweep figure 7a --steady /);
+    // a sweep named like a figure is another run's files: refused, or removed with --force
+    expect(runCli(['sweep', '--preset', 'fig9', '--grid', '3x2', '--backend', 'cpu', '--quiet', '--name', 'figure-7a', '--out', out]).code).toBe(0);
+    const figure7a = ['figure', '7a', '--backend', 'cpu', '--points', '5', '--out', out];
+    expectOneLineError(runCli(figure7a), /^qbsweep: option --out: .* already holds figure-7a\.csv, figure-7a\.h5, figure-7a\.json, figure-7a\.png of another run \(a sweep\); .*--force/);
+    const forced = runCli([...figure7a, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toMatch(/--force: removed figure-7a\.csv, figure-7a\.h5, figure-7a\.json, figure-7a\.png of another run \(a sweep\)/);
+    expect(readdirSync(out).filter((f) => f.startsWith('figure-7a.')).sort()).toEqual(['figure-7a.csv', 'figure-7a.json', 'figure-7a.png']);
+    expect(JSON.parse(readFileSync(join(out, 'figure-7a.json'), 'utf8')).figure).toBe('7a');
+    // a rerun of the same figure replaces its own files
+    expect(runCli([...figure7a, '--quiet']).code).toBe(0);
   }, 60_000);
   it('rejects an unknown figure and a bad --grid with one line', () => {
     expectOneLineError(runCli(['figure', '12', '--out', dir]), /figure "12": unknown/);

@@ -28,6 +28,19 @@ export function outputsAsked(outputs: string[]): { stateObservables: boolean; st
   };
 }
 
+/** What the engine's programs compute for a job. */
+function engineSettings(job: SweepJob): RunSettings {
+  // the gap needs the spectrum of every point; the not-stationary flag only of undecided ones
+  const wantsGap = job.outputs.includes('liouvillian_gap');
+  return {
+    ...job.settings,
+    spectrumMode: wantsGap || job.integrator === 'rk4' ? 'all' : 'undecided',
+    concurrence: job.outputs.includes('concurrence'),
+    ...outputsAsked(job.outputs),
+    steadyConcurrence: job.outputs.includes('steady.concurrence'),
+  };
+}
+
 /** Runs a job range on an engine: shared by the Node and browser backends. */
 export async function evaluateOnEngine(engine: WebGpuEngine, job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult> {
   if (!GPU_INTEGRATORS.includes(job.integrator)) {
@@ -35,15 +48,7 @@ export async function evaluateOnEngine(engine: WebGpuEngine, job: SweepJob, star
   }
   const rows = new Float32Array(count * PARAM_STRIDE);
   job.grid.fillRows(start, count, rows, job.dt ?? 0);
-  // the gap needs the spectrum of every point; the not-stationary flag only of undecided ones
-  const wantsGap = job.outputs.includes('liouvillian_gap');
-  const settings: RunSettings = {
-    ...job.settings,
-    spectrumMode: wantsGap || job.integrator === 'rk4' ? 'all' : 'undecided',
-    concurrence: job.outputs.includes('concurrence'),
-    ...outputsAsked(job.outputs),
-    steadyConcurrence: job.outputs.includes('steady.concurrence'),
-  };
+  const settings = engineSettings(job);
   if (job.integrator === 'rk4') {
     const r = await engine.rk4(rows, count, settings, {}, (p) => onProgress?.(p.done));
     if (r.done === count) {
@@ -75,6 +80,13 @@ export async function prepareEngine(engine: WebGpuEngine, job: SweepJob): Promis
   const pending = names.map((n) => engine.pipeline(n, job.settings));
   if (job.times) pending.push(engine.pipeline('times', job.settings, timesConstants({ concurrence: job.outputs.includes('concurrence') })));
   await Promise.all(pending);
+  if (job.integrator === 'rk4') return; // its stepping programs compile at their first dispatch, within the run
+  // one point through every program: the driver compiles at the first dispatch (Mesa does)
+  const rows = new Float32Array(PARAM_STRIDE);
+  job.grid.fillRows(0, 1, rows, job.dt ?? 0);
+  const settings = engineSettings(job);
+  await engine.warmUp(rows, settings, LEAP_PROGRAMS);
+  if (job.times) await engine.trajectories(rows, 1, settings, { from: job.times.from, step: timeStep(job.times), n: Math.min(job.times.n, 2) });
 }
 
 export class WebGpuBackend implements SweepBackend {

@@ -262,6 +262,19 @@ export class WebGpuEngine {
     return { out, done, chunks, gpuMs };
   }
 
+  /**
+   * Runs `programs` once on the first point of `params`, the spectrum of undecided points
+   * included (forced), and discards the results: drivers such as Mesa compile a pipeline at its
+   * first dispatch, not when it is created, so only after this is the compile over.
+   */
+  async warmUp(params: Float32Array<ArrayBuffer>, settings: RunSettings, programs: ProgramName[]): Promise<void> {
+    const r = await this.evaluate(params, 1, settings, programs);
+    if (r.error || !(settings.spectrumMode === 'undecided' && programs.includes('spectrum'))) return;
+    r.out[OUT.transientBound] = Number.NaN; // undecided
+    const subset = await this.pipeline('spectrum_subset', settings);
+    await this.scoped(0, 'warm-up', () => this.spectrumOfUndecided(subset, r.out, 1, params, settings, 0));
+  }
+
   /** A leap bound below exp(-STATIONARY_DECAYS) proves |gap| tau >= STATIONARY_DECAYS (shaders/layout.wgsl, out[32]). */
   static readonly STATIONARY_BOUND = Math.exp(-STATIONARY_DECAYS);
 
