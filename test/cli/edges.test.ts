@@ -3,7 +3,7 @@
 // STEM.partial.* files of its interrupted tries.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,13 @@ describe('--out that cannot take files: one line naming --out, exit 2, within se
 describe('a finished run', () => {
   it('removes the STEM.partial.* files an interrupted try left', () => {
     const out = tmp();
-    for (const f of ['s.partial.csv', 's.partial.json', 'other.partial.csv']) writeFileSync(join(out, f), 'stale');
+    // an interrupted try of the same spec: its partial manifest vouches for the partial files (results never mix)
+    const first = runCli(['sweep', '--backend', 'cpu', '--spec', '-', '--out', out, '--quiet', '--no-png'], SPEC);
+    expect(first.code, first.stderr).toBe(0);
+    renameSync(join(out, 's.json'), join(out, 's.partial.json'));
+    renameSync(join(out, 's.csv'), join(out, 's.partial.csv'));
+    rmSync(join(out, 's.h5'));
+    writeFileSync(join(out, 'other.partial.csv'), 'stale');
     const r = runCli(['sweep', '--backend', 'cpu', '--spec', '-', '--out', out, '--resume', '--quiet', '--no-png'], SPEC);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['other.partial.csv', 's.csv', 's.h5', 's.json']);
