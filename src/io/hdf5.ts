@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { InputError, PARAM_DOCS } from '../model/params.js';
 import { FLAG_BITS } from '../core/layout.js';
-import { OUTPUT_DOCS } from '../sweep/outputs.js';
+import { type FlagWords, OUTPUT_DOCS } from '../sweep/outputs.js';
 import { StorageError, fsyncPath, storageError, tempName } from './atomic.js';
 import { axisName } from '../sweep/grid.js';
 
@@ -168,7 +168,7 @@ export interface GridArrays {
   shape: number[];
   columns: string[];
   values: Record<string, Float32Array | Float64Array>;
-  flags: Uint8Array;
+  flags: FlagWords;
   /** JSON-serialisable attributes for the root group (spec, provenance) */
   attributes: Record<string, unknown>;
   /** absolute values of relative axes (e.g. dT over Tbar x dT_over_Tbar): non-dimension coordinates */
@@ -269,7 +269,7 @@ export interface FlatArrays {
   total: number;
   columns: string[];
   values: Record<string, Float32Array | Float64Array>;
-  flags: Uint8Array;
+  flags: FlagWords;
   attributes: Record<string, unknown>;
   /** a time grid: its times and the charging curves of these points (count x times values each) */
   times?: number[];
@@ -323,9 +323,10 @@ export async function readFlatH5(path: string): Promise<FlatArrays & { sha256: s
       if (!(data[c] instanceof Float32Array || data[c] instanceof Float64Array)) throw new DamagedFileError(path, `column ${c} is missing`);
       values[c] = data[c] as Float32Array | Float64Array;
     }
-    if (!(data.flags instanceof Uint8Array)) throw new DamagedFileError(path, 'flags are missing');
+    // uint16 flag words; parts written before the flags outgrew a byte hold uint8
+    if (!(data.flags instanceof Uint16Array || data.flags instanceof Uint8Array)) throw new DamagedFileError(path, 'flags are missing');
     const attributes: Record<string, unknown> = {};
     for (const k of Object.keys(f.attrs)) attributes[k] = attr(f, k);
-    return { start: Number(attr(f, 'start')), count, total: Number(attr(f, 'total')), columns, values, flags: data.flags, attributes, sha256: sha, ...(trajectories ? { times, trajectories } : {}) };
+    return { start: Number(attr(f, 'start')), count, total: Number(attr(f, 'total')), columns, values, flags: Uint16Array.from(data.flags), attributes, sha256: sha, ...(trajectories ? { times, trajectories } : {}) };
   });
 }

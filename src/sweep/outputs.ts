@@ -7,7 +7,7 @@ import { GPU_TOLERANCE } from './tolerance.js';
 import { PAULI_STRINGS } from '../model/pauli.js';
 import { CHARGING_FIGURES, CHARGING_FIGURE_DOCS, TRAJECTORY_QUANTITIES } from '../model/charging.js';
 
-export { SCALAR_OUTPUTS, outputSlot, flagNames, flagBits } from '../core/outputs.js';
+export { SCALAR_OUTPUTS, FlagWords, outputSlot, flagNames, flagBits } from '../core/outputs.js';
 import { SCALAR_OUTPUTS, outputSlot } from '../core/outputs.js';
 
 export const RECORD_STRIDE = OUT_STRIDE;

@@ -9,7 +9,7 @@ import { evaluatePoint } from '../model/point.js';
 import type { SweepBackend, SweepJob } from '../backends/types.js';
 import type { RunSettings } from '../backends/webgpu/engine.js';
 import { Grid } from './grid.js';
-import { OUTPUT_DOCS, RECORD, RECORD_STRIDE, TIME_COLUMNS, TRAJECTORY_COLUMNS, copyColumn, outputColumns, recordFlags } from './outputs.js';
+import { OUTPUT_DOCS, RECORD, RECORD_STRIDE, TIME_COLUMNS, TRAJECTORY_COLUMNS, FlagWords, copyColumn, outputColumns, recordFlags } from './outputs.js';
 import { CHARGING_FIGURES, TRAJECTORY_QUANTITIES, chargingCurve, chargingFigures, timeValues } from '../model/charging.js';
 import { generator } from '../model/generators.js';
 import { initialVector } from '../model/evolve.js';
@@ -77,7 +77,7 @@ export interface SweepResult {
   /** with a spec time grid: the times, and each TRAJECTORY_COLUMNS array (trajectories[c][k * times.length + j] at point offset + k, time j) */
   times?: number[];
   trajectories?: Record<string, Float32Array | Float64Array>;
-  flags: Uint8Array;
+  flags: FlagWords;
   /** the first flat grid point of this result (0 unless sharded) and how many it covers */
   offset: number;
   count: number;
@@ -162,7 +162,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
   const values: Record<string, Float32Array | Float64Array> = {};
   // the charging times are grid times, exact in float64 whatever the backend's arithmetic
   for (const c of columns) values[c] = new (TIME_COLUMNS.includes(c) ? Float64Array : Arr)(count).fill(Number.NaN);
-  const flags = new Uint8Array(count);
+  const flags = new FlagWords(count);
   const times = spec.times ? timeValues(spec.times) : undefined;
   const trajectories: Record<string, Float32Array | Float64Array> | undefined = spec.times ? {} : undefined;
   if (trajectories) for (const c of TRAJECTORY_COLUMNS) trajectories[c] = new Arr(count * nt).fill(Number.NaN);
