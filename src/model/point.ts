@@ -97,6 +97,8 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
   if (unstable) flags.push('unstable');
 
   const result = assemble(p, { r, r0, limitR, kernelDim: unstable ? Number.NaN : limit.kernelDim, thermo, flags });
+  // no limit: every long-time number NaN (the emitted observables would read a NaN state as 0)
+  if (unstable) result.steady = blank(result.steady);
   Object.assign(result, {
     liouvillian_gap: liouvillianGap(eigs),
     slowest_relaxation: slowest,
@@ -118,17 +120,23 @@ function nonFinitePoint(p: PointParams, r0: Float64Array, aux: Float64Array): Po
   return blankNumbers(assemble(p, { r: NO_STATE, r0, limitR: NO_STATE, kernelDim: Number.NaN, thermo, flags: ['non-finite'] }));
 }
 
+/** heat_current_k of every reservoir k (from 1), particle_current_k of the fermion ones: the long-time currents a result reports. */
+export function longTimeCurrents(p: PointParams, thermo: ReturnType<typeof thermodynamics>): Record<string, number> {
+  const currents: Record<string, number> = {};
+  thermo.heat.forEach((j, k) => (currents[`heat_current_${k + 1}`] = j));
+  p.system.reservoirs.forEach((res, k) => {
+    if ((p.reservoir ?? res.statistics) === 'fermion') currents[`particle_current_${k + 1}`] = thermo.particles[k];
+  });
+  return currents;
+}
+
 /** The result of a point from its state at tau and its long-time state (NaN where there is none); the spectrum's fields NaN. */
 function assemble(p: PointParams, s: { r: Float64Array; r0: Float64Array; limitR: Float64Array; kernelDim: number; thermo: ReturnType<typeof thermodynamics>; flags: PointFlag[] }): PointResult {
   const { r, limitR, thermo } = s;
   const atTau = batteryObservables(r);
   const dm = densityMatrices(r);
   const steadyObs = batteryObservables(limitR);
-  const currents: Record<string, number> = {};
-  thermo.heat.forEach((j, k) => (currents[`heat_current_${k + 1}`] = j));
-  p.system.reservoirs.forEach((res, k) => {
-    if ((p.reservoir ?? res.statistics) === 'fermion') currents[`particle_current_${k + 1}`] = thermo.particles[k];
-  });
+  const currents = longTimeCurrents(p, thermo);
   return {
     efficiency: atTau.efficiency,
     E_B_over_omega: atTau.E_B_over_omega,
@@ -157,6 +165,9 @@ function assemble(p: PointParams, s: { r: Float64Array; r0: Float64Array; limitR
   };
 }
 
+/** o with every number NaN but those of `keep`. */
+const blank = <T extends object>(o: T, keep: string[] = []): T => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, keep.includes(k) || typeof v !== 'number' ? v : Number.NaN])) as T;
+
 /**
  * Every number of a result NaN but the kernel dimension and the step: at a degenerate level
  * crossing the i<j prescription is basis dependent (no number is better than an arbitrary one),
@@ -165,7 +176,6 @@ function assemble(p: PointParams, s: { r: Float64Array; r0: Float64Array; limitR
 function blankNumbers(res: PointResult): PointResult {
   const nan = Number.NaN;
   const nanRows = () => [0, 1, 2, 3].map(() => [nan, nan, nan, nan]);
-  const blank = <T extends object>(o: T, keep: string[] = []): T => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, keep.includes(k) || typeof v !== 'number' ? v : nan])) as T;
   return {
     ...blank(res),
     rho_real: nanRows(),

@@ -78,7 +78,7 @@ export function longTimeLimit(G: Mat, r0: Float64Array, eigs?: Eigenvalue[]): Lo
 }
 
 /** The one steady state: r = (1, x) with A x = -c, where G = [[0, 0], [c, A]]. */
-function uniqueSteadyState(G: Mat): Float64Array {
+export function uniqueSteadyState(G: Mat): Float64Array {
   const A = new Float64Array(225);
   const c = new Float64Array(15);
   for (let i = 1; i < 16; i++) {

@@ -9,7 +9,7 @@ import { evaluatePoint } from '../model/point.js';
 import type { SweepBackend, SweepJob } from '../backends/types.js';
 import type { RunSettings } from '../backends/webgpu/engine.js';
 import { Grid } from './grid.js';
-import { OUTPUT_DOCS, RECORD, RECORD_STRIDE, TIME_COLUMNS, TRAJECTORY_COLUMNS, FlagWords, copyColumn, outputColumns, recordFlags } from './outputs.js';
+import { OUTPUT_DOCS, RECORD, RECORD_STRIDE, TIME_COLUMNS, TRAJECTORY_COLUMNS, FlagWords, copyColumn, outputColumns, recordFlags, settleRecord } from './outputs.js';
 import { CHARGING_FIGURES, TRAJECTORY_QUANTITIES, chargingCurve, chargingFigures, timeValues } from '../model/charging.js';
 import { generator } from '../model/generators.js';
 import { initialVector } from '../model/evolve.js';
@@ -217,6 +217,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
       const tb = performance.now();
       const r = await opts.backend.evaluate(job, start, n, (d) => opts.onProgress?.(result.done + d, count));
       compute += performance.now() - tb;
+      for (let k = 0; k < r.done; k++) settleRecord(r.records, k);
       for (const c of columns) if (!figures.includes(c)) copyColumn(r.records, r.done, c, values[c], at);
       for (let k = 0; k < r.done; k++) flags[at + k] = recordFlags(r.records, k, opts.backend.precision);
       if (trajectories && times) storeCurves(r, times, trajectories, figures.length ? values : undefined, at);

@@ -4,7 +4,6 @@ import { InputError } from '../../model/params.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
 import { type AdapterDescription, type EngineOptions, type RunSettings, WebGpuEngine, timesConstants } from './engine.js';
 import { OUT, OUT_STRIDE, PARAM_STRIDE, STEADY_SLOTS } from '../../core/layout.js';
-import { outputSlot } from '../../core/outputs.js';
 import { type AdapterChoice, acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from './nodeDevice.js';
 import type { ProgramName } from './programs.js';
 import { timeStep } from '../../model/charging.js';
@@ -17,16 +16,6 @@ export const GPU_INTEGRATORS = ['leap', 'rk4'];
  * tolerance (and which picture hatching) applies.
  */
 export const LEAP_PROGRAMS: ProgramName[] = ['leap', 'spectrum'];
-
-/** Which optional parts of the kernels the outputs need (the figures of merit; the non-positive flag comes with them). */
-export function outputsAsked(outputs: string[]): { stateObservables: boolean; steadyObservables: boolean; currents: boolean } {
-  const slotOf = (o: string) => outputSlot(o) ?? -1;
-  return {
-    stateObservables: outputs.some((o) => slotOf(o) >= OUT.incoherent && slotOf(o) < OUT.steadyIncoherent),
-    steadyObservables: outputs.some((o) => slotOf(o) >= OUT.steadyIncoherent && slotOf(o) < OUT.steadyHeat),
-    currents: outputs.some((o) => slotOf(o) >= OUT.steadyHeat),
-  };
-}
 
 /** Runs a job range on an engine: shared by the Node and browser backends. */
 export async function evaluateOnEngine(engine: WebGpuEngine, job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult> {
@@ -41,7 +30,6 @@ export async function evaluateOnEngine(engine: WebGpuEngine, job: SweepJob, star
     ...job.settings,
     spectrumMode: wantsGap || job.integrator === 'rk4' ? 'all' : 'undecided',
     concurrence: job.outputs.includes('concurrence'),
-    ...outputsAsked(job.outputs),
     steadyConcurrence: job.outputs.includes('steady.concurrence'),
   };
   if (job.integrator === 'rk4') {
