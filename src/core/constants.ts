@@ -65,6 +65,9 @@ export const PRECISION = {
   },
 } as const;
 
+/** float32 cannot tell a gap (or any real part) below this fraction of the spectral radius from zero (README, known limits). */
+export const GAP_RESOLUTION_F32 = 1e-5;
+
 /** Tolerances of the emitted observables, per precision. */
 export const PRECISION_OBSERVABLES = {
   // nonPositive: rho's smallest eigenvalue below minus this is flagged (f32: its measured
@@ -75,9 +78,9 @@ export const PRECISION_OBSERVABLES = {
   // energyResolution: E_B/omega at or below it is zero-energy (efficiency W/E_B unresolved, reported as 0)
   // unstable: the largest real part of the spectrum above this times the spectral radius (f64:
   // QR's backward error is ~1e-16 of the radius, a near-zero eigenvalue moves by far less than
-  // 1e-9 of it; f32: GPU_TOLERANCE.gapRelative, the accuracy of the f32 gap)
+  // 1e-9 of it; f32: GAP_RESOLUTION_F32, below which float32 cannot tell a real part from 0)
   f64: { nonPositive: 1e-9, lawRelative: 1e-9, lawAbsolute: 1e-13, lawRounding: 1e-12, energyResolution: 0, unstable: 1e-9 },
-  f32: { nonPositive: 1e-5, lawRelative: 1e-3, lawAbsolute: 1e-6, lawRounding: 1e-4, energyResolution: 1e-6, unstable: 1e-4 },
+  f32: { nonPositive: 1e-5, lawRelative: 1e-3, lawAbsolute: 1e-6, lawRounding: 1e-4, energyResolution: 1e-6, unstable: GAP_RESOLUTION_F32 },
 } as const;
 
 /** The boson occupation 1/(e^x - 1) is evaluated at min(x, this): beyond it the rate is ~0 in either precision. */

@@ -10,6 +10,7 @@ import type { SweepBackend, SweepJob } from '../backends/types.js';
 import type { RunSettings } from '../backends/webgpu/engine.js';
 import { Grid } from './grid.js';
 import { OUTPUT_DOCS, RECORD, RECORD_STRIDE, TIME_COLUMNS, TRAJECTORY_COLUMNS, FlagWords, copyColumn, outputColumns, recordFlags, settleRecord } from './outputs.js';
+import { FLAG_BITS } from '../core/layout.js';
 import { CHARGING_FIGURES, TRAJECTORY_QUANTITIES, chargingCurve, chargingFigures, timeValues } from '../model/charging.js';
 import { generator } from '../model/generators.js';
 import { initialVector } from '../model/evolve.js';
@@ -273,7 +274,8 @@ function storeCurves(r: { records: ArrayLike<number>; done: number; trajectories
  * exponential and every scalar output is compared with its tolerance (tolerance.ts); NaN against
  * a number fails. Points where the reference itself has no number (a degenerate crossing) and
  * long-time values where the gap is below float32's resolution (README: known limits) are not
- * counted. `n` >= res.done checks every finished point.
+ * counted; a non-finite point (NaN everywhere) agrees where this run has NaN too, an unstable
+ * one where this run flags it unstable (or non-finite). `n` >= res.done checks every finished point.
  */
 export function crossCheck(res: SweepResult, n: number): CrossCheck {
   n = Math.min(n, res.done);
@@ -302,6 +304,9 @@ export function crossCheck(res: SweepResult, n: number): CrossCheck {
     const p = res.grid.point(res.offset + k);
     const ref = evaluatePoint(p);
     if (ref.flags.includes('degenerate')) continue;
+    // a growing mode amplifies rounding by e^(lambda t), beyond any tolerance: the point agrees
+    // when this run found it unstable too (or overflowed: non-finite); its long-time values are NaN
+    if (ref.flags.includes('unstable') && res.flags[k] & (FLAG_BITS.unstable | FLAG_BITS['non-finite'])) continue;
     const unresolvable = Math.abs(ref.liouvillian_gap) < GAP_RESOLUTION_F32 * ref.spectral_radius;
     const at = { gap: ref.liouvillian_gap, radius: ref.spectral_radius, tau: p.tau, inverseTemperatures: scalar.includes('steady.entropy_production') ? inverseTemperatureSum(p) : undefined };
     for (const c of scalar) {
@@ -312,7 +317,8 @@ export function crossCheck(res: SweepResult, n: number): CrossCheck {
       const energy = c === 'steady.efficiency' ? ref.steady.E_B_over_omega : ref.E_B_over_omega;
       add(c, k, res.values[c][k], reference, checkValue(c, res.values[c][k], reference, { ...at, energy }));
     }
-    if (!res.trajectories || !res.times || !res.spec.times) continue;
+    // a non-finite point is NaN everywhere: its scalars agreed above where this run has NaN too
+    if (!res.trajectories || !res.times || !res.spec.times || ref.flags.includes('non-finite')) continue;
     // the charging curve at every time of the grid, and the figures read off it
     const curve = chargingCurve(generator(p).G, initialVector(p), res.spec.times, { concurrence: res.spec.outputs.includes('concurrence') });
     TRAJECTORY_COLUMNS.forEach((c, q) => {
