@@ -15,7 +15,8 @@ fn write_non_finite_record(base: u32, nan: f32) {
 // Writes the long-time slots (src/core/layout.ts STEADY_SLOTS) straight into the record and
 // returns their flag bits: efficiency, E_B/omega, ergotropy/omega, concurrence (NaN unless
 // asked), kernel dimension; the state observables, the energy and excitation currents, the
-// entropy production. NaN and dimension 2 where the steady solve found G' singular (bistable). Shared by the leap and steady programs.
+// entropy production. NaN and dimension 2 where the steady solve found G' singular (bistable).
+// Shared by the leap and steady programs.
 fn write_long_time(base: u32, i: u32, r_ss: Vec16, solvable: bool, with_concurrence: bool, nan: f32) -> u32 {
   for (var k = OUT_STEADY_INCOHERENT; k <= OUT_STEADY_ENTROPY_PRODUCTION; k++) { out[base + k] = nan; }
   if (!solvable) {
