@@ -221,10 +221,13 @@ fn hqr15() -> Eig16 {
       if (!(l < nn - 1)) { break; }
     }
   }
+  // eigenvalues left: the loops ended early (llvmpipe's shared iteration budget of a SIMD batch
+  // ran out), so what this lane has is no spectrum
+  if (nn >= 0) { res.ok = false; }
   return res;
 }
 
-struct SpectrumSummary { gap: f32, slowest: f32, radius: f32, kernel_dim: u32, ok: bool }
+struct SpectrumSummary { gap: f32, slowest: f32, radius: f32, kernel_dim: u32, ok: bool, largest: f32 }
 
 // Liouvillian gap (second largest real part), spectral radius, and the slowest decay rate
 // outside the kernel, whose dimension comes from the steady solve (1, or 2 where G' is
@@ -255,5 +258,5 @@ fn spectrum_summary(g: Mat16) -> SpectrumSummary {
   for (var i = 0; i < 16; i++) { radius = max(radius, sqrt(e.re[i] * e.re[i] + e.im[i] * e.im[i])); }
   let st = solve_steady(g);
   let kdim = select(2u, 1u, steady_solvable(st, g));
-  return SpectrumSummary(re[1], re[kdim], radius, kdim, e.ok);
+  return SpectrumSummary(re[1], re[kdim], radius, kdim, e.ok, re[0]);
 }

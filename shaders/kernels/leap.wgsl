@@ -23,14 +23,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= run.count) { return; }
   let p = params[i];
   let gen = point_generator(run, p);
+  let base = i * OUT_STRIDE;
+  let nan = runtime_nan(run.pad0);
+  if (!mat16_finite(gen.g)) {
+    write_non_finite_record(base, nan);
+    return;
+  }
   let h0 = leap_base_step(p, gen.g);
   let plan = even_steps(point_tau(p), h0);
   let h = plan.h;
   let ev = evolve_leap(gen.g, taylor_step_matrix(gen.g, h), initial_vector(p), plan.steps);
   let r = ev.r;
   let b = battery(r);
-  let base = i * OUT_STRIDE;
-  let nan = runtime_nan(run.pad0);
   var flags = 0u;
   if (gen.degenerate) { flags |= FLAG_DEGENERATE; }
   if (b.zero_energy) { flags |= FLAG_ZERO_ENERGY; }

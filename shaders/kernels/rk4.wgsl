@@ -19,7 +19,9 @@ fn rk4_init(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let gen = point_generator(run, p);
   var h = point_dt(p);
   if (h <= 0.0) { h = rk4_default_step(gen.g); }
-  let plan = step_plan(point_tau(p), h);
+  var plan = step_plan(point_tau(p), h);
+  // a non-finite generator takes no steps (its step count would be anything); rk4_finish blanks it
+  if (!mat16_finite(gen.g)) { plan = StepPlan(0u, 0.0); }
   let m = rk4_step_matrix(gen.g, h);
   let o = i * 16u;
   mats[o + 0u] = m.b00; mats[o + 1u] = m.b01; mats[o + 2u] = m.b02; mats[o + 3u] = m.b03;
@@ -61,6 +63,10 @@ fn rk4_finish(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   var r = Vec16(states[s + 0u], states[s + 1u], states[s + 2u], states[s + 3u]);
   let aux = states[s + 4u];
   let gen = point_generator(run, params[i]);
+  if (!mat16_finite(gen.g)) {
+    write_non_finite_record(i * OUT_STRIDE, runtime_nan(run.pad0));
+    return;
+  }
   if (aux.z > 0.0) { r = rk4_vec_step(gen.g, r, aux.z); }
   let b = battery(r);
   var flags = 0u;

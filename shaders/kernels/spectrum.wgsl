@@ -14,10 +14,17 @@
 
 fn spectrum_record(p: PointParams) -> vec4<f32> {
   let gen = point_generator(run, p);
+  if (!mat16_finite(gen.g)) {
+    // no QR iteration on NaN (records.wgsl write_non_finite_record says why)
+    let nan = runtime_nan(run.pad0);
+    return vec4<f32>(nan, nan, nan, f32(FLAG_NONFINITE));
+  }
   let sp = spectrum_summary(gen.g);
   var flags = 0u;
   if (!sp.ok) { flags |= FLAG_NONFINITE; }
   if (abs(sp.slowest) * point_tau(p) < STATIONARY_DECAYS) { flags |= FLAG_NOT_STATIONARY; }
+  // a real part above f32 rounding: the state grows, there is no long-time limit (the host blanks it)
+  if (sp.ok && sp.largest > UNSTABLE_F32 * sp.radius) { flags |= FLAG_UNSTABLE; }
   return vec4<f32>(sp.gap, sp.radius, sp.slowest, f32(flags));
 }
 

@@ -13,8 +13,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let i = point_index(gid, nwg);
   if (i >= run.count) { return; }
   let gen = point_generator(run, params[i]);
-  let st = solve_steady(gen.g);
   let base = i * OUT_STRIDE;
+  if (!mat16_finite(gen.g)) {
+    write_non_finite_record(base, runtime_nan(run.pad0));
+    return;
+  }
+  let st = solve_steady(gen.g);
   let solvable = steady_solvable(st, gen.g);
   out[base + OUT_STEADY_FLAGS] = f32(write_long_time(base, i, st.r, solvable, (run.outputs & 2u) != 0u, runtime_nan(run.pad0)));
 }

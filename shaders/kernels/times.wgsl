@@ -42,6 +42,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let step = bitcast<f32>(run.times_step);
   let n = run.times_count;
   let stride = run.times_stride;
+  if (!mat16_finite(gen.g)) {
+    // a non-finite generator: NaN curves (records.wgsl write_non_finite_record says why it returns first)
+    let nan = runtime_nan(run.pad0);
+    let at = i * 5u * stride + run.times_offset;
+    for (var j = 0u; j < n; j++) {
+      for (var q = 0u; q < 5u; q++) { out[at + q * stride + j] = nan; }
+    }
+    return;
+  }
   let r0 = initial_vector(p);
   let e0 = battery(r0).energy;
   let first = even_steps(t_from, h0);

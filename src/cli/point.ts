@@ -3,7 +3,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, SWEEPABLE_PARAMS, pointToInput, resolvePoint, setParam } from '../model/params.js';
-import type { PointResult } from '../model/point.js';
+import { type PointResult, nonFiniteCause } from '../model/point.js';
 import { type Trajectory, evaluateOnBackend, pointCheck, trajectoryOnBackend, BACKEND_CHOICES } from '../sweep/point.js';
 import type { CrossCheck } from '../sweep/run.js';
 import { reportCrossCheck } from './report.js';
@@ -231,6 +231,8 @@ export function registerPoint(program: Command): void {
           adapter: opts.adapter as string | undefined,
         });
         if (why) process.stderr.write(`qbsweep: ${why}\n`);
+        // one line naming what is not finite (the result itself is NaN, flagged non-finite)
+        if (result.flags.includes('non-finite')) process.stderr.write(`qbsweep point: not finite: ${nonFiniteCause(params) ?? `only in ${backend}'s float32 (finite in float64)`}\n`);
         const curve = times
           ? await trajectoryOnBackend(params, times, { backend, integrator: opts.integrator === undefined ? undefined : String(opts.integrator), dt, adapter: opts.adapter as string | undefined })
           : undefined;

@@ -14,6 +14,11 @@ export const FLAG_BITS = {
   'first-law': 64,
   /** the long-time entropy production is negative */
   'second-law': 128,
+  /**
+   * the spectrum has a real part above rounding (PRECISION_OBSERVABLES.unstable of the spectral
+   * radius): the state grows without bound, there is no long-time limit (steady.* are NaN)
+   */
+  unstable: 256,
 } as const;
 export type FlagName = keyof typeof FLAG_BITS;
 
@@ -60,6 +65,9 @@ export const PRECISION = {
   },
 } as const;
 
+/** float32 cannot tell a gap (or any real part) below this fraction of the spectral radius from zero (README, known limits). */
+export const GAP_RESOLUTION_F32 = 1e-5;
+
 /** Tolerances of the emitted observables, per precision. */
 export const PRECISION_OBSERVABLES = {
   // nonPositive: rho's smallest eigenvalue below minus this is flagged (f32: its measured
@@ -68,8 +76,11 @@ export const PRECISION_OBSERVABLES = {
   // (the size of the terms the currents sum; divided by T_k for sigma): at equilibrium the currents
   // are rounding residues, which 1/T amplifies (f32, T = 0.01, alpha = 1: sigma = -9e-6 was flagged)
   // energyResolution: E_B/omega at or below it is zero-energy (efficiency W/E_B unresolved, reported as 0)
-  f64: { nonPositive: 1e-9, lawRelative: 1e-9, lawAbsolute: 1e-13, lawRounding: 1e-12, energyResolution: 0 },
-  f32: { nonPositive: 1e-5, lawRelative: 1e-3, lawAbsolute: 1e-6, lawRounding: 1e-4, energyResolution: 1e-6 },
+  // unstable: the largest real part of the spectrum above this times the spectral radius (f64:
+  // QR's backward error is ~1e-16 of the radius, a near-zero eigenvalue moves by far less than
+  // 1e-9 of it; f32: GAP_RESOLUTION_F32, below which float32 cannot tell a real part from 0)
+  f64: { nonPositive: 1e-9, lawRelative: 1e-9, lawAbsolute: 1e-13, lawRounding: 1e-12, energyResolution: 0, unstable: 1e-9 },
+  f32: { nonPositive: 1e-5, lawRelative: 1e-3, lawAbsolute: 1e-6, lawRounding: 1e-4, energyResolution: 1e-6, unstable: GAP_RESOLUTION_F32 },
 } as const;
 
 /** The boson occupation 1/(e^x - 1) is evaluated at min(x, this): beyond it the rate is ~0 in either precision. */
@@ -83,6 +94,7 @@ export function wgslConstants(): string {
   return [
     ...Object.entries(FLAG_BITS).map(([k, v]) => `const FLAG_${k.toUpperCase().replace(/-/g, '_').replace('NOT_STATIONARY_AT_TAU', 'NOT_STATIONARY').replace('NON_FINITE', 'NONFINITE')}: u32 = ${v}u;`),
     `const NON_POSITIVE_F32: f32 = ${f(PRECISION_OBSERVABLES.f32.nonPositive)};`,
+    `const UNSTABLE_F32: f32 = ${f(PRECISION_OBSERVABLES.f32.unstable)};`,
     `const LEAP_ORDER: u32 = ${LEAP_ORDER}u;`,
     `const SINGULAR_PIVOT: f32 = ${f(SINGULAR_PIVOT)};`,
     `const STATIONARY_DECAYS: f32 = ${f(STATIONARY_DECAYS)};`,

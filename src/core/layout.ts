@@ -84,7 +84,7 @@ export const RUN_FIELDS = [
   ['pad8', ''],
   ['pad0', 'always 0: makes a runtime NaN (a constant NaN is a WGSL error)'],
   ['spectrum_mode', 'spectrum: 0 every point, 1 only where the leap left |gap| tau >= STATIONARY_DECAYS undecided'],
-  ['outputs', 'bits (OUTPUT_BITS): 1 concurrence at tau, 2 long-time concurrence, 4 state observables at tau, 8 long-time ones, 16 currents'],
+  ['outputs', 'bits (OUTPUT_BITS): 1 concurrence at tau, 2 long-time concurrence'],
   ['times_count', 'times: number of times in this dispatch (a window of the grid)'],
   ['times_stride', 'times: times per point in the output buffer (the whole grid)'],
   ['times_offset', 'times: index of the window\'s first time in the grid'],
@@ -103,19 +103,19 @@ export interface RunConstants {
   firstStep?: number;
   /** spectrum program: 'all' points, or 'undecided' ones only (after leap) */
   spectrumMode?: 'all' | 'undecided';
-  /** compute the concurrence at tau / of the long-time limit (default both) */
+  /**
+   * compute the concurrence at tau / of the long-time limit (default both): no flag depends on
+   * them, so they alone are skipped when not asked for (the figures of merit and the currents
+   * give the non-positive and law flags, and are always computed)
+   */
   concurrence?: boolean;
   steadyConcurrence?: boolean;
-  /** the figures of merit of the state at tau / of the long-time state, the long-time currents (default: all) */
-  stateObservables?: boolean;
-  steadyObservables?: boolean;
-  currents?: boolean;
   /** the times program: n times from, from + step, ..., written at index offset of a grid of stride times per point */
   times?: { from: number; step: number; n: number; stride?: number; offset?: number };
 }
 
 /** Run.outputs bits: what a kernel computes beyond the basics (each skipped when unasked). */
-export const OUTPUT_BITS = { concurrence: 1, steadyConcurrence: 2, stateObservables: 4, steadyObservables: 8, currents: 16 } as const;
+export const OUTPUT_BITS = { concurrence: 1, steadyConcurrence: 2 } as const;
 
 export const MODEL_CODE: Record<ModelName, number> = { redfield: 0, 'bloch-redfield': 1, lindblad: 2 };
 /** Run.statistics: 0 as the system defines, 1 every reservoir boson, 2 every reservoir fermion. */

@@ -81,6 +81,13 @@ const SLOT: Record<(typeof SCALAR_OUTPUTS)[number], number> = {
 /** The record slot of a scalar output. */
 export const outputSlot = (o: string): number | undefined => (Object.hasOwn(SLOT, o) ? SLOT[o as keyof typeof SLOT] : undefined);
 
+/**
+ * A sweep's flag words, one per point: 16 bits (FLAG_BITS outgrew a byte; a record keeps its
+ * words in f32 slots, exact up to 2^24). The HDF5 `flags` dataset has this type.
+ */
+export const FlagWords = Uint16Array;
+export type FlagWords = Uint16Array;
+
 export function flagNames(bits: number): FlagName[] {
   return (Object.entries(FLAG_BITS) as [FlagName, number][]).filter(([, b]) => bits & b).map(([n]) => n);
 }

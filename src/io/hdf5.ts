@@ -17,7 +17,7 @@ import h5wasm from 'h5wasm/node';
 import { InputError, NUMERIC_KEYS, PARAM_DOCS, type PointParams } from '../model/params.js';
 import { FLAG_BITS } from '../core/layout.js';
 import { isPaperSystem } from '../system/registry.js';
-import { OUTPUT_DOCS } from '../sweep/outputs.js';
+import { type FlagWords, OUTPUT_DOCS } from '../sweep/outputs.js';
 import { StorageError, fsyncPath, storageError, tempName } from './atomic.js';
 import { axisName } from '../sweep/grid.js';
 
@@ -235,7 +235,7 @@ export interface GridArrays {
   shape: number[];
   columns: string[];
   values: Record<string, Float32Array | Float64Array>;
-  flags: Uint8Array;
+  flags: FlagWords;
   /** JSON-serialisable attributes for the root group (spec, provenance) */
   attributes: Record<string, unknown>;
   /** absolute values of relative axes (e.g. dT over Tbar x dT_over_Tbar): non-dimension coordinates */
@@ -317,7 +317,7 @@ export async function writeGridH5(path: string, g: GridArrays): Promise<string> 
     attach(fl);
     // CF flags: one mask per bit, of the variable's own integer type (the bits follow FLAG_BITS)
     const bits = Object.entries(FLAG_BITS);
-    const FlagArray = g.flags.constructor as new (v: number[]) => Uint8Array;
+    const FlagArray = g.flags.constructor as new (v: number[]) => FlagWords;
     fl.create_attribute('flag_masks', new FlagArray(bits.map(([, v]) => v)));
     setAttributes(fl, { long_name: 'flags of the point (bits)', flag_meanings: bits.map(([k]) => k.replace(/-/g, '_')).join(' ') });
     if (curves.length) {
@@ -344,7 +344,7 @@ export interface FlatArrays {
   total: number;
   columns: string[];
   values: Record<string, Float32Array | Float64Array>;
-  flags: Uint8Array;
+  flags: FlagWords;
   attributes: Record<string, unknown>;
   /** a time grid: its times and the charging curves of these points (count x times values each) */
   times?: number[];
@@ -398,9 +398,10 @@ export async function readFlatH5(path: string): Promise<FlatArrays & { sha256: s
       if (!(data[c] instanceof Float32Array || data[c] instanceof Float64Array)) throw new DamagedFileError(path, `column ${c} is missing`);
       values[c] = data[c] as Float32Array | Float64Array;
     }
-    if (!(data.flags instanceof Uint8Array)) throw new DamagedFileError(path, 'flags are missing');
+    // uint16 flag words; parts written before the flags outgrew a byte hold uint8
+    if (!(data.flags instanceof Uint16Array || data.flags instanceof Uint8Array)) throw new DamagedFileError(path, 'flags are missing');
     const attributes: Record<string, unknown> = {};
     for (const k of Object.keys(f.attrs)) attributes[k] = attr(f, k);
-    return { start: Number(attr(f, 'start')), count, total: Number(attr(f, 'total')), columns, values, flags: data.flags, attributes, sha256: sha, ...(trajectories ? { times, trajectories } : {}) };
+    return { start: Number(attr(f, 'start')), count, total: Number(attr(f, 'total')), columns, values, flags: Uint16Array.from(data.flags), attributes, sha256: sha, ...(trajectories ? { times, trajectories } : {}) };
   });
 }

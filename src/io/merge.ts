@@ -11,7 +11,7 @@ import { Grid } from '../sweep/grid.js';
 import { type CrossCheck, type SweepResult, mergeCrossChecks, resultMemory } from '../sweep/run.js';
 import { totalmem } from 'node:os';
 import { resolveSpec } from '../sweep/spec.js';
-import { TIME_COLUMNS, TRAJECTORY_COLUMNS } from '../sweep/outputs.js';
+import { FlagWords, TIME_COLUMNS, TRAJECTORY_COLUMNS } from '../sweep/outputs.js';
 import { timeValues } from '../model/charging.js';
 
 const SHARD_JSON = /\.shard-(\d+)-of-(\d+)\.json$/;
@@ -107,7 +107,7 @@ export async function mergeShards(paths: string[], name?: string): Promise<Merge
   }
   const values: Record<string, Float32Array | Float64Array> = {};
   for (const c of columns) values[c] = new (TIME_COLUMNS.includes(c) ? Float64Array : Arr)(total);
-  const flags = new Uint8Array(total);
+  const flags = new FlagWords(total);
   // a time grid: the charging curves, n values per point
   const times = spec.times ? timeValues(spec.times) : undefined;
   const nt = times?.length ?? 0;

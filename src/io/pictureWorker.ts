@@ -11,7 +11,7 @@ import { sweepPng } from './sweepFigure.js';
 export interface PictureTask {
   spec: ResolvedSpec;
   values: Record<string, Float32Array | Float64Array>;
-  flags: Uint8Array;
+  flags: SweepResult['flags'];
   done: number;
   count: number;
   offset: number;

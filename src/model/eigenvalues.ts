@@ -4,6 +4,14 @@
 
 import type { Mat } from './linalg.js';
 
+/** The QR iteration used up its budget (30 n iterations) without isolating every eigenvalue. */
+export class NoConvergenceError extends Error {
+  constructor() {
+    super('eigenvalues: QR iteration did not converge');
+    this.name = 'NoConvergenceError';
+  }
+}
+
 /** Reduces a (copied) matrix to upper Hessenberg form by Householder reflections. */
 export function hessenberg(input: Mat, n: number): Float64Array {
   const H = Float64Array.from(input);
@@ -96,7 +104,7 @@ export function hessenbergEigenvalues(a: Float64Array, n: number): Spectrum {
         } else {
           // LAPACK's budget (30 n iterations) with an exceptional shift every 10 (EISPACK: at 10
           // and 20 only, then give up at 30: strongly dissipative generators need more)
-          if (its === 30 * n) throw new Error('eigenvalues: QR iteration did not converge');
+          if (its === 30 * n) throw new NoConvergenceError();
           if (its > 0 && its % 10 === 0) {
             // exceptional shift
             t += x;

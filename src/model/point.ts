@@ -5,8 +5,9 @@ import { evenSteps, evolveExact, evolveLeap, evolveRk4, defaultStep, initialVect
 import { generator } from './generators.js';
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
 import { type StateObservables, averagePowers, batteryObservables, concurrenceOf, densityMatrices, stateObservables, thermodynamics } from './observables.js';
-import type { PointParams } from './params.js';
-import { liouvillianGap, longTimeLimit, slowestRelaxation, spectrum } from './spectrum.js';
+import { type PointParams, pointEnvironment } from './params.js';
+import { type Node, evaluate, formatExpr } from '../system/expr.js';
+import { isUnstable, liouvillianGap, longTimeLimit, slowestRelaxation, spectrumIfFinite } from './spectrum.js';
 
 /** How r(tau) is computed on the CPU: the exact exponential, or the same discrete RK4 dynamics as the GPU. */
 export type CpuIntegrator = 'expm' | 'leap' | 'rk4';
@@ -63,72 +64,118 @@ export interface EvaluateOptions {
 export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): PointResult {
   const { G, parts, aux } = generator(p);
   const r0 = initialVector(p);
+  const eigs = spectrumIfFinite(G);
+  if (!eigs) return nonFinitePoint(p, r0, aux);
   const integrator = opts.integrator ?? 'expm';
   const h = opts.dt ?? (integrator === 'rk4' ? rk4DefaultStep(G) : defaultStep(G));
   const r =
     integrator === 'expm' ? evolveExact(G, r0, p.tau) : integrator === 'leap' ? evolveLeap(G, r0, p.tau, h) : evolveRk4(G, r0, p.tau, h);
+  // an unstable generator overflows float64 too, given time
+  if (!r.every(Number.isFinite)) return nonFinitePoint(p, r0, aux);
 
-  const eigs = spectrum(G);
-  const gap = liouvillianGap(eigs);
+  const tol = PRECISION_OBSERVABLES.f64;
+  // a growing mode: the state runs away, there is no long-time limit to report
+  const unstable = isUnstable(eigs, tol.unstable);
   const limit = longTimeLimit(G, r0, eigs);
   const slowest = slowestRelaxation(eigs, limit.kernelDim);
-
+  const limitR = unstable ? NO_STATE : limit.r;
   const atTau = batteryObservables(r);
-  const dm = densityMatrices(r);
-  const steadyObs = batteryObservables(limit.r);
   const stateTau = stateObservables(r);
-  const stateSteady = stateObservables(limit.r);
-  const thermo = thermodynamics(aux, limit.r, p.system.reservoirs.length);
-  const tol = PRECISION_OBSERVABLES.f64;
+  const stateSteady = stateObservables(limitR);
+  const thermo = thermodynamics(aux, limitR, p.system.reservoirs.length);
+  // the long-time flags only where the limit exists and is unique
+  const oneLimit = !unstable && limit.kernelDim === 1;
 
   const flags: PointFlag[] = [];
   if (parts.degenerate) flags.push('degenerate');
-  if (limit.kernelDim > 1) flags.push('bistable');
+  if (!unstable && limit.kernelDim > 1) flags.push('bistable');
   if (Math.abs(slowest) * p.tau < STATIONARY_DECAYS) flags.push('not-stationary-at-tau');
   if (atTau.zeroEnergy) flags.push('zero-energy');
-  if (stateTau.rho_min_eigenvalue < -tol.nonPositive || (limit.kernelDim === 1 && stateSteady.rho_min_eigenvalue < -tol.nonPositive)) flags.push('non-positive');
-  if (limit.kernelDim === 1 && thermo.firstLawViolated) flags.push('first-law');
-  if (limit.kernelDim === 1 && thermo.secondLawViolated) flags.push('second-law');
+  if (stateTau.rho_min_eigenvalue < -tol.nonPositive || (oneLimit && stateSteady.rho_min_eigenvalue < -tol.nonPositive)) flags.push('non-positive');
+  if (oneLimit && thermo.firstLawViolated) flags.push('first-law');
+  if (oneLimit && thermo.secondLawViolated) flags.push('second-law');
+  if (unstable) flags.push('unstable');
 
+  const result = assemble(p, { r, r0, limitR, kernelDim: unstable ? Number.NaN : limit.kernelDim, thermo, flags });
+  // no limit: every long-time number NaN (the emitted observables would read a NaN state as 0)
+  if (unstable) result.steady = blank(result.steady);
+  Object.assign(result, {
+    liouvillian_gap: liouvillianGap(eigs),
+    slowest_relaxation: slowest,
+    step: integrator === 'expm' ? Number.NaN : integrator === 'leap' ? evenSteps(p.tau, h).h : h,
+    spectral_radius: Math.max(...eigs.map((e) => Math.hypot(e.re, e.im))),
+  });
+  return parts.degenerate ? blankNumbers(result) : result;
+}
+
+const NO_STATE = new Float64Array(16).fill(Number.NaN);
+
+/**
+ * A point whose generator has an entry that is not finite (a coefficient, rate or derived name
+ * that is not finite there: e.g. 0.1/Jz at Jz = 0), or whose spectrum or state is not: NaN
+ * everywhere and the flag non-finite alone. `nonFiniteCause` names the cause.
+ */
+function nonFinitePoint(p: PointParams, r0: Float64Array, aux: Float64Array): PointResult {
+  const thermo = thermodynamics(aux, NO_STATE, p.system.reservoirs.length);
+  return blankNumbers(assemble(p, { r: NO_STATE, r0, limitR: NO_STATE, kernelDim: Number.NaN, thermo, flags: ['non-finite'] }));
+}
+
+/** heat_current_k of every reservoir k (from 1), particle_current_k of the fermion ones: the long-time currents a result reports. */
+export function longTimeCurrents(p: PointParams, thermo: ReturnType<typeof thermodynamics>): Record<string, number> {
   const currents: Record<string, number> = {};
   thermo.heat.forEach((j, k) => (currents[`heat_current_${k + 1}`] = j));
   p.system.reservoirs.forEach((res, k) => {
     if ((p.reservoir ?? res.statistics) === 'fermion') currents[`particle_current_${k + 1}`] = thermo.particles[k];
   });
-  const result: PointResult = {
+  return currents;
+}
+
+/** The result of a point from its state at tau and its long-time state (NaN where there is none); the spectrum's fields NaN. */
+function assemble(p: PointParams, s: { r: Float64Array; r0: Float64Array; limitR: Float64Array; kernelDim: number; thermo: ReturnType<typeof thermodynamics>; flags: PointFlag[] }): PointResult {
+  const { r, limitR, thermo } = s;
+  const atTau = batteryObservables(r);
+  const dm = densityMatrices(r);
+  const steadyObs = batteryObservables(limitR);
+  const currents = longTimeCurrents(p, thermo);
+  return {
     efficiency: atTau.efficiency,
     E_B_over_omega: atTau.E_B_over_omega,
     ergotropy_over_omega: atTau.ergotropy_over_omega,
     concurrence: concurrenceOf(r),
-    ...stateTau,
-    ...averagePowers(r, r0, p.tau),
-    liouvillian_gap: gap,
+    ...stateObservables(r),
+    ...averagePowers(r, s.r0, p.tau),
+    liouvillian_gap: Number.NaN,
     rho_real: dm.rho_real,
     rho_imag: dm.rho_imag,
     steady: {
       efficiency: steadyObs.efficiency,
       E_B_over_omega: steadyObs.E_B_over_omega,
       ergotropy_over_omega: steadyObs.ergotropy_over_omega,
-      concurrence: concurrenceOf(limit.r),
-      kernel_dim: limit.kernelDim,
-      ...stateSteady,
+      concurrence: concurrenceOf(limitR),
+      kernel_dim: s.kernelDim,
+      ...stateObservables(limitR),
       ...currents,
       entropy_production: thermo.entropy_production,
     } as SteadyResult,
-    flags,
+    flags: s.flags,
     r: Array.from(r),
-    slowest_relaxation: slowest,
-    step: integrator === 'expm' ? Number.NaN : integrator === 'leap' ? evenSteps(p.tau, h).h : h,
-    spectral_radius: Math.max(...eigs.map((e) => Math.hypot(e.re, e.im))),
+    slowest_relaxation: Number.NaN,
+    step: Number.NaN,
+    spectral_radius: Number.NaN,
   };
-  return parts.degenerate ? blankDegenerate(result) : result;
 }
 
-/** At a degenerate level crossing the i<j prescription is basis dependent: no number is better than an arbitrary one. */
-function blankDegenerate(res: PointResult): PointResult {
+/** o with every number NaN but those of `keep`. */
+const blank = <T extends object>(o: T, keep: string[] = []): T => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, keep.includes(k) || typeof v !== 'number' ? v : Number.NaN])) as T;
+
+/**
+ * Every number of a result NaN but the kernel dimension and the step: at a degenerate level
+ * crossing the i<j prescription is basis dependent (no number is better than an arbitrary one),
+ * and a non-finite point has none.
+ */
+function blankNumbers(res: PointResult): PointResult {
   const nan = Number.NaN;
   const nanRows = () => [0, 1, 2, 3].map(() => [nan, nan, nan, nan]);
-  const blank = <T extends object>(o: T, keep: string[] = []): T => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, keep.includes(k) || typeof v !== 'number' ? v : nan])) as T;
   return {
     ...blank(res),
     rho_real: nanRows(),
@@ -138,4 +185,41 @@ function blankDegenerate(res: PointResult): PointResult {
     r: res.r.map(() => nan),
     step: res.step,
   };
+}
+
+/**
+ * Why a point is non-finite, in a few words for `qbsweep point`: the first name, coefficient or
+ * reservoir quantity of its system that is not finite there (e.g. `hamiltonian term "ZZ": 0.1/Jz
+ * = Infinity`), else what else failed. Undefined when the point is finite.
+ */
+export function nonFiniteCause(p: PointParams): string | undefined {
+  const res = evaluatePoint(p);
+  if (!res.flags.includes('non-finite')) return undefined;
+  const sys = p.system;
+  const env = pointEnvironment(sys, p.values);
+  const value = (n: Node): number => {
+    try {
+      return evaluate(n, env);
+    } catch {
+      return 0; // the jump rates' emission()/absorption(): the generator check below covers them
+    }
+  };
+  const places: [string, Node, string?][] = [
+    ...sys.derived.map((d) => [`derived name ${d.name}`, d.expr, d.text] as [string, Node, string]),
+    ...sys.hamiltonian.map((t) => [`hamiltonian term "${t.label}"`, t.coefficient, t.text] as [string, Node, string]),
+    ...sys.reservoirs.flatMap((r, k) => [
+      ...(['T', 'mu'] as const).map((f) => [`reservoirs[${k}].${f}`, r[f]] as [string, Node]),
+      ...(['alpha', 'omega_c', 's'] as const).map((f) => [`reservoirs[${k}].spectral_density.${f}`, r.spectralDensity[f]] as [string, Node]),
+      ...r.coupling.map((t) => [`reservoirs[${k}].coupling "${t.label}"`, t.coefficient, t.text] as [string, Node, string]),
+    ]),
+    ...(p.model === 'lindblad' ? sys.jumps.flatMap((j, k) => [...j.op.map((t) => [`jumps[${k}].op "${t.label}"`, t.coefficient, t.text] as [string, Node, string]), [`jumps[${k}].rate`, j.rate] as [string, Node]]) : []),
+  ];
+  for (const [where, node, text] of places) {
+    const v = value(node);
+    if (!Number.isFinite(v)) return `${where}: ${text ?? formatExpr(node)} = ${v} at this point`;
+  }
+  const { G } = generator(p);
+  if (!G.every(Number.isFinite)) return 'a rate of the generator is not finite at this point';
+  if (!spectrumIfFinite(G)) return "the QR iteration found no spectrum of the generator (it did not converge)";
+  return 'the state at tau overflows float64 (a growing mode)';
 }

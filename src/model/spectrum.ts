@@ -1,7 +1,7 @@
 // Spectrum, Liouvillian gap, kernel and the exact long-time limit of a real 16x16 generator.
 
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
-import { eigenvalues } from './eigenvalues.js';
+import { NoConvergenceError, eigenvalues } from './eigenvalues.js';
 import { type Mat, matvec, normInf, solve } from './linalg.js';
 
 export interface Eigenvalue {
@@ -19,6 +19,27 @@ function toMatrix(G: Mat): Matrix {
 export function spectrum(G: Mat): Eigenvalue[] {
   const { re, im } = eigenvalues(G, 16);
   return Array.from(re, (x, k) => ({ re: x, im: im[k] })).sort((a, b) => b.re - a.re || b.im - a.im);
+}
+
+/**
+ * The spectrum of a generator every entry of which is finite, or undefined where there is none:
+ * an entry that is not finite (a coefficient or rate that is not finite at this point), or a QR
+ * iteration that did not converge. One point's failure, never the run's.
+ */
+export function spectrumIfFinite(G: Mat): Eigenvalue[] | undefined {
+  if (!G.every(Number.isFinite)) return undefined;
+  try {
+    return spectrum(G);
+  } catch (e) {
+    if (e instanceof NoConvergenceError) return undefined;
+    throw e;
+  }
+}
+
+/** The largest real part of the spectrum (>= 0: G has the eigenvalue 0) above `relative` of the spectral radius: no long-time limit. */
+export function isUnstable(eigs: Eigenvalue[], relative: number): boolean {
+  const radius = Math.max(...eigs.map((e) => Math.hypot(e.re, e.im)));
+  return eigs[0].re > relative * radius;
 }
 
 /** Second largest real part of the spectrum (<= 0); 0 means a degenerate kernel (bistability). */
@@ -57,7 +78,7 @@ export function longTimeLimit(G: Mat, r0: Float64Array, eigs?: Eigenvalue[]): Lo
 }
 
 /** The one steady state: r = (1, x) with A x = -c, where G = [[0, 0], [c, A]]. */
-function uniqueSteadyState(G: Mat): Float64Array {
+export function uniqueSteadyState(G: Mat): Float64Array {
   const A = new Float64Array(225);
   const c = new Float64Array(15);
   for (let i = 1; i < 16; i++) {

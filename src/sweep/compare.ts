@@ -28,6 +28,7 @@ export interface Comparison {
 }
 
 const EXCLUDE = flagBits(['degenerate', 'non-finite']);
+const NON_FINITE = flagBits(['non-finite']);
 
 /** `a` is checked against the reference `ref`; tolerances come from ref's gap and spectral radius. */
 export function compareResults(a: SweepResult, ref: SweepResult, columns = a.columns.filter((c) => !c.startsWith('_'))): Comparison {
@@ -48,6 +49,14 @@ export function compareResults(a: SweepResult, ref: SweepResult, columns = a.col
     for (let k = 0; k < n; k++) {
       const x = a.values[c][k];
       const y = ref.values[c][k];
+      // non-finite in one run only: the runs disagree there (both: agreed, no numbers to compare)
+      if ((a.flags[k] ^ ref.flags[k]) & NON_FINITE) {
+        worstRatio = Infinity;
+        worstTol = undefined;
+        maxK = k;
+        skip++;
+        continue;
+      }
       if ((a.flags[k] | ref.flags[k]) & EXCLUDE || Number.isNaN(x) || Number.isNaN(y)) {
         skip++;
         continue;

@@ -2,12 +2,12 @@
 // read each from the record every backend fills (the layout of shaders/layout.wgsl).
 
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
-import { FLAG_BITS, OUT, OUT_STRIDE } from '../core/layout.js';
+import { FLAG_BITS, OUT, OUT_STRIDE, STEADY_SLOTS } from '../core/layout.js';
 import { GPU_TOLERANCE } from './tolerance.js';
 import { PAULI_STRINGS } from '../algebra/pauli.js';
 import { CHARGING_FIGURES, CHARGING_FIGURE_DOCS, TRAJECTORY_QUANTITIES } from '../model/charging.js';
 
-export { SCALAR_OUTPUTS, outputSlot, flagNames, flagBits } from '../core/outputs.js';
+export { SCALAR_OUTPUTS, FlagWords, outputSlot, flagNames, flagBits } from '../core/outputs.js';
 import { SCALAR_OUTPUTS, outputSlot } from '../core/outputs.js';
 
 export const RECORD_STRIDE = OUT_STRIDE;
@@ -100,6 +100,27 @@ export function columnValue(records: ArrayLike<number>, k: number, column: strin
 }
 
 /**
+ * What a finished record keeps, on every backend, before its columns and flags are read: a point
+ * flagged non-finite (its generator, its spectrum or its state) has NaN in every slot and that
+ * flag alone; an unstable one (a growing mode) has no long-time limit, so its long-time slots are
+ * NaN and the flags that describe the limit (the steady word: bistable, first-law, second-law,
+ * the limit's non-positive) go.
+ */
+export function settleRecord(records: Float32Array | Float64Array, k: number): void {
+  const b = k * RECORD_STRIDE;
+  const words = (records[b + OUT.flags] | 0) | (records[b + OUT.steadyFlags] | 0) | (records[b + OUT.spectrumFlags] | 0);
+  if (words & FLAG_BITS['non-finite']) {
+    records.fill(Number.NaN, b, b + RECORD_STRIDE);
+    records[b + OUT.flags] = FLAG_BITS['non-finite'];
+    records[b + OUT.steadyFlags] = 0;
+    records[b + OUT.spectrumFlags] = 0;
+  } else if (words & FLAG_BITS.unstable) {
+    for (const s of STEADY_SLOTS) records[b + s] = Number.NaN;
+    records[b + OUT.steadyFlags] = 0;
+  }
+}
+
+/**
  * Flag bits of record k (the words of the evolution, steady and spectrum programs). A float32
  * record's `non-positive` stands only where rho's smallest eigenvalue is below what float32
  * resolves there: -1e-5 where the point is stationary at tau, -2e-3 (the transient tolerance of
@@ -111,8 +132,10 @@ export function recordFlags(records: ArrayLike<number>, k: number, precision: 'f
   if (precision === 'float32' && f & FLAG_BITS['non-positive']) {
     const unsettled = f & (FLAG_BITS['not-stationary-at-tau'] | FLAG_BITS.bistable);
     const tol = unsettled ? GPU_TOLERANCE.transient : PRECISION_OBSERVABLES.f32.nonPositive;
-    const m = Math.min(records[b + OUT.rhoMin], records[b + OUT.kernelDim] === 1 ? records[b + OUT.steadyRhoMin] : Infinity);
-    if (!(m < -tol)) f &= ~FLAG_BITS['non-positive'];
+    // each state on its own: a NaN (no number) never hides the other's eigenvalue
+    const atTau = records[b + OUT.rhoMin] < -tol;
+    const limit = records[b + OUT.kernelDim] === 1 && records[b + OUT.steadyRhoMin] < -tol;
+    if (!atTau && !limit) f &= ~FLAG_BITS['non-positive'];
   }
   return f;
 }

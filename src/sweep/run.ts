@@ -9,7 +9,8 @@ import { evaluatePoint } from '../model/point.js';
 import type { SweepBackend, SweepJob } from '../backends/types.js';
 import type { RunSettings } from '../backends/webgpu/engine.js';
 import { Grid } from './grid.js';
-import { OUTPUT_DOCS, RECORD, RECORD_STRIDE, TIME_COLUMNS, TRAJECTORY_COLUMNS, copyColumn, outputColumns, recordFlags } from './outputs.js';
+import { OUTPUT_DOCS, RECORD, RECORD_STRIDE, TIME_COLUMNS, TRAJECTORY_COLUMNS, FlagWords, copyColumn, outputColumns, recordFlags, settleRecord } from './outputs.js';
+import { FLAG_BITS } from '../core/layout.js';
 import { CHARGING_FIGURES, TRAJECTORY_QUANTITIES, chargingCurve, chargingFigures, timeValues } from '../model/charging.js';
 import { generator } from '../model/generators.js';
 import { initialVector } from '../model/evolve.js';
@@ -78,7 +79,7 @@ export interface SweepResult {
   /** with a spec time grid: the times, and each TRAJECTORY_COLUMNS array (trajectories[c][k * times.length + j] at point offset + k, time j) */
   times?: number[];
   trajectories?: Record<string, Float32Array | Float64Array>;
-  flags: Uint8Array;
+  flags: FlagWords;
   /** the first flat grid point of this result (0 unless sharded) and how many it covers */
   offset: number;
   count: number;
@@ -177,7 +178,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
   const values: Record<string, Float32Array | Float64Array> = {};
   // the charging times are grid times, exact in float64 whatever the backend's arithmetic
   for (const c of columns) values[c] = new (TIME_COLUMNS.includes(c) ? Float64Array : Arr)(count).fill(Number.NaN);
-  const flags = new Uint8Array(count);
+  const flags = new FlagWords(count);
   const times = spec.times ? timeValues(spec.times) : undefined;
   const trajectories: Record<string, Float32Array | Float64Array> | undefined = spec.times ? {} : undefined;
   if (trajectories) for (const c of TRAJECTORY_COLUMNS) trajectories[c] = new Arr(count * nt).fill(Number.NaN);
@@ -232,6 +233,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
       const tb = performance.now();
       const r = await opts.backend.evaluate(job, start, n, (d) => opts.onProgress?.(result.done + d, count));
       compute += performance.now() - tb;
+      for (let k = 0; k < r.done; k++) settleRecord(r.records, k);
       for (const c of columns) if (!figures.includes(c)) copyColumn(r.records, r.done, c, values[c], at);
       for (let k = 0; k < r.done; k++) flags[at + k] = recordFlags(r.records, k, opts.backend.precision);
       if (trajectories && times) storeCurves(r, times, trajectories, figures.length ? values : undefined, at);
@@ -287,7 +289,8 @@ function storeCurves(r: { records: ArrayLike<number>; done: number; trajectories
  * exponential and every scalar output is compared with its tolerance (tolerance.ts); NaN against
  * a number fails. Points where the reference itself has no number (a degenerate crossing) and
  * long-time values where the gap is below float32's resolution (README: known limits) are not
- * counted. `n` >= res.done checks every finished point.
+ * counted; a non-finite point (NaN everywhere) agrees where this run has NaN too, an unstable
+ * one where this run flags it unstable (or non-finite). `n` >= res.done checks every finished point.
  */
 export function crossCheck(res: SweepResult, n: number): CrossCheck {
   n = Math.min(n, res.done);
@@ -316,6 +319,9 @@ export function crossCheck(res: SweepResult, n: number): CrossCheck {
     const p = res.grid.point(res.offset + k);
     const ref = evaluatePoint(p);
     if (ref.flags.includes('degenerate')) continue;
+    // a growing mode amplifies rounding by e^(lambda t), beyond any tolerance: the point agrees
+    // when this run found it unstable too (or overflowed: non-finite); its long-time values are NaN
+    if (ref.flags.includes('unstable') && res.flags[k] & (FLAG_BITS.unstable | FLAG_BITS['non-finite'])) continue;
     const unresolvable = Math.abs(ref.liouvillian_gap) < GAP_RESOLUTION_F32 * ref.spectral_radius;
     const at = { gap: ref.liouvillian_gap, radius: ref.spectral_radius, tau: p.tau, inverseTemperatures: scalar.includes('steady.entropy_production') ? inverseTemperatureSum(p) : undefined };
     for (const c of scalar) {
@@ -326,7 +332,8 @@ export function crossCheck(res: SweepResult, n: number): CrossCheck {
       const energy = c === 'steady.efficiency' ? ref.steady.E_B_over_omega : ref.E_B_over_omega;
       add(c, k, res.values[c][k], reference, checkValue(c, res.values[c][k], reference, { ...at, energy }));
     }
-    if (!res.trajectories || !res.times || !res.spec.times) continue;
+    // a non-finite point is NaN everywhere: its scalars agreed above where this run has NaN too
+    if (!res.trajectories || !res.times || !res.spec.times || ref.flags.includes('non-finite')) continue;
     // the charging curve at every time of the grid, and the figures read off it
     const curve = chargingCurve(generator(p).G, initialVector(p), res.spec.times, { concurrence: res.spec.outputs.includes('concurrence') });
     TRAJECTORY_COLUMNS.forEach((c, q) => {

@@ -74,8 +74,7 @@ function fixedToleranceAt(column: string, ref: { gap: number; radius: number; ta
   return Math.abs(ref.gap) * ref.tau >= GPU_TOLERANCE.stationaryDecays ? GPU_TOLERANCE.stationary : GPU_TOLERANCE.transient;
 }
 
-/** float32 cannot tell a gap below this fraction of the spectral radius from zero (README, known limits) */
-export const GAP_RESOLUTION_F32 = 1e-5;
+export { GAP_RESOLUTION_F32 } from '../core/constants.js';
 
 export interface ValueCheck {
   /** |value - reference| / tolerance: > 1 fails; Infinity where one side is NaN and the other a number */

@@ -4,7 +4,7 @@
 import { InputError } from '../model/params.js';
 import { Grid } from '../sweep/grid.js';
 import { csvAxisHeader, csvAxisValues } from '../io/csv.js';
-import { flagBits } from '../sweep/outputs.js';
+import { FlagWords, flagBits } from '../sweep/outputs.js';
 import type { SweepResult } from '../sweep/run.js';
 import { resolveSpec } from '../sweep/spec.js';
 
@@ -69,7 +69,7 @@ export async function loadResult(files: File[]): Promise<{ result: SweepResult; 
   const Arr = manifest.backend?.precision === 'float64' ? Float64Array : Float32Array;
   const values: Record<string, Float32Array | Float64Array> = {};
   for (const c of columns) values[c] = new Arr(spec.count).fill(Number.NaN);
-  const flags = new Uint8Array(spec.count);
+  const flags = new FlagWords(spec.count);
   const nAxes = axisHeader.length;
   for (let r = 0; r < rows; r++) {
     const cells = lines[r + 1].split(',');

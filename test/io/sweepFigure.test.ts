@@ -24,7 +24,7 @@ function fake(spec: SweepSpec, columns: string[], scale = 1): SweepResult {
   const grid = new Grid(s);
   const values: Record<string, Float64Array> = {};
   for (const c of columns) values[c] = Float64Array.from({ length: s.count }, (_, k) => (scale * (k % 97)) / 97);
-  const flags = Uint8Array.from({ length: s.count }, (_, k) => (k % 7 === 0 ? FLAG_BITS['not-stationary-at-tau'] : 0));
+  const flags = Uint16Array.from({ length: s.count }, (_, k) => (k % 7 === 0 ? FLAG_BITS['not-stationary-at-tau'] : 0));
   return { spec: s, grid, columns, values, flags, offset: 0, count: s.count, done: s.count, resumed: 0, backend: { backend: 'cpu' }, integrator: 'x', blockPoints: 1, seconds: { total: 0, compute: 0 }, pointsPerSecond: 0 };
 }
 

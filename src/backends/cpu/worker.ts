@@ -30,8 +30,9 @@ export function evaluateRows(task: Omit<WorkerTask, 'id'>): { out: Float64Array;
     const p = rowToPoint(task.rows, k, task.settings);
     const res = evaluatePoint(p, { integrator: task.integrator, dt: task.dt });
     writeRecord(res, res.step, out, k);
-    // the curve always by the exact exponential, whatever the integrator of the record
-    if (traj) traj.set(chargingCurve(generator(p).G, initialVector(p), task.times!, { concurrence: task.concurrence }), k * stride);
+    // the curve always by the exact exponential, whatever the integrator of the record; none where the point has no numbers
+    if (traj && res.flags.includes('non-finite')) traj.fill(Number.NaN, k * stride, (k + 1) * stride);
+    else if (traj) traj.set(chargingCurve(generator(p).G, initialVector(p), task.times!, { concurrence: task.concurrence }), k * stride);
   }
   return { out, traj };
 }

@@ -7,15 +7,14 @@
 import { GPU, Input } from 'gpu.js';
 import { type PointParams } from '../../model/params.js';
 import { generator } from '../../model/generators.js';
-import { spectrum } from '../../model/spectrum.js';
+import { isUnstable, spectrumIfFinite, uniqueSteadyState } from '../../model/spectrum.js';
 import { rowToPoint } from '../cpu/record.js';
 import type { RangeResult } from '../types.js';
 import type { RunSettings } from '../webgpu/engine.js';
 import { PRECISION_OBSERVABLES, STATIONARY_DECAYS } from '../../core/constants.js';
 import { initialVector } from '../../model/evolve.js';
-import { averagePowers, stateObservables } from '../../model/observables.js';
-import { evaluatePoint } from '../../model/point.js';
-import { flagBits, outputSlot } from '../../core/outputs.js';
+import { averagePowers, stateObservables, thermodynamics } from '../../model/observables.js';
+import { longTimeCurrents } from '../../model/point.js';
 import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE, ROW } from '../../core/layout.js';
 import { type KernelSpec, KERNEL_VEC4S, OUTPUT_MAPS, kernelKey, leapKernelSource } from './kernel.js';
 
@@ -154,7 +153,7 @@ export class WebGlRunner {
         if (this.gl?.isContextLost?.()) throw new WebGlError('the WebGL context was lost');
         fillRecords(res, n, records, done, spec);
         await this.spectra(rows, records, done, n, s, wantsGap);
-        this.stateOutputs(rows, records, done, n, s, job.outputs);
+        this.stateOutputs(rows, records, done, n, s);
         done += n;
         onProgress?.(done);
         const ms = performance.now() - t0;
@@ -180,10 +179,11 @@ export class WebGlRunner {
   /**
    * The outputs beyond the kernel's eight vec4 (gpu.js's limit of render targets): the state
    * observables at tau from the kernel's r(tau), by the same emitted definition in float64; the
-   * long-time ones (and the currents) from the float64 long-time state, where asked for.
+   * long-time ones (and the currents) from the float64 steady state where the kernel found a
+   * unique one (NaN elsewhere, as the WGSL leap writes them). Whatever the outputs asked: the
+   * non-positive and law flags come from them.
    */
-  private stateOutputs(rows: Float32Array, records: Float32Array, at: number, n: number, s: RunSettings, outputs: string[]): void {
-    const steadyWanted = outputs.some((o) => o.startsWith('steady.') && (outputSlot(o) ?? 0) >= OUT.incoherent);
+  private stateOutputs(rows: Float32Array, records: Float32Array, at: number, n: number, s: RunSettings): void {
     for (let j = 0; j < n; j++) {
       const b = (at + j) * OUT_STRIDE;
       const p = rowToPoint(rows, at + j, s);
@@ -194,20 +194,25 @@ export class WebGlRunner {
       records[b + OUT.averagePower] = pw.average_power;
       records[b + OUT.averageErgotropicPower] = pw.average_ergotropic_power;
       if (st.rho_min_eigenvalue < -PRECISION_OBSERVABLES.f32.nonPositive) records[b + OUT.flags] = (records[b + OUT.flags] | 0) | FLAG_BITS['non-positive'];
-      if (!steadyWanted) {
-        for (let k = OUT.steadyIncoherent; k <= OUT.steadyEntropyProduction; k++) records[b + k] = Number.NaN;
-        continue;
-      }
-      const ref = evaluatePoint(p, { integrator: 'expm' });
-      const sv = ref.steady as unknown as Record<string, number>;
-      const names = ['ergotropy_incoherent_over_omega', 'ergotropy_coherent_over_omega', 'capacity_over_omega', 'battery_purity', 'battery_entropy', 'rho_min_eigenvalue'];
-      names.forEach((k, i) => (records[b + OUT.steadyIncoherent + i] = sv[k]));
+      for (let k = OUT.steadyIncoherent; k <= OUT.steadyEntropyProduction; k++) records[b + k] = Number.NaN;
+      const { G, aux } = generator(p);
+      // a non-finite generator (settleRecord blanks the point) or no unique limit: nothing to add
+      if (records[b + OUT.kernelDim] !== 1 || !G.every(Number.isFinite)) continue;
+      const rss = uniqueSteadyState(G);
+      const sst = stateObservables(rss);
+      [sst.ergotropy_incoherent_over_omega, sst.ergotropy_coherent_over_omega, sst.capacity_over_omega, sst.battery_purity, sst.battery_entropy, sst.rho_min_eigenvalue].forEach((v, k) => (records[b + OUT.steadyIncoherent + k] = v));
+      const thermo = thermodynamics(aux, rss, p.system.reservoirs.length);
+      const sv = longTimeCurrents(p, thermo);
       for (let k = 0; k < 4; k++) {
         records[b + OUT.steadyHeat + k] = sv[`heat_current_${k + 1}`] ?? Number.NaN;
         records[b + OUT.steadyParticles + k] = sv[`particle_current_${k + 1}`] ?? Number.NaN;
       }
-      records[b + OUT.steadyEntropyProduction] = sv.entropy_production;
-      records[b + OUT.steadyFlags] = (records[b + OUT.steadyFlags] | 0) | flagBits(ref.flags.filter((f) => f === 'first-law' || f === 'second-law'));
+      records[b + OUT.steadyEntropyProduction] = thermo.entropy_production;
+      let steadyFlags = records[b + OUT.steadyFlags] | 0;
+      if (sst.rho_min_eigenvalue < -PRECISION_OBSERVABLES.f32.nonPositive) steadyFlags |= FLAG_BITS['non-positive'];
+      if (thermo.firstLawViolated) steadyFlags |= FLAG_BITS['first-law'];
+      if (thermo.secondLawViolated) steadyFlags |= FLAG_BITS['second-law'];
+      records[b + OUT.steadyFlags] = steadyFlags;
     }
   }
 
@@ -217,13 +222,19 @@ export class WebGlRunner {
       const b = (at + j) * OUT_STRIDE;
       if (!all && records[b + OUT.transientBound] < STATIONARY_BOUND) continue;
       const p: PointParams = rowToPoint(rows, at + j, s);
-      const eigs = spectrum(generator(p).G);
+      const eigs = spectrumIfFinite(generator(p).G);
+      if (!eigs) {
+        // no spectrum: a non-finite generator or no QR convergence (settleRecord blanks the point)
+        records[b + OUT.spectrumFlags] = FLAG_BITS['non-finite'];
+        continue;
+      }
       const kdim = records[b + OUT.kernelDim] === 2 ? 2 : 1;
       const slowest = eigs[Math.min(kdim, 15)].re;
       records[b + OUT.gap] = eigs[1].re;
       records[b + OUT.spectralRadius] = Math.max(...eigs.map((e) => Math.hypot(e.re, e.im)));
       records[b + OUT.slowest] = slowest;
-      records[b + OUT.spectrumFlags] = Math.abs(slowest) * p.tau < STATIONARY_DECAYS ? FLAG_BITS['not-stationary-at-tau'] : 0;
+      // the spectrum is float64 here: float64's rounding decides what grows
+      records[b + OUT.spectrumFlags] = (Math.abs(slowest) * p.tau < STATIONARY_DECAYS ? FLAG_BITS['not-stationary-at-tau'] : 0) | (isUnstable(eigs, PRECISION_OBSERVABLES.f64.unstable) ? FLAG_BITS.unstable : 0);
     }
   }
 

@@ -4,7 +4,6 @@ import { InputError } from '../../model/params.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
 import { type AdapterDescription, type EngineOptions, type RunSettings, WebGpuEngine, timesConstants } from './engine.js';
 import { OUT, OUT_STRIDE, PARAM_STRIDE, STEADY_SLOTS } from '../../core/layout.js';
-import { outputSlot } from '../../core/outputs.js';
 import { type AdapterChoice, acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from './nodeDevice.js';
 import type { ProgramName } from './programs.js';
 import { timeStep } from '../../model/charging.js';
@@ -18,16 +17,6 @@ export const GPU_INTEGRATORS = ['leap', 'rk4'];
  */
 export const LEAP_PROGRAMS: ProgramName[] = ['leap', 'spectrum'];
 
-/** Which optional parts of the kernels the outputs need (the figures of merit; the non-positive flag comes with them). */
-export function outputsAsked(outputs: string[]): { stateObservables: boolean; steadyObservables: boolean; currents: boolean } {
-  const slotOf = (o: string) => outputSlot(o) ?? -1;
-  return {
-    stateObservables: outputs.some((o) => slotOf(o) >= OUT.incoherent && slotOf(o) < OUT.steadyIncoherent),
-    steadyObservables: outputs.some((o) => slotOf(o) >= OUT.steadyIncoherent && slotOf(o) < OUT.steadyHeat),
-    currents: outputs.some((o) => slotOf(o) >= OUT.steadyHeat),
-  };
-}
-
 /** What the engine's programs compute for a job. */
 function engineSettings(job: SweepJob): RunSettings {
   // the gap needs the spectrum of every point; the not-stationary flag only of undecided ones
@@ -36,7 +25,6 @@ function engineSettings(job: SweepJob): RunSettings {
     ...job.settings,
     spectrumMode: wantsGap || job.integrator === 'rk4' ? 'all' : 'undecided',
     concurrence: job.outputs.includes('concurrence'),
-    ...outputsAsked(job.outputs),
     steadyConcurrence: job.outputs.includes('steady.concurrence'),
   };
 }

@@ -50,6 +50,8 @@ export function mat16Wgsl(): string {
     out.push('  best = max(best, max(max(rows.x, rows.y), max(rows.z, rows.w)));');
   }
   out.push('  return best;\n}');
+  // every entry finite: NaN and inf fail |x| <= 3e38 (as in vec16_finite); & evaluates all, no branches
+  out.push(`fn mat16_finite(m: Mat16) -> bool {\n  let lim = vec4<f32>(3.0e38);\n  return ${blocks.flatMap((b) => R4.map((c) => `all(abs(m.${b}[${c}]) <= lim)`)).join(' & ')};\n}`);
   out.push('fn mat16_to_array(m: Mat16) -> array<f32, 256> {\n  var a: array<f32, 256>;');
   for (const I of R4) for (const J of R4) for (const c of R4) for (const r of R4) out.push(`  a[${(4 * I + r) * 16 + 4 * J + c}] = m.b${I}${J}[${c}][${r}];`);
   out.push('  return a;\n}');
