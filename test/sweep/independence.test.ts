@@ -221,7 +221,7 @@ describe('the CLI', () => {
     writeFileSync(join(dir, 'np.json'), JSON.stringify({ name: 'np', system: 'common-bath', base: UNSTABLE_BASE, axes: [{ param: 'tau', values: [5, 20] }], outputs: ['efficiency', 'steady.efficiency'] }));
     const u = runCli(['sweep', '--backend', 'cpu', '--spec', join(dir, 'np.json'), '--out', join(dir, 'o2')]);
     expect(u.code, u.stderr).toBe(0);
-    const h5 = execFileSync('/usr/bin/python3', ['-c', `import h5py; f = h5py.File(${JSON.stringify(join(dir, 'o2', 'np.h5'))}); print(f['flags'].dtype, list(f['flags'][:]), list(f['steady.efficiency'][:]))`], { encoding: 'utf8' }).trim();
+    const h5 = execFileSync('/usr/bin/python3', ['-c', `import h5py; f = h5py.File(${JSON.stringify(join(dir, 'o2', 'np.h5'))}); print(f['flags'].dtype, list(f['flags'][:]), list(f['steady_efficiency'][:]))`], { encoding: 'utf8' }).trim();
     expect(h5).toMatch(/^uint16 \[\d+, \d+\] \[nan, nan\]$/);
     expect(h5.match(/\[(\d+), (\d+)\]/)!.slice(1).every((w) => (Number(w) & FLAG_BITS.unstable) !== 0)).toBe(true);
   });
