@@ -353,7 +353,7 @@ export function registerSweep(program: Command): void {
     .option('--plot <outputs>', 'outputs to draw, comma-separated, or all: the first in NAME.png, the others in NAME.OUTPUT.png (default: the spec\'s "plot", else the first output)')
     .option('--no-png', 'skip the pictures')
     .option('--no-h5', 'skip the HDF5 arrays')
-    .option('--times <from:to:n>', `also every point's charging curve at n times from..to [1/lambda] (n <= ${MAX_TIMES}), in the same GPU thread: NAME.h5 gains trajectory.* arrays over the axes and t, the CSV max_average_power, time_of_max_average_power, charging_time_90 (the spec key "times")`)
+    .option('--times <from:to:n>', `also every point's charging curve at n times from..to [1/lambda] (n <= ${MAX_TIMES}), in the same GPU thread: NAME.h5 gains trajectory_* arrays over the axes and t, the CSV max_average_power, time_of_max_average_power, charging_time_90 (the spec key "times")`)
     .option('--shard <i/N>', 'compute only shard i (0-based) of N contiguous blocks of the grid')
     .option('--shards <N>', 'the number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID')
     .option('--resume', 'continue an interrupted run of the same command (its finished blocks are in DIR/.NAME.parts)')

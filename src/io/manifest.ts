@@ -10,6 +10,7 @@ import { flagNames } from '../sweep/outputs.js';
 import { pointToInput } from '../model/params.js';
 import { packageVersion } from '../paths.js';
 import { MANIFEST_MARK } from '../sweep/spec.js';
+import { h5Name } from './hdf5.js';
 
 const require = createRequire(import.meta.url);
 
@@ -87,7 +88,7 @@ export function buildManifest(res: SweepResult, extra: Record<string, unknown> =
     range: { start: res.offset, end: res.offset + res.count, done: res.done, resumed: res.resumed, block_points: res.blockPoints },
     columns: res.columns,
     ...(res.spec.times
-      ? { charging_curves: { times: res.spec.times, arrays: Object.keys(res.trajectories ?? {}), where: 'NAME.h5, over the axes and t (the CSV has the figures read off them)', computed_by: 'the exponential map at every time (leap on GPUs, expm on cpu), whatever the integrator' } }
+      ? { charging_curves: { times: res.spec.times, arrays: Object.keys(res.trajectories ?? {}).map(h5Name), where: 'NAME.h5, over the axes and t (the CSV has the figures read off them)', computed_by: 'the exponential map at every time (leap on GPUs, expm on cpu), whatever the integrator' } }
       : {}),
     backend: res.backend,
     integrator: res.integrator,

@@ -32,7 +32,7 @@ describe('qbsweep sweep --times', () => {
     }
     const m = JSON.parse(readFileSync(join(out, 'fig9.json'), 'utf8'));
     expect(m.spec.times).toEqual({ from: 0, to: 10, n: 21 });
-    expect(m.charging_curves.arrays).toEqual(['E_B_over_omega', 'ergotropy_over_omega', 'efficiency', 'concurrence', 'average_power'].map((q) => `trajectory.${q}`));
+    expect(m.charging_curves.arrays).toEqual(['E_B_over_omega', 'ergotropy_over_omega', 'efficiency', 'concurrence', 'average_power'].map((q) => `trajectory_${q}`));
     if (m.backend.precision === 'float32') {
       expect(m.cross_check).toBe('passed');
       expect(Object.keys(m.precision.float64_cross_check.columns)).toEqual(expect.arrayContaining(['trajectory.E_B_over_omega', 'trajectory.concurrence', ...FIGURES]));
