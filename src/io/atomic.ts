@@ -177,11 +177,11 @@ export function checkOutputDir(option: string, dir: string): void {
       link = lstatSync(probe);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && dirname(probe) !== probe) {
+      // missing, or below a file: walk up to the part of the path that exists (a file there is named below)
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(probe) !== probe) {
         probe = dirname(probe);
         continue;
       }
-      if (code === 'ENOTDIR') throw new InputError(`option ${option}: ${dir} is not a directory (a part of its path is a file)`);
       refuse(dir, e);
     }
     if (link!.isSymbolicLink() && !existsSync(probe)) {

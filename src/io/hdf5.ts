@@ -17,17 +17,13 @@ import h5wasm from 'h5wasm/node';
 import { InputError, NUMERIC_KEYS, PARAM_DOCS, type PointParams } from '../model/params.js';
 import { FLAG_BITS } from '../core/layout.js';
 import { isPaperSystem } from '../system/registry.js';
-import { type FlagWords, OUTPUT_DOCS } from '../sweep/outputs.js';
+import { type FlagWords, OUTPUT_DOCS, h5Name } from '../sweep/outputs.js';
 import { StorageError, fsyncPath, storageError, tempName } from './atomic.js';
 import { axisName } from '../sweep/grid.js';
 
 // 2: dataset names without dots (h5Name)
 export const H5_FORMAT = 'qbsweep-2';
 
-/** The dataset of a column: CF and netCDF names have no dots (`steady.efficiency` -> `steady_efficiency`). */
-export function h5Name(column: string): string {
-  return column.replace(/\./g, '_');
-}
 
 /** The energy unit every number in lambda refers to (hbar = 1: times in 1/lambda). */
 export const ENERGY_UNIT = 'lambda (charger-battery coupling; hbar = 1, times in 1/lambda)';

@@ -10,7 +10,7 @@ import { flagNames } from '../sweep/outputs.js';
 import { pointToInput } from '../model/params.js';
 import { packageVersion } from '../paths.js';
 import { MANIFEST_MARK } from '../sweep/spec.js';
-import { h5Name } from './hdf5.js';
+import { h5Name } from '../sweep/outputs.js';
 
 const require = createRequire(import.meta.url);
 

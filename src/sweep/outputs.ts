@@ -140,3 +140,7 @@ export function recordFlags(records: ArrayLike<number>, k: number, precision: 'f
   return f;
 }
 
+/** The dataset of a column: CF and netCDF names have no dots (`steady.efficiency` -> `steady_efficiency`). */
+export function h5Name(column: string): string {
+  return column.replace(/\./g, '_');
+}

@@ -25,7 +25,7 @@ describe('--out that cannot take files: one line naming --out, exit 2, within se
       [join(dir, 'dangling'), /^qbsweep: option --out: .*dangling is a symbolic link to .*nowhere, which does not exist$/],
       [join(dir, 'dangling', 'sub'), /^qbsweep: option --out: .*dangling \(in the path of .*\) is a symbolic link/],
       [join(dir, 'afile'), /^qbsweep: option --out: .*afile is a file, not a directory$/],
-      [join(dir, 'afile', 'sub'), /^qbsweep: option --out: .*afile\/sub is not a directory/],
+      [join(dir, 'afile', 'sub'), /^qbsweep: option --out: .*afile\/sub \(its parent .*afile\) is a file, not a directory$/],
       [join(dir, 'taken'), /^qbsweep: option --out: .*taken\/\.s\.parts is in the way \(a file/],
     ];
     if (existsSync('/sys/kernel')) cases.push(['/sys/kernel/qbsweep-test', /^qbsweep: option --out: cannot write to \/sys\/kernel\/qbsweep-test/]);
