@@ -23,7 +23,7 @@ import { operatorMatrix, type OperatorTerm, type SystemDefinition } from '../sys
 import { type Node, constantValue } from '../system/expr.js';
 import { type CM, type Emitter, type Expr, type M, ONE, ZERO, addCM, dagger, div, hadamardCM, identity, isZero, lit, mapCM, mul, neg, sub, sum, sumCM, transpose } from './emitter.js';
 import { eigh4, PAIRS4 } from './linalg.js';
-import { type SpectralKind, emitRatePair, expm1Function, occupationFunction, rateFunction, rateFunctionName } from './rates.js';
+import { type SpectralKind, emitRatePair, occupationFunction, rateFunction, rateFunctionName } from './rates.js';
 
 /** A choice fixed when the code is generated, or read at run time (a WGSL uniform). */
 export type Choice = { constant: number } | { runtime: Expr };
@@ -211,8 +211,6 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
     return v;
   };
   const functions = new Set<string>();
-  const expm1 = expm1Function(em.dialect);
-  if (expm1) functions.add(expm1);
 
   function noCall(fn: string): Expr {
     throw new Error(`system ${sys.name}: ${fn}() is only allowed in jump rates`);

@@ -51,18 +51,17 @@ export const SPECTRAL_DENSITIES: Record<'ohmic' | 'drude-lorentz', SpectralDensi
 };
 export type SpectralKind = keyof typeof SPECTRAL_DENSITIES;
 
-/** exp(x) - 1 without cancellation: Math.expm1 in float64; a series for small |x| in f32. */
-export function expm1Function(dialect: Dialect): string | undefined {
-  if (dialect === 'js64') return undefined;
-  return scalarFunction(dialect, 'expm1_f32', ['x'], (em) => {
-    em.open('if (Math.abs(x) < 0.01) {');
-    em.line('return x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0))));');
-    em.close();
-    em.line('return Math.exp(x) - 1.0;');
-  });
+/**
+ * exp(x) - 1 without cancellation: Math.expm1 in float64; in f32 a series for small |x|, inline
+ * rather than a helper function because gpu.js declares a helper that calls a helper in the wrong
+ * order when the kernel also calls the outer one (its traceFunctionCalls moves only the function
+ * called again, not its callees): "'expm1_f32' : no matching overloaded function found".
+ */
+function expm1(em: Emitter, x: Expr): Expr {
+  if (em.dialect === 'js64') return `Math.expm1(${x})`;
+  const v = em.value('xm1', x);
+  return em.sel(`Math.abs(${v}) < 0.01`, `${v} * (1.0 + ${v} * (0.5 + ${v} * (1.0 / 6.0 + ${v} * (1.0 / 24.0))))`, `Math.exp(${v}) - 1.0`);
 }
-
-const expm1 = (em: Emitter, x: Expr): Expr => (em.dialect === 'js64' ? `Math.expm1(${x})` : `expm1_f32(${x})`);
 
 /** Name of the rate function of a spectral density with s fixed (a number) or per point. */
 export function rateFunctionName(kind: SpectralKind, s: number | undefined): string {

@@ -4,6 +4,7 @@
 // exponential). The f32 run on WebGL2 is test/browser/fallback.test.ts.
 
 import { paperSystem, resolveSystem } from '../../src/system/registry.js';
+import { FunctionBuilder } from 'gpu.js';
 import { describe, expect, it } from 'vitest';
 import { PARAM_STRIDE } from '../../src/core/layout.js';
 import { writeParamRow } from '../../src/model/generators.js';
@@ -117,6 +118,31 @@ describe('the generated gpu.js kernel, run as JavaScript in float64', () => {
     expect(src.kernel).not.toMatch(/new \w*Array|\w\[\s*[a-z]\w*\s*\]\s*=/);
     // compile time on a software rasteriser grows with the source: keep it in check
     expect(src.kernel.length).toBeLessThan(320_000);
+  });
+
+  it("declares every helper after the helpers it calls, in gpu.js's own order, for every system and model", () => {
+    // GLSL needs a callee declared before its caller; gpu.js orders the declarations with
+    // traceFunctionCalls, which moves a function called a second time to the end without its
+    // callees ("'expm1_f32' : no matching overloaded function found" in Bloch-Redfield kernels)
+    const trace = (FunctionBuilder.prototype as unknown as { traceFunctionCalls(name: string, list: string[]): string[] }).traceFunctionCalls;
+    const systems = ['wang2023', 'xxz', 'common-bath', 'test/data/systems/heisenberg-fermion-drude.json', 'test/data/systems/complex-dm-y-bath.json', 'test/data/systems/complex-common-y.json'];
+    for (const system of systems) {
+      for (const model of ['redfield', 'bloch-redfield', 'lindblad'] as const) {
+        const sys = resolveSystem(system, 'test');
+        if (model === 'lindblad' && sys.jumps.length === 0) continue;
+        const p = resolvePoint({ system, model });
+        const src = leapKernelSource(specOf(p));
+        const bodies = new Map<string, string>([...src.functions.map((f) => [/^function (\w+)/.exec(f)![1], f.replace(/^function \w+/, '')] as [string, string]), ...OUTPUT_MAPS.map((o, i) => [o, src.outputs[i]] as [string, string]), ['kernel', src.kernel]]);
+        // the functions each one calls, in the order of its source (gpu.js's calledFunctions)
+        const calls = new Map([...bodies].map(([name, body]) => [name, [...new Set([...body.matchAll(/\b(\w+)\s*\(/g)].map((m) => m[1]).filter((c) => c !== name && bodies.has(c)))]]));
+        const functionMap = Object.fromEntries([...calls].map(([name, calledFunctions]) => [name, { calledFunctions, toString: () => '' }]));
+        const declared = trace.call({ functionMap, nativeFunctionNames: [], traceFunctionCalls: trace }, 'kernel', []).reverse();
+        expect(declared.at(-1), `${system} ${model}`).toBe('kernel');
+        declared.forEach((name, i) => {
+          for (const callee of calls.get(name)!) expect(declared.indexOf(callee), `${system} ${model}: ${name} calls ${callee}, which must be declared before it`).toBeLessThan(i);
+        });
+      }
+    }
   });
 });
 

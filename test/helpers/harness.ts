@@ -16,7 +16,7 @@ import { DEFAULT_OUTPUTS } from '../../src/sweep/outputs.js';
 import type { Grid } from '../../src/sweep/grid.js';
 import { preset } from '../../src/sweep/presets.js';
 import { runSweep, type SweepResult } from '../../src/sweep/run.js';
-import { applyGrid, resolveSpec } from '../../src/sweep/spec.js';
+import { applyGrid, resolveSpec, type SweepSpec } from '../../src/sweep/spec.js';
 import { GPU_TOLERANCE, toleranceAt } from '../../src/sweep/tolerance.js';
 import { SHOTS } from './browser.js';
 import type { ReferenceCase } from './reference.js';
@@ -81,10 +81,11 @@ export async function checkReferenceCases(backend: BrowserBackend, cases: Refere
   return worst;
 }
 
-/** A coarse grid of a preset on `backend` and on the float64 CPU backend, compared column by column. */
-export async function comparePreset(backend: BrowserBackend, cpu: CpuBackend, name: string, grid: string): Promise<{ name: string; points: number; columns: Record<string, { max: number; worstRatio: number }>; seconds: number; cpu: SweepResult }> {
+/** A coarse grid of a preset (or of a spec) on `backend` and on the float64 CPU backend, compared column by column. */
+export async function comparePreset(backend: BrowserBackend, cpu: CpuBackend, named: string | SweepSpec, grid: string): Promise<{ name: string; points: number; columns: Record<string, { max: number; worstRatio: number }>; seconds: number; cpu: SweepResult }> {
   // the gap as an output: every point gets its spectrum (not only those the leap bound leaves open)
-  const p = applyGrid(preset(name), grid);
+  const p = applyGrid(typeof named === 'string' ? preset(named) : named, grid);
+  const name = p.name;
   const spec = resolveSpec({ ...p, outputs: [...new Set([...(p.outputs ?? DEFAULT_OUTPUTS), 'liouvillian_gap'])] });
   const extra = ['_spectral_radius'];
   const t0 = performance.now();
