@@ -51,7 +51,7 @@ describe('qbsweep sweep: specs and presets', () => {
 
   it('refuses an override of an axis, an unknown key and an output it does not have, in one line', () => {
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--set', 'Delta=1']), /^qbsweep: option --set\/--Delta: Delta is an axis of this sweep/);
-    expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--set', 'Q=1']), /^qbsweep: option --set: unknown parameter "Q"/);
+    expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--set', 'Q=1']), /^qbsweep: option --set: system wang2023 has no Q \(parameters: Delta1, /);
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--set', 'tau']), /^qbsweep: option --set: expected NAME=VALUE/);
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--plot', 'rho_real']), /^qbsweep: option --plot: "rho_real" is not an output of this sweep/);
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--tau', '-1']), /tau/);
