@@ -1,6 +1,8 @@
-// Point parameters: the JSON schema of `qbsweep point --params` (the keys of
-// shared/reference/public-cases.json `inputs`), the paper's defaults, validation with
-// one-line messages, and the derived sweep parameters (Delta, dT, mubar, ...).
+// Point parameters: the JSON schema of `qbsweep point --params` (a system's parameters and
+// settable derived names, and the settings; for the default system the keys of
+// shared/reference/public-cases.json `inputs`), validation with one-line messages, and setting
+// a (derived) name in the system's space (system/space.ts). Every system alike: what the
+// paper's names mean (Delta, Tbar, T, ...) is in systems/wang2023.json.
 
 import type { SystemDefinition } from '../system/definition.js';
 import { type Node, evaluate, formatExpr } from '../system/expr.js';
@@ -59,11 +61,11 @@ export interface PointInput {
 }
 
 export interface PointParams {
-  /** the system (for every system but the paper's, the paper's named fields below are NaN) */
+  /** the system (the named fields below: its parameters of those names, NaN where it has none) */
   system: SystemDefinition;
   /** the system's parameters in the order its definition declares them (the kernels' row order) */
   values: number[];
-  /** every reservoir's statistics set to this (the paper's system: always set, boson by default) */
+  /** every reservoir's statistics set to this (by default the statistics its reservoirs share, if they do) */
   reservoir: Reservoir | undefined;
   Delta1: number;
   Delta2: number;
@@ -110,8 +112,15 @@ export function nameDoc(system: SystemDefinition, name: string): { unit?: string
   const param = system.parameters.find((p) => p.name === name);
   if (param) return { unit: param.unit, about: param.doc };
   const derived = system.derived.find((d) => d.name === name);
-  if (derived) return { unit: derived.unit, about: derived.doc || `${name} = ${derived.text}` };
+  if (derived) return { unit: derived.unit || sharedUnit(system, name), about: derived.doc || `${name} = ${derived.text}` };
   return POINT_NAME_DOCS[name] ?? {};
+}
+
+/** A settable derived name without a unit of its own (Delta = Delta1 - Delta2): the unit of the parameters it moves, where they share one. */
+function sharedUnit(system: SystemDefinition, name: string): string {
+  const space = genericSpace(system);
+  const units = space.settable.includes(name) ? space.moves(name).map((n) => system.parameters.find((p) => p.name === n)!.unit) : [];
+  return units.length && units.every((u) => u === units[0]) ? units[0] : '';
 }
 
 /** The statistics every reservoir of a system has, where they share one (the point's default "reservoir"). */

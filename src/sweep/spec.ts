@@ -35,17 +35,17 @@ export function linspace(from: number, to: number, n: number): number[] {
   return Array.from({ length: n }, (_, k) => (k === n - 1 ? to : from + ((to - from) * k) / (n - 1)));
 }
 
-function resolveAxis(a: unknown, k: number, SWEEPABLE_PARAMS: readonly string[]): ResolvedAxis {
+function resolveAxis(a: unknown, k: number, sweepable: readonly string[]): ResolvedAxis {
   const where = `spec axes[${k}]`;
   if (typeof a !== 'object' || a === null || Array.isArray(a)) throw new InputError(`${where}: must be an object like {"param": "Delta", "from": -4, "to": 4, "n": 101}`);
   const ax = a as Record<string, unknown>;
   const unknown = Object.keys(ax).filter((key) => !AXIS_KEYS.includes(key));
   if (unknown.length) throw new InputError(`${where}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${AXIS_KEYS.join(', ')})`);
-  if (typeof ax.param !== 'string') throw new InputError(`${where}: "param" must name a parameter (one of ${SWEEPABLE_PARAMS.join(', ')})`);
+  if (typeof ax.param !== 'string') throw new InputError(`${where}: "param" must name a parameter (one of ${sweepable.join(', ')})`);
   const param = ax.param;
   const at = `${where} (${param})`;
-  if (!SWEEPABLE_PARAMS.includes(param)) throw new InputError(`${at}: unknown param (sweepable: ${SWEEPABLE_PARAMS.join(', ')})`);
-  if (ax.relative_to !== undefined && (typeof ax.relative_to !== 'string' || !SWEEPABLE_PARAMS.includes(ax.relative_to))) {
+  if (!sweepable.includes(param)) throw new InputError(`${at}: unknown param (sweepable: ${sweepable.join(', ')})`);
+  if (ax.relative_to !== undefined && (typeof ax.relative_to !== 'string' || !sweepable.includes(ax.relative_to))) {
     throw new InputError(`${at}: relative_to must name a parameter (got ${JSON.stringify(ax.relative_to)})`);
   }
   const relative_to = ax.relative_to as string | undefined;
