@@ -61,23 +61,12 @@ export interface PointInput {
 }
 
 export interface PointParams {
-  /** the system (the named fields below: its parameters of those names, NaN where it has none) */
+  /** the system, whose parameters `values` holds (valuesByName: by name) */
   system: SystemDefinition;
   /** the system's parameters in the order its definition declares them (the kernels' row order) */
   values: number[];
   /** every reservoir's statistics set to this (by default the statistics its reservoirs share, if they do) */
   reservoir: Reservoir | undefined;
-  Delta1: number;
-  Delta2: number;
-  F: number;
-  lambda: number;
-  alpha1: number;
-  alpha2: number;
-  omega_c: number;
-  T1: number;
-  T2: number;
-  mu1: number;
-  mu2: number;
   model: ModelName;
   lindblad_freq: LindbladFreq;
   zero_freq: ZeroFreq;
@@ -243,20 +232,13 @@ export function resolvePoint(input: unknown, baseDir?: string): PointParams {
     else if (!(Math.abs(rec[k]) <= GENERIC_PARAMETER_BOUND)) throw new InputError(`parameter ${k}: ${rec[k]} is outside the valid range (-1e6 to 1e6) of a system parameter: beyond it float64 cannot evaluate the rates meaningfully`);
   }
   const st = resolveState(obj.initial_state);
-  return { system, values, reservoir, model, zero_freq, lindblad_freq, tau, ...namedValues(system, values), psi_real: st.re, psi_imag: st.im, state_label: st.label };
+  return { system, values, reservoir, model, zero_freq, lindblad_freq, tau, psi_real: st.re, psi_imag: st.im, state_label: st.label };
 }
 
-/** The named fields of a point: each the value of the system's parameter of that name, NaN where it has none. */
-export function namedValues(system: SystemDefinition, values: readonly number[]): Record<NamedField, number> {
-  const out = {} as Record<NamedField, number>;
-  for (const n of NAMED_FIELDS) {
-    const i = system.parameters.findIndex((d) => d.name === n);
-    out[n] = i < 0 ? Number.NaN : values[i];
-  }
-  return out;
+/** A point's parameters by name ({Delta1: 0, F: 0.5, ...} for the paper's system). */
+export function valuesByName(p: Pick<PointParams, 'system' | 'values'>): Record<string, number> {
+  return Object.fromEntries(p.system.parameters.map((d, i) => [d.name, p.values[i]]));
 }
-const NAMED_FIELDS = ['Delta1', 'Delta2', 'F', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2', 'mu1', 'mu2'] as const;
-type NamedField = (typeof NAMED_FIELDS)[number];
 
 /** The reservoirs at a point: what makes rates negative or infinite is refused, naming the reservoir. */
 export function checkReservoirs(system: SystemDefinition, values: number[], reservoir: Reservoir | undefined, zeroFreq: ZeroFreq): void {

@@ -3,7 +3,7 @@
 // ("sets") and their refusals are part of the format.
 
 import { describe, expect, it } from 'vitest';
-import { InputError, normalizeBase, resolvePoint, setParam } from '../../src/model/params.js';
+import { InputError, normalizeBase, resolvePoint, setParam, valuesByName } from '../../src/model/params.js';
 import { parseSystem } from '../../src/system/definition.js';
 import { paperSystem } from '../../src/system/registry.js';
 import { genericSpace } from '../../src/system/space.js';
@@ -73,7 +73,7 @@ describe("the paper's names from systems/wang2023.json", () => {
   });
 
   it('a point takes them (T before dT whatever the order given) and refuses a name with a parameter it moves', () => {
-    const p = resolvePoint({ dT: 0.5, T: 2, Delta: 1 });
+    const p = valuesByName(resolvePoint({ dT: 0.5, T: 2, Delta: 1 }));
     expect([p.T1, p.T2, p.Delta1, p.Delta2]).toEqual([2.25, 1.75, 0.5, -0.5]);
     expect(normalizeBase({ dT: 0.5, T: 2 }, paperSystem(), 'spec base')).toEqual({ T1: 2.25, T2: 1.75 });
     expect(() => resolvePoint({ T: 2, T1: 1 })).toThrowError(/^point parameters: T and T1 both set the T pair; give one spelling$/);
@@ -98,7 +98,7 @@ describe('"sets" in a system file', () => {
   it('makes any system a name that sets several parameters, with its unit and doc', () => {
     const sys = parseSystem(withDerived({ drive: { expr: 'F', sets: ['F', 'lambda'], unit: 'lambda', doc: 'drive and coupling together' } }), 'system');
     expect(sys.derived[0]).toMatchObject({ name: 'drive', sets: ['F', 'lambda'], unit: 'lambda', doc: 'drive and coupling together' });
-    const p = resolvePoint({ system: sys, drive: 0.7 });
+    const p = valuesByName(resolvePoint({ system: sys, drive: 0.7 }));
     expect([p.F, p.lambda]).toEqual([0.7, 0.7]);
   });
 

@@ -2,7 +2,7 @@
 
 import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE, ROW } from '../../core/layout.js';
 import { SCALAR_OUTPUTS, outputSlot } from '../../core/outputs.js';
-import { type PointParams, namedValues } from '../../model/params.js';
+import type { PointParams } from '../../model/params.js';
 import type { PointResult } from '../../model/point.js';
 import type { RunSettings } from '../webgpu/engine.js';
 
@@ -18,7 +18,6 @@ export function rowToPoint(rows: ArrayLike<number>, k: number, s: RunSettings): 
     zero_freq: s.zeroFreq,
     // the row carries w* already evaluated
     lindblad_freq: rows[o + ROW.lindbladW],
-    ...namedValues(s.system, values),
     tau: rows[o + ROW.tau],
     psi_real: [0, 1, 2, 3].map((q) => rows[o + ROW.psiRe + q]),
     psi_imag: [0, 1, 2, 3].map((q) => rows[o + ROW.psiIm + q]),
