@@ -39,20 +39,9 @@ export interface InitialStateInput {
 export interface PointInput {
   /** a built-in system name, a system file, or a definition (default: the paper's wang2023) */
   system?: unknown;
-  /** any other system's own parameters (and settable derived names) by name */
+  /** the system's parameters and settable derived names by name (numbers) */
   [name: string]: unknown;
   reservoir?: Reservoir;
-  Delta1?: number;
-  Delta2?: number;
-  F?: number;
-  lambda?: number;
-  alpha1?: number;
-  alpha2?: number;
-  omega_c?: number;
-  T1?: number;
-  T2?: number;
-  mu1?: number;
-  mu2?: number;
   model?: ModelName;
   lindblad_freq?: LindbladFreq;
   zero_freq?: ZeroFreq;

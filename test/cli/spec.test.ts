@@ -10,6 +10,7 @@ import { resolveSpec } from '../../src/sweep/spec.js';
 import { Grid } from '../../src/sweep/grid.js';
 import { sweepCaption } from '../../src/io/sweepFigure.js';
 import type { SweepResult } from '../../src/sweep/run.js';
+import { named } from '../helpers/named.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'qbsweep-spec-'));
 
@@ -79,7 +80,7 @@ describe('a spec means one thing (issue 17)', () => {
         const Tbar = c[Ti];
         const dT = c[dTi] * Tbar; // -1 at Tbar 0.5 is dT = -0.5 (it was -1: the base Tbar)
         expect(grid.axisValues(k)[dTi]).toBeCloseTo(dT, 14);
-        expect(grid.point(k)).toMatchObject({ T1: expect.closeTo(Tbar + dT / 2, 14), T2: expect.closeTo(Tbar - dT / 2, 14) });
+        expect(named(grid.point(k))).toMatchObject({ T1: expect.closeTo(Tbar + dT / 2, 14), T2: expect.closeTo(Tbar - dT / 2, 14) });
         expect(rows[k * PARAM_STRIDE + ROW.params + iT]).toBeCloseTo(Tbar + dT / 2, 14);
         expect(rows[k * PARAM_STRIDE + ROW.params + iT + 1]).toBeCloseTo(Tbar - dT / 2, 14);
       }
