@@ -2,7 +2,7 @@
 
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULTS, InputError, NAMED_STATES, type PointInput, type PointParams, SWEEPABLE_PARAMS, pointToInput, resolvePoint, setParam } from '../model/params.js';
+import { DEFAULTS, InputError, NAMED_STATES, sharedStatistics, type PointInput, type PointParams, pointToInput, resolvePoint, setParam } from '../model/params.js';
 import { type PointResult, nonFiniteCause } from '../model/point.js';
 import { type Trajectory, evaluateOnBackend, pointCheck, trajectoryOnBackend, BACKEND_CHOICES } from '../sweep/point.js';
 import type { CrossCheck } from '../sweep/run.js';
@@ -12,7 +12,7 @@ import { KERNEL_TOL } from '../model/spectrum.js';
 import { GAP_RESOLUTION_F32 } from '../sweep/tolerance.js';
 import { inverseTemperatureSum } from '../model/observables.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { BUILTIN_NAMES, DEFAULT_SYSTEM, isPaperSystem, resolveSystem } from '../system/registry.js';
+import { BUILTIN_NAMES, DEFAULT_SYSTEM, paperSystem, resolveSystem, systemReference } from '../system/registry.js';
 import { describeNames, genericSpace } from '../system/space.js';
 import { action, fmtNum, parseNumber, readJsonInput } from './common.js';
 import { parseTimeGrid } from '../sweep/spec.js';
@@ -29,23 +29,28 @@ interface ParamFlag {
 }
 
 const D = DEFAULTS;
+/** The default system's value of a name, for the flags' help ("(default 0.5)"). */
+const DS = (name: string): number => {
+  const space = genericSpace(paperSystem());
+  return space.get(space.defaults(), name);
+};
 const PARAM_FLAGS: ParamFlag[] = [
-  { flag: '--delta <x>', key: 'delta', param: 'Delta', help: `detuning Delta = Delta1 - Delta2 [lambda] (default ${D.Delta1 - D.Delta2})`, family: { name: 'detunings', kind: 'derived' } },
+  { flag: '--delta <x>', key: 'delta', param: 'Delta', help: `detuning Delta = Delta1 - Delta2 [lambda] (default ${DS('Delta')})`, family: { name: 'detunings', kind: 'derived' } },
   { flag: '--delta-bar <x>', key: 'deltaBar', param: 'Delta_bar', help: 'mean detuning (Delta1 + Delta2)/2 [lambda] (default 0)', family: { name: 'detunings', kind: 'derived' } },
-  { flag: '--delta1 <x>', key: 'delta1', param: 'Delta1', help: `charger detuning omega1 - omega_d [lambda] (default ${D.Delta1})`, family: { name: 'detunings', kind: 'direct' } },
-  { flag: '--delta2 <x>', key: 'delta2', param: 'Delta2', help: `battery detuning omega2 - omega_d [lambda] (default ${D.Delta2})`, family: { name: 'detunings', kind: 'direct' } },
-  { flag: '--F <x>', key: 'F', param: 'F', help: `driving strength [lambda] (default ${D.F})` },
-  { flag: '--lambda <x>', key: 'lambda', param: 'lambda', help: `charger-battery coupling, the energy unit (default ${D.lambda})` },
-  { flag: '--alpha <x>', key: 'alpha', param: 'alpha', help: `Ohmic coupling of both reservoirs (default ${D.alpha1})`, family: { name: 'couplings', kind: 'derived' } },
+  { flag: '--delta1 <x>', key: 'delta1', param: 'Delta1', help: `charger detuning omega1 - omega_d [lambda] (default ${DS('Delta1')})`, family: { name: 'detunings', kind: 'direct' } },
+  { flag: '--delta2 <x>', key: 'delta2', param: 'Delta2', help: `battery detuning omega2 - omega_d [lambda] (default ${DS('Delta2')})`, family: { name: 'detunings', kind: 'direct' } },
+  { flag: '--F <x>', key: 'F', param: 'F', help: `driving strength [lambda] (default ${DS('F')})` },
+  { flag: '--lambda <x>', key: 'lambda', param: 'lambda', help: `charger-battery coupling, the energy unit (default ${DS('lambda')})` },
+  { flag: '--alpha <x>', key: 'alpha', param: 'alpha', help: `Ohmic coupling of both reservoirs (default ${DS('alpha1')})`, family: { name: 'couplings', kind: 'derived' } },
   { flag: '--alpha1 <x>', key: 'alpha1', param: 'alpha1', help: 'Ohmic coupling, charger reservoir', family: { name: 'couplings', kind: 'direct' } },
   { flag: '--alpha2 <x>', key: 'alpha2', param: 'alpha2', help: 'Ohmic coupling, battery reservoir', family: { name: 'couplings', kind: 'direct' } },
-  { flag: '--omega-c <x>', key: 'omegaC', param: 'omega_c', help: `Ohmic cutoff frequency [lambda] (default ${D.omega_c})` },
-  { flag: '--T <x>', key: 'T', param: 'T', help: `temperature of both reservoirs [lambda] (default ${D.T1})`, family: { name: 'temperatures', kind: 'derived' } },
+  { flag: '--omega-c <x>', key: 'omegaC', param: 'omega_c', help: `Ohmic cutoff frequency [lambda] (default ${DS('omega_c')})` },
+  { flag: '--T <x>', key: 'T', param: 'T', help: `temperature of both reservoirs [lambda] (default ${DS('T1')})`, family: { name: 'temperatures', kind: 'derived' } },
   { flag: '--T-bar <x>', key: 'TBar', param: 'Tbar', help: 'mean temperature (T1 + T2)/2 [lambda]', family: { name: 'temperatures', kind: 'derived' } },
   { flag: '--dT <x>', key: 'dT', param: 'dT', help: 'temperature difference T1 - T2 [lambda] (default 0)', family: { name: 'temperatures', kind: 'derived' } },
   { flag: '--T1 <x>', key: 'T1', param: 'T1', help: 'charger reservoir temperature [lambda]', family: { name: 'temperatures', kind: 'direct' } },
   { flag: '--T2 <x>', key: 'T2', param: 'T2', help: 'battery reservoir temperature [lambda]', family: { name: 'temperatures', kind: 'direct' } },
-  { flag: '--mu <x>', key: 'mu', param: 'mu', help: `chemical potential of both reservoirs, fermions [lambda] (default ${D.mu1})`, family: { name: 'chemical potentials', kind: 'derived' } },
+  { flag: '--mu <x>', key: 'mu', param: 'mu', help: `chemical potential of both reservoirs, fermions [lambda] (default ${DS('mu1')})`, family: { name: 'chemical potentials', kind: 'derived' } },
   { flag: '--mu-bar <x>', key: 'muBar', param: 'mubar', help: 'mean chemical potential (mu1 + mu2)/2 [lambda]', family: { name: 'chemical potentials', kind: 'derived' } },
   { flag: '--dmu <x>', key: 'dmu', param: 'dmu', help: 'chemical potential difference mu1 - mu2 [lambda] (default 0)', family: { name: 'chemical potentials', kind: 'derived' } },
   { flag: '--mu1 <x>', key: 'mu1', param: 'mu1', help: 'charger reservoir chemical potential [lambda]', family: { name: 'chemical potentials', kind: 'direct' } },
@@ -59,7 +64,7 @@ export function addPointParamOptions(cmd: Command): Command {
   cmd
     .option('--system <name|file>', `the two-qubit system: a built-in (${BUILTIN_NAMES.join(', ')}; see \`qbsweep systems\`) or a system JSON file (default ${DEFAULT_SYSTEM})`)
     .option('--set <name=value...>', "set any parameter or derived name of the system (e.g. --set J=1.5, --set Tbar=2), or a run setting (model, reservoir, zero_freq, lindblad_freq, initial_state as JSON); repeatable")
-    .option('--reservoir <kind>', `boson | fermion: every reservoir's statistics (default: as the system defines; ${D.reservoir} for ${DEFAULT_SYSTEM})`)
+    .option('--reservoir <kind>', `boson | fermion: every reservoir's statistics (default: as the system defines; ${sharedStatistics(paperSystem())} for ${DEFAULT_SYSTEM})`)
     .option('--model <name>', `redfield (paper Eqs. 18-24) | bloch-redfield (no eigenbasis RWA) | lindblad (Eq. 4) (default ${D.model})`)
     .option('--lindblad-freq <w>', 'frequency of the lindblad rates: lambda | M (= sqrt(F^2 + lambda^2)) | a number [lambda] (default lambda)')
     .option('--zero-freq <rule>', 'boson rates at w = 0 (exact degeneracies only): limit (alpha T) | zero (default limit)')
@@ -125,29 +130,16 @@ export function applyPointFlags(base: PointInput, opts: Record<string, unknown>,
     else if (typeof v !== 'number') throw new InputError(`option --set ${name}: must be a number (got ${JSON.stringify(v)})`);
     else numeric.push([name, v]);
   }
-  if (isPaperSystem(system)) {
-    for (const f of ordered) input = setParam(input, f.param, parseNumber(f.flag.split(' ')[0], String(opts[f.key])));
-    for (const [name, v] of numeric) {
-      if (!SWEEPABLE_PARAMS.includes(name)) throw new InputError(`option --set: unknown parameter ${JSON.stringify(name)} (one of ${[...SWEEPABLE_PARAMS, ...SETTING_KEYS].join(', ')})`);
-      input = setParam(input, name, v);
-    }
-    return input;
-  }
-  // any other system: a flag sets the system's name of the same spelling, if it has one
+  // a flag sets the system's name of the same spelling, if it has one (T: T1 = T2 = T; Tbar keeps dT)
   const space = genericSpace(system);
   for (const f of ordered) {
     const flag = f.flag.split(' ')[0];
-    if (f.param === 'theta' || f.param === 'phi') {
-      input = setParam(input, f.param, parseNumber(flag, String(opts[f.key])));
-      continue;
-    }
     if (!space.has(f.param)) throw new InputError(`option ${flag}: system ${system.name} has no ${f.param} (${describeNames(system)}); use --set NAME=VALUE`);
-    (input as Record<string, unknown>)[f.param] = parseNumber(flag, String(opts[f.key]));
+    input = setParam(input, f.param, parseNumber(flag, String(opts[f.key])));
   }
   for (const [name, v] of numeric) {
-    if (name === 'theta' || name === 'phi') input = setParam(input, name, v);
-    else if (!space.has(name)) throw new InputError(`option --set: system ${system.name} has no ${name} (${describeNames(system)})`);
-    else (input as Record<string, unknown>)[name] = v;
+    if (!space.has(name)) throw new InputError(`option --set: system ${system.name} has no ${name} (${describeNames(system)}; tau, theta, phi; run settings: ${SETTING_KEYS.join(', ')})`);
+    input = setParam(input, name, v);
   }
   return input;
 }
@@ -273,7 +265,7 @@ function formatTrajectory(tr: Trajectory): string {
 async function trajectoryPng(tr: Trajectory, p: PointParams, backend: string): Promise<Buffer> {
   const { renderLinePng } = await import('../io/plot.js');
   const x = { label: 't [1/lambda]' };
-  const sys = isPaperSystem(p.system) ? `${p.reservoir} reservoirs` : `system ${p.system.name}`;
+  const sys = systemReference(p.system) === DEFAULT_SYSTEM ? `${p.reservoir} reservoirs` : `system ${p.system.name}`;
   return renderLinePng({
     title: `Charging curve: ${sys}, ${p.model}, initial state ${p.state_label}`,
     panels: [
@@ -357,27 +349,20 @@ export function toJson(r: PointResult, backend: string, p: PointParams, check?: 
   };
 }
 
-/** The resolved parameters as `point --json` echoes them (the paper's named fields, or the system's own). */
+/** The resolved parameters as `point --json` echoes them: the point's JSON form with its state as amplitudes. */
 function paramsEcho(p: PointParams): Record<string, unknown> {
-  const { system, values, ...rest } = p;
-  if (isPaperSystem(system)) return { ...rest };
-  return { ...pointToInput(p), state_label: p.state_label };
+  const { initial_state: _state, ...rest } = pointToInput(p);
+  return { ...rest, psi_real: p.psi_real, psi_imag: p.psi_imag, state_label: p.state_label };
 }
 
 function formatTable(r: PointResult, backend: string, p: PointParams, check?: CrossCheck): string {
   const lines: string[] = [];
   const row = (name: string, a: string, b = '') => lines.push(`  ${name.padEnd(22)}${a.padStart(14)}${b.padStart(18)}`);
-  if (isPaperSystem(p.system)) {
-    lines.push(`qbsweep point: ${p.model}, ${p.reservoir} reservoirs, backend ${backend}`);
-    lines.push(
-      `  Delta1 ${p.Delta1}  Delta2 ${p.Delta2}  F ${p.F}  lambda ${p.lambda}  alpha ${p.alpha1}/${p.alpha2}  omega_c ${p.omega_c}`,
-    );
-    lines.push(`  T1 ${p.T1}  T2 ${p.T2}${p.reservoir === 'fermion' ? `  mu1 ${p.mu1}  mu2 ${p.mu2}` : ''}  initial state ${p.state_label}`);
-  } else {
-    const stats = p.reservoir ? `every reservoir ${p.reservoir}` : p.system.reservoirs.map((r) => r.statistics).join('/') + ' reservoirs';
-    lines.push(`qbsweep point: system ${p.system.name}, ${p.model}, ${stats}, backend ${backend}`);
-    lines.push(`  ${p.system.parameters.map((d, i) => `${d.name} ${p.values[i]}`).join('  ')}  initial state ${p.state_label}`);
-  }
+  const stats = p.reservoir ? `${p.reservoir} reservoirs` : p.system.reservoirs.map((r) => r.statistics).join('/') + ' reservoirs';
+  // the default system is not named (as pointToInput does not write it)
+  const named = systemReference(p.system) === DEFAULT_SYSTEM ? '' : `system ${p.system.name}, `;
+  lines.push(`qbsweep point: ${named}${p.model}, ${stats}, backend ${backend}`);
+  lines.push(`  ${p.system.parameters.map((d, i) => `${d.name} ${p.values[i]}`).join('  ')}  initial state ${p.state_label}`);
   lines.push('');
   row('', `at tau=${p.tau}`, 'long-time limit');
   row('efficiency P', fmtNum(r.efficiency), fmtNum(r.steady.efficiency));

@@ -12,7 +12,7 @@ import type { PictureTask } from '../io/pictureWorker.js';
 import { pictureWorkerUrl } from '../paths.js';
 import { writeCsv } from '../io/csv.js';
 import { buildManifest, manifestSpec, packageVersions, systemRecord } from '../io/manifest.js';
-import { isPaperSystem, resolveSystem } from '../system/registry.js';
+import { resolveSystem } from '../system/registry.js';
 import { type Shard, resolveShard, shardRange, shardStem } from '../sweep/shard.js';
 import { RunState, specHash } from '../io/state.js';
 import { claimStem } from '../sweep/resultFiles.js';
@@ -49,7 +49,7 @@ function overrideBase(spec: SweepSpec, opts: Record<string, unknown>, baseDir: s
   }
   const system = resolveSystem(named, opts.system !== undefined ? 'option --system' : 'spec system', opts.system !== undefined ? undefined : baseDir);
   const raw = (spec.base ?? {}) as Record<string, unknown>;
-  const start = { ...(isPaperSystem(system) ? normalizeBase(raw, 'spec base') : raw), system };
+  const start = { ...normalizeBase(raw, system, 'spec base'), system };
   const base = applyPointFlags(start, { ...opts, system: undefined }, baseDir);
   const axes = Array.isArray(spec.axes) ? spec.axes.map((a) => a?.param) : [];
   const clash = changed.find((k) => axes.includes(k));
@@ -304,7 +304,7 @@ export async function writeResult(
     const provenance = { spec: JSON.stringify(manifestSpec(res)), system: JSON.stringify(systemRecord(res.grid.base.system)), spec_hash: hash, backend: JSON.stringify(res.backend), integrator: res.integrator, created: new Date().toISOString(), versions: JSON.stringify(packageVersions()) };
     const { writeFlatH5, writeGridH5 } = await import('../io/hdf5.js');
     if (whole) {
-      dataSha = await writeGridH5(h5, { axes: res.grid.axes, coordinates: res.grid.absoluteCoordinates(), shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance, times: res.times, trajectories: res.trajectories, description: { title: runTitle(res.spec, res.grid.base), command: ['qbsweep', ...process.argv.slice(2)].join(' '), version: packageVersions().qbsweep ?? 'unknown', base: res.grid.base, varied: variedKeys(res.grid.axes) } });
+      dataSha = await writeGridH5(h5, { axes: res.grid.axes, coordinates: res.grid.absoluteCoordinates(), shape: res.spec.shape, columns: res.columns.filter((c) => !c.startsWith('_')), values: res.values, flags: res.flags, attributes: provenance, times: res.times, trajectories: res.trajectories, description: { title: runTitle(res.spec, res.grid.base), command: ['qbsweep', ...process.argv.slice(2)].join(' '), version: packageVersions().qbsweep ?? 'unknown', base: res.grid.base, varied: variedKeys(res.grid.axes, res.grid.base.system) } });
     } else {
       dataSha = await writeFlatH5(h5, { start: res.offset, count: res.count, total: res.spec.count, columns: res.columns, values: res.values, flags: res.flags, attributes: provenance, times: res.times, trajectories: res.trajectories });
     }

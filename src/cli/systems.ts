@@ -17,7 +17,7 @@ export function describeSystem(sys: SystemDefinition, detail: boolean): string {
   for (const p of sys.parameters) lines.push(`    ${p.name.padEnd(width)}  ${String(p.default).padStart(6)}  ${(p.unit ? `[${p.unit}]` : '').padEnd(14)} ${p.doc}`);
   if (!detail) return lines.join('\n');
   const settable = new Set(genericSpace(sys).settable);
-  for (const d of sys.derived) lines.push(`    ${d.name.padEnd(width)}  = ${formatExpr(d.expr)}${settable.has(d.name) ? '   (sweepable)' : ''}`);
+  for (const d of sys.derived) lines.push(`    ${d.name.padEnd(width)}  = ${formatExpr(d.expr)}${d.sets ? `   (sweepable: sets ${d.sets.join(' = ')})` : settable.has(d.name) ? '   (sweepable)' : ''}`);
   lines.push(`  H = ${operator(sys.hamiltonian)}   (first letter: charger, qubit 1; second: battery, qubit 2)`);
   sys.reservoirs.forEach((r, k) => {
     const sd = r.spectralDensity;

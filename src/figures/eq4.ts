@@ -72,7 +72,7 @@ export const EQ4: FigureDef = {
       about: 'float64 CPU (evaluatePoint), model lindblad, resonant, F = 0.5, boson T1 = T2 = T, |psi(0)> = |eg>',
     });
     const atLambda = lindbladEfficiency('lambda');
-    const M = Math.sqrt(PAPER_BASE.F! ** 2 + 1);
+    const M = Math.sqrt((PAPER_BASE.F as number) ** 2 + 1);
     const atM = lindbladEfficiency('M');
     const best = bestFrequency(1);
     const best0 = bestFrequency(0);

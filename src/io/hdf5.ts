@@ -14,9 +14,9 @@ import fs, { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import h5wasm from 'h5wasm/node';
-import { InputError, NUMERIC_KEYS, PARAM_DOCS, type PointParams } from '../model/params.js';
+import { InputError, type PointParams, nameDoc } from '../model/params.js';
 import { FLAG_BITS } from '../core/layout.js';
-import { isPaperSystem } from '../system/registry.js';
+import { paperSystem } from '../system/registry.js';
 import { type FlagWords, OUTPUT_DOCS, h5Name } from '../sweep/outputs.js';
 import { StorageError, fsyncPath, storageError, tempName } from './atomic.js';
 import { axisName } from '../sweep/grid.js';
@@ -40,10 +40,9 @@ export function cfUnits(unit: string | undefined): { units: string; natural_unit
   return /lambda|omega/.test(unit) ? { units: '1', natural_units: unit } : { units: '1' };
 }
 
-/** A parameter's unit and meaning: the system's own docs, else the paper's. */
+/** A name's unit and meaning, as the point's system (by default the default one) says. */
 function paramDoc(name: string, base: PointParams | undefined): { unit?: string; about?: string } {
-  const own = base?.system.parameters.find((p) => p.name === name);
-  return own ? { unit: own.unit, about: own.doc } : { unit: PARAM_DOCS[name]?.unit, about: PARAM_DOCS[name]?.about };
+  return nameDoc(base?.system ?? paperSystem(), name);
 }
 
 /** What a whole-grid file says of itself beyond its data (CF global attributes and the base point). */
@@ -74,9 +73,7 @@ export function globalAttributes(d: GridDescription, created: string): Record<st
   if (b.model === 'lindblad') out.lindblad_freq = String(b.lindblad_freq);
   out.zero_freq = String(b.zero_freq);
   const fixed = (k: string) => !d.varied.has(k);
-  if (isPaperSystem(b.system)) {
-    for (const k of NUMERIC_KEYS) if (k !== 'tau' && fixed(k)) out[k] = b[k];
-  } else b.system.parameters.forEach((p, i) => fixed(p.name) && (out[p.name] = b.values[i]));
+  b.system.parameters.forEach((p, i) => fixed(p.name) && (out[p.name] = b.values[i]));
   if (fixed('tau')) out.tau = b.tau;
   return out;
 }

@@ -4,9 +4,9 @@
 // system's, else the paper's), written with their symbols (Δ/λ, T̄, α₁).
 
 import { CHARGING_FIGURES } from '../model/charging.js';
-import { DEFAULTS, NAMED_STATES, NUMERIC_KEYS, PARAM_DOCS, variedKeys } from '../model/params.js';
+import { DEFAULTS, NAMED_STATES, nameDoc, variedKeys } from '../model/params.js';
 import type { SystemDefinition } from '../system/definition.js';
-import { isPaperSystem } from '../system/registry.js';
+import { DEFAULT_SYSTEM, paperSystem, systemReference } from '../system/registry.js';
 import { OUTPUT_DOCS } from '../sweep/outputs.js';
 import { runTitle } from '../sweep/presets.js';
 import type { SweepResult } from '../sweep/run.js';
@@ -43,9 +43,9 @@ export function unitSymbol(unit: string | undefined): string {
   return unit.replace(/\^2/g, '²').replace(/[A-Za-z]+/g, (w) => GREEK[w] ?? w).replace(/(\S) (\S)/g, '$1$2');
 }
 
-/** The unit of a parameter: the system's own docs, else the paper's. */
+/** The unit of a name of a point, as its system (by default the default one) says. */
 function paramUnit(param: string, system?: SystemDefinition): string | undefined {
-  return system?.parameters.find((p) => p.name === param)?.unit ?? PARAM_DOCS[param]?.unit;
+  return nameDoc(system ?? paperSystem(), param).unit;
 }
 
 /** An axis label: Δ/λ for a parameter in the energy unit, ΔT/T̄ for a relative axis, θ [rad] else. */
@@ -116,8 +116,9 @@ function stateText(res: SweepResult, varied: Set<string>): string {
  */
 export function sweepCaption(res: SweepResult, column: string): string {
   const b = res.grid.base;
-  const varied = variedKeys(res.grid.axes);
-  const paper = isPaperSystem(b.system);
+  const varied = variedKeys(res.grid.axes, b.system);
+  // the default system is not named (as pointToInput does not write it)
+  const named = systemReference(b.system) === DEFAULT_SYSTEM ? '' : `system ${b.system.name}, `;
   const reservoirs = b.reservoir ?? b.system.reservoirs.map((r) => r.statistics).join('/');
   const times = res.spec.times;
   const when = {
@@ -126,11 +127,9 @@ export function sweepCaption(res: SweepResult, column: string): string {
     'time-grid': `on the time grid t = ${times ? `${times.from}..${times.to}/λ (${times.n} times)` : '(none)'} from ${stateText(res, varied)}`,
     none: 'a property of the Liouvillian (no initial state, no τ)',
   }[columnTime(column)];
-  const parts = [`${column}: ${when}`, `${paper ? '' : `system ${b.system.name}, `}${b.model}, ${reservoirs} reservoirs`];
-  // every base parameter that differs from its default (the paper's names, or the system's own)
-  const diffs = paper
-    ? NUMERIC_KEYS.filter((k) => k !== 'tau' && !varied.has(k) && b[k] !== DEFAULTS[k]).map((k) => `${symbol(k)} = ${+b[k].toPrecision(6)}`)
-    : b.system.parameters.flatMap((d, i) => (!varied.has(d.name) && b.values[i] !== d.default ? [`${symbol(d.name)} = ${+b.values[i].toPrecision(6)}`] : []));
+  const parts = [`${column}: ${when}`, `${named}${b.model}, ${reservoirs} reservoirs`];
+  // every base parameter that differs from its system's default
+  const diffs = b.system.parameters.flatMap((d, i) => (!varied.has(d.name) && b.values[i] !== d.default ? [`${symbol(d.name)} = ${+b.values[i].toPrecision(6)}`] : []));
   if (b.model === 'lindblad' && b.lindblad_freq !== DEFAULTS.lindblad_freq) diffs.push(`lindblad_freq = ${b.lindblad_freq}`);
   if (b.zero_freq !== DEFAULTS.zero_freq) diffs.push(`zero_freq = ${b.zero_freq}`);
   if (diffs.length) parts.push(diffs.join(', '));

@@ -1,12 +1,14 @@
-// Point parameters: the JSON schema of `qbsweep point --params` (the keys of
-// shared/reference/public-cases.json `inputs`), the paper's defaults, validation with
-// one-line messages, and the derived sweep parameters (Delta, dT, mubar, ...).
+// Point parameters: the JSON schema of `qbsweep point --params` (a system's parameters and
+// settable derived names, and the settings; for the default system the keys of
+// shared/reference/public-cases.json `inputs`), validation with one-line messages, and setting
+// a (derived) name in the system's space (system/space.ts). Every system alike: what the
+// paper's names mean (Delta, Tbar, T, ...) is in systems/wang2023.json.
 
 import type { SystemDefinition } from '../system/definition.js';
-import { type Node, evaluate } from '../system/expr.js';
-import { isPaperSystem, resolveSystem, systemReference } from '../system/registry.js';
+import { type Node, evaluate, formatExpr } from '../system/expr.js';
+import { DEFAULT_SYSTEM, resolveSystem, systemReference } from '../system/registry.js';
 import { describeNames, genericSpace } from '../system/space.js';
-import { PARAM_RANGES, checkParamRange, checkParamRanges } from './ranges.js';
+import { PARAM_RANGES, checkParamRange } from './ranges.js';
 
 /** A system parameter without a row of its own in PARAM_RANGES stays within +-this. */
 const GENERIC_PARAMETER_BOUND = 1e6;
@@ -37,20 +39,9 @@ export interface InitialStateInput {
 export interface PointInput {
   /** a built-in system name, a system file, or a definition (default: the paper's wang2023) */
   system?: unknown;
-  /** any other system's own parameters (and settable derived names) by name */
+  /** the system's parameters and settable derived names by name (numbers) */
   [name: string]: unknown;
   reservoir?: Reservoir;
-  Delta1?: number;
-  Delta2?: number;
-  F?: number;
-  lambda?: number;
-  alpha1?: number;
-  alpha2?: number;
-  omega_c?: number;
-  T1?: number;
-  T2?: number;
-  mu1?: number;
-  mu2?: number;
   model?: ModelName;
   lindblad_freq?: LindbladFreq;
   zero_freq?: ZeroFreq;
@@ -59,23 +50,12 @@ export interface PointInput {
 }
 
 export interface PointParams {
-  /** the system (for every system but the paper's, the paper's named fields below are NaN) */
+  /** the system, whose parameters `values` holds (valuesByName: by name) */
   system: SystemDefinition;
   /** the system's parameters in the order its definition declares them (the kernels' row order) */
   values: number[];
-  /** every reservoir's statistics set to this (the paper's system: always set, boson by default) */
+  /** every reservoir's statistics set to this (by default the statistics its reservoirs share, if they do) */
   reservoir: Reservoir | undefined;
-  Delta1: number;
-  Delta2: number;
-  F: number;
-  lambda: number;
-  alpha1: number;
-  alpha2: number;
-  omega_c: number;
-  T1: number;
-  T2: number;
-  mu1: number;
-  mu2: number;
   model: ModelName;
   lindblad_freq: LindbladFreq;
   zero_freq: ZeroFreq;
@@ -87,34 +67,45 @@ export interface PointParams {
   state_label: string;
 }
 
-export const POINT_KEYS = [
-  'system', 'reservoir', 'Delta1', 'Delta2', 'F', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2',
-  'mu1', 'mu2', 'model', 'lindblad_freq', 'zero_freq', 'tau', 'initial_state',
-] as const;
-export const NUMERIC_KEYS = ['Delta1', 'Delta2', 'F', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2', 'mu1', 'mu2', 'tau'] as const;
-export type NumericKey = (typeof NUMERIC_KEYS)[number];
 const STATE_KEYS = ['label', 'theta', 'phi', 'psi_real', 'psi_imag', 'basis'];
 
-/** The paper's defaults (energies in units of lambda). */
+/** A point's settings when it does not give them (its parameters default as its system says). */
 export const DEFAULTS = {
-  reservoir: 'boson' as Reservoir,
-  Delta1: 0,
-  Delta2: 0,
-  F: 0.5,
-  lambda: 1,
-  alpha1: 0.1,
-  alpha2: 0.1,
-  omega_c: 5,
-  T1: 1,
-  T2: 1,
-  mu1: 0,
-  mu2: 0,
   model: 'redfield' as ModelName,
   lindblad_freq: 'lambda' as LindbladFreq,
   zero_freq: 'limit' as ZeroFreq,
   tau: 20000,
   state: 'eg',
 };
+
+/** Units and meanings of the names a point has besides its system's: the charging time and the state angles. */
+export const POINT_NAME_DOCS: Record<string, { unit: string; about: string }> = {
+  tau: { unit: '1/lambda', about: 'charging time' },
+  theta: { unit: 'rad', about: 'initial state cos(theta)|eg> + sin(theta) e^{i phi}|ge>' },
+  phi: { unit: 'rad', about: 'initial state phase' },
+};
+
+/** The unit and meaning of a name of a point: a system parameter or derived name (as its file says), tau, theta or phi. */
+export function nameDoc(system: SystemDefinition, name: string): { unit?: string; about?: string } {
+  const param = system.parameters.find((p) => p.name === name);
+  if (param) return { unit: param.unit, about: param.doc };
+  const derived = system.derived.find((d) => d.name === name);
+  if (derived) return { unit: derived.unit || sharedUnit(system, name), about: derived.doc || `${name} = ${derived.text}` };
+  return POINT_NAME_DOCS[name] ?? {};
+}
+
+/** A settable derived name without a unit of its own (Delta = Delta1 - Delta2): the unit of the parameters it moves, where they share one. */
+function sharedUnit(system: SystemDefinition, name: string): string {
+  const space = genericSpace(system);
+  const units = space.settable.includes(name) ? space.moves(name).map((n) => system.parameters.find((p) => p.name === n)!.unit) : [];
+  return units.length && units.every((u) => u === units[0]) ? units[0] : '';
+}
+
+/** The statistics every reservoir of a system has, where they share one (the point's default "reservoir"). */
+export function sharedStatistics(system: SystemDefinition): Reservoir | undefined {
+  const s = system.reservoirs.map((r) => r.statistics);
+  return s.every((x) => x === s[0]) ? s[0] : undefined;
+}
 
 /** Named initial states: label -> amplitudes on {ee, eg, ge, gg}. */
 const S = Math.SQRT1_2;
@@ -185,97 +176,57 @@ function resolveState(input: unknown): { re: number[]; im: number[]; label: stri
   return { re: [...NAMED_STATES[label].re], im: [...NAMED_STATES[label].im], label };
 }
 
-/** Validates a point and fills in the defaults of its system. Throws InputError with a one-line message. */
+const COMMON_KEYS = ['system', 'reservoir', 'model', 'lindblad_freq', 'zero_freq', 'tau', 'initial_state'];
+
+/**
+ * Validates a point and fills in the defaults of its system. Its keys: the system's parameters,
+ * its settable derived names (normalizeBase), and the settings. Throws InputError with a one-line message.
+ */
 export function resolvePoint(input: unknown, baseDir?: string): PointParams {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InputError(`point parameters: must be a JSON object (got ${fmt(input)})`);
   }
-  const obj = input as Record<string, unknown>;
-  const system = resolveSystem(obj.system, 'parameter system', baseDir);
-  if (!isPaperSystem(system)) return resolveSystemPoint(system, obj);
-  const unknown = Object.keys(obj).filter((k) => !(POINT_KEYS as readonly string[]).includes(k));
-  if (unknown.length) {
-    throw new InputError(`point parameters: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${POINT_KEYS.join(', ')})`);
-  }
-  const num = (k: NumericKey): number => (obj[k] === undefined ? DEFAULTS[k] : requireNumber(k, obj[k]));
-  const reservoir = requireChoice('reservoir', obj.reservoir ?? DEFAULTS.reservoir, RESERVOIRS);
-  const model = requireChoice('model', obj.model ?? DEFAULTS.model, MODELS);
-  const zero_freq = requireChoice('zero_freq', obj.zero_freq ?? DEFAULTS.zero_freq, ZERO_FREQS);
-  let lindblad_freq: LindbladFreq = DEFAULTS.lindblad_freq;
-  if (obj.lindblad_freq !== undefined) {
-    const lf = obj.lindblad_freq;
-    if (lf === 'lambda' || lf === 'M') lindblad_freq = lf;
-    else if (typeof lf === 'number') {
-      requireNumber('lindblad_freq', lf);
-      if (!(lf > 0)) throw new InputError(`parameter lindblad_freq: a frequency must be > 0 (got ${lf})`);
-      lindblad_freq = lf;
-    } else throw new InputError(`parameter lindblad_freq: unknown value ${fmt(lf)} (expected "lambda", "M" or a number > 0)`);
-  }
-  const p = {
-    reservoir, model, zero_freq, lindblad_freq,
-    Delta1: num('Delta1'), Delta2: num('Delta2'), F: num('F'), lambda: num('lambda'),
-    alpha1: num('alpha1'), alpha2: num('alpha2'), omega_c: num('omega_c'),
-    T1: num('T1'), T2: num('T2'), mu1: num('mu1'), mu2: num('mu2'), tau: num('tau'),
-  };
-  for (const k of ['alpha1', 'alpha2'] as const) if (p[k] < 0) throw new InputError(`parameter ${k}: coupling strength must be >= 0 (got ${p[k]})`);
-  if (!(p.omega_c > 0)) throw new InputError(`parameter omega_c: cutoff frequency must be > 0 (got ${p.omega_c})`);
-  if (p.tau < 0) throw new InputError(`parameter tau: evolution time must be >= 0 (got ${p.tau})`);
-  if (reservoir === 'boson') {
-    for (const k of ['T1', 'T2'] as const) {
-      if (p[k] < 0) throw new InputError(`parameter ${k}: a boson reservoir needs temperature >= 0 (got ${p[k]}); negative temperatures give negative rates`);
-    }
-  }
-  checkParamRanges(p);
-  const st = resolveState(obj.initial_state);
-  const values = system.parameters.map((d) => (p as unknown as Record<string, number>)[d.name]);
-  return { ...p, system, values, psi_real: st.re, psi_imag: st.im, state_label: st.label };
-}
-
-const COMMON_KEYS = ['system', 'reservoir', 'model', 'lindblad_freq', 'zero_freq', 'tau', 'initial_state'];
-
-/** A point of any system but the paper's: its own parameter names, and derived names that can be set. */
-function resolveSystemPoint(system: SystemDefinition, obj: Record<string, unknown>): PointParams {
+  const system = resolveSystem((input as Record<string, unknown>).system, 'parameter system', baseDir);
   const space = genericSpace(system);
-  const unknown = Object.keys(obj).filter((k) => !COMMON_KEYS.includes(k) && !space.params.includes(k) && !space.settable.includes(k));
+  const obj = normalizeBase(input as Record<string, unknown>, system, 'point parameters') as Record<string, unknown>;
+  const unknown = Object.keys(obj).filter((k) => !COMMON_KEYS.includes(k) && !space.params.includes(k));
   if (unknown.length) {
     throw new InputError(`point parameters: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for system ${system.name} (${describeNames(system)}; and ${COMMON_KEYS.join(', ')})`);
   }
   const rec = space.defaults();
   for (const k of space.params) if (obj[k] !== undefined) rec[k] = requireNumber(k, obj[k]);
-  for (const k of space.settable) if (obj[k] !== undefined) space.set(rec, k, requireNumber(k, obj[k]));
-  const reservoir = obj.reservoir === undefined ? undefined : requireChoice('reservoir', obj.reservoir, RESERVOIRS);
+  const reservoir = obj.reservoir === undefined ? sharedStatistics(system) : requireChoice('reservoir', obj.reservoir, RESERVOIRS);
   const model = requireChoice('model', obj.model ?? DEFAULTS.model, MODELS);
   const zero_freq = requireChoice('zero_freq', obj.zero_freq ?? DEFAULTS.zero_freq, ZERO_FREQS);
   if (model === 'lindblad' && system.jumps.length === 0) throw new InputError(`parameter model: system ${system.name} defines no "jumps", so it has no lindblad model`);
-  // the frequency of the jump rates (the name w_lindblad in them): checked where the model uses it
+  // the frequency of the jump rates (the name w_lindblad in them): a number > 0, or a name of the
+  // system, checked where the model uses it (the default "lambda" is a name of some systems only)
   const lindblad_freq = (obj.lindblad_freq ?? DEFAULTS.lindblad_freq) as LindbladFreq;
-  if (model === 'lindblad') {
-    const lf = lindblad_freq;
-    if (typeof lf === 'number') {
-      requireNumber('lindblad_freq', lf);
-      if (!(lf > 0)) throw new InputError(`parameter lindblad_freq: a frequency must be > 0 (got ${lf})`);
-    } else if (typeof lf !== 'string' || !space.has(lf)) {
-      throw new InputError(`parameter lindblad_freq: must be a number > 0 or a name of system ${system.name} (got ${fmt(lf)})`);
-    }
+  if (typeof lindblad_freq === 'number') {
+    requireNumber('lindblad_freq', lindblad_freq);
+    if (!(lindblad_freq > 0)) throw new InputError(`parameter lindblad_freq: a frequency must be > 0 (got ${lindblad_freq})`);
+    checkParamRange('lindblad_freq', lindblad_freq);
+  } else if (typeof lindblad_freq !== 'string' || (model === 'lindblad' && (!space.has(lindblad_freq) || POINT_NAME_DOCS[lindblad_freq] !== undefined))) {
+    throw new InputError(`parameter lindblad_freq: unknown value ${fmt(lindblad_freq)} (expected a number > 0 or a name of system ${system.name})`);
   }
   const tau = obj.tau === undefined ? DEFAULTS.tau : requireNumber('tau', obj.tau);
   if (tau < 0) throw new InputError(`parameter tau: evolution time must be >= 0 (got ${tau})`);
   checkParamRange('tau', tau);
-  if (typeof lindblad_freq === 'number') checkParamRange('lindblad_freq', lindblad_freq);
+  const values = space.params.map((k) => rec[k]);
+  // the reservoirs first: a negative coupling or temperature has its own message, before the ranges
+  checkReservoirs(system, values, reservoir, zero_freq);
   // a system's own parameters: its known names by their row of the table, the others within 1e6
   for (const k of space.params) {
     if (k in PARAM_RANGES) checkParamRange(k, rec[k]);
     else if (!(Math.abs(rec[k]) <= GENERIC_PARAMETER_BOUND)) throw new InputError(`parameter ${k}: ${rec[k]} is outside the valid range (-1e6 to 1e6) of a system parameter: beyond it float64 cannot evaluate the rates meaningfully`);
   }
-  const values = space.params.map((k) => rec[k]);
-  checkReservoirs(system, values, reservoir, zero_freq);
   const st = resolveState(obj.initial_state);
-  const nan = Number.NaN;
-  return {
-    system, values, reservoir, model, zero_freq, lindblad_freq, tau,
-    Delta1: nan, Delta2: nan, F: nan, lambda: nan, alpha1: nan, alpha2: nan, omega_c: nan, T1: nan, T2: nan, mu1: nan, mu2: nan,
-    psi_real: st.re, psi_imag: st.im, state_label: st.label,
-  };
+  return { system, values, reservoir, model, zero_freq, lindblad_freq, tau, psi_real: st.re, psi_imag: st.im, state_label: st.label };
+}
+
+/** A point's parameters by name ({Delta1: 0, F: 0.5, ...} for the paper's system). */
+export function valuesByName(p: Pick<PointParams, 'system' | 'values'>): Record<string, number> {
+  return Object.fromEntries(p.system.parameters.map((d, i) => [d.name, p.values[i]]));
 }
 
 /** The reservoirs at a point: what makes rates negative or infinite is refused, naming the reservoir. */
@@ -289,19 +240,21 @@ export function checkReservoirs(system: SystemDefinition, values: number[], rese
     const wc = v(r.spectralDensity.omega_c);
     const s = v(r.spectralDensity.s);
     const statistics = reservoir ?? r.statistics;
+    // "parameter T1" where the quantity is a parameter itself (the paper's T1, alpha1, omega_c), else the reservoir's
+    const who = (name: string, n: Node) => (n.kind === 'name' && system.parameters.some((d) => d.name === n.name) ? `parameter ${n.name}` : `${at}: ${name} = ${formatExpr(n)}`);
     for (const [name, x] of [['T', T], ['alpha', alpha], ['omega_c', wc], ['s', s], ['mu', v(r.mu)]] as const) {
       if (!Number.isFinite(x)) throw new InputError(`${at}: ${name} evaluates to ${x}`);
     }
-    if (statistics === 'boson' && T < 0) throw new InputError(`${at}: a boson reservoir needs temperature >= 0 (T = ${T}); negative temperatures give negative rates`);
-    for (const [name, x] of [['T', T], ['alpha', alpha], ['omega_c', wc], ['mu', v(r.mu)]] as const) {
+    if (alpha < 0) throw new InputError(`${who('alpha', r.spectralDensity.alpha)}: coupling strength must be >= 0 (got ${alpha})`);
+    if (!(wc > 0)) throw new InputError(`${who('omega_c', r.spectralDensity.omega_c)}: cutoff frequency must be > 0 (got ${wc})`);
+    if (statistics === 'boson' && T < 0) throw new InputError(`${who('T', r.T)}: a boson reservoir needs temperature >= 0 (got ${T}); negative temperatures give negative rates`);
+    for (const [name, x, n] of [['T', T, r.T], ['alpha', alpha, r.spectralDensity.alpha], ['omega_c', wc, r.spectralDensity.omega_c], ['mu', v(r.mu), r.mu]] as const) {
       try {
         checkParamRange(name, x);
       } catch (e) {
-        throw new InputError(`${at}: ${(e as Error).message.replace(/^parameter /, '')}`);
+        throw new InputError(`${who(name, n)}: ${(e as Error).message.replace(/^parameter \w+: /, '')}`);
       }
     }
-    if (alpha < 0) throw new InputError(`${at}: coupling strength alpha must be >= 0 (got ${alpha})`);
-    if (!(wc > 0)) throw new InputError(`${at}: cutoff frequency omega_c must be > 0 (got ${wc})`);
     if (!(s > 0)) throw new InputError(`${at}: spectral exponent s must be > 0 (got ${s})`);
     if (statistics === 'boson' && s < 1 && zeroFreq === 'limit' && T > 0) {
       throw new InputError(`${at}: with s = ${s} < 1 the boson rate diverges at w -> 0; set zero_freq to "zero" to drop zero-frequency processes`);
@@ -324,134 +277,52 @@ export function lindbladFrequencyOf(p: Pick<PointParams, 'system' | 'values' | '
   return pointEnvironment(p.system, p.values)(lf);
 }
 
-/** Back to the JSON form (what `point --json` echoes and what sweeps store). */
+/** Back to the JSON form (what `point --json` echoes and what sweeps store); the default system is not named. */
 export function pointToInput(p: PointParams): PointInput & Record<string, unknown> {
-  const { psi_real, psi_imag, state_label, system, values, ...rest } = p;
-  const initial_state = { label: state_label, psi_real, psi_imag };
-  if (isPaperSystem(system)) {
-    const { reservoir, ...named } = rest;
-    return { reservoir: reservoir ?? DEFAULTS.reservoir, ...named, initial_state };
-  }
-  const out: PointInput & Record<string, unknown> = { system: systemReference(system) };
+  const out: PointInput & Record<string, unknown> = {};
+  if (systemReference(p.system) !== DEFAULT_SYSTEM) out.system = systemReference(p.system);
   if (p.reservoir !== undefined) out.reservoir = p.reservoir;
-  Object.assign(out, { model: p.model, lindblad_freq: p.lindblad_freq, zero_freq: p.zero_freq, tau: p.tau });
-  system.parameters.forEach((d, i) => (out[d.name] = values[i]));
-  out.initial_state = initial_state;
+  Object.assign(out, { model: p.model, zero_freq: p.zero_freq, lindblad_freq: p.lindblad_freq });
+  p.system.parameters.forEach((d, i) => (out[d.name] = p.values[i]));
+  out.tau = p.tau;
+  out.initial_state = { label: p.state_label, psi_real: p.psi_real, psi_imag: p.psi_imag };
   return out;
 }
 
-/**
- * Parameters a sweep axis (or a CLI flag) may set besides the point keys; each maps onto them.
- * Delta = D1 - D2, Delta_bar = (D1 + D2)/2, T1,2 = Tbar +- dT/2, mu1,2 = mubar +- dmu/2.
- */
-export const DERIVED_PARAMS = ['Delta', 'Delta_bar', 'Tbar', 'dT', 'T', 'mubar', 'dmu', 'mu', 'theta', 'phi', 'alpha'] as const;
-export type DerivedParam = (typeof DERIVED_PARAMS)[number];
-export const SWEEPABLE_PARAMS: readonly string[] = [...NUMERIC_KEYS, ...DERIVED_PARAMS];
-
-/** The point keys each derived parameter sets (a parameter not listed sets itself). */
-export const DERIVED_SETS: Record<DerivedParam, string[]> = {
-  Delta: ['Delta1', 'Delta2'], Delta_bar: ['Delta1', 'Delta2'], T: ['T1', 'T2'], Tbar: ['T1', 'T2'], dT: ['T1', 'T2'],
-  mu: ['mu1', 'mu2'], mubar: ['mu1', 'mu2'], dmu: ['mu1', 'mu2'], alpha: ['alpha1', 'alpha2'], theta: ['state'], phi: ['state'],
-};
-
-/** The base keys a sweep's axes set ('state' for an axis over the initial state): what its base does not fix. */
-export function variedKeys(axes: readonly { param: string }[]): Set<string> {
-  return new Set(axes.flatMap((a) => (DERIVED_SETS as Record<string, string[]>)[a.param] ?? [a.param]));
+/** The parameters a sweep's axes set ('state' for an axis over the initial state): what its base does not fix. */
+export function variedKeys(axes: readonly { param: string }[], system: SystemDefinition): Set<string> {
+  const space = genericSpace(system);
+  return new Set(axes.flatMap((a) => (a.param === 'theta' || a.param === 'phi' ? ['state'] : space.settable.includes(a.param) ? [...space.moves(a.param)] : [a.param])));
 }
 
-export const PARAM_DOCS: Record<string, { unit: string; about: string }> = {
-  Delta1: { unit: 'lambda', about: 'charger detuning omega1 - omega_d' },
-  Delta2: { unit: 'lambda', about: 'battery detuning omega2 - omega_d' },
-  Delta: { unit: 'lambda', about: 'charger-battery detuning Delta1 - Delta2' },
-  Delta_bar: { unit: 'lambda', about: 'mean detuning (Delta1 + Delta2)/2' },
-  F: { unit: 'lambda', about: 'driving strength' },
-  lambda: { unit: 'energy unit', about: 'charger-battery coupling' },
-  alpha1: { unit: '1', about: 'Ohmic coupling of the charger reservoir' },
-  alpha2: { unit: '1', about: 'Ohmic coupling of the battery reservoir' },
-  alpha: { unit: '1', about: 'Ohmic coupling of both reservoirs' },
-  omega_c: { unit: 'lambda', about: 'Ohmic cutoff frequency' },
-  T1: { unit: 'lambda', about: 'charger reservoir temperature' },
-  T2: { unit: 'lambda', about: 'battery reservoir temperature' },
-  T: { unit: 'lambda', about: 'temperature of both reservoirs' },
-  Tbar: { unit: 'lambda', about: 'mean temperature (T1 + T2)/2' },
-  dT: { unit: 'lambda', about: 'temperature difference T1 - T2' },
-  mu1: { unit: 'lambda', about: 'charger reservoir chemical potential (fermion)' },
-  mu2: { unit: 'lambda', about: 'battery reservoir chemical potential (fermion)' },
-  mu: { unit: 'lambda', about: 'chemical potential of both reservoirs' },
-  mubar: { unit: 'lambda', about: 'mean chemical potential (mu1 + mu2)/2' },
-  dmu: { unit: 'lambda', about: 'chemical potential difference mu1 - mu2' },
-  tau: { unit: '1/lambda', about: 'charging time' },
-  theta: { unit: 'rad', about: 'initial state cos(theta)|eg> + sin(theta) e^{i phi}|ge>' },
-  phi: { unit: 'rad', about: 'initial state phase' },
-};
-
-/** The numeric parameters of a point, mutable, plus theta/phi when a sweep sets them. */
-export type NumericRecord = Record<NumericKey, number> & { theta?: number; phi?: number };
-
 /**
- * Sets one (possibly derived) parameter, keeping its partner fixed: setting dT keeps Tbar,
- * setting Tbar keeps dT, and so on. The one definition of the derived parameters, used by the
- * CLI flags and by every sweep.
+ * A point's settable derived names (Delta, Tbar, T, ..., theta, phi) applied onto its system's
+ * parameters: first the names that set several parameters to one value (T: T1 = T2 = T), then the
+ * others in the system's order, each keeping its partner (Tbar keeps dT). A name and a parameter it
+ * moves both given (T1 with Tbar) is refused.
  */
-export function applyParam(rec: NumericRecord, name: string, value: number): void {
-  switch (name) {
-    case 'Delta': {
-      const bar = (rec.Delta1 + rec.Delta2) / 2;
-      rec.Delta1 = bar + value / 2;
-      rec.Delta2 = bar - value / 2;
-      return;
-    }
-    case 'Delta_bar': {
-      const d = rec.Delta1 - rec.Delta2;
-      rec.Delta1 = value + d / 2;
-      rec.Delta2 = value - d / 2;
-      return;
-    }
-    case 'Tbar': {
-      const d = rec.T1 - rec.T2;
-      rec.T1 = value + d / 2;
-      rec.T2 = value - d / 2;
-      return;
-    }
-    case 'dT': {
-      const bar = (rec.T1 + rec.T2) / 2;
-      rec.T1 = bar + value / 2;
-      rec.T2 = bar - value / 2;
-      return;
-    }
-    case 'T':
-      rec.T1 = rec.T2 = value;
-      return;
-    case 'mubar': {
-      const d = rec.mu1 - rec.mu2;
-      rec.mu1 = value + d / 2;
-      rec.mu2 = value - d / 2;
-      return;
-    }
-    case 'dmu': {
-      const bar = (rec.mu1 + rec.mu2) / 2;
-      rec.mu1 = bar + value / 2;
-      rec.mu2 = bar - value / 2;
-      return;
-    }
-    case 'mu':
-      rec.mu1 = rec.mu2 = value;
-      return;
-    case 'alpha':
-      rec.alpha1 = rec.alpha2 = value;
-      return;
-    case 'theta':
-      rec.theta = value;
-      return;
-    case 'phi':
-      rec.phi = value;
-      return;
-    default:
-      if (!(NUMERIC_KEYS as readonly string[]).includes(name)) {
-        throw new InputError(`parameter ${name}: unknown (sweepable: ${SWEEPABLE_PARAMS.join(', ')})`);
-      }
-      rec[name as NumericKey] = value;
+export function normalizeBase(input: Record<string, unknown>, system: SystemDefinition, where: string): PointInput {
+  const space = genericSpace(system);
+  const several = space.settable.filter((k) => system.derived.find((d) => d.name === k)?.sets);
+  const order = [...several, ...space.settable.filter((k) => !several.includes(k)), 'theta', 'phi'];
+  const derived = order.filter((k) => input[k] !== undefined);
+  if (!derived.length) return input as PointInput;
+  const out: Record<string, unknown> = { ...input };
+  for (const k of derived) {
+    const clash = (k === 'theta' || k === 'phi' ? ['initial_state'] : space.moves(k)).find((d) => input[d] !== undefined);
+    if (clash) throw new InputError(`${where}: ${k} and ${clash} both set the ${clash === 'initial_state' ? 'initial state' : clash.replace(/\d$/, '') + ' pair'}; give one spelling`);
+    delete out[k];
   }
+  let base = { ...out, system } as PointInput;
+  for (const k of derived) {
+    const v = input[k];
+    if (typeof v !== 'number') throw new InputError(`${where} ${k}: must be a number (got ${fmt(v)})`);
+    if (!Number.isFinite(v)) throw new InputError(`${where} ${k}: must be finite (got ${v})`);
+    base = setParam(base, k, v);
+  }
+  if (input.system === undefined) delete base.system;
+  else base.system = input.system;
+  return base;
 }
 
 /** theta/phi of a state input, where it has them. */
@@ -468,15 +339,28 @@ export function thetaPhiAmplitudes(theta = Math.PI / 4, phi = 0): { re: number[]
   return { re: [0, Math.cos(theta), Math.sin(theta) * Math.cos(phi), 0], im: [0, 0, Math.sin(theta) * Math.sin(phi), 0] };
 }
 
-/** Sets one (possibly derived) parameter on a point input (missing values take the defaults). */
+/** Sets one (possibly derived) parameter on a point input, in its system's space (missing values take the defaults). */
 export function setParam(input: PointInput, name: string, value: number): PointInput {
+  const space = genericSpace(resolveSystem(input.system, 'parameter system'));
   // a derived parameter (Delta, T, ...) is named in its own message; point keys are checked by resolvePoint
-  if (!(NUMERIC_KEYS as readonly string[]).includes(name)) checkParamRange(name, value);
-  const rec = { ...stateAngles(input.initial_state) } as NumericRecord;
-  for (const k of NUMERIC_KEYS) rec[k] = typeof input[k] === 'number' ? (input[k] as number) : DEFAULTS[k];
-  applyParam(rec, name, value);
+  if (!space.params.includes(name) && name !== 'tau') checkParamRange(name, value);
   const out: PointInput = { ...input };
-  for (const k of NUMERIC_KEYS) if (input[k] !== undefined || rec[k] !== DEFAULTS[k]) out[k] = rec[k];
-  if (name === 'theta' || name === 'phi') out.initial_state = { theta: rec.theta ?? Math.PI / 4, phi: rec.phi ?? 0 };
+  if (name === 'theta' || name === 'phi') {
+    const angles = { theta: Math.PI / 4, phi: 0, ...definedAngles(input.initial_state), [name]: value };
+    out.initial_state = { theta: angles.theta, phi: angles.phi };
+    return out;
+  }
+  if (name === 'tau') return { ...out, tau: value };
+  const rec = space.defaults();
+  for (const k of space.params) if (typeof input[k] === 'number') rec[k] = input[k] as number;
+  space.set(rec, name, value);
+  const defaults = space.defaults();
+  for (const k of space.params) if (input[k] !== undefined || rec[k] !== defaults[k]) out[k] = rec[k];
   return out;
+}
+
+/** theta/phi of a state input, those it gives. */
+function definedAngles(st: InitialStateInput | undefined): { theta?: number; phi?: number } {
+  const { theta, phi } = stateAngles(st);
+  return { ...(theta !== undefined ? { theta } : {}), ...(phi !== undefined ? { phi } : {}) };
 }

@@ -2,27 +2,10 @@
 // Flattening is row-major over the axes as listed (the last axis varies fastest).
 
 import { PARAM_STRIDE, ROW } from '../core/layout.js';
-import { type NumericRecord, type PointParams, applyParam, resolvePoint, thetaPhiAmplitudes, InputError, pointToInput } from '../model/params.js';
-import { isPaperSystem } from '../system/registry.js';
+import { type PointParams, resolvePoint, thetaPhiAmplitudes, InputError, pointToInput } from '../model/params.js';
 import { genericSpace } from '../system/space.js';
 import type { SystemDefinition } from '../system/definition.js';
 import type { ResolvedAxis, ResolvedSpec } from './specTypes.js';
-
-/** Current value of a (possibly derived) parameter of the paper's system, for axes given relative to it. */
-export function getParam(rec: NumericRecord, name: string): number {
-  switch (name) {
-    case 'Delta': return rec.Delta1 - rec.Delta2;
-    case 'Delta_bar': return (rec.Delta1 + rec.Delta2) / 2;
-    case 'Tbar': case 'T': return (rec.T1 + rec.T2) / 2;
-    case 'dT': return rec.T1 - rec.T2;
-    case 'mubar': case 'mu': return (rec.mu1 + rec.mu2) / 2;
-    case 'dmu': return rec.mu1 - rec.mu2;
-    case 'alpha': return (rec.alpha1 + rec.alpha2) / 2;
-    case 'theta': return rec.theta ?? Math.PI / 4;
-    case 'phi': return rec.phi ?? 0;
-    default: return rec[name as keyof NumericRecord] as number;
-  }
-}
 
 /** The numbers of one point (a system's parameters by name, tau, theta, phi) and how axes set them. */
 export interface ParameterSpace {
@@ -32,15 +15,8 @@ export interface ParameterSpace {
   set(rec: Record<string, number>, name: string, value: number): void;
 }
 
-/** The paper's parameter layer (Delta, Tbar, dT, T, mu, alpha ... as the paper reads them), or the generic one. */
+/** A system's parameter space (system/space.ts) with the state angles' defaults: theta = pi/4, phi = 0. */
 export function parameterSpace(sys: SystemDefinition): ParameterSpace {
-  if (isPaperSystem(sys)) {
-    return {
-      params: sys.parameters.map((p) => p.name),
-      get: (rec, name) => getParam(rec as NumericRecord, name),
-      set: (rec, name, value) => applyParam(rec as NumericRecord, name, value),
-    };
-  }
   const g = genericSpace(sys);
   return {
     params: g.params,
@@ -97,10 +73,8 @@ export class Grid {
     this.copy = new Function('f', 't', this.keys.map((k) => `t[${JSON.stringify(k)}] = f[${JSON.stringify(k)}];`).join('\n')) as (from: Rec, to: Rec) => void;
     this.writeParams = new Function('r', 'd', 'o', this.space.params.map((k, i) => `d[o + ${ROW.params + i}] = r[${JSON.stringify(k)}];`).join('\n')) as (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
     const lf = this.base.lindblad_freq;
-    // a named frequency (lambda, M, or a system's name) is evaluated in the system's own space, as
-    // lindbladFrequencyOf does: the paper's axis layer (getParam) knows the axis names, not derived ones such as M
-    const names = genericSpace(this.base.system);
-    this.lindbladW = this.base.model !== 'lindblad' ? () => 0 : typeof lf === 'number' ? () => lf : (rec) => names.get(rec, lf);
+    // a named frequency (lambda, M, or a system's name) is evaluated in the system's space, as lindbladFrequencyOf does
+    this.lindbladW = this.base.model !== 'lindblad' ? () => 0 : typeof lf === 'number' ? () => lf : (rec) => this.space.get(rec, lf);
     const st = spec.base.initial_state;
     if (st && st.psi_real === undefined && st.psi_imag === undefined) {
       if (st.theta !== undefined) this.baseRec.theta = st.theta;

@@ -1,14 +1,14 @@
 // Sweep specifications: {name, base, axes, outputs}, validated with one-line messages.
 
-import { DERIVED_PARAMS, InputError, type PointInput, SWEEPABLE_PARAMS, resolvePoint, setParam } from '../model/params.js';
+import { InputError, type PointInput, normalizeBase, resolvePoint } from '../model/params.js';
+export { normalizeBase };
 import type { SystemDefinition } from '../system/definition.js';
-import { isPaperSystem, resolveSystem } from '../system/registry.js';
+import { resolveSystem } from '../system/registry.js';
 import { genericSpace } from '../system/space.js';
 import { Grid } from './grid.js';
 
-/** What an axis may sweep for a system: the paper's names, or the system's parameters and settable derived names. */
+/** What an axis may sweep for a system: its parameters, its settable derived names, tau and the state angles. */
 export function sweepableParams(sys: SystemDefinition): readonly string[] {
-  if (isPaperSystem(sys)) return SWEEPABLE_PARAMS;
   const g = genericSpace(sys);
   return [...g.params, ...g.settable, 'tau', 'theta', 'phi'];
 }
@@ -35,17 +35,17 @@ export function linspace(from: number, to: number, n: number): number[] {
   return Array.from({ length: n }, (_, k) => (k === n - 1 ? to : from + ((to - from) * k) / (n - 1)));
 }
 
-function resolveAxis(a: unknown, k: number, SWEEPABLE_PARAMS: readonly string[]): ResolvedAxis {
+function resolveAxis(a: unknown, k: number, sweepable: readonly string[]): ResolvedAxis {
   const where = `spec axes[${k}]`;
   if (typeof a !== 'object' || a === null || Array.isArray(a)) throw new InputError(`${where}: must be an object like {"param": "Delta", "from": -4, "to": 4, "n": 101}`);
   const ax = a as Record<string, unknown>;
   const unknown = Object.keys(ax).filter((key) => !AXIS_KEYS.includes(key));
   if (unknown.length) throw new InputError(`${where}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${AXIS_KEYS.join(', ')})`);
-  if (typeof ax.param !== 'string') throw new InputError(`${where}: "param" must name a parameter (one of ${SWEEPABLE_PARAMS.join(', ')})`);
+  if (typeof ax.param !== 'string') throw new InputError(`${where}: "param" must name a parameter (one of ${sweepable.join(', ')})`);
   const param = ax.param;
   const at = `${where} (${param})`;
-  if (!SWEEPABLE_PARAMS.includes(param)) throw new InputError(`${at}: unknown param (sweepable: ${SWEEPABLE_PARAMS.join(', ')})`);
-  if (ax.relative_to !== undefined && (typeof ax.relative_to !== 'string' || !SWEEPABLE_PARAMS.includes(ax.relative_to))) {
+  if (!sweepable.includes(param)) throw new InputError(`${at}: unknown param (sweepable: ${sweepable.join(', ')})`);
+  if (ax.relative_to !== undefined && (typeof ax.relative_to !== 'string' || !sweepable.includes(ax.relative_to))) {
     throw new InputError(`${at}: relative_to must name a parameter (got ${JSON.stringify(ax.relative_to)})`);
   }
   const relative_to = ax.relative_to as string | undefined;
@@ -74,33 +74,6 @@ function resolveAxis(a: unknown, k: number, SWEEPABLE_PARAMS: readonly string[])
   if (from > to) throw new InputError(`${at}: inverted axis, from (${from}) > to (${to})`);
   if (from === to && n > 1) throw new InputError(`${at}: empty axis, from = to = ${from} with n = ${n}`);
   return { param, values: linspace(from, to, n), relative_to };
-}
-
-/**
- * The derived names the CLI flags and the axes accept (Delta, Delta_bar, T, Tbar, dT, mu, mubar,
- * dmu, alpha, theta, phi), applied onto the point keys in an order that keeps each pair's partner
- * (T before Tbar before dT, ...). Mixing a pair's two spellings (T1 with Tbar) is refused.
- */
-const DERIVED_ORDER: readonly string[] = ['T', 'Tbar', 'dT', 'mu', 'mubar', 'dmu', 'Delta_bar', 'Delta', 'alpha', 'theta', 'phi'] satisfies readonly (typeof DERIVED_PARAMS)[number][];
-const DIRECT_OF: Record<string, string[]> = {
-  Delta: ['Delta1', 'Delta2'], Delta_bar: ['Delta1', 'Delta2'],
-  T: ['T1', 'T2'], Tbar: ['T1', 'T2'], dT: ['T1', 'T2'],
-  mu: ['mu1', 'mu2'], mubar: ['mu1', 'mu2'], dmu: ['mu1', 'mu2'],
-  alpha: ['alpha1', 'alpha2'], theta: ['initial_state'], phi: ['initial_state'],
-};
-
-export function normalizeBase(input: Record<string, unknown>, where: string): PointInput {
-  const derived = DERIVED_ORDER.filter((k) => input[k] !== undefined);
-  if (!derived.length) return input as PointInput;
-  const out: Record<string, unknown> = { ...input };
-  for (const k of derived) {
-    const clash = DIRECT_OF[k].find((d) => input[d] !== undefined);
-    if (clash) throw new InputError(`${where}: ${k} and ${clash} both set the ${clash === 'initial_state' ? 'initial state' : clash.replace(/\d$/, '') + ' pair'}; give one spelling`);
-    delete out[k];
-  }
-  let base = out as PointInput;
-  for (const k of derived) base = setParam(base, k, finite(`${where} ${k}`, input[k]));
-  return base;
 }
 
 /** Keys qbsweep writes into a result manifest (NAME.json); given to --spec, its "spec" is used and these are ignored. */
@@ -134,8 +107,8 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
   if (s.system !== undefined && rawBase.system !== undefined) throw new InputError('spec: give the system once, as "system" or as base.system');
   // the system travels with the base as a parsed definition: every later step reads it there
   const system = resolveSystem(s.system ?? rawBase.system, 'spec system', baseDir);
-  // the paper's derived names (Tbar, dT, ...) onto its point keys; another system's derived names resolvePoint sets itself
-  const base: PointInput = { ...(isPaperSystem(system) ? normalizeBase(rawBase as Record<string, unknown>, 'spec base') : rawBase), system };
+  // the derived names (Tbar, dT, ...) onto the system's parameters
+  const base: PointInput = { ...normalizeBase(rawBase as Record<string, unknown>, system, 'spec base'), system };
   resolvePoint(base); // the base alone must be a valid point
   if (!Array.isArray(s.axes) || s.axes.length === 0) throw new InputError('spec axes: must be a non-empty array (1 to 3 axes)');
   if (s.axes.length > MAX_AXES) throw new InputError(`spec axes: at most ${MAX_AXES} axes (got ${s.axes.length}); run several sweeps for more`);

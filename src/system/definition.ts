@@ -31,6 +31,10 @@ export interface DerivedDef {
   name: string;
   expr: Node;
   text: string;
+  /** the parameters that setting this name sets, each to the value (T -> T1 = T2 = T); absent: the affine reading */
+  sets?: string[];
+  unit: string;
+  doc: string;
 }
 export type SpectralDensityKind = 'ohmic' | 'drude-lorentz';
 export const SPECTRAL_DENSITY_KINDS: readonly SpectralDensityKind[] = ['ohmic', 'drude-lorentz'];
@@ -88,6 +92,7 @@ export const LINDBLAD_FREQUENCY_NAME = 'w_lindblad';
 
 const TOP_KEYS = ['name', 'description', 'parameters', 'derived', 'hamiltonian', 'reservoirs', 'jumps', 'bloch_redfield_coupling'];
 const PARAMETER_KEYS = ['default', 'unit', 'doc'];
+const DERIVED_KEYS = ['expr', 'sets', 'unit', 'doc'];
 const RESERVOIR_KEYS = ['coupling', 'statistics', 'T', 'mu', 'spectral_density'];
 const SPECTRAL_KEYS: Record<SpectralDensityKind, string[]> = { ohmic: ['kind', 'alpha', 'omega_c', 's'], 'drude-lorentz': ['kind', 'alpha', 'omega_c'] };
 const JUMP_KEYS = ['op', 'rate'];
@@ -234,9 +239,30 @@ export function parseSystem(json: unknown, where: string): SystemDefinition {
       const place = `derived.${keyPart(name)}`;
       checkName(place, name, fail);
       if (parameterNames.includes(name)) fail(place, 'name already used by a parameter');
-      const { node, text } = parseExpression(place, value, fail);
+      // an expression, or {expr, sets?, unit?, doc?}
+      const entry: Record<string, unknown> = isObject(value) ? value : { expr: value };
+      if (isObject(value)) {
+        const unknownKey = Object.keys(entry).find((k) => !DERIVED_KEYS.includes(k));
+        if (unknownKey !== undefined) fail(place, `unknown key ${JSON.stringify(unknownKey)} (allowed: ${DERIVED_KEYS.join(', ')})`);
+        if (!has(entry, 'expr')) fail(place, 'missing "expr"');
+        for (const k of ['unit', 'doc']) if (has(entry, k) && typeof entry[k] !== 'string') fail(`${place}.${k}`, `must be a string (got ${show(entry[k])})`);
+      }
+      const { node, text } = parseExpression(isObject(value) ? `${place}.expr` : place, entry.expr, fail);
       checkExpression(place, node, { parameters: parameterNames, derived: earlier, later, self: name, rates: false }, 0, fail);
-      derived.push({ name, expr: node, text });
+      let sets: string[] | undefined;
+      if (has(entry, 'sets')) {
+        const list = entry.sets;
+        if (!Array.isArray(list) || list.length === 0 || list.some((n) => typeof n !== 'string' || !parameterNames.includes(n)) || new Set(list).size !== list.length) {
+          fail(`${place}.sets`, `must be a non-empty array of distinct parameter names, such as ["T1", "T2"] (got ${show(list)})`);
+        }
+        sets = list as string[];
+        // setting the name sets each of them to the value: reading it back must give that value
+        for (const v of [0.5, 2]) {
+          const back = evaluate(node, (n) => (sets!.includes(n) ? v : (parameters.find((p) => p.name === n)?.default ?? Number.NaN)));
+          if (!(Math.abs(back - v) <= 1e-12 * Math.abs(v))) fail(`${place}.sets`, `with ${sets.join(' = ')} = ${v}, ${text} reads ${back}, not ${v}: a name that sets parameters must read back the value it set`);
+        }
+      }
+      derived.push({ name, expr: node, text, ...(sets ? { sets } : {}), unit: (entry.unit as string | undefined) ?? '', doc: (entry.doc as string | undefined) ?? '' });
       earlier.push(name);
     }
   }

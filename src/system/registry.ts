@@ -41,11 +41,6 @@ export function systemKey(sys: SystemDefinition): string {
   return k;
 }
 
-/** Whether a definition is the paper's built-in one (then the paper's parameter layer applies). */
-export function isPaperSystem(sys: SystemDefinition): boolean {
-  return sys === paperSystem() || systemKey(sys) === systemKey(paperSystem());
-}
-
 /**
  * A system reference as users write it: undefined (the default), a built-in name, a path to a
  * JSON file (relative to `baseDir`), an inline definition object, or an already parsed one.

@@ -22,6 +22,8 @@ export interface GenericSpace {
   get(rec: ParamRecord, name: string): number;
   set(rec: ParamRecord, name: string, value: number): void;
   has(name: string): boolean;
+  /** the parameters setting a settable name moves (those of "sets", or those its affine form uses) */
+  moves(name: string): readonly string[];
 }
 
 const STATE_NAMES = ['tau', 'theta', 'phi'];
@@ -52,7 +54,9 @@ function buildSpace(sys: SystemDefinition): GenericSpace {
     const coefficients = [...form.coefficients].filter(([, c]) => c !== 0).map(([n, c]) => [params.indexOf(n), c] as [number, number]);
     if (coefficients.length) gradients.set(name, { constant: form.constant, coefficients });
   }
-  const settable = [...gradients.keys()];
+  // a name with "sets" (T: T1 = T2 = T) sets those parameters to its value; the others by the affine reading
+  const setsOf = new Map<string, number[]>(sys.derived.filter((d) => d.sets).map((d) => [d.name, d.sets!.map((n) => params.indexOf(n))]));
+  const settable = sys.derived.map((d) => d.name).filter((n) => setsOf.has(n) || gradients.has(n));
   // the derived names each one needs, in definition order (itself last)
   const needs = new Map<string, string[]>();
   for (const [name, expr] of derived) {
@@ -78,6 +82,7 @@ function buildSpace(sys: SystemDefinition): GenericSpace {
       for (const p of sys.parameters) rec[p.name] = p.default;
       return rec;
     },
+    moves: (name) => (setsOf.get(name) ?? gradients.get(name)?.coefficients.map(([i]) => i) ?? []).map((i) => params[i]),
     has: (name) => params.includes(name) || derived.has(name) || STATE_NAMES.includes(name),
     get: valueOf,
     set(rec, name, value) {
@@ -85,14 +90,29 @@ function buildSpace(sys: SystemDefinition): GenericSpace {
         rec[name] = value;
         return;
       }
+      const together = setsOf.get(name);
+      if (together) {
+        for (const i of together) rec[params[i]] = value;
+        return;
+      }
       const g = gradients.get(name);
       if (!g) {
         if (derived.has(name)) throw new InputError(`parameter ${name}: a derived name that is not affine in the parameters of system ${sys.name} cannot be set (set its parameters instead)`);
         throw new InputError(`parameter ${name}: unknown for system ${sys.name} (${describeNames(sys)})`);
       }
-      const now = valueOf(rec, name);
       const norm2 = g.coefficients.reduce((s, [, c]) => s + c * c, 0);
-      const step = (value - now) / norm2;
+      if (g.coefficients.length === 2) {
+        // two parameters (a mean or a difference): p = (h.p / |h|^2) h + ((v - c) / |g|^2) g with h
+        // orthogonal to g, the partner kept; written so, it is the paper's reading to the last bit
+        // (Delta1 = Delta_bar + Delta/2, T1 = Tbar + dT/2), which p += step g is not
+        const [[i, a], [j, b]] = g.coefficients;
+        const partner = (-b * rec[params[i]] + a * rec[params[j]]) / (a * a + b * b);
+        const along = (value - g.constant) / norm2;
+        rec[params[i]] = partner * -b + along * a;
+        rec[params[j]] = partner * a + along * b;
+        return;
+      }
+      const step = (value - valueOf(rec, name)) / norm2;
       for (const [i, c] of g.coefficients) rec[params[i]] += step * c;
     },
   };

@@ -2,13 +2,13 @@
 // goes through the CLI's own validation (resolvePoint, resolveSpec, applyGrid, Grid.validate),
 // so every message is the command line's, shown next to the field it names.
 
-import { DEFAULTS, InputError, MODELS, NAMED_STATES, PARAM_DOCS, RESERVOIRS, ZERO_FREQS, resolvePoint } from '../model/params.js';
+import { DEFAULTS, InputError, MODELS, NAMED_STATES, POINT_NAME_DOCS, RESERVOIRS, ZERO_FREQS, nameDoc, resolvePoint, sharedStatistics } from '../model/params.js';
 import { DEFAULT_OUTPUTS, OUTPUT_DOCS, OUTPUT_KEYS } from '../sweep/outputs.js';
 import { CHARGING_FIGURES } from '../model/charging.js';
 import { PRESETS } from '../sweep/presets.js';
 import { type AxisSpec, MAX_AXES, type SweepSpec, applyGrid, parseTimeGrid, resolveSpec, sweepableParams } from '../sweep/spec.js';
 import { type SystemDefinition, parseSystem } from '../system/definition.js';
-import { BUILTIN_NAMES, DEFAULT_SYSTEM, builtinSystem, isPaperSystem, paperSystem, resolveSystem, systemReference } from '../system/registry.js';
+import { BUILTIN_NAMES, DEFAULT_SYSTEM, builtinSystem, paperSystem, resolveSystem, systemReference } from '../system/registry.js';
 
 const $ = <T extends HTMLElement>(sel: string, root: ParentNode = document): T => root.querySelector(sel) as T;
 
@@ -29,23 +29,14 @@ export function parseField(text: string): number | string | undefined {
   return Number.isNaN(v) ? t : v;
 }
 
-/** Unit and one-line doc of a name of a system (its parameters; the paper's derived names; tau, theta, phi). */
-function docOf(sys: SystemDefinition, param: string): { unit: string; about: string } | undefined {
-  const p = sys.parameters.find((x) => x.name === param);
-  if (p) return { unit: p.unit, about: p.doc };
-  const d = sys.derived.find((x) => x.name === param);
-  if (d && !isPaperSystem(sys)) return { unit: '', about: `${param} = ${d.text}` };
-  return PARAM_DOCS[param];
-}
-
 function unitOf(sys: SystemDefinition, param: string): string {
-  const u = docOf(sys, param)?.unit;
+  const u = nameDoc(sys, param)?.unit;
   return u && u !== '1' && u !== 'energy unit' ? u.replace('lambda', 'λ') : '';
 }
 
 /** A base field's default as the form shows it. */
 function defaultOf(sys: SystemDefinition, key: string): unknown {
-  if (key === 'reservoir') return isPaperSystem(sys) ? DEFAULTS.reservoir : '';
+  if (key === 'reservoir') return sharedStatistics(sys) ?? '';
   const p = sys.parameters.find((x) => x.name === key);
   if (p) return p.default;
   return (DEFAULTS as Record<string, unknown>)[key];
@@ -222,7 +213,7 @@ export class SweepForm {
   private buildBase(): void {
     const box = this.baseBox;
     const sys = this.system;
-    const paper = isPaperSystem(sys);
+    const shared = sharedStatistics(sys);
     const add = (key: string, label: string, input: HTMLInputElement | HTMLSelectElement, wide = false, title = '') => {
       input.dataset.key = key;
       this.baseInputs.set(key, input);
@@ -235,7 +226,7 @@ export class SweepForm {
       s.value = def;
       return s;
     };
-    if (paper) add('reservoir', 'reservoir', select(RESERVOIRS, DEFAULTS.reservoir));
+    if (shared) add('reservoir', 'reservoir', select(RESERVOIRS, shared));
     else {
       // '' = every reservoir as the system defines it
       const s = select(['', ...RESERVOIRS], '');
@@ -246,15 +237,15 @@ export class SweepForm {
     for (const k of [...sys.parameters.map((p) => p.name), 'tau']) {
       const unit = unitOf(sys, k);
       const input = el('input', { placeholder: `${defaultOf(sys, k)} (default)`, autocomplete: 'off', inputmode: 'decimal' });
-      add(k, `${k}${unit ? ` [${unit}]` : ''}`, input, false, docOf(sys, k)?.about ?? '');
+      add(k, `${k}${unit ? ` [${unit}]` : ''}`, input, false, nameDoc(sys, k)?.about ?? '');
     }
     add('lindblad_freq', 'lindblad_freq', el('input', { placeholder: 'lambda (default) | M | number', autocomplete: 'off' }), false, 'frequency of the lindblad rates');
     add('zero_freq', 'zero_freq', select(ZERO_FREQS, DEFAULTS.zero_freq), false, 'boson rates at w = 0: limit (alpha T) or zero');
     const state = select([...Object.keys(NAMED_STATES), 'theta/phi'], DEFAULTS.state);
     for (const o of Array.from(state.options)) if (o.value in NAMED_STATES) o.textContent = `${NAMED_STATES[o.value].about}${o.value === DEFAULTS.state ? ' (default)' : ''}`;
     add('initial_state', 'initial state', state, true);
-    add('initial_state.theta', 'theta [rad]', el('input', { placeholder: `${+(Math.PI / 4).toFixed(6)} (default)`, autocomplete: 'off' }), false, PARAM_DOCS.theta.about);
-    add('initial_state.phi', 'phi [rad]', el('input', { placeholder: '0 (default)', autocomplete: 'off' }), false, PARAM_DOCS.phi.about);
+    add('initial_state.theta', 'theta [rad]', el('input', { placeholder: `${+(Math.PI / 4).toFixed(6)} (default)`, autocomplete: 'off' }), false, POINT_NAME_DOCS.theta.about);
+    add('initial_state.phi', 'phi [rad]', el('input', { placeholder: '0 (default)', autocomplete: 'off' }), false, POINT_NAME_DOCS.phi.about);
     state.addEventListener('change', () => this.syncState());
     this.syncState();
   }
@@ -268,7 +259,7 @@ export class SweepForm {
     const box = el('div', { class: 'axis' });
     const param = el('select', { 'data-field': 'param' });
     const sweepable = sweepableParams(this.system);
-    for (const p of sweepable) param.append(el('option', { value: p, title: docOf(this.system, p)?.about ?? '' }, `${p}${unitOf(this.system, p) ? ` [${unitOf(this.system, p)}]` : ''}`));
+    for (const p of sweepable) param.append(el('option', { value: p, title: nameDoc(this.system, p)?.about ?? '' }, `${p}${unitOf(this.system, p) ? ` [${unitOf(this.system, p)}]` : ''}`));
     param.value = a.param;
     const mode = el('select', { 'data-field': 'mode' }, el('option', { value: 'range' }, 'from/to/n'), el('option', { value: 'values' }, 'values'));
     mode.value = a.values !== undefined ? 'values' : 'range';
@@ -389,7 +380,7 @@ export class SweepForm {
     const outputs = Array.from(this.outputsBox.querySelectorAll<HTMLInputElement>('input:checked')).map((b) => b.value);
     const custom = this.preset.value === 'custom';
     const spec: SweepSpec = { name: custom && this.name in PRESETS ? 'sweep' : this.name, base, axes, outputs };
-    if (!isPaperSystem(this.system)) spec.system = systemReference(this.system);
+    if (systemReference(this.system) !== DEFAULT_SYSTEM) spec.system = systemReference(this.system);
     if (this.description && !custom) spec.description = this.description;
     if (this.plot && outputs.includes(this.plot)) spec.plot = this.plot;
     return spec;

@@ -15,6 +15,7 @@ import { evaluatePoint } from '../../src/model/point.js';
 import { referenceCases } from '../helpers/reference.js';
 import { Grid } from '../../src/sweep/grid.js';
 import { resolveSpec } from '../../src/sweep/spec.js';
+import { named } from '../helpers/named.js';
 
 type Vec4 = [number, number, number, number];
 
@@ -107,7 +108,7 @@ describe('the generated gpu.js kernel, run as JavaScript in float64', () => {
         const grid = new Grid(resolveSpec({ name: 'lf', base: { model, lindblad_freq, Delta1: 0.4, Delta2: -0.2, tau: 37 }, axes: [{ param: 'F', values: [0.6, 1.3] }] }));
         const rows = new Float64Array(grid.count * PARAM_STRIDE);
         grid.fillRows(0, grid.count, rows);
-        for (let k = 0; k < grid.count; k++) check(grid.point(k), `${model} ${lindblad_freq} F ${grid.point(k).F}`, rows.subarray(k * PARAM_STRIDE, (k + 1) * PARAM_STRIDE));
+        for (let k = 0; k < grid.count; k++) check(grid.point(k), `${model} ${lindblad_freq} F ${named(grid.point(k)).F}`, rows.subarray(k * PARAM_STRIDE, (k + 1) * PARAM_STRIDE));
       }
     }
   });

@@ -18,6 +18,7 @@ import { evolveRk4 } from '../../src/model/evolve.js';
 import { GPU_TOLERANCE, toleranceAt } from '../../src/sweep/tolerance.js';
 import { gpuEngine, gpuUnavailableReason, releaseGpu } from '../helpers/gpu.js';
 import { referenceCases } from '../helpers/reference.js';
+import { named } from '../helpers/named.js';
 
 let engine: WebGpuEngine | undefined;
 beforeAll(async () => {
@@ -157,11 +158,11 @@ describe('spectrum kernel (Hessenberg + Francis QR in WGSL)', () => {
       const bits = o[OUT.flags] | o[OUT.spectrumFlags] | o[OUT.steadyFlags];
       if (bits & 2) {
         // float32 cannot tell a gap below ~1e-5 ||L|| from zero: such points are reported bistable
-        expect(Math.abs(ref.liouvillian_gap), `Delta ${p.Delta1 - p.Delta2}`).toBeLessThan(1e-5 * ref.spectral_radius);
+        expect(Math.abs(ref.liouvillian_gap), `Delta ${named(p).Delta1 - named(p).Delta2}`).toBeLessThan(1e-5 * ref.spectral_radius);
         return;
       }
       const flagged = (bits & 16) !== 0;
-      expect(flagged, `Delta ${p.Delta1 - p.Delta2}`).toBe(ref.flags.includes('not-stationary-at-tau'));
+      expect(flagged, `Delta ${named(p).Delta1 - named(p).Delta2}`).toBe(ref.flags.includes('not-stationary-at-tau'));
       if (Number.isNaN(o[OUT.gap])) {
         skipped++;
         expect(o[OUT.transientBound]).toBeLessThan(Math.exp(-10));

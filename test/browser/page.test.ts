@@ -17,6 +17,7 @@ import { applyGrid, parseTimeGrid, resolveSpec } from '../../src/sweep/spec.js';
 import { toleranceAt } from '../../src/sweep/tolerance.js';
 import { type Explorer, browserMissing, canvasColours, clickCell, fieldError, hoverCell, openExplorer, resultOf, runSweepInPage, runtimeOf, shot, type } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
+import { named } from '../helpers/named.js';
 
 let ex: Explorer | undefined;
 let skip = '';
@@ -88,7 +89,7 @@ describe('the explorer page on WebGPU', () => {
     const page = ex!.page;
     for (const [panel, ix, iy] of [[1, 4, 3], [3, 5, 0], [0, 0, 4]]) {
       const { index, values } = await hoverCell(page, panel, ix, iy);
-      const p = await pointOf(index);
+      const p = named(await pointOf(index));
       const ref = evaluatePoint(p);
       const at = { gap: ref.liouvillian_gap, radius: ref.spectral_radius, tau: p.tau };
       // the axis values shown are the point's

@@ -98,7 +98,7 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     ['unknown state label', ['point', '--state', 'up'], undefined, /parameter initial_state.label: unknown state "up"/],
     ['all-zero psi', ['point', '--params', '-'], '{"initial_state": {"psi_real": [0,0,0,0]}}', /parameter initial_state.psi_real\/psi_imag: the state vector is all zero/],
     ['malformed JSON', ['point', '--params', '-'], '{"F": 0.5,', /--params: malformed JSON in standard input/],
-    ['unknown keys', ['point', '--params', '-'], '{"Delta": 1, "temp": 2}', /point parameters: unknown keys Delta, temp/],
+    ['unknown keys', ['point', '--params', '-'], '{"Delta_one": 1, "temp": 2}', /point parameters: unknown keys Delta_one, temp for system wang2023/],
     ['unknown state keys', ['point', '--params', '-'], '{"initial_state": {"label": "eg", "amp": 1}}', /parameter initial_state: unknown key amp/],
     ['missing file', ['point', '--params', '/nonexistent/p.json'], undefined, /--params: cannot read \/nonexistent\/p.json \(ENOENT\)/],
     ['mixed families', ['point', '--T1', '1', '--dT', '0.5'], undefined, /options --dT, --T1: both set the temperatures/],

@@ -10,6 +10,7 @@ import { resolveSpec } from '../../src/sweep/spec.js';
 import { Grid } from '../../src/sweep/grid.js';
 import { sweepCaption } from '../../src/io/sweepFigure.js';
 import type { SweepResult } from '../../src/sweep/run.js';
+import { named } from '../helpers/named.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'qbsweep-spec-'));
 
@@ -51,7 +52,7 @@ describe('qbsweep sweep: specs and presets', () => {
 
   it('refuses an override of an axis, an unknown key and an output it does not have, in one line', () => {
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--set', 'Delta=1']), /^qbsweep: option --set\/--Delta: Delta is an axis of this sweep/);
-    expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--set', 'Q=1']), /^qbsweep: option --set: unknown parameter "Q"/);
+    expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--set', 'Q=1']), /^qbsweep: option --set: system wang2023 has no Q \(parameters: Delta1, /);
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--set', 'tau']), /^qbsweep: option --set: expected NAME=VALUE/);
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--plot', 'rho_real']), /^qbsweep: option --plot: "rho_real" is not an output of this sweep/);
     expectOneLineError(runCli(['sweep', '--preset', 'fig9', '--tau', '-1']), /tau/);
@@ -79,7 +80,7 @@ describe('a spec means one thing (issue 17)', () => {
         const Tbar = c[Ti];
         const dT = c[dTi] * Tbar; // -1 at Tbar 0.5 is dT = -0.5 (it was -1: the base Tbar)
         expect(grid.axisValues(k)[dTi]).toBeCloseTo(dT, 14);
-        expect(grid.point(k)).toMatchObject({ T1: expect.closeTo(Tbar + dT / 2, 14), T2: expect.closeTo(Tbar - dT / 2, 14) });
+        expect(named(grid.point(k))).toMatchObject({ T1: expect.closeTo(Tbar + dT / 2, 14), T2: expect.closeTo(Tbar - dT / 2, 14) });
         expect(rows[k * PARAM_STRIDE + ROW.params + iT]).toBeCloseTo(Tbar + dT / 2, 14);
         expect(rows[k * PARAM_STRIDE + ROW.params + iT + 1]).toBeCloseTo(Tbar - dT / 2, 14);
       }

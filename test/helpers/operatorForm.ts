@@ -13,6 +13,7 @@ import { PAULI_STRINGS } from '../../src/algebra/pauli.js';
 import { TRANSFER_TERMS } from '../../src/algebra/pauliTransfer.js';
 import type { PointParams } from '../../src/model/params.js';
 import { type Bath, absorptionRate, emissionRate, spectralDensity, occupation, complementOccupation } from './reservoir.js';
+import { named } from './named.js';
 
 export interface SandwichTerm {
   X: Mat;
@@ -31,7 +32,8 @@ export interface LiouvillianParts {
   degenerate: boolean;
 }
 
-export function baths(p: PointParams): [Bath, Bath] {
+export function baths(point: PointParams): [Bath, Bath] {
+  const p = named(point);
   const common = { kind: p.reservoir ?? 'boson', omega_c: p.omega_c, zeroFreq: p.zero_freq };
   return [
     { ...common, alpha: p.alpha1, T: p.T1, mu: p.mu1 },
@@ -40,7 +42,8 @@ export function baths(p: PointParams): [Bath, Bath] {
 }
 
 /** Frequency at which the phenomenological Lindblad rates are taken. */
-export function lindbladFrequency(p: PointParams): number {
+export function lindbladFrequency(point: PointParams): number {
+  const p = named(point);
   if (p.lindblad_freq === 'lambda') return p.lambda;
   if (p.lindblad_freq === 'M') return Math.hypot(p.F, p.lambda);
   return Number(p.lindblad_freq);
@@ -85,7 +88,7 @@ function addScaled(acc: Mat, m: Mat, s: number): void {
 
 /** Builds H, the sandwich terms and K of the chosen model. */
 export function liouvillianParts(p: PointParams): LiouvillianParts {
-  const H = systemHamiltonian(p);
+  const H = systemHamiltonian(named(p));
   const { values: energies, vectors: V } = jacobiEigh(H, 4);
   const K = zeros4();
   const sandwiches: SandwichTerm[] = [];

@@ -7,16 +7,17 @@ import { generator } from '../../src/model/generators.js';
 import { applyLiouvillian, baths, liouvillianParts } from '../helpers/operatorForm.js';
 import { systemHamiltonian, OPS } from '../helpers/hamiltonian.js';
 import { jacobiEigh, matvec, type Mat, matmul, transpose } from '../../src/model/linalg.js';
-import { type PointInput, type PointParams, resolvePoint, setParam } from '../../src/model/params.js';
+import { type PointInput, resolvePoint, setParam } from '../../src/model/params.js';
 import { PAULI_STRINGS, densityToVector, vectorToDensity } from '../../src/algebra/pauli.js';
 import { evaluatePoint } from '../../src/model/point.js';
 import { absorptionRate, complementOccupation, emissionRate, occupation, spectralDensity } from '../helpers/reservoir.js';
 import { longTimeLimit } from '../../src/model/spectrum.js';
 import { referenceCases } from '../helpers/reference.js';
+import { named } from '../helpers/named.js';
 
-const point = (o: PointInput): PointParams => resolvePoint(o);
-const sweepPoint = (o: PointInput, sets: Record<string, number>): PointParams =>
-  resolvePoint(Object.entries(sets).reduce((acc, [k, v]) => setParam(acc, k, v), o));
+const point = (o: PointInput) => named(resolvePoint(o));
+const sweepPoint = (o: PointInput, sets: Record<string, number>) =>
+  named(resolvePoint(Object.entries(sets).reduce((acc, [k, v]) => setParam(acc, k, v), o)));
 
 /** A deterministic pseudo-random Hermitian 4x4 matrix. */
 function randomHermitian(seed: number): CMat {

@@ -3,12 +3,16 @@
 // gap <= 0); two sweep axes that set the same parameters are refused.
 
 import { describe, expect, it } from 'vitest';
-import { NUMERIC_KEYS, resolvePoint, setParam } from '../../src/model/params.js';
+import { resolvePoint, setParam } from '../../src/model/params.js';
+import { paperSystem } from '../../src/system/registry.js';
 import { PARAM_RANGES, checkAxisOverlap } from '../../src/model/ranges.js';
 import { evaluatePoint } from '../../src/model/point.js';
 import { resolveSpec } from '../../src/sweep/spec.js';
 import { PRESETS } from '../../src/sweep/presets.js';
 import { referenceCases } from '../helpers/reference.js';
+
+/** The numbers of a point of the paper's system: its parameters and tau. */
+const NUMERIC_KEYS = [...paperSystem().parameters.map((d) => d.name), 'tau'];
 
 describe('parameter ranges', () => {
   it('cover every numeric point parameter, and every public reference case lies inside them', () => {

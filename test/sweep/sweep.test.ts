@@ -17,6 +17,7 @@ import { PRESETS, preset } from '../../src/sweep/presets.js';
 import { type SweepResult, crossCheck, crossCheckSummary, runSweep } from '../../src/sweep/run.js';
 import { applyGrid, resolveSpec } from '../../src/sweep/spec.js';
 import { gpuEngine, releaseGpu } from '../helpers/gpu.js';
+import { named } from '../helpers/named.js';
 
 let engine: WebGpuEngine | undefined;
 const cpu = new CpuBackend(2);
@@ -71,7 +72,7 @@ describe('grids', () => {
     const g = new Grid(resolveSpec(applyGrid(preset('fig9'), '3x3')));
     // point (panel Tbar = 2, dT = +1.8 Tbar, Delta = 4)
     const k = 2 * 9 + 2 * 3 + 2;
-    const p = g.point(k);
+    const p = named(g.point(k));
     expect(p.T1).toBeCloseTo(2 + 1.8, 12);
     expect(p.T2).toBeCloseTo(2 - 1.8, 12);
     expect(p.Delta1 - p.Delta2).toBeCloseTo(4, 12);
@@ -84,7 +85,7 @@ describe('grids', () => {
     g.fillRows(0, g.count, rows);
     const mu1 = ROW.params + p0Names.indexOf('mu1');
     for (let k = 0; k < g.count; k++) {
-      const p = g.point(k);
+      const p = named(g.point(k));
       const o = k * PARAM_STRIDE;
       expect(rows[o + mu1]).toBeCloseTo(p.mu1, 14);
       expect(rows[o + ROW.psiRe + 1]).toBeCloseTo(p.psi_real[1], 14);

@@ -1,7 +1,6 @@
 // float64 point results into the shared record layout, and parameter rows back into points.
 
 import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE, ROW } from '../../core/layout.js';
-import { isPaperSystem } from '../../system/registry.js';
 import { SCALAR_OUTPUTS, outputSlot } from '../../core/outputs.js';
 import type { PointParams } from '../../model/params.js';
 import type { PointResult } from '../../model/point.js';
@@ -11,8 +10,6 @@ import type { RunSettings } from '../webgpu/engine.js';
 export function rowToPoint(rows: ArrayLike<number>, k: number, s: RunSettings): PointParams {
   const o = k * PARAM_STRIDE;
   const values = s.system.parameters.map((_, i) => rows[o + ROW.params + i]);
-  const named = Object.fromEntries(PAPER_NAMES.map((n) => [n, Number.NaN])) as Record<(typeof PAPER_NAMES)[number], number>;
-  if (isPaperSystem(s.system)) s.system.parameters.forEach((d, i) => ((named as Record<string, number>)[d.name] = values[i]));
   return {
     system: s.system,
     values,
@@ -21,15 +18,12 @@ export function rowToPoint(rows: ArrayLike<number>, k: number, s: RunSettings): 
     zero_freq: s.zeroFreq,
     // the row carries w* already evaluated
     lindblad_freq: rows[o + ROW.lindbladW],
-    ...named,
     tau: rows[o + ROW.tau],
     psi_real: [0, 1, 2, 3].map((q) => rows[o + ROW.psiRe + q]),
     psi_imag: [0, 1, 2, 3].map((q) => rows[o + ROW.psiIm + q]),
     state_label: 'grid',
   };
 }
-
-const PAPER_NAMES = ['Delta1', 'Delta2', 'F', 'lambda', 'alpha1', 'alpha2', 'omega_c', 'T1', 'T2', 'mu1', 'mu2'] as const;
 
 export function writeRecord(res: PointResult, dt: number, out: Float64Array, k: number): void {
   const b = k * OUT_STRIDE;
