@@ -362,8 +362,8 @@ export function registerSweep(program: Command): void {
     .option('--quiet', 'no progress or notes on stderr')
     .addHelpText(
       'after',
-      '\nAxis params: any numeric point key (Delta1, Delta2, F, lambda, alpha1, alpha2, omega_c, T1, T2, mu1, mu2, tau) or\n' +
-        'Delta, Delta_bar, T, Tbar, dT, mu, mubar, dmu, alpha, theta, phi. With 3 axes the first one makes panels;\n' +
+      '\nAxis params: the system\'s parameters and settable derived names (qbsweep systems NAME lists them), tau, theta,\n' +
+        'phi; for the paper\'s system e.g. Delta, Delta_bar, F, T, Tbar, dT, mu, mubar, dmu, alpha. With 3 axes the first one makes panels;\n' +
         'the last axis is x. "relative_to": "Tbar" makes an axis a multiple of that parameter (fig9\'s dT).\n\n' +
         'Examples:\n' +
         '  qbsweep sweep --preset fig9 --out out/\n' +
