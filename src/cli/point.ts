@@ -2,6 +2,7 @@
 
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
+import { firstRepeat } from '../core/lists.js';
 import { DEFAULTS, InputError, NAMED_STATES, sharedStatistics, type PointInput, type PointParams, pointToInput, resolvePoint, setParam } from '../model/params.js';
 import { type PointResult, nonFiniteCause } from '../model/point.js';
 import { type Trajectory, evaluateOnBackend, pointCheck, trajectoryOnBackend, BACKEND_CHOICES } from '../sweep/point.js';
@@ -166,8 +167,8 @@ function parseSets(v: unknown): [string, unknown][] {
     if (/^[+-]?(\d|\.\d|inf|nan)/i.test(t)) return [name, parseNumber(`--set ${name}`, t)];
     return [name, t];
   });
-  const twice = sets.find(([n], i) => sets.findIndex(([m]) => m === n) !== i);
-  if (twice) throw new InputError(`option --set: ${twice[0]} is set twice; give each name once`);
+  const twice = firstRepeat(sets, ([n]) => n);
+  if (twice) throw new InputError(`option --set: ${sets[twice[1]][0]} is set twice; give each name once`);
   return sets;
 }
 

@@ -2,6 +2,7 @@
 
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
+import { firstRepeat } from '../core/lists.js';
 import { InputError, variedKeys } from '../model/params.js';
 import { type ChosenBackend, SWEEP_BACKENDS, createBackend } from '../backends/select.js';
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
@@ -61,8 +62,8 @@ function overrideBase(spec: SweepSpec, opts: Record<string, unknown>, baseDir: s
 /** A comma-separated list option (--outputs, --plot); a name given twice is refused. */
 function listOption(option: string, value: unknown): string[] {
   const list = String(value).split(',').map((s) => s.trim()).filter(Boolean);
-  const twice = list.find((o, i) => list.indexOf(o) !== i);
-  if (twice !== undefined) throw new InputError(`option ${option}: ${twice} is listed twice; list each once`);
+  const twice = firstRepeat(list);
+  if (twice) throw new InputError(`option ${option}: ${list[twice[1]]} is listed twice; list each once`);
   return list;
 }
 

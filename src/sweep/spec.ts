@@ -1,5 +1,6 @@
 // Sweep specifications: {name, base, axes, outputs}, validated with one-line messages.
 
+import { firstRepeat } from '../core/lists.js';
 import { InputError, type PointInput, normalizeBase, resolvePoint } from '../model/params.js';
 export { normalizeBase };
 import type { SystemDefinition } from '../system/definition.js';
@@ -57,12 +58,8 @@ function resolveAxis(a: unknown, k: number, sweepable: readonly string[]): Resol
     if (ax.values.length > MAX_AXIS_POINTS) throw new InputError(`${at}: ${ax.values.length} values are more than the ${MAX_AXIS_POINTS} points an axis may have`);
     const values = ax.values.map((v, i) => finite(`${at} values[${i}]`, v));
     // two points with the same coordinates: a table and a picture that cannot say which is which
-    const seen = new Map<number, number>(); // (SameValueZero: 0 and -0 are one value)
-    values.forEach((v, i) => {
-      const first = seen.get(v);
-      if (first !== undefined) throw new InputError(`${at}: values[${first}] and values[${i}] are both ${v}; each value of an axis must be distinct`);
-      seen.set(v, i);
-    });
+    const repeat = firstRepeat(values);
+    if (repeat) throw new InputError(`${at}: values[${repeat[0]}] and values[${repeat[1]}] are both ${values[repeat[1]]}; each value of an axis must be distinct`);
     return { param, values, relative_to };
   }
   if (ax.from === undefined || ax.to === undefined || ax.n === undefined) throw new InputError(`${at}: needs "from", "to" and "n" (or "values")`);
@@ -114,17 +111,14 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
   if (s.axes.length > MAX_AXES) throw new InputError(`spec axes: at most ${MAX_AXES} axes (got ${s.axes.length}); run several sweeps for more`);
   const sweepable = sweepableParams(system);
   const resolvedAxes = s.axes.map((a, k) => resolveAxis(a, k, sweepable));
-  const seen = new Set<string>();
-  for (const a of resolvedAxes) {
-    if (seen.has(a.param)) throw new InputError(`spec axes: ${a.param} appears twice`);
-    seen.add(a.param);
-  }
+  const axisTwice = firstRepeat(resolvedAxes, (a) => a.param);
+  if (axisTwice) throw new InputError(`spec axes: ${resolvedAxes[axisTwice[1]].param} appears twice`);
   checkAxisOverlap(resolvedAxes.map((a) => a.param));
   const times = s.times === undefined ? undefined : resolveTimes(s.times);
   const given = s.outputs === undefined ? [...DEFAULT_OUTPUTS] : s.outputs;
   if (!Array.isArray(given) || given.length === 0) throw new InputError(`spec outputs: must be a non-empty array (choose from ${OUTPUT_KEYS.join(', ')})`);
-  const twice = given.find((o, i) => given.indexOf(o) !== i);
-  if (twice !== undefined) throw new InputError(`spec outputs: ${JSON.stringify(twice)} is listed twice; list each output once`);
+  const twice = firstRepeat(given);
+  if (twice) throw new InputError(`spec outputs: ${JSON.stringify(given[twice[1]])} is listed twice; list each output once`);
   for (const o of given) {
     if (typeof o !== 'string' || !(OUTPUT_KEYS as readonly string[]).includes(o)) throw new InputError(`spec outputs: unknown output ${JSON.stringify(o)} (choose from ${OUTPUT_KEYS.join(', ')})`);
     if (!times && (CHARGING_FIGURES as readonly string[]).includes(o)) throw new InputError(`spec outputs: ${o} is read off a charging curve: add a time grid, e.g. "times": {"from": 0, "to": 50, "n": 101}`);
@@ -134,8 +128,8 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
   if (s.plot !== undefined) {
     const list = Array.isArray(s.plot) ? s.plot : [s.plot];
     if (!list.length || list.some((o) => typeof o !== 'string' || !outputs.includes(o))) throw new InputError(`spec plot: must be one of the outputs or a list of them (${outputs.join(', ')})`);
-    const again = list.find((o, i) => list.indexOf(o) !== i);
-    if (again !== undefined) throw new InputError(`spec plot: ${JSON.stringify(again)} is listed twice; list each output once`);
+    const again = firstRepeat(list);
+    if (again) throw new InputError(`spec plot: ${JSON.stringify(list[again[1]])} is listed twice; list each output once`);
   }
   const shape = resolvedAxes.map((a) => a.values.length);
   const count = shape.reduce((a, b) => a * b, 1);
