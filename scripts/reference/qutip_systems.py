@@ -44,7 +44,10 @@ FUNCS = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "sin": math.sin,
 _TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z_0-9]*)|(\S))")
 
 
-def eval_expr(text, env):
+def eval_expr(text, env, calls=None):
+    """Value of an expression; `calls` maps extra function names (emission, absorption) to
+    Python callables of any number of arguments."""
+    calls = calls or {}
     if isinstance(text, (int, float)):
         return float(text)
     toks = []
@@ -103,12 +106,17 @@ def eval_expr(text, env):
         if t[0] == "name":
             take()
             if peek() == ("op", "("):
-                if t[1] not in FUNCS:
+                if t[1] not in FUNCS and t[1] not in calls:
                     raise ValueError(f"unknown function {t[1]!r} in {text!r}")
                 take()
-                v = expr()
+                args = [expr()]
+                while peek() == ("op", ","):
+                    take()
+                    args.append(expr())
                 take("op", ")")
-                return float(FUNCS[t[1]](v))
+                return float((calls.get(t[1]) or FUNCS[t[1]])(*args))
+            if t[1] == "pi" and t[1] not in env:
+                return math.pi
             if t[1] not in env:
                 raise ValueError(f"unknown name {t[1]!r} in expression {text!r}")
             return float(env[t[1]])
@@ -124,56 +132,117 @@ def eval_expr(text, env):
 
 
 # ---------------------------------------------------------------------------------------
-# Pauli strings. Basis {|ee>, |eg>, |ge>, |gg>}, |e> = (1, 0), sigma_z |e> = +|e>.
+# Pauli strings of n letters, the first on qubit 1 (the first tensor factor). Basis the tensor
+# product of {|e>, |g>} in qubit order, |e> = (1, 0), sigma_z |e> = +|e> (n = 2: ee, eg, ge, gg).
 SIGMA = {
     "I": np.eye(2, dtype=complex),
     "X": np.array([[0, 1], [1, 0]], dtype=complex),
     "Y": np.array([[0, -1j], [1j, 0]], dtype=complex),
     "Z": np.array([[1, 0], [0, -1]], dtype=complex),
+    "P": np.array([[0, 1], [0, 0]], dtype=complex),  # sigma+ = |e><g|
+    "M": np.array([[0, 0], [1, 0]], dtype=complex),  # sigma-
 }
-PAULI_LETTERS = "IXYZ"  # component index 4a + b, a = qubit 1 (charger), b = qubit 2 (battery)
-PAULI = [np.kron(SIGMA[a], SIGMA[b]) for a in PAULI_LETTERS for b in PAULI_LETTERS]
+PAULI_LETTERS = "IXYZ"  # component index sum_k a_k 4^(n-k), a_1 = qubit 1 (n = 2: 4a + b)
+_BASES = {}
+
+
+def pauli_basis(n):
+    """The 4^n Pauli strings in component order, as (2^n x 2^n) matrices."""
+    if n not in _BASES:
+        basis = [np.eye(1, dtype=complex)]
+        for _ in range(n):
+            basis = [np.kron(m, SIGMA[c]) for m in basis for c in PAULI_LETTERS]
+        _BASES[n] = basis
+    return _BASES[n]
+
+
+def pauli_labels(n):
+    labels = [""]
+    for _ in range(n):
+        labels = [lab + c for lab in labels for c in PAULI_LETTERS]
+    return labels
 
 
 def pauli_string(s):
-    if len(s) != 2 or any(c not in SIGMA for c in s):
+    if not s or any(c not in SIGMA for c in s):
         raise ValueError(f"bad Pauli string {s!r}")
-    return np.kron(SIGMA[s[0]], SIGMA[s[1]])
+    m = np.eye(1, dtype=complex)
+    for c in s:
+        m = np.kron(m, SIGMA[c])
+    return m
 
 
-def pauli_sum(terms, env):
-    m = np.zeros((4, 4), dtype=complex)
+def pauli_sum(terms, env, n=2):
+    m = np.zeros((2 ** n, 2 ** n), dtype=complex)
     for s, coef in terms.items():
+        if len(s) != n:
+            raise ValueError(f"Pauli string {s!r} is not of {n} letters")
         m += eval_expr(coef, env) * pauli_string(s)
     return m
 
 
-def is_complex_system(system):
-    """True where a Pauli string with an odd number of Y letters appears (H not real)."""
+def system_strings(system):
     strings = list(system["hamiltonian"])
     for r in system["reservoirs"]:
         strings += list(r["coupling"])
-    return any(s.count("Y") % 2 == 1 for s in strings)
+    return strings
+
+
+def qubit_count(system):
+    """n from the strings' length (all equal), checked against an optional "qubits"."""
+    lengths = {len(s) for s in system_strings(system)}
+    for j in system.get("jumps", []):
+        lengths |= {len(s) for s in j["op"]}
+    if len(lengths) != 1:
+        raise ValueError(f"{system['name']}: Pauli strings of mixed length {sorted(lengths)}")
+    n = lengths.pop()
+    if system.get("qubits", n) != n:
+        raise ValueError(f"{system['name']}: \"qubits\": {system['qubits']} but strings of {n}")
+    return n
+
+
+def is_complex_system(system):
+    """True where a Pauli string with an odd number of Y letters appears (H not real)."""
+    return any(s.count("Y") % 2 == 1 for s in system_strings(system))
+
+
+def pauli_matrix(n):
+    """Columns vec(P_j) (column-stacked, QuTiP's vec), shape (4^n, 4^n)."""
+    return np.column_stack([P.flatten(order="F") for P in pauli_basis(n)])
 
 
 def to_pauli_vector(rho):
-    return np.array([np.trace(P @ rho).real for P in PAULI])
+    n = int(round(math.log2(rho.shape[0])))
+    return np.array([np.trace(P @ rho).real for P in pauli_basis(n)])
 
 
 def from_pauli_vector(r):
-    return sum(r[i] * PAULI[i] for i in range(16)) / 4
+    n = int(round(math.log(len(r), 4)))
+    return sum(r[i] * P for i, P in enumerate(pauli_basis(n))) / 2 ** n
 
 
 # ---------------------------------------------------------------------------------------
 # Point evaluation: defaults, overrides, derived names (in file order).
+def derived_expr(entry):
+    return entry["expr"] if isinstance(entry, dict) else entry
+
+
 def point_env(system, overrides):
+    """Parameters at the point: defaults, then overrides (a parameter, or a derived name with
+    `sets`, which sets each of its parameters to the value), then derived names in file order."""
     env = {k: float(v["default"]) for k, v in system["parameters"].items()}
+    derived = system.get("derived", {})
     for k, v in overrides.items():
-        if k not in env:
+        sets = derived.get(k, {}).get("sets") if isinstance(derived.get(k), dict) else None
+        if k in env:
+            env[k] = float(v)
+        elif sets:
+            for p in sets:
+                env[p] = float(v)
+        else:
             raise ValueError(f"override {k!r} is not a parameter of {system['name']}")
-        env[k] = float(v)
-    for k, expr in system.get("derived", {}).items():
-        env[k] = eval_expr(expr, env)
+    for k, entry in derived.items():
+        env[k] = eval_expr(derived_expr(entry), env)
     return env
 
 
@@ -242,12 +311,13 @@ def transitions_coupling(H, X):
 
 
 def build_operators(system, env, zero_freq):
-    H = pauli_sum(system["hamiltonian"], env)
+    n = qubit_count(system)
+    H = pauli_sum(system["hamiltonian"], env, n)
     couplings, spectra, infos = [], [], []
     min_level_spacing = float(np.min(np.abs(np.diff(np.linalg.eigvalsh(H)))))
     transitions = system.get("bloch_redfield_coupling") == "transitions"
     for res in system["reservoirs"]:
-        X = pauli_sum(res["coupling"], env)
+        X = pauli_sum(res["coupling"], env, n)
         if np.max(np.abs(X - X.conj().T)) > 1e-14:
             raise ValueError("non-Hermitian coupling")
         if transitions:
@@ -264,7 +334,8 @@ def build_operators(system, env, zero_freq):
 def qutip_superop(H, couplings, spectra):
     """QuTiP's Bloch-Redfield superoperator, moved to the computational basis, acting on
     the column-stacked vec(rho) (QuTiP's convention). atol = 0: no element is dropped."""
-    dims = [[2, 2], [2, 2]]
+    n = int(round(math.log2(H.shape[0])))
+    dims = [[2] * n, [2] * n]
     Hq = Qobj(H, dims=dims)
     a_ops = [[Qobj(X, dims=dims), S] for X, S in zip(couplings, spectra)]
     R, ekets = bloch_redfield_tensor(Hq, a_ops, use_secular=False, atol=0.0)
@@ -277,17 +348,21 @@ def qutip_superop(H, couplings, spectra):
 
 
 def apply_superop(Lsup, rho):
-    return (Lsup @ rho.flatten(order="F")).reshape((4, 4), order="F")
+    d = rho.shape[0]
+    return (Lsup @ rho.flatten(order="F")).reshape((d, d), order="F")
 
 
-def pauli_generator(apply_L):
-    """G[i][j] = (1/4) Tr(P_i L(P_j)), complex (its imaginary part is a check)."""
-    G = np.zeros((16, 16), dtype=complex)
-    for j in range(16):
-        LPj = apply_L(PAULI[j])
-        for i in range(16):
-            G[i, j] = np.trace(PAULI[i] @ LPj) / 4
-    return G
+def pauli_generator(apply_L, n=2):
+    """G[i][j] = (1/2^n) Tr(P_i L(P_j)), complex (its imaginary part is a check)."""
+    LP = np.column_stack([apply_L(P).flatten(order="F") for P in pauli_basis(n)])
+    # Tr(P_i M) = conj(vec P_i) . vec M for Hermitian P_i
+    return (pauli_matrix(n).conj().T @ LP) / 2 ** n
+
+
+def superop_pauli(Lsup, n):
+    """The same for a superoperator on the column-stacked vec(rho)."""
+    Pm = pauli_matrix(n)
+    return (Pm.conj().T @ Lsup @ Pm) / 2 ** n
 
 
 def numpy_bloch_redfield(H, couplings, spectra):
@@ -297,7 +372,8 @@ def numpy_bloch_redfield(H, couplings, spectra):
     lams = []
     for X, S in zip(couplings, spectra):
         Xe = V.conj().T @ X @ V
-        W = np.array([[S(evals[j] - evals[i]) for j in range(4)] for i in range(4)])
+        d = len(evals)
+        W = np.array([[S(evals[j] - evals[i]) for j in range(d)] for i in range(d)])
         lams.append((X, V @ (Xe * W / 2) @ V.conj().T))
 
     def apply_L(rho):
@@ -545,7 +621,8 @@ def run_case(cid, path, overrides, zero_freq, rng):
     # the Pauli form reproduces QuTiP's own L on random Hermitian rho
     repro = 0.0
     for _ in range(5):
-        A = rng.normal(size=(4, 4)) + 1j * rng.normal(size=(4, 4))
+        d = H.shape[0]
+        A = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
         rho = A @ A.conj().T
         rho /= np.trace(rho)
         lhs = from_pauli_vector(G @ to_pauli_vector(rho))
