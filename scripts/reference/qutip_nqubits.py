@@ -306,6 +306,15 @@ def evaluate_point(path, overrides, model, zero_freq, lindblad_freq=None, statis
         "jumps_of_no_reservoir": extra.pop("unowned_jumps", 0),
         "min_level_spacing": min_spacing,
     }
+    # purity, entropy and negativity again with QuTiP's ptrace, entropy_vn, partial_transpose
+    rho_qobj = q(rho, n)
+    rb_q = rho_qobj.ptrace(sorted(battery))
+    pt_q = qutip.partial_transpose(rho_qobj, [1 if k in battery else 0 for k in range(n)])
+    neg_q = (float(np.sum(np.abs(np.linalg.eigvalsh(pt_q.full())))) - 1) / 2
+    checks["qutip_state_functions_max"] = max(
+        abs(float((rb_q * rb_q).tr().real) - steady["battery_purity"]),
+        abs(float(qutip.entropy_vn(rb_q)) - steady["battery_entropy"]),
+        abs(neg_q - steady["negativity"]))
     if len(battery) > 1:
         # the same battery declared in reverse order (H_B's letters reversed): same figures
         terms = system["battery"].get("hamiltonian") or {
@@ -623,6 +632,7 @@ def main():
                 c["checks"]["smallest_nonzero_singular_value"] for c in cases),
             "min_level_spacing_min": min(c["checks"]["min_level_spacing"] for c in cases),
             "battery_order_invariance_max": worst("battery_order_invariance"),
+            "qutip_state_functions_max": worst("qutip_state_functions_max"),
             "equilibrium_gibbs_trace_distance": {
                 c["id"]: c["checks"]["gibbs_trace_distance"] for c in cases
                 if "gibbs_trace_distance" in c["checks"]},
