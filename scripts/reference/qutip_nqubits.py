@@ -86,11 +86,6 @@ def negativity(rho, battery, n):
     return float(-np.sum(ev[ev < 0])) + 0.0  # + 0.0: no -0.0
 
 
-def ergotropy(rho, e_up):
-    """Tr(rho H) - sum_k r_k e_k, r_k decreasing, e_k increasing (H's eigenvalues e_up)."""
-    return float(np.sort(np.linalg.eigvalsh(rho))[::-1] @ e_up)
-
-
 def battery_figures(rho, battery, HB, n):
     """MODEL.md "Systems of n qubits": energy, ergotropy (passive state), incoherent and
     coherent ergotropy, capacity, purity, entropy of rho_B; one qubit = the Bloch formulas."""
@@ -420,7 +415,6 @@ N4_GENERATOR_KEPT = "n4-central-spin-defaults"
 # structural zeros come out as ~1e-17): written as 0, the others to 15 significant digits (5e-16
 # relative, below QuTiP's own rounding): half the file; the tests allow 1e-10
 GENERATOR_ZERO = 1e-14
-RNG_SEED = 20261207
 
 
 def make_case(cid, path, overrides, model, zero_freq, lindblad_freq=None):

@@ -156,13 +156,6 @@ def pauli_basis(n):
     return _BASES[n]
 
 
-def pauli_labels(n):
-    labels = [""]
-    for _ in range(n):
-        labels = [lab + c for lab in labels for c in PAULI_LETTERS]
-    return labels
-
-
 def pauli_string(s):
     if not s or any(c not in SIGMA for c in s):
         raise ValueError(f"bad Pauli string {s!r}")
