@@ -6,7 +6,8 @@ generator with QuTiP 4.7's bloch_redfield_tensor(use_secular=False) at a list of
 converts it to qbsweep's real 16x16 generator on the Pauli vector, and writes
 test/data/qutip-systems.json (long-time limit, efficiency, spectrum, gap per point).
 
-Written from shared/docs/MODEL.md and issue 10 only (not from the TypeScript sources), so
+Its parser, Pauli strings, spectra and QuTiP call take n qubits: qutip_nqubits.py (n = 3, 4)
+imports them. Written from shared/docs/MODEL.md and issue 10 only (not from the TypeScript sources), so
 that it is an independent check. Run from the repository root with Debian's python:
     /usr/bin/python3 scripts/reference/qutip_systems.py
 Needs python3-qutip (4.7), python3-numpy, python3-scipy (apt-get install).
