@@ -4,6 +4,7 @@
 
 import { MAX_RESERVOIRS, ROW, rowLayout, wgslRowSlot } from '../core/layout.js';
 import type { ModelName, Reservoir, ZeroFreq } from '../core/layout.js';
+import { dimensionOf } from '../core/dimension.js';
 import type { SystemDefinition } from '../system/definition.js';
 import { Emitter, ONE, ZERO } from './emitter.js';
 import { emitSystemGenerator } from './generator.js';
@@ -24,8 +25,10 @@ export function auxLayout(stateDim: number) {
   const T = 2 * particles;
   return { heat: 0, particles, T, mu: T + MAX_RESERVOIRS, fermion: T + 2 * MAX_RESERVOIRS, length: T + 3 * MAX_RESERVOIRS } as const;
 }
-/** The two-qubit aux (the observables below are compiled for two qubits). */
-export const AUX = auxLayout(16);
+/** The observables below are the two-qubit battery's (charger and battery, the concurrence): compiled for n = 2. */
+const TWO_QUBITS = dimensionOf(2);
+/** The two-qubit aux the observables read. */
+export const AUX = auxLayout(TWO_QUBITS.stateDim);
 
 export interface Variant {
   model: ModelName;
@@ -136,7 +139,7 @@ export function wgslGenerator(sys: SystemDefinition, model: ModelName, withCurre
   ].join('\n');
 }
 
-const R16 = Array.from({ length: 16 }, (_, i) => `r${i}`);
+const R16 = Array.from({ length: TWO_QUBITS.stateDim }, (_, i) => `r${i}`);
 
 /** Float64 observables of a Pauli vector: [efficiency, E_B/omega, ergotropy/omega, zero-energy (0/1)] and the concurrence. */
 export const observablesF64 = (() => {
@@ -167,8 +170,8 @@ export const observablesF64 = (() => {
       const th = new Emitter('js64');
       const at = (k: number) => `aux[${k}]`;
       const t = emitThermodynamics(th, {
-        heat: [0, 1, 2, 3].map((k) => R16.map((_, a) => at(AUX.heat + 16 * k + a))),
-        particles: [0, 1, 2, 3].map((k) => R16.map((_, a) => at(AUX.particles + 16 * k + a))),
+        heat: [0, 1, 2, 3].map((k) => R16.map((_, a) => at(AUX.heat + R16.length * k + a))),
+        particles: [0, 1, 2, 3].map((k) => R16.map((_, a) => at(AUX.particles + R16.length * k + a))),
         T: [0, 1, 2, 3].map((k) => at(AUX.T + k)),
         mu: [0, 1, 2, 3].map((k) => at(AUX.mu + k)),
         fermion: [0, 1, 2, 3].map((k) => at(AUX.fermion + k)),
