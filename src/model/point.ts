@@ -175,15 +175,14 @@ const blank = <T extends object>(o: T, keep: string[] = []): T => Object.fromEnt
  * and a non-finite point has none.
  */
 function blankNumbers(res: PointResult): PointResult {
-  const nan = Number.NaN;
-  const nanRows = () => [0, 1, 2, 3].map(() => [nan, nan, nan, nan]);
+  const nanRows = () => res.rho_real.map((row) => row.map(() => Number.NaN));
   return {
     ...blank(res),
     rho_real: nanRows(),
     rho_imag: nanRows(),
     steady: blank(res.steady, ['kernel_dim']),
     flags: res.flags,
-    r: res.r.map(() => nan),
+    r: res.r.map(() => Number.NaN),
     step: res.step,
   };
 }
