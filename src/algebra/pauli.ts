@@ -4,6 +4,7 @@
 // b = battery; 0,x,y,z = 0,1,2,3) and r_0 = 1.
 // Basis of the 2^n x 2^n matrices: |e> = (1, 0) on each qubit, qubit 1 most significant ({|ee>, |eg>, |ge>, |gg>} for n = 2).
 
+import { qubitsOfState } from '../core/dimension.js';
 import { type CMat, czeros, ckron, cmul, ctrace } from './complex.js';
 
 export const PAULI_LABELS = ['0', 'x', 'y', 'z'] as const;
@@ -40,13 +41,12 @@ export function pauliBasis(qubits: number): PauliBasis {
   let basis = bases.get(qubits);
   if (basis) return basis;
   // the letters of component i, qubit 1 first
-  const letters = (i: number) => Array.from({ length: qubits }, (_, q) => (i >> (2 * (qubits - 1 - q))) & 3);
-  const count = 4 ** qubits;
   const side = 2 ** qubits;
-  const strings = Array.from({ length: count }, (_, i) => letters(i).slice(1).reduce((m, a) => ckron(m, PAULI_1Q[a]), PAULI_1Q[letters(i)[0]]));
+  const letters = Array.from({ length: 4 ** qubits }, (_, i) => Array.from({ length: qubits }, (_, q) => (i >> (2 * (qubits - 1 - q))) & 3));
+  const strings = letters.map(([first, ...rest]) => rest.reduce((m, a) => ckron(m, PAULI_1Q[a]), PAULI_1Q[first]));
   basis = {
     qubits,
-    labels: Array.from({ length: count }, (_, i) => letters(i).map((a) => PAULI_LABELS[a]).join('')),
+    labels: letters.map((ls) => ls.map((a) => PAULI_LABELS[a]).join('')),
     strings,
     permutations: strings.map((p) => {
       const perm: number[] = [];
@@ -63,7 +63,7 @@ export function pauliBasis(qubits: number): PauliBasis {
       }
       return { perm, phaseRe, phaseIm };
     }),
-    parity: Array.from({ length: count }, (_, i) => letters(i).filter((a) => a === 2).length % 2),
+    parity: letters.map((ls) => ls.filter((a) => a === 2).length % 2),
   };
   bases.set(qubits, basis);
   return basis;
@@ -83,14 +83,13 @@ export const PAULI_PERMUTATIONS: readonly SignedPermutation[] = TWO_QUBITS.permu
 
 /** r_i = Tr(rho P_i) (real for Hermitian rho); the number of qubits from rho's size. */
 export function densityToVector(rho: CMat): Float64Array {
-  const { strings } = pauliBasis(Math.round(Math.log2(rho.re.length) / 2));
+  const { strings } = pauliBasis(qubitsOfState(rho.re.length));
   return Float64Array.from(strings, (p) => ctrace(cmul(rho, p)).re);
 }
 
 /** rho = (1/2^n) sum_i r_i P_i; the number of qubits from r's length (4^n). */
 export function vectorToDensity(r: ArrayLike<number>): CMat {
-  const qubits = Math.round(Math.log2(r.length) / 2);
-  const { strings } = pauliBasis(qubits);
+  const { qubits, strings } = pauliBasis(qubitsOfState(r.length));
   const side = 2 ** qubits;
   const rho = czeros(side);
   strings.forEach((p, i) => {

@@ -16,6 +16,13 @@ export function dimensionOf(qubits: number): Dimension {
   return { qubits, amplitudes: 2 ** qubits, stateDim: 4 ** qubits };
 }
 
+/** n of a Pauli vector (or a density matrix's entries) of 4^n components. */
+export function qubitsOfState(components: number): number {
+  const n = Math.round(Math.log2(components) / 2);
+  if (4 ** n !== components) throw new Error(`a state of n qubits has 4^n components (got ${components})`);
+  return n;
+}
+
 /** The sizes a user can load today (issue 20 adds 1, 3, 4). */
 export const LOADABLE_QUBITS: readonly number[] = [2];
 
