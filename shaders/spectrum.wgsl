@@ -1,17 +1,18 @@
-// Eigenvalues of the real 16x16 generator in f32: Householder reduction to Hessenberg form,
-// then Francis double-shift QR (src/model/eigenvalues.ts, EISPACK orthes + hqr). G is
-// [[0, 0], [c, A]] (row 00 is zero), so its spectrum is {0} and that of the 15x15 block A,
-// which is all this reduces. The active window shrinks as eigenvalues converge, so indices
+// Eigenvalues of the real STATE_DIM x STATE_DIM generator (the system's, generated) in f32:
+// Householder reduction to Hessenberg form, then Francis double-shift QR
+// (src/model/eigenvalues.ts, EISPACK orthes + hqr). G is [[0, 0], [c, A]] (row 0 is zero), so
+// its spectrum is {0} and that of the N x N block A (N = STATE_DIM - 1), which is all this
+// reduces. The active window shrinks as eigenvalues converge, so indices
 // are dynamic here: the matrix lives in a module-scope private array (faster than a pointer
 // argument on the software adapters).
 
-var<private> a: array<f32, 225>;
-const N: i32 = 15;
+const N: i32 = STATE_DIM - 1;
+var<private> a: array<f32, N * N>;
 
 // Diagonal similarity by powers of 2 (EISPACK balanc, src/model/eigenvalues.ts balance): row
 // and column norms made comparable, eigenvalues unchanged; strongly dissipative generators
 // otherwise leave the QR iteration without convergence.
-fn balance15() {
+fn balance() {
   var done = false;
   // each scaling lowers a row + column norm by 5% or more, so this ends; 32 passes bound it in f32
   for (var iteration = 0; iteration < 32 && !done; iteration++) {
@@ -40,8 +41,8 @@ fn balance15() {
   }
 }
 
-fn hessenberg15() {
-  var ort: array<f32, 15>;
+fn hessenberg() {
+  var ort: array<f32, N>;
   for (var m = 1; m < N - 1; m++) {
     var scale = 0.0;
     for (var i = m; i < N; i++) { scale += abs(a[i * N + m - 1]); }
@@ -72,14 +73,14 @@ fn hessenberg15() {
   }
 }
 
-struct Eig16 { re: array<f32, 16>, im: array<f32, 16>, ok: bool }
+struct Eig { re: array<f32, STATE_DIM>, im: array<f32, STATE_DIM>, ok: bool }
 
 // The classic tests "|x| + s == s" are written as |x| <= EPS_F32 s: compilers may simplify the
 // former to x == 0 under fast-math, and the iteration would never deflate.
 const EPS_F32: f32 = 1.1920929e-7;
 
-fn hqr15() -> Eig16 {
-  var res: Eig16;
+fn hqr() -> Eig {
+  var res: Eig;
   res.ok = true;
   var anorm = 0.0;
   for (var i = 0; i < N; i++) {
@@ -234,17 +235,17 @@ struct SpectrumSummary { gap: f32, slowest: f32, radius: f32, kernel_dim: u32, o
 // singular in f32: the same decision as the leap program's, so the flags agree).
 fn spectrum_summary(g: Mat16) -> SpectrumSummary {
   let full = mat16_to_array(g);
-  for (var i = 0; i < 15; i++) {
-    for (var j = 0; j < 15; j++) { a[i * 15 + j] = full[(i + 1) * 16 + j + 1]; }
+  for (var i = 0; i < N; i++) {
+    for (var j = 0; j < N; j++) { a[i * N + j] = full[(i + 1) * STATE_DIM + j + 1]; }
   }
-  balance15();
-  hessenberg15();
-  var e = hqr15();
-  e.re[15] = 0.0; // the eigenvalue of row 00
-  e.im[15] = 0.0;
-  // real parts, sorted descending (insertion sort: 16 values)
+  balance();
+  hessenberg();
+  var e = hqr();
+  e.re[N] = 0.0; // the eigenvalue of row 0
+  e.im[N] = 0.0;
+  // real parts, sorted descending (insertion sort: STATE_DIM values)
   var re = e.re;
-  for (var i = 1; i < 16; i++) {
+  for (var i = 1; i < STATE_DIM; i++) {
     let v = re[i];
     var j = i - 1;
     loop {
@@ -255,7 +256,7 @@ fn spectrum_summary(g: Mat16) -> SpectrumSummary {
     re[j + 1] = v;
   }
   var radius = 0.0;
-  for (var i = 0; i < 16; i++) { radius = max(radius, sqrt(e.re[i] * e.re[i] + e.im[i] * e.im[i])); }
+  for (var i = 0; i < STATE_DIM; i++) { radius = max(radius, sqrt(e.re[i] * e.re[i] + e.im[i] * e.im[i])); }
   let st = solve_steady(g);
   let kdim = select(2u, 1u, steady_solvable(st, g));
   return SpectrumSummary(re[1], re[kdim], radius, kdim, e.ok, re[0]);

@@ -1,13 +1,14 @@
-// Complex 4x4 matrices as separate real and imaginary row-major Float64Arrays.
+// Complex square matrices as separate real and imaginary row-major Float64Arrays (sides read
+// from their lengths).
 
 export interface CMat {
   re: Float64Array;
   im: Float64Array;
 }
 
-export const DIM = 4;
+import { sideOf } from '../core/dimension.js';
 
-export function czeros(n = DIM): CMat {
+export function czeros(n: number): CMat {
   return { re: new Float64Array(n * n), im: new Float64Array(n * n) };
 }
 
@@ -15,7 +16,7 @@ export function fromReal(re: Float64Array): CMat {
   return { re: Float64Array.from(re), im: new Float64Array(re.length) };
 }
 
-export function cmul(a: CMat, b: CMat, n = DIM): CMat {
+export function cmul(a: CMat, b: CMat, n = sideOf(a.re)): CMat {
   const out = czeros(n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
@@ -41,7 +42,7 @@ export function cadd(a: CMat, b: CMat, scaleB = 1): CMat {
 }
 
 /** Conjugate transpose. */
-export function cdagger(a: CMat, n = DIM): CMat {
+export function cdagger(a: CMat, n = sideOf(a.re)): CMat {
   const out = czeros(n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
@@ -52,7 +53,7 @@ export function cdagger(a: CMat, n = DIM): CMat {
   return out;
 }
 
-export function ctrace(a: CMat, n = DIM): { re: number; im: number } {
+export function ctrace(a: CMat, n = sideOf(a.re)): { re: number; im: number } {
   let re = 0;
   let im = 0;
   for (let i = 0; i < n; i++) {
@@ -62,18 +63,21 @@ export function ctrace(a: CMat, n = DIM): { re: number; im: number } {
   return { re, im };
 }
 
-/** Kronecker product of two complex 2x2 matrices. */
-export function ckron2(a: CMat, b: CMat): CMat {
-  const out = czeros(4);
-  for (let i = 0; i < 2; i++)
-    for (let j = 0; j < 2; j++)
-      for (let k = 0; k < 2; k++)
-        for (let l = 0; l < 2; l++) {
-          const ar = a.re[i * 2 + j];
-          const ai = a.im[i * 2 + j];
-          const br = b.re[k * 2 + l];
-          const bi = b.im[k * 2 + l];
-          const idx = (2 * i + k) * 4 + (2 * j + l);
+/** Kronecker product a (x) b of two square complex matrices (sides read from their lengths). */
+export function ckron(a: CMat, b: CMat): CMat {
+  const na = Math.round(Math.sqrt(a.re.length));
+  const nb = Math.round(Math.sqrt(b.re.length));
+  const n = na * nb;
+  const out = czeros(n);
+  for (let i = 0; i < na; i++)
+    for (let j = 0; j < na; j++)
+      for (let k = 0; k < nb; k++)
+        for (let l = 0; l < nb; l++) {
+          const ar = a.re[i * na + j];
+          const ai = a.im[i * na + j];
+          const br = b.re[k * nb + l];
+          const bi = b.im[k * nb + l];
+          const idx = (nb * i + k) * n + (nb * j + l);
           out.re[idx] = ar * br - ai * bi;
           out.im[idx] = ar * bi + ai * br;
         }

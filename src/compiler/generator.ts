@@ -1,8 +1,8 @@
-// The real 16x16 generator of any two-qubit system, written once as emitted code: the float64
-// cpu backend, the WGSL kernels and the gpu.js kernel all run what this file emits.
+// The real 4^n x 4^n generator of any system of n qubits, written once as emitted code: the
+// float64 cpu backend, the WGSL kernels and the gpu.js kernel all run what this file emits.
 //
 // Every model has the shape  L(rho) = -i [H, rho] + sum_t (X_t rho Y_t + h.c.) + (K rho + h.c.)
-// with 4x4 H, X_t, Y_t, K in the basis {ee, eg, ge, gg} (MODEL.md), complex where a term has an
+// with 2^n x 2^n H, X_t, Y_t, K in the basis {ee, eg, ge, gg} for n = 2 (MODEL.md), complex where a term has an
 // odd number of Y letters (each matrix is a CM whose imaginary entries are literal zeros for a
 // real system, so a real system compiles to real arithmetic only):
 //   redfield (the paper's eigenbasis form, per reservoir with coupling X): L = strictly-lower
@@ -13,16 +13,17 @@
 //     it), D = Lambda rho S - S Lambda rho + h.c. with S = X ("full") or S = L + L^+
 //     ("transitions": the paper system's definition, no zero-frequency parts).
 //   lindblad: explicit jumps, D = rate (2 A rho A^+ - {A^+ A, rho}).
-// The Pauli transfer G_ij = (1/4) Tr(P_i L(P_j)) follows the sparse recipe TRANSFER_TERMS.
+// The Pauli transfer G_ij = 2^-n Tr(P_i L(P_j)) follows the sparse recipe transferTerms(n).
 
 import { PRECISION } from '../core/constants.js';
 import type { ModelName } from '../core/layout.js';
-import { PAULI_STRINGS } from '../algebra/pauli.js';
-import { TRANSFER_TERMS } from '../algebra/pauliTransfer.js';
+import { sideOf } from '../core/dimension.js';
+import { pauliBasis } from '../algebra/pauli.js';
+import { transferTerms } from '../algebra/pauliTransfer.js';
 import { operatorMatrix, type OperatorTerm, type SystemDefinition } from '../system/definition.js';
 import { type Node, constantValue } from '../system/expr.js';
 import { type CM, type Emitter, type Expr, type M, ONE, ZERO, addCM, dagger, div, hadamardCM, identity, isZero, lit, mapCM, mul, neg, sub, sum, sumCM, transpose } from './emitter.js';
-import { eigh4, PAIRS4 } from './linalg.js';
+import { eigh, upperPairs } from './linalg.js';
 import { type SpectralKind, emitRatePair, occupationFunction, rateFunction, rateFunctionName } from './rates.js';
 
 /** A choice fixed when the code is generated, or read at run time (a WGSL uniform). */
@@ -56,30 +57,31 @@ function rateDirection(node: Node): number {
  * X rho Y + h.c. has jump rate Tr(X rho Y + h.c.) = Tr(rho (Y X + X^+ Y^+)); its Pauli coefficients.
  * (For fermion leads these are the lead's particles: absorption at w takes one at w - mu.)
  */
-function jumpRatePauli(em: Emitter, name: string, xs: CM[], ys: CM[], owner: number[], direction: number[], q: number): Expr[] {
+function jumpRatePauli(em: Emitter, name: string, n: number, xs: CM[], ys: CM[], owner: number[], direction: number[], q: number): Expr[] {
   const terms: CM[] = [];
   owner.forEach((o, t) => {
     if (o !== q || direction[t] === 0) return;
-    const yx = em.cproduct(`${name}yx${t}`, ys[t], xs[t], 4);
-    const sym = addCM(yx, dagger(yx, 4));
+    const yx = em.cproduct(`${name}yx${t}`, ys[t], xs[t], n);
+    const sym = addCM(yx, dagger(yx, n));
     terms.push(direction[t] > 0 ? sym : mapCM(sym, neg));
   });
-  const Q = em.cmatrix(`${name}m`, sumCM(terms, 4), 4);
+  const Q = em.cmatrix(`${name}m`, sumCM(terms, n), n);
   return pauliCoefficients(em, name, Q);
 }
 
-/** q_a = (1/4) Tr(P_a Q) = (1/4) Re sum_ij P_ij Q_ji of a Hermitian Q. */
+/** q_a = 2^-n Tr(P_a Q) = 2^-n Re sum_ij P_ij Q_ji of a Hermitian Q (2^n x 2^n). */
 function pauliCoefficients(em: Emitter, name: string, Q: CM): Expr[] {
-  return PAULI_STRINGS.map((P, a) => {
+  const n = sideOf(Q.re);
+  return pauliBasis(Math.log2(n)).strings.map((P, a) => {
     const tr: Expr[] = [];
-    for (let i = 0; i < 4; i++) {
-      for (let j = 0; j < 4; j++) {
-        if (P.re[i * 4 + j] !== 0) tr.push(mul(lit(P.re[i * 4 + j]), Q.re[j * 4 + i]));
-        if (P.im[i * 4 + j] !== 0) tr.push(mul(lit(-P.im[i * 4 + j]), Q.im[j * 4 + i]));
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (P.re[i * n + j] !== 0) tr.push(mul(lit(P.re[i * n + j]), Q.re[j * n + i]));
+        if (P.im[i * n + j] !== 0) tr.push(mul(lit(-P.im[i * n + j]), Q.im[j * n + i]));
       }
     }
     const v = sum(tr);
-    return isZero(v) ? ZERO : em.value(`${name}p${a}`, `0.25 * ${v}`);
+    return isZero(v) ? ZERO : em.value(`${name}p${a}`, `${lit(1 / n)} * ${v}`);
   });
 }
 
@@ -98,21 +100,22 @@ function rateReservoir(node: Node): number {
 }
 
 /**
- * q_a = (1/4) Tr(P_a D^+(A)) for the terms of reservoir `q`, with D(rho) = sum_t (X rho Y + h.c.) +
+ * q_a = 2^-n Tr(P_a D^+(A)) for the terms of reservoir `q`, with D(rho) = sum_t (X rho Y + h.c.) +
  * (K rho + h.c.), K = -sum_t(own) k_t:  D^+(A) = sum_t (Y A X + X^+ A Y^+) + A K + K^+ A.
  */
 function adjointPauli(em: Emitter, name: string, A: CM, xs: CM[], ys: CM[], ks: CM[], owner: number[], q: number): Expr[] {
+  const n = sideOf(A.re);
   const mine = owner.map((o, t) => (o === q ? t : -1)).filter((t) => t >= 0);
   const terms: CM[] = [];
   for (const t of mine) {
-    const YA = em.cproduct(`${name}ya${t}`, ys[t], A, 4);
-    terms.push(em.cproduct(`${name}yax${t}`, YA, xs[t], 4));
-    const XtA = em.cproduct(`${name}xa${t}`, dagger(xs[t], 4), A, 4);
-    terms.push(em.cproduct(`${name}xay${t}`, XtA, dagger(ys[t], 4), 4));
+    const YA = em.cproduct(`${name}ya${t}`, ys[t], A, n);
+    terms.push(em.cproduct(`${name}yax${t}`, YA, xs[t], n));
+    const XtA = em.cproduct(`${name}xa${t}`, dagger(xs[t], n), A, n);
+    terms.push(em.cproduct(`${name}xay${t}`, XtA, dagger(ys[t], n), n));
   }
-  const Kn = em.cmatrix(`${name}k`, mapCM(sumCM(mine.map((t) => ks[t]), 4), neg), 4);
-  terms.push(em.cproduct(`${name}ak`, A, Kn, 4), em.cproduct(`${name}ka`, dagger(Kn, 4), A, 4));
-  const Q = em.cmatrix(`${name}m`, sumCM(terms, 4), 4);
+  const Kn = em.cmatrix(`${name}k`, mapCM(sumCM(mine.map((t) => ks[t]), n), neg), n);
+  terms.push(em.cproduct(`${name}ak`, A, Kn, n), em.cproduct(`${name}ka`, dagger(Kn, n), A, n));
+  const Q = em.cmatrix(`${name}m`, sumCM(terms, n), n);
   return pauliCoefficients(em, name, Q);
 }
 
@@ -133,7 +136,7 @@ export interface EmittedCurrents {
 export interface EmittedGenerator {
   /** emits the reservoirs' current coefficients where it is called (a target may put it under a condition) */
   currents?: () => EmittedCurrents;
-  /** G row-major, 256 entries (row 0 zero) */
+  /** G row-major, stateDim^2 entries (row 0 zero) */
   G: M;
   /** 1.0 at a level crossing where the i < j prescription is basis dependent */
   degenerate: Expr;
@@ -180,15 +183,16 @@ export function emitExpr(em: Emitter, node: Node, env: (name: string) => Expr, c
   }
 }
 
-/** The 4x4 matrix of an operator (a sum of Pauli/sigma+- strings), entries as code (imaginary ones 0 for a real operator). */
+/** The 2^n x 2^n matrix of an operator (a sum of Pauli/sigma+- strings), entries as code (imaginary ones 0 for a real operator). */
 function operatorCode(em: Emitter, terms: OperatorTerm[], coefficient: (t: OperatorTerm) => Expr): CM {
-  const m: Expr[][] = Array.from({ length: 16 }, () => []);
-  const mi: Expr[][] = Array.from({ length: 16 }, () => []);
+  const entries = 4 ** terms[0].letters.length;
+  const m: Expr[][] = Array.from({ length: entries }, () => []);
+  const mi: Expr[][] = Array.from({ length: entries }, () => []);
   for (const t of terms) {
     const { re, im } = operatorMatrix([t], () => 1);
     const c = coefficient(t);
-    for (let k = 0; k < 16; k++) if (re[k] !== 0) m[k].push(mul(lit(re[k]), c));
-    for (let k = 0; k < 16; k++) if (im[k] !== 0) mi[k].push(mul(lit(im[k]), c));
+    for (let k = 0; k < entries; k++) if (re[k] !== 0) m[k].push(mul(lit(re[k]), c));
+    for (let k = 0; k < entries; k++) if (im[k] !== 0) mi[k].push(mul(lit(im[k]), c));
   }
   return { re: m.map((ts) => sum(ts)), im: mi.map((ts) => sum(ts)) };
 }
@@ -200,6 +204,7 @@ function choiceCode(em: Emitter, c: Choice): Expr {
 /** Emits the system's generator (reads the point's parameters through `read(name)`). */
 export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: GeneratorOptions, read: { param(index: number): Expr; lindbladW: Expr }): EmittedGenerator {
   const tol = PRECISION[em.precision];
+  const n = sys.amplitudes;
   const env = new Map<string, Expr>();
   sys.parameters.forEach((p, i) => env.set(p.name, em.value(`q_${p.name}`, read.param(i))));
   const lookup = (name: string): Expr => {
@@ -246,8 +251,8 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
   };
   const coefficient = (t: OperatorTerm) => em.value(em.fresh('cf'), emitExpr(em, t.coefficient, lookup, noCall));
 
-  const H = em.cmatrix('h', operatorCode(em, sys.hamiltonian, coefficient), 4);
-  const couplings = sys.reservoirs.map((r, k) => em.cmatrix(`x${k}`, operatorCode(em, r.coupling, coefficient), 4));
+  const H = em.cmatrix('h', operatorCode(em, sys.hamiltonian, coefficient), n);
+  const couplings = sys.reservoirs.map((r, k) => em.cmatrix(`x${k}`, operatorCode(em, r.coupling, coefficient), n));
 
   // the reservoir each sandwich term belongs to (-1: none), for the currents, and what its jumps do
   // to the reservoir: +1 the system absorbs a quantum from it, -1 emits one into it, 0 neither
@@ -261,52 +266,52 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
   if (opts.model === 'lindblad') {
     // D = rate (2 A rho A^+ - {A^+ A, rho}) = (rate A) rho A^+ - A^+ (rate A) rho + h.c.
     sys.jumps.forEach((j, q) => {
-      const A = em.cmatrix(`jump${q}`, operatorCode(em, j.op, coefficient), 4);
+      const A = em.cmatrix(`jump${q}`, operatorCode(em, j.op, coefficient), n);
       const rate = em.value(`jrate${q}`, emitExpr(em, j.rate, lookup, rateCall));
-      const X = em.cmatrix(`jx${q}`, mapCM(A, (a) => mul(rate, a)), 4);
-      const At = dagger(A, 4);
+      const X = em.cmatrix(`jx${q}`, mapCM(A, (a) => mul(rate, a)), n);
+      const At = dagger(A, n);
       xs.push(X);
       ys.push(At);
-      ks.push(em.cproduct(`jk${q}`, At, X, 4));
+      ks.push(em.cproduct(`jk${q}`, At, X, n));
       owner.push(rateReservoir(j.rate));
       direction.push(rateDirection(j.rate));
     });
   } else {
-    const { values: e, vectors: V } = eigh4(em, 'eh', H);
-    const Vt = dagger(V, 4);
-    const chi = couplings.map((X, k) => em.cproduct(`chi${k}`, em.cproduct(`chi${k}a`, Vt, X, 4), V, 4));
+    const { values: e, vectors: V } = eigh(em, 'eh', H);
+    const Vt = dagger(V, n);
+    const chi = couplings.map((X, k) => em.cproduct(`chi${k}`, em.cproduct(`chi${k}a`, Vt, X, n), V, n));
     // a level crossing where a coupling restricted to the crossing pair is not a multiple of the identity
     const deg = em.variable('degenerate', ZERO);
     degenerate = deg;
-    const scale = em.value('escale', `Math.max(1.0, Math.max(Math.max(Math.abs(${e[0]}), Math.abs(${e[1]})), Math.max(Math.abs(${e[2]}), Math.abs(${e[3]}))))`);
-    for (const [i, j] of PAIRS4) {
+    const scale = em.value('escale', `Math.max(1.0, ${maxTree(e.map((x) => `Math.abs(${x})`))})`);
+    for (const [i, j] of upperPairs(n)) {
       const off = chi
-        .map((c) => [`Math.abs(${c.re[i * 4 + j]}) > ${lit(tol.degenerateCoupling)}`, ...(isZero(c.im[i * 4 + j]) ? [] : [`Math.abs(${c.im[i * 4 + j]}) > ${lit(tol.degenerateCoupling)}`]), `Math.abs(${c.re[i * 5]} - ${c.re[j * 5]}) > ${lit(tol.degenerateCoupling)}`].join(' || '))
+        .map((c) => [`Math.abs(${c.re[i * n + j]}) > ${lit(tol.degenerateCoupling)}`, ...(isZero(c.im[i * n + j]) ? [] : [`Math.abs(${c.im[i * n + j]}) > ${lit(tol.degenerateCoupling)}`]), `Math.abs(${c.re[i * (n + 1)]} - ${c.re[j * (n + 1)]}) > ${lit(tol.degenerateCoupling)}`].join(' || '))
         .join(' || ');
       em.open(`if (Math.abs(${e[i]} - ${e[j]}) <= ${lit(tol.degenerateEnergy)} * ${scale} && (${off})) {`);
       em.line(`${deg} = 1.0;`);
       em.close();
     }
-    const back = (name: string, m: CM) => em.cproduct(name, em.cproduct(`${name}a`, V, m, 4), Vt, 4);
-    const lower = (m: CM): CM => mapCM(m, (x, k) => (Math.floor(k / 4) > k % 4 ? x : ZERO));
+    const back = (name: string, m: CM) => em.cproduct(name, em.cproduct(`${name}a`, V, m, n), Vt, n);
+    const lower = (m: CM): CM => mapCM(m, (x, k) => (Math.floor(k / n) > k % n ? x : ZERO));
     reservoirs.forEach((res, q) => {
       // Gamma in the eigenbasis: [r][c], r > c: emission at E_c - E_r; [c][r]: absorption at the same w
-      const gamma: M = identity(4).map(() => ZERO);
-      for (let r = 0; r < 4; r++) {
+      const gamma: M = identity(n).map(() => ZERO);
+      for (let r = 0; r < n; r++) {
         for (let c = 0; c < r; c++) {
           const w = em.value(`w${q}_${r}${c}`, `${e[c]} - ${e[r]}`);
-          [gamma[r * 4 + c], gamma[c * 4 + r]] = res.pair(w, `g${q}_${r}${c}`);
+          [gamma[r * n + c], gamma[c * n + r]] = res.pair(w, `g${q}_${r}${c}`);
         }
       }
       const L = lower(chi[q]);
       const lc = back(`lc${q}`, L);
-      const lct = dagger(lc, 4);
+      const lct = dagger(lc, n);
       if (opts.model === 'redfield') {
         const A = back(`am${q}`, hadamardCM(L, gamma));
-        const B = back(`bm${q}`, dagger(hadamardCM(L, transpose(gamma, 4)), 4));
+        const B = back(`bm${q}`, dagger(hadamardCM(L, transpose(gamma, n)), n));
         xs.push(A, B);
         ys.push(lct, lc);
-        ks.push(em.cproduct(`kp${q}a`, lct, A, 4), em.cproduct(`kp${q}b`, lc, B, 4));
+        ks.push(em.cproduct(`kp${q}a`, lct, A, n), em.cproduct(`kp${q}b`, lc, B, n));
         owner.push(q, q);
         direction.push(-1, 1);
         return;
@@ -314,16 +319,16 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
       // bloch-redfield: Lambda = X o Gamma in three parts (emission below the diagonal,
       // absorption above, zero frequency on it), one sandwich each with the same S
       let S: CM;
-      let inner: CM = addCM(L, dagger(L, 4));
+      let inner: CM = addCM(L, dagger(L, n));
       let g0: Expr = ZERO;
       if (sys.blochRedfieldCoupling === 'full') {
         g0 = em.value(`gz${q}`, res.rate(true, ZERO));
         inner = chi[q];
         S = couplings[q];
       } else {
-        S = em.cmatrix(`sb${q}`, addCM(lc, lct), 4);
+        S = em.cmatrix(`sb${q}`, addCM(lc, lct), n);
       }
-      const part = (keep: (r: number, c: number) => boolean): CM => mapCM(inner, (x, k) => (keep(Math.floor(k / 4), k % 4) ? mul(x, Math.floor(k / 4) === k % 4 ? g0 : gamma[k]) : ZERO));
+      const part = (keep: (r: number, c: number) => boolean): CM => mapCM(inner, (x, k) => (keep(Math.floor(k / n), k % n) ? mul(x, Math.floor(k / n) === k % n ? g0 : gamma[k]) : ZERO));
       const pieces: [string, CM, number][] = [
         ['e', part((r, c) => r > c), -1],
         ['a', part((r, c) => r < c), 1],
@@ -334,18 +339,18 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
         const Lam = back(`lam${q}${tag}`, m);
         xs.push(Lam);
         ys.push(S);
-        ks.push(em.cproduct(`kp${q}${tag}`, S, Lam, 4));
+        ks.push(em.cproduct(`kp${q}${tag}`, S, Lam, n));
         owner.push(q);
         direction.push(dir);
       }
     });
   }
-  const K = em.cmatrix('k', mapCM(sumCM(ks, 4), neg), 4);
-  const G = opts.generator === false ? [] : pauliTransfer(em, { h: H, x: xs, y: ys, k: K });
+  const K = em.cmatrix('k', mapCM(sumCM(ks, n), neg), n);
+  const G = opts.generator === false ? [] : pauliTransfer(em, sys.qubits, { h: H, x: xs, y: ys, k: K });
   const currents = opts.currents
     ? () => ({
         heat: reservoirs.map((_, q) => adjointPauli(em, `qh${q}`, H, xs, ys, ks, owner, q)),
-        particles: reservoirs.map((_, q) => jumpRatePauli(em, `qn${q}`, xs, ys, owner, direction, q)),
+        particles: reservoirs.map((_, q) => jumpRatePauli(em, `qn${q}`, n, xs, ys, owner, direction, q)),
         T: reservoirs.map((r) => r.T),
         mu: reservoirs.map((r) => r.mu),
         fermion: reservoirs.map((r) => r.fermion),
@@ -354,8 +359,16 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
   return { G, degenerate, functions: [...functions], currents };
 }
 
-/** G (16x16, row 00 zero) from the parts by the sparse recipe TRANSFER_TERMS. */
-export function pauliTransfer(em: Emitter, parts: { h: CM; x: CM[]; y: CM[]; k: CM }): M {
+/** Math.max of a list as a balanced tree: Math.max(Math.max(a, b), Math.max(c, d)) for four. */
+function maxTree(xs: Expr[]): Expr {
+  if (xs.length === 1) return xs[0];
+  const half = Math.ceil(xs.length / 2);
+  return `Math.max(${maxTree(xs.slice(0, half))}, ${maxTree(xs.slice(half))})`;
+}
+
+/** G (4^n x 4^n, row 0 zero) of an n-qubit system from the parts (2^n x 2^n) by the sparse recipe transferTerms(n). */
+export function pauliTransfer(em: Emitter, qubits: number, parts: { h: CM; x: CM[]; y: CM[]; k: CM }): M {
+  const A = 2 ** qubits;
   // S[a][l][b][k] = sum_t X_t[a][l] Y_t[b][k] (+ K[a][l] where b = k), its real and imaginary parts
   const S = new Map<number, Expr>();
   const Si = new Map<number, Expr>();
@@ -363,29 +376,29 @@ export function pauliTransfer(em: Emitter, parts: { h: CM; x: CM[]; y: CM[]; k: 
     const cache = imaginary ? Si : S;
     let v = cache.get(index);
     if (v === undefined) {
-      const a = index >> 6;
-      const l = (index >> 4) & 3;
-      const b = (index >> 2) & 3;
-      const k = index & 3;
+      // index = ((a A + l) A + b) A + k: entries (a, l) of X and (b, k) of Y
+      const al = Math.floor(index / (A * A));
+      const bk = index % (A * A);
       const terms = imaginary
-        ? parts.x.flatMap((X, t) => [mul(X.re[a * 4 + l], parts.y[t].im[b * 4 + k]), mul(X.im[a * 4 + l], parts.y[t].re[b * 4 + k])])
-        : parts.x.map((X, t) => sub(mul(X.re[a * 4 + l], parts.y[t].re[b * 4 + k]), mul(X.im[a * 4 + l], parts.y[t].im[b * 4 + k])));
-      if (b === k) terms.push((imaginary ? parts.k.im : parts.k.re)[a * 4 + l]);
+        ? parts.x.flatMap((X, t) => [mul(X.re[al], parts.y[t].im[bk]), mul(X.im[al], parts.y[t].re[bk])])
+        : parts.x.map((X, t) => sub(mul(X.re[al], parts.y[t].re[bk]), mul(X.im[al], parts.y[t].im[bk])));
+      if (bk % (A + 1) === 0) terms.push((imaginary ? parts.k.im : parts.k.re)[al]);
       v = em.value(`${imaginary ? 'Si' : 'S'}${index}`, sum(terms));
       cache.set(index, v);
     }
     return v;
   };
-  const G: M = identity(16).map(() => ZERO);
-  for (const t of TRANSFER_TERMS) {
-    const ref = (source: 'S' | 'H', index: number, imaginary: boolean) => (source === 'S' ? sandwich(index, imaginary) : (imaginary ? parts.h.im : parts.h.re)[(index >> 2) * 4 + (index & 3)]);
+  const stateDim = A * A;
+  const G: M = identity(stateDim).map(() => ZERO);
+  for (const t of transferTerms(qubits)) {
+    const ref = (source: 'S' | 'H', index: number, imaginary: boolean) => (source === 'S' ? sandwich(index, imaginary) : (imaginary ? parts.h.im : parts.h.re)[index]);
     const signed = (x: Expr, sign: number) => (sign < 0 ? neg(x) : x);
     const terms = [
       ...t.entries.map(({ index, sign }) => signed(ref(t.source, index, false), sign)),
       ...t.imaginary.entries.map(({ index, sign }) => signed(ref(t.imaginary.source, index, true), sign)),
     ];
     const total = sum(terms);
-    G[t.i * 16 + t.j] = isZero(total) ? ZERO : em.value(`g${t.i}_${t.j}`, `0.5 * ${total}`);
+    G[t.i * stateDim + t.j] = isZero(total) ? ZERO : em.value(`g${t.i}_${t.j}`, `${lit(2 ** (1 - qubits))} * ${total}`);
   }
   return G;
 }

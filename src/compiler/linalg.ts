@@ -1,29 +1,40 @@
 // Small dense linear algebra as emitted code (every dialect): cyclic Jacobi for real symmetric
-// and complex Hermitian 4x4 matrices, and the descending sort of an eigen-decomposition.
+// and complex Hermitian n x n matrices (4 x 4 for two qubits), and the descending sort of an
+// eigen-decomposition.
 
 import { PRECISION } from '../core/constants.js';
+import { sideOf } from '../core/dimension.js';
 import { type CM, type Emitter, type Expr, type M, ONE, ZERO, identity, isRealCM, lit, mul, neg, sub, sum } from './emitter.js';
 
-export const PAIRS4: [number, number][] = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]];
-const SORT_NETWORK: [number, number][] = [[0, 1], [2, 3], [0, 2], [1, 3], [1, 2]];
+/** The pairs (p, q), p < q, of an n x n matrix in cyclic Jacobi order: (0, 1), (0, 2), ..., (n - 2, n - 1). */
+export function upperPairs(n: number): [number, number][] {
+  return Array.from({ length: n }, (_, p) => Array.from({ length: n - p - 1 }, (_, k): [number, number] => [p, p + 1 + k])).flat();
+}
 
-/** A Hermitian (or, with im = undefined, real symmetric) 4x4 matrix kept as its upper triangle. */
+/** A sorting network of n wires: the optimal five comparators for 4 (two qubits), else odd-even transposition. */
+function sortNetwork(n: number): [number, number][] {
+  if (n === 4) return [[0, 1], [2, 3], [0, 2], [1, 3], [1, 2]];
+  return Array.from({ length: n }, (_, round) => Array.from({ length: n }, (_, a): [number, number] => [a, a + 1]).filter(([a]) => a % 2 === round % 2 && a + 1 < n)).flat();
+}
+
+/** A Hermitian (or, with im = undefined, real symmetric) n x n matrix kept as its upper triangle (n = d.length). */
 export interface Herm {
   d: Expr[];
   re: Expr[];
   im?: Expr[];
 }
 
-/** Complex entry (a, b) of a Hermitian 4x4 given as triangle. */
+/** Complex entry (a, b) of a Hermitian matrix given as triangle. */
 export function hEntry(h: Herm, a: number, b: number): [Expr, Expr] {
   if (a === b) return [h.d[a], ZERO];
+  const n = h.d.length;
   const [i, j] = a < b ? [a, b] : [b, a];
-  const im = h.im ? h.im[i * 4 + j] : ZERO;
-  return [h.re[i * 4 + j], a < b ? im : neg(im)];
+  const im = h.im ? h.im[i * n + j] : ZERO;
+  return [h.re[i * n + j], a < b ? im : neg(im)];
 }
 
 /**
- * Cyclic Jacobi on the triangle of a Hermitian 4x4 (real symmetric when im is absent), a fixed
+ * Cyclic Jacobi on the triangle of a Hermitian n x n (real symmetric when im is absent), a fixed
  * number of sweeps (per precision), rotation (p, q) skipped when |h_pq| is negligible: the phase
  * e^{-i phi} on column q makes h_pq real, then the real rotation (c, s) zeroes it.
  * Returns the eigenvalues (unsorted) and, when asked, the eigenvectors as columns.
@@ -31,17 +42,19 @@ export function hEntry(h: Herm, a: number, b: number): [Expr, Expr] {
 export function jacobi(em: Emitter, name: string, m: Herm, withVectors: boolean): { values: Expr[]; vre?: M; vim?: M } {
   const tol = PRECISION[em.precision];
   const complex = m.im !== undefined;
+  const n = m.d.length;
+  const pairs = upperPairs(n);
   const upper = (i: number, j: number) => i < j;
   const d = m.d.map((x, k) => em.variable(`${name}d${k}`, x));
-  const re = identity(4).map((_, k) => (upper(Math.floor(k / 4), k % 4) ? em.variable(`${name}r${k}`, m.re[k]) : ZERO));
-  const im = complex ? identity(4).map((_, k) => (upper(Math.floor(k / 4), k % 4) ? em.variable(`${name}i${k}`, m.im![k]) : ZERO)) : undefined;
+  const re = identity(n).map((_, k) => (upper(Math.floor(k / n), k % n) ? em.variable(`${name}r${k}`, m.re[k]) : ZERO));
+  const im = complex ? identity(n).map((_, k) => (upper(Math.floor(k / n), k % n) ? em.variable(`${name}i${k}`, m.im![k]) : ZERO)) : undefined;
   const h: Herm = { d, re, im };
-  const vre = withVectors ? em.mutableMatrix(`${name}V`, identity(4), 4) : undefined;
-  const vim = withVectors && complex ? em.mutableMatrix(`${name}W`, identity(4).map(() => ZERO), 4) : undefined;
+  const vre = withVectors ? em.mutableMatrix(`${name}V`, identity(n), n) : undefined;
+  const vim = withVectors && complex ? em.mutableMatrix(`${name}W`, identity(n).map(() => ZERO), n) : undefined;
   em.loop(`${name}sweep`, tol.jacobiSweeps);
-  for (const [p, q] of PAIRS4) {
-    const x = re[p * 4 + q];
-    const y = im ? im[p * 4 + q] : ZERO;
+  for (const [p, q] of pairs) {
+    const x = re[p * n + q];
+    const y = im ? im[p * n + q] : ZERO;
     const big = complex ? em.value(em.fresh('b'), `Math.max(Math.abs(${x}), Math.abs(${y}))`) : `Math.abs(${x})`;
     em.open(`if (${big} > 1e-30 && ${big} > ${lit(tol.jacobiSkip)} * (Math.abs(${d[p]}) + Math.abs(${d[q]}))) {`);
     let mag = x;
@@ -60,17 +73,17 @@ export function jacobi(em: Emitter, name: string, m: Herm, withVectors: boolean)
     // 1/sqrt, not inverseSqrt: that may be a low-precision estimate on some adapters
     const c = em.value(em.fresh('c'), `1.0 / Math.sqrt(${t} * ${t} + 1.0)`);
     const s = em.value(em.fresh('s'), `${t} * ${c}`);
-    const dst: Expr[] = [d[p], d[q], re[p * 4 + q]];
+    const dst: Expr[] = [d[p], d[q], re[p * n + q]];
     const src: Expr[] = [
       `${c} * ${c} * ${d[p]} - 2.0 * ${c} * ${s} * ${mag} + ${s} * ${s} * ${d[q]}`,
       `${s} * ${s} * ${d[p]} + 2.0 * ${c} * ${s} * ${mag} + ${c} * ${c} * ${d[q]}`,
       ZERO,
     ];
     if (im) {
-      dst.push(im[p * 4 + q]);
+      dst.push(im[p * n + q]);
       src.push(ZERO);
     }
-    for (let k = 0; k < 4; k++) {
+    for (let k = 0; k < n; k++) {
       if (k === p || k === q) continue;
       // column p and the phased column q at row k, then the real rotation
       const [apr, api] = hEntry(h, k, p);
@@ -79,10 +92,10 @@ export function jacobi(em: Emitter, name: string, m: Herm, withVectors: boolean)
       const qi = complex ? sub(mul(bqi, cs), mul(bqr, sn)) : ZERO;
       const put = (col: number, r: Expr, i: Expr) => {
         const [a, b] = k < col ? [k, col] : [col, k];
-        dst.push(re[a * 4 + b]);
+        dst.push(re[a * n + b]);
         src.push(r);
         if (im) {
-          dst.push(im[a * 4 + b]);
+          dst.push(im[a * n + b]);
           src.push(k < col ? i : neg(i));
         }
       };
@@ -90,11 +103,11 @@ export function jacobi(em: Emitter, name: string, m: Herm, withVectors: boolean)
       put(q, sum([mul(s, apr), mul(c, qr)]), sum([mul(s, api), mul(c, qi)]));
     }
     if (vre) {
-      for (let r = 0; r < 4; r++) {
-        const pr = vre[r * 4 + p];
-        const pi = vim ? vim[r * 4 + p] : ZERO;
-        const qr0 = vre[r * 4 + q];
-        const qi0 = vim ? vim[r * 4 + q] : ZERO;
+      for (let r = 0; r < n; r++) {
+        const pr = vre[r * n + p];
+        const pi = vim ? vim[r * n + p] : ZERO;
+        const qr0 = vre[r * n + q];
+        const qi0 = vim ? vim[r * n + q] : ZERO;
         const qr = complex ? sum([mul(qr0, cs), mul(qi0, sn)]) : qr0;
         const qi = complex ? sub(mul(qi0, cs), mul(qr0, sn)) : ZERO;
         dst.push(pr, qr0);
@@ -109,7 +122,7 @@ export function jacobi(em: Emitter, name: string, m: Herm, withVectors: boolean)
     em.close();
   }
   // stop once the off-diagonal part is below the precision's resolution (typically after 3-4 sweeps)
-  const off = sum(PAIRS4.flatMap(([p, q]) => [mul(re[p * 4 + q], re[p * 4 + q]), ...(im ? [mul(im[p * 4 + q], im[p * 4 + q])] : [])]));
+  const off = sum(pairs.flatMap(([p, q]) => [mul(re[p * n + q], re[p * n + q]), ...(im ? [mul(im[p * n + q], im[p * n + q])] : [])]));
   const dia = sum(d.map((x) => mul(x, x)));
   em.open(`if (${off} <= ${lit(tol.jacobiConverged)} * ${dia}) {`);
   em.line('break;');
@@ -119,21 +132,22 @@ export function jacobi(em: Emitter, name: string, m: Herm, withVectors: boolean)
 }
 
 /**
- * Eigenvalues (descending) and eigenvectors (columns) of a Hermitian 4x4 matrix: the complex
- * Jacobi when `h` has an imaginary entry, else the real one (the same code as a real symmetric
- * matrix always had). Each eigenvector's phase is arbitrary; what is built from them
+ * Eigenvalues (descending) and eigenvectors (columns) of a Hermitian n x n matrix (n from h): the
+ * complex Jacobi when `h` has an imaginary entry, else the real one (the same code as a real
+ * symmetric matrix always had). Each eigenvector's phase is arbitrary; what is built from them
  * (V f(E) V^+ sandwiches) does not depend on it.
  */
-export function eigh4(em: Emitter, name: string, h: CM): { values: Expr[]; vectors: CM } {
+export function eigh(em: Emitter, name: string, h: CM): { values: Expr[]; vectors: CM } {
+  const n = sideOf(h.re);
   const complex = !isRealCM(h);
-  const j = jacobi(em, name, { d: [0, 1, 2, 3].map((k) => h.re[k * 5]), re: h.re, im: complex ? h.im : undefined }, true);
+  const j = jacobi(em, name, { d: Array.from({ length: n }, (_, k) => h.re[k * (n + 1)]), re: h.re, im: complex ? h.im : undefined }, true);
   const e = j.values;
-  const v = { re: j.vre!, im: j.vim ?? identity(4).map(() => ZERO) };
-  for (const [a, b] of SORT_NETWORK) {
+  const v = { re: j.vre!, im: j.vim ?? identity(n).map(() => ZERO) };
+  for (const [a, b] of sortNetwork(n)) {
     em.open(`if (${e[b]} > ${e[a]}) {`);
     em.swap(e[a], e[b]);
-    for (let r = 0; r < 4; r++) em.swap(v.re[r * 4 + a], v.re[r * 4 + b]);
-    if (complex) for (let r = 0; r < 4; r++) em.swap(v.im[r * 4 + a], v.im[r * 4 + b]);
+    for (let r = 0; r < n; r++) em.swap(v.re[r * n + a], v.re[r * n + b]);
+    if (complex) for (let r = 0; r < n; r++) em.swap(v.im[r * n + a], v.im[r * n + b]);
     em.close();
   }
   return { values: e, vectors: v };

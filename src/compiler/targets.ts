@@ -2,22 +2,33 @@
 // float64 reference), and the WGSL `point_generator` of the GPU kernels. The gpu.js kernel
 // emits it inline (src/backends/webgl/kernel.ts).
 
-import { MAX_RESERVOIRS, ROW, wgslRowSlot } from '../core/layout.js';
+import { MAX_RESERVOIRS, ROW, rowLayout, wgslRowSlot } from '../core/layout.js';
 import type { ModelName, Reservoir, ZeroFreq } from '../core/layout.js';
+import { dimensionOf } from '../core/dimension.js';
 import type { SystemDefinition } from '../system/definition.js';
 import { Emitter, ONE, ZERO } from './emitter.js';
 import { emitSystemGenerator } from './generator.js';
 import { emitAveragePower, emitBattery, emitConcurrence, emitStateObservables, emitThermodynamics } from './observables.js';
 
 /**
- * Writes G (256 entries, row-major) for the row at `offset`; returns 1 at a degenerate crossing.
- * With `aux` (AUX_LENGTH), also the reservoirs' current coefficients (AUX layout).
+ * Writes G (stateDim^2 entries, row-major) for the row at `offset`; returns 1 at a degenerate crossing.
+ * With `aux` (auxLayout(stateDim).length), also the reservoirs' current coefficients.
  */
 export type GeneratorF64 = (row: ArrayLike<number>, offset: number, G: Float64Array, aux?: Float64Array) => number;
 
-/** aux of GeneratorF64: heat coefficients [16 k + a], particle ones [64 + 16 k + a], T [128 + k], mu [132 + k], fermion [136 + k]. */
-export const AUX = { heat: 0, particles: 64, T: 128, mu: 132, fermion: 136 } as const;
-export const AUX_LENGTH = 140;
+/**
+ * aux of GeneratorF64 for a state of stateDim components (R = MAX_RESERVOIRS): heat coefficients
+ * [stateDim k + a], particle ones [particles + stateDim k + a], then T, mu, fermion [.. + k].
+ */
+export function auxLayout(stateDim: number) {
+  const particles = MAX_RESERVOIRS * stateDim;
+  const T = 2 * particles;
+  return { heat: 0, particles, T, mu: T + MAX_RESERVOIRS, fermion: T + 2 * MAX_RESERVOIRS, length: T + 3 * MAX_RESERVOIRS } as const;
+}
+/** The observables below are the two-qubit battery's (charger and battery, the concurrence): compiled for n = 2. */
+const TWO_QUBITS = dimensionOf(2);
+/** The two-qubit aux the observables read. */
+export const AUX = auxLayout(TWO_QUBITS.stateDim);
 
 export interface Variant {
   model: ModelName;
@@ -45,23 +56,25 @@ export function generatorF64(sys: SystemDefinition, v: Variant): GeneratorF64 {
 
 export function generatorF64Source(sys: SystemDefinition, v: Variant): string {
   const em = new Emitter('js64');
+  const row = rowLayout(sys.amplitudes);
+  const aux = auxLayout(sys.stateDim);
   const gen = emitSystemGenerator(
     em,
     sys,
     { model: v.model, statistics: { constant: statisticsCode(v.reservoir) }, zeroLimit: { constant: v.zeroFreq === 'limit' ? 1 : 0 }, currents: true },
-    { param: (i) => `row[offset + ${ROW.params + i}]`, lindbladW: `row[offset + ${ROW.lindbladW}]` },
+    { param: (i) => `row[offset + ${row.params + i}]`, lindbladW: `row[offset + ${row.lindbladW}]` },
   );
   gen.G.forEach((g, k) => em.line(`G[${k}] = ${g};`));
   em.open('if (aux) {');
   const c = gen.currents!();
   for (let k = 0; k < MAX_RESERVOIRS; k++) {
-    for (let a = 0; a < 16; a++) {
-      em.line(`aux[${AUX.heat + 16 * k + a}] = ${c.heat[k]?.[a] ?? ZERO};`);
-      em.line(`aux[${AUX.particles + 16 * k + a}] = ${c.particles[k]?.[a] ?? ZERO};`);
+    for (let a = 0; a < sys.stateDim; a++) {
+      em.line(`aux[${aux.heat + sys.stateDim * k + a}] = ${c.heat[k]?.[a] ?? ZERO};`);
+      em.line(`aux[${aux.particles + sys.stateDim * k + a}] = ${c.particles[k]?.[a] ?? ZERO};`);
     }
-    em.line(`aux[${AUX.T + k}] = ${c.T[k] ?? ONE};`);
-    em.line(`aux[${AUX.mu + k}] = ${c.mu[k] ?? ZERO};`);
-    em.line(`aux[${AUX.fermion + k}] = ${c.fermion[k] ?? ZERO};`);
+    em.line(`aux[${aux.T + k}] = ${c.T[k] ?? ONE};`);
+    em.line(`aux[${aux.mu + k}] = ${c.mu[k] ?? ZERO};`);
+    em.line(`aux[${aux.fermion + k}] = ${c.fermion[k] ?? ZERO};`);
   }
   em.close();
   em.line(`return ${gen.degenerate};`);
@@ -77,9 +90,11 @@ function compileF64(sys: SystemDefinition, v: Variant): GeneratorF64 {
 /**
  * WGSL: the rate functions, `fn point_generator(run, p) -> Generator` and `fn point_currents(run, p)
  * -> Currents` (the reservoirs' current coefficients: a function of its own, so that the
- * generator a kernel keeps through the whole evolution stays small).
+ * generator a kernel keeps through the whole evolution stays small). The kernels are the
+ * unrolled two-qubit ones (Mat16, Vec16, the n = 2 ROW).
  */
 export function wgslGenerator(sys: SystemDefinition, model: ModelName, withCurrents = true): string {
+  if (sys.qubits !== 2) throw new Error(`system ${sys.name}: the WGSL kernels are generated for 2 qubits (got ${sys.qubits})`);
   const options = { model, statistics: { runtime: 'run.statistics' }, zeroLimit: { runtime: 'select(0.0, 1.0, run.zero_freq == 0u)' } } as const;
   const read = { param: (i: number) => wgslRowSlot(ROW.params + i), lindbladW: wgslRowSlot(ROW.lindbladW) };
   const em = new Emitter('wgsl');
@@ -109,6 +124,8 @@ export function wgslGenerator(sys: SystemDefinition, model: ModelName, withCurre
   ec.line('return cur;');
   const head = [
     `// system ${sys.name}, model ${model}: generated by src/compiler (do not edit)`,
+    // the size the shared shaders (spectrum.wgsl) are written in
+    `const STATE_DIM: i32 = ${sys.stateDim};`,
     ...gen.functions,
     'struct Generator { g: Mat16, degenerate: bool }',
     `fn point_generator(run: Run, p: PointParams) -> Generator {\n${em.source()}\n}`,
@@ -122,7 +139,7 @@ export function wgslGenerator(sys: SystemDefinition, model: ModelName, withCurre
   ].join('\n');
 }
 
-const R16 = Array.from({ length: 16 }, (_, i) => `r${i}`);
+const R16 = Array.from({ length: TWO_QUBITS.stateDim }, (_, i) => `r${i}`);
 
 /** Float64 observables of a Pauli vector: [efficiency, E_B/omega, ergotropy/omega, zero-energy (0/1)] and the concurrence. */
 export const observablesF64 = (() => {
@@ -153,8 +170,8 @@ export const observablesF64 = (() => {
       const th = new Emitter('js64');
       const at = (k: number) => `aux[${k}]`;
       const t = emitThermodynamics(th, {
-        heat: [0, 1, 2, 3].map((k) => R16.map((_, a) => at(AUX.heat + 16 * k + a))),
-        particles: [0, 1, 2, 3].map((k) => R16.map((_, a) => at(AUX.particles + 16 * k + a))),
+        heat: [0, 1, 2, 3].map((k) => R16.map((_, a) => at(AUX.heat + R16.length * k + a))),
+        particles: [0, 1, 2, 3].map((k) => R16.map((_, a) => at(AUX.particles + R16.length * k + a))),
         T: [0, 1, 2, 3].map((k) => at(AUX.T + k)),
         mu: [0, 1, 2, 3].map((k) => at(AUX.mu + k)),
         fermion: [0, 1, 2, 3].map((k) => at(AUX.fermion + k)),

@@ -8,17 +8,29 @@ export type ModelName = 'redfield' | 'bloch-redfield' | 'lindblad';
 export type ZeroFreq = 'limit' | 'zero';
 export { FLAG_BITS, type FlagName } from './constants.js';
 
-/**
- * One grid point's parameter row: PARAM_STRIDE f32 (192 bytes, struct PointParams in WGSL).
- *   [0] tau, [1] dt (<= 0: the kernel chooses the step), [2] the Lindblad frequency w*, [3] 0,
- *   [4..7] Re psi, [8..11] Im psi (the initial state on ee, eg, ge, gg, normalised),
- *   [12..] the system's parameters in the order its definition declares them.
- */
-export const ROW = { tau: 0, dt: 1, lindbladW: 2, psiRe: 4, psiIm: 8, params: 12 } as const;
-export const PARAM_STRIDE = 48;
-export const PARAM_BYTES = PARAM_STRIDE * 4;
 /** The most parameters a system may declare (the row has room for this many). */
-export const MAX_SYSTEM_PARAMETERS = PARAM_STRIDE - ROW.params;
+export const MAX_SYSTEM_PARAMETERS = 36;
+
+/**
+ * One grid point's parameter row for a system of `amplitudes` = 2^n amplitudes: `stride` f32.
+ *   [0] tau, [1] dt (<= 0: the kernel chooses the step), [2] the Lindblad frequency w*, [3] 0,
+ *   [psiRe..] Re psi, [psiIm..] Im psi (2^n each: the initial state, normalised),
+ *   [params..] the system's parameters in the order its definition declares them; the stride
+ *   rounded up to whole vec4s (struct PointParams in WGSL).
+ */
+export function rowLayout(amplitudes: number) {
+  const psiRe = 4;
+  const psiIm = psiRe + amplitudes;
+  const params = psiIm + amplitudes;
+  const stride = 4 * Math.ceil((params + MAX_SYSTEM_PARAMETERS) / 4);
+  return { tau: 0, dt: 1, lindbladW: 2, psiRe, psiIm, params, stride } as const;
+}
+export type RowLayout = ReturnType<typeof rowLayout>;
+
+/** The two-qubit row (192 bytes) the GPU kernels and today's systems use: psi on ee, eg, ge, gg at [4..7] and [8..11], parameters from [12]. */
+export const ROW = rowLayout(4);
+export const PARAM_STRIDE = ROW.stride;
+export const PARAM_BYTES = PARAM_STRIDE * 4;
 /** The most reservoirs a system may have (the record has a current slot for each). */
 export const MAX_RESERVOIRS = 4;
 

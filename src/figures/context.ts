@@ -220,18 +220,19 @@ function generatorKey(p: PointParams): string {
 }
 
 /**
- * The 16 x 16 matrix of r0 -> long-time limit (linear, with r_00 = 1 kept), assembled from the
- * float64 longTimeLimit of e0 and e0 + e_i.
+ * The stateDim x stateDim matrix of r0 -> long-time limit (linear, with r_0 = 1 kept), assembled
+ * from the float64 longTimeLimit of e0 and e0 + e_i.
  */
 export function kernelProjector(p: PointParams): Projector {
   const { G } = generator(p);
+  const n = p.system.stateDim;
   const eigs = spectrum(G);
-  const e = new Float64Array(16);
+  const e = new Float64Array(n);
   e[0] = 1;
   const first = longTimeLimit(G, e, eigs);
   const cols: Float64Array[] = [first.r];
-  for (let i = 1; i < 16; i++) {
-    const v = new Float64Array(16);
+  for (let i = 1; i < n; i++) {
+    const v = new Float64Array(n);
     v[0] = 1;
     v[i] = 1;
     const r = longTimeLimit(G, v, eigs).r;
@@ -240,8 +241,8 @@ export function kernelProjector(p: PointParams): Projector {
   return {
     kernelDim: first.kernelDim,
     apply(r0: Float64Array): Float64Array {
-      const r = new Float64Array(16);
-      for (let i = 0; i < 16; i++) if (r0[i] !== 0) for (let j = 0; j < 16; j++) r[j] += cols[i][j] * r0[i];
+      const r = new Float64Array(n);
+      for (let i = 0; i < n; i++) if (r0[i] !== 0) for (let j = 0; j < n; j++) r[j] += cols[i][j] * r0[i];
       r[0] = 1;
       return r;
     },

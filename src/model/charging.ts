@@ -42,7 +42,7 @@ export function chargingCurve(G: Mat, r0: Float64Array, grid: TimeGrid, opts: { 
   const out = new Float64Array(TRAJECTORY_QUANTITIES.length * n);
   const e0 = batteryObservables(r0).E_B_over_omega;
   const times = timeValues(grid);
-  let r = grid.from > 0 ? matvec(propagator(G, grid.from), r0, 16) : Float64Array.from(r0);
+  let r = grid.from > 0 ? matvec(propagator(G, grid.from), r0, r0.length) : Float64Array.from(r0);
   const step = n > 1 ? propagator(G, timeStep(grid)) : undefined;
   for (let j = 0; j < n; j++) {
     r[0] = 1;
@@ -52,7 +52,7 @@ export function chargingCurve(G: Mat, r0: Float64Array, grid: TimeGrid, opts: { 
     out[2 * n + j] = b.efficiency;
     out[3 * n + j] = withConcurrence ? concurrenceOf(r) : Number.NaN;
     out[4 * n + j] = observablesF64().averagePower(b.E_B_over_omega, e0, times[j]);
-    if (step && j < n - 1) r = matvec(step, r, 16);
+    if (step && j < n - 1) r = matvec(step, r, r.length);
   }
   return out;
 }

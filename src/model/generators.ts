@@ -1,8 +1,8 @@
-// The generator of a point: the real 16x16 matrix G on the Pauli vector, in float64, as the
-// system compiler emits it (src/compiler) for the point's system and model.
+// The generator of a point: the real stateDim x stateDim matrix G on the Pauli vector, in float64,
+// as the system compiler emits it (src/compiler) for the point's system and model.
 
-import { PARAM_STRIDE, ROW } from '../core/layout.js';
-import { AUX_LENGTH, generatorF64 } from '../compiler/targets.js';
+import { rowLayout } from '../core/layout.js';
+import { auxLayout, generatorF64 } from '../compiler/targets.js';
 import type { Mat } from './linalg.js';
 import { type PointParams, lindbladFrequencyOf } from './params.js';
 
@@ -11,26 +11,27 @@ export interface GeneratorParts {
   degenerate: boolean;
 }
 
-/** The kernels' parameter row of a point (layout: src/core/layout.ts ROW). */
-export function pointRow(p: PointParams, dt = 0, dst: Float32Array | Float64Array = new Float64Array(PARAM_STRIDE), index = 0): Float32Array | Float64Array {
-  const o = index * PARAM_STRIDE;
-  dst.fill(0, o, o + PARAM_STRIDE);
-  dst[o + ROW.tau] = p.tau;
-  dst[o + ROW.dt] = dt;
-  dst[o + ROW.lindbladW] = p.model === 'lindblad' ? lindbladFrequencyOf(p) : 0;
-  for (let k = 0; k < 4; k++) {
-    dst[o + ROW.psiRe + k] = p.psi_real[k];
-    dst[o + ROW.psiIm + k] = p.psi_imag[k];
+/** The kernels' parameter row of a point (layout: src/core/layout.ts rowLayout of its system). */
+export function pointRow(p: PointParams, dt = 0, dst: Float32Array | Float64Array = new Float64Array(rowLayout(p.system.amplitudes).stride), index = 0): Float32Array | Float64Array {
+  const row = rowLayout(p.system.amplitudes);
+  const o = index * row.stride;
+  dst.fill(0, o, o + row.stride);
+  dst[o + row.tau] = p.tau;
+  dst[o + row.dt] = dt;
+  dst[o + row.lindbladW] = p.model === 'lindblad' ? lindbladFrequencyOf(p) : 0;
+  for (let k = 0; k < p.system.amplitudes; k++) {
+    dst[o + row.psiRe + k] = p.psi_real[k];
+    dst[o + row.psiIm + k] = p.psi_imag[k];
   }
-  p.values.forEach((v, i) => (dst[o + ROW.params + i] = v));
+  p.values.forEach((v, i) => (dst[o + row.params + i] = v));
   return dst;
 }
 
 /** G and the degeneracy flag of a point, in float64; `aux`: the reservoirs' current coefficients (targets.ts AUX). */
 export function generator(p: PointParams): { G: Mat; parts: GeneratorParts; aux: Float64Array } {
   const fn = generatorF64(p.system, { model: p.model, reservoir: p.reservoir, zeroFreq: p.zero_freq });
-  const G = new Float64Array(256);
-  const aux = new Float64Array(AUX_LENGTH);
+  const G = new Float64Array(p.system.stateDim ** 2);
+  const aux = new Float64Array(auxLayout(p.system.stateDim).length);
   const degenerate = fn(pointRow(p), 0, G, aux) > 0.5;
   return { G, parts: { degenerate }, aux };
 }

@@ -1,5 +1,6 @@
 // Battery observables (MODEL.md "Observables") from the Pauli vector r, and the Wootters concurrence.
 
+import { sideOf } from '../core/dimension.js';
 import { AUX, observablesF64 } from '../compiler/targets.js';
 import { generator } from './generators.js';
 import type { PointParams } from './params.js';
@@ -76,9 +77,10 @@ export function concurrenceOf(r: ArrayLike<number>): number {
   return observablesF64().concurrence(r);
 }
 
-/** rho as nested 4x4 real and imaginary arrays (Hermitian by construction from r). */
+/** rho as nested 2^n x 2^n real and imaginary arrays (Hermitian by construction from r). */
 export function densityMatrices(r: ArrayLike<number>): { rho_real: number[][]; rho_imag: number[][]; rho: CMat } {
   const rho = vectorToDensity(r);
-  const rows = (a: Float64Array) => [0, 1, 2, 3].map((i) => Array.from(a.subarray(i * 4, i * 4 + 4)));
+  const side = sideOf(rho.re);
+  const rows = (a: Float64Array) => Array.from({ length: side }, (_, i) => Array.from(a.subarray(i * side, i * side + side)));
   return { rho_real: rows(rho.re), rho_imag: rows(rho.im), rho };
 }

@@ -4,6 +4,7 @@
 // a (derived) name in the system's space (system/space.ts). Every system alike: what the
 // paper's names mean (Delta, Tbar, T, ...) is in systems/wang2023.json.
 
+import { basisLabels } from '../algebra/pauli.js';
 import type { SystemDefinition } from '../system/definition.js';
 import { type Node, evaluate, formatExpr } from '../system/expr.js';
 import { DEFAULT_SYSTEM, resolveSystem, systemReference } from '../system/registry.js';
@@ -21,7 +22,7 @@ export type LindbladFreq = 'lambda' | 'M' | number | string;
 export const RESERVOIRS: readonly Reservoir[] = ['boson', 'fermion'];
 export const MODELS: readonly ModelName[] = ['redfield', 'bloch-redfield', 'lindblad'];
 export const ZERO_FREQS: readonly ZeroFreq[] = ['limit', 'zero'];
-export const BASIS_LABELS = ['ee', 'eg', 'ge', 'gg'] as const;
+export const BASIS_LABELS = basisLabels(2);
 
 import { InputError } from '../core/errors.js';
 export { InputError };
@@ -138,12 +139,13 @@ function requireChoice<T extends string>(name: string, v: unknown, choices: read
   return v as T;
 }
 
-function requireAmplitudes(name: string, v: unknown): number[] {
-  if (!Array.isArray(v) || v.length !== 4) throw new InputError(`parameter ${name}: must be an array of 4 numbers in the basis ee, eg, ge, gg (got ${fmt(v)})`);
+function requireAmplitudes(name: string, v: unknown, qubits: number): number[] {
+  const basis = basisLabels(qubits);
+  if (!Array.isArray(v) || v.length !== basis.length) throw new InputError(`parameter ${name}: must be an array of ${basis.length} numbers in the basis ${basis.join(', ')} (got ${fmt(v)})`);
   return v.map((x, k) => requireNumber(`${name}[${k}]`, x));
 }
 
-function resolveState(input: unknown): { re: number[]; im: number[]; label: string } {
+function resolveState(input: unknown, qubits: number): { re: number[]; im: number[]; label: string } {
   if (input === undefined) input = { label: DEFAULTS.state };
   if (typeof input === 'string') input = { label: input };
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -156,8 +158,9 @@ function resolveState(input: unknown): { re: number[]; im: number[]; label: stri
     throw new InputError(`parameter initial_state.basis: must be ["ee","eg","ge","gg"], the only basis order qbsweep uses (got ${fmt(st.basis)})`);
   }
   if (st.psi_real !== undefined || st.psi_imag !== undefined) {
-    const re = st.psi_real === undefined ? [0, 0, 0, 0] : requireAmplitudes('initial_state.psi_real', st.psi_real);
-    const im = st.psi_imag === undefined ? [0, 0, 0, 0] : requireAmplitudes('initial_state.psi_imag', st.psi_imag);
+    const zero = new Array<number>(2 ** qubits).fill(0);
+    const re = st.psi_real === undefined ? zero : requireAmplitudes('initial_state.psi_real', st.psi_real, qubits);
+    const im = st.psi_imag === undefined ? zero : requireAmplitudes('initial_state.psi_imag', st.psi_imag, qubits);
     const norm = Math.sqrt(re.reduce((s, x, k) => s + x * x + im[k] * im[k], 0));
     if (!(norm > 0)) throw new InputError('parameter initial_state.psi_real/psi_imag: the state vector is all zero');
     if (!Number.isFinite(norm)) throw new InputError('parameter initial_state.psi_real/psi_imag: amplitudes too large');
@@ -220,7 +223,7 @@ export function resolvePoint(input: unknown, baseDir?: string): PointParams {
     if (k in PARAM_RANGES) checkParamRange(k, rec[k]);
     else if (!(Math.abs(rec[k]) <= GENERIC_PARAMETER_BOUND)) throw new InputError(`parameter ${k}: ${rec[k]} is outside the valid range (-1e6 to 1e6) of a system parameter: beyond it float64 cannot evaluate the rates meaningfully`);
   }
-  const st = resolveState(obj.initial_state);
+  const st = resolveState(obj.initial_state, system.qubits);
   return { system, values, reservoir, model, zero_freq, lindblad_freq, tau, psi_real: st.re, psi_imag: st.im, state_label: st.label };
 }
 

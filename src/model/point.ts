@@ -45,7 +45,7 @@ export interface PointResult extends StateObservables {
   rho_imag: number[][];
   steady: SteadyResult;
   flags: PointFlag[];
-  /** the 16-component Pauli vector at tau (r_00 = 1) */
+  /** the Pauli vector at tau (stateDim components, r_0 = 1) */
   r: number[];
   /** slowest decay rate outside the kernel (equals the gap where the kernel is one-dimensional) */
   slowest_relaxation: number;
@@ -78,7 +78,7 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
   const unstable = isUnstable(eigs, tol.unstable);
   const limit = longTimeLimit(G, r0, eigs);
   const slowest = slowestRelaxation(eigs, limit.kernelDim);
-  const limitR = unstable ? NO_STATE : limit.r;
+  const limitR = unstable ? noState(p) : limit.r;
   const atTau = batteryObservables(r);
   const stateTau = stateObservables(r);
   const stateSteady = stateObservables(limitR);
@@ -108,7 +108,8 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
   return parts.degenerate ? blankNumbers(result) : result;
 }
 
-const NO_STATE = new Float64Array(16).fill(Number.NaN);
+/** The state of a point that has none: NaN in each of its system's components. */
+const noState = (p: PointParams): Float64Array => new Float64Array(p.system.stateDim).fill(Number.NaN);
 
 /**
  * A point whose generator has an entry that is not finite (a coefficient, rate or derived name
@@ -116,8 +117,8 @@ const NO_STATE = new Float64Array(16).fill(Number.NaN);
  * everywhere and the flag non-finite alone. `nonFiniteCause` names the cause.
  */
 function nonFinitePoint(p: PointParams, r0: Float64Array, aux: Float64Array): PointResult {
-  const thermo = thermodynamics(aux, NO_STATE, p.system.reservoirs.length);
-  return blankNumbers(assemble(p, { r: NO_STATE, r0, limitR: NO_STATE, kernelDim: Number.NaN, thermo, flags: ['non-finite'] }));
+  const thermo = thermodynamics(aux, noState(p), p.system.reservoirs.length);
+  return blankNumbers(assemble(p, { r: noState(p), r0, limitR: noState(p), kernelDim: Number.NaN, thermo, flags: ['non-finite'] }));
 }
 
 /** heat_current_k of every reservoir k (from 1), particle_current_k of the fermion ones: the long-time currents a result reports. */
@@ -174,15 +175,14 @@ const blank = <T extends object>(o: T, keep: string[] = []): T => Object.fromEnt
  * and a non-finite point has none.
  */
 function blankNumbers(res: PointResult): PointResult {
-  const nan = Number.NaN;
-  const nanRows = () => [0, 1, 2, 3].map(() => [nan, nan, nan, nan]);
+  const nanRows = () => res.rho_real.map((row) => row.map(() => Number.NaN));
   return {
     ...blank(res),
     rho_real: nanRows(),
     rho_imag: nanRows(),
     steady: blank(res.steady, ['kernel_dim']),
     flags: res.flags,
-    r: res.r.map(() => nan),
+    r: res.r.map(() => Number.NaN),
     step: res.step,
   };
 }

@@ -1,6 +1,8 @@
-// Spectrum, Liouvillian gap, kernel and the exact long-time limit of a real 16x16 generator.
+// Spectrum, Liouvillian gap, kernel and the exact long-time limit of a real generator (stateDim x
+// stateDim, its side read from the matrix).
 
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { sideOf } from '../core/dimension.js';
 import { NoConvergenceError, eigenvalues } from './eigenvalues.js';
 import { type Mat, matvec, normInf, solve } from './linalg.js';
 
@@ -10,14 +12,15 @@ export interface Eigenvalue {
 }
 
 function toMatrix(G: Mat): Matrix {
+  const n = sideOf(G);
   const rows: number[][] = [];
-  for (let i = 0; i < 16; i++) rows.push(Array.from(G.subarray(i * 16, i * 16 + 16)));
+  for (let i = 0; i < n; i++) rows.push(Array.from(G.subarray(i * n, i * n + n)));
   return new Matrix(rows);
 }
 
-/** All 16 eigenvalues, sorted by real part, largest first (Hessenberg + Francis QR). */
+/** All eigenvalues, sorted by real part, largest first (Hessenberg + Francis QR). */
 export function spectrum(G: Mat): Eigenvalue[] {
-  const { re, im } = eigenvalues(G, 16);
+  const { re, im } = eigenvalues(G, sideOf(G));
   return Array.from(re, (x, k) => ({ re: x, im: im[k] })).sort((a, b) => b.re - a.re || b.im - a.im);
 }
 
@@ -52,7 +55,7 @@ export const KERNEL_TOL = 1e-11;
 
 /** Dimension of ker G as the number of eigenvalues within KERNEL_TOL ||G||_inf of zero. */
 export function kernelDimension(G: Mat, eigs: Eigenvalue[]): number {
-  const tol = KERNEL_TOL * normInf(G, 16);
+  const tol = KERNEL_TOL * normInf(G, sideOf(G));
   return Math.max(1, eigs.filter((e) => Math.hypot(e.re, e.im) <= tol).length);
 }
 
@@ -79,14 +82,16 @@ export function longTimeLimit(G: Mat, r0: Float64Array, eigs?: Eigenvalue[]): Lo
 
 /** The one steady state: r = (1, x) with A x = -c, where G = [[0, 0], [c, A]]. */
 export function uniqueSteadyState(G: Mat): Float64Array {
-  const A = new Float64Array(225);
-  const c = new Float64Array(15);
-  for (let i = 1; i < 16; i++) {
-    c[i - 1] = -G[i * 16];
-    for (let j = 1; j < 16; j++) A[(i - 1) * 15 + (j - 1)] = G[i * 16 + j];
+  const n = sideOf(G);
+  const m = n - 1;
+  const A = new Float64Array(m * m);
+  const c = new Float64Array(m);
+  for (let i = 1; i < n; i++) {
+    c[i - 1] = -G[i * n];
+    for (let j = 1; j < n; j++) A[(i - 1) * m + (j - 1)] = G[i * n + j];
   }
-  const x = solve(A, c, 15);
-  const r = new Float64Array(16);
+  const x = solve(A, c, m);
+  const r = new Float64Array(n);
   r[0] = 1;
   r.set(x, 1);
   return r;
@@ -107,11 +112,11 @@ function kernelProjection(r0: Float64Array, svd: SingularValueDecomposition, nul
     b[a] = L[a].reduce((s, x, i) => s + x * r0[i], 0);
   }
   const coef = solve(M, b, d);
-  const r = new Float64Array(16);
-  for (let a = 0; a < d; a++) for (let i = 0; i < 16; i++) r[i] += coef[a] * R[a][i];
+  const r = new Float64Array(r0.length);
+  for (let a = 0; a < d; a++) for (let i = 0; i < r.length; i++) r[i] += coef[a] * R[a][i];
   // the trace functional e0 lies in span(L), so r[0] is already 1 up to rounding
   const t = r[0];
-  for (let i = 0; i < 16; i++) r[i] /= t;
+  for (let i = 0; i < r.length; i++) r[i] /= t;
   return r;
 }
 
@@ -122,5 +127,5 @@ export function slowestRelaxation(eigs: Eigenvalue[], kernelDim: number): number
 
 /** max_i |(G r)_i|: how far r is from stationary. */
 export function stationarityResidual(G: Mat, r: Float64Array): number {
-  return Math.max(...Array.from(matvec(G, r, 16), Math.abs));
+  return Math.max(...Array.from(matvec(G, r, r.length), Math.abs));
 }

@@ -1,10 +1,12 @@
-// A two-qubit open system as data (the JSON contract of issue 10): parameters, derived names, a
-// Hamiltonian and couplings as sums of two-qubit Pauli strings with coefficient expressions,
+// An open system of n qubits as data (the JSON contract of issue 10): parameters, derived names,
+// a Hamiltonian and couplings as sums of n-letter Pauli strings with coefficient expressions,
 // reservoirs, optional Lindblad jumps. Validated here with one-line errors naming the place.
-// Basis {ee, eg, ge, gg}, |e> = (1,0), first letter acts on qubit 1 (the charger); see MODEL.md.
+// n is the strings' length (every string the same); a user loads n = 2 (LOADABLE_QUBITS).
+// Basis {ee, eg, ge, gg} for n = 2, |e> = (1,0), first letter acts on qubit 1 (the charger); see MODEL.md.
 
 import { readFileSync, statSync } from 'node:fs';
-import { type CMat, ckron2, czeros } from '../algebra/complex.js';
+import { type CMat, ckron, czeros } from '../algebra/complex.js';
+import { type Dimension, LOADABLE_QUBITS, dimensionOf } from '../core/dimension.js';
 import { InputError } from '../core/errors.js';
 import { MAX_JSON_FILE_BYTES, checkJsonText, lineColumn } from '../core/jsonLimits.js';
 import { MAX_RESERVOIRS, MAX_SYSTEM_PARAMETERS } from '../core/layout.js';
@@ -16,7 +18,8 @@ export const PAULI_LETTERS: readonly PauliLetter[] = ['I', 'X', 'Y', 'Z', 'P', '
 
 export interface OperatorTerm {
   label: string;
-  letters: [PauliLetter, PauliLetter];
+  /** one letter per qubit, the first on qubit 1 */
+  letters: readonly PauliLetter[];
   coefficient: Node;
   /** the coefficient as written (a JSON number as String(n)) */
   text: string;
@@ -65,7 +68,8 @@ export interface JumpDef {
 }
 export type BlochRedfieldCoupling = 'full' | 'transitions';
 export const BLOCH_REDFIELD_COUPLINGS: readonly BlochRedfieldCoupling[] = ['full', 'transitions'];
-export interface SystemDefinition {
+/** A system; its Dimension (qubits n, 2^n amplitudes, 4^n state components) follows from its strings' length. */
+export interface SystemDefinition extends Dimension {
   name: string;
   description: string;
   parameters: ParameterDef[];
@@ -75,7 +79,7 @@ export interface SystemDefinition {
   jumps: JumpDef[];
   /** key "bloch_redfield_coupling", default "full" */
   blochRedfieldCoupling: BlochRedfieldCoupling;
-  /** true when H and every coupling and jump operator is a real 4x4 matrix (no term has an odd number of Y letters): then the compiled code is real arithmetic only */
+  /** true when H and every coupling and jump operator is a real matrix (no term has an odd number of Y letters): then the compiled code is real arithmetic only */
   real: boolean;
   /** the JSON object as given (a deep copy; recorded in manifests) */
   json: Record<string, unknown>;
@@ -140,18 +144,18 @@ const ONE_QUBIT: Readonly<Record<PauliLetter, CMat>> = {
 const LETTER_NAME: Readonly<Record<PauliLetter, string>> = { I: '1', X: 'sigma_x', Y: 'sigma_y', Z: 'sigma_z', P: 'sigma_+', M: 'sigma_-' };
 const CONJUGATE_LETTER: Readonly<Record<PauliLetter, PauliLetter>> = { I: 'I', X: 'X', Y: 'Y', Z: 'Z', P: 'M', M: 'P' };
 
-/** The 4x4 matrix of one Pauli string (first letter on qubit 1). */
-export function pauliStringMatrix(letters: readonly [PauliLetter, PauliLetter]): CMat {
-  return ckron2(ONE_QUBIT[letters[0]], ONE_QUBIT[letters[1]]);
+/** The 2^n x 2^n matrix of one Pauli string of n letters (first letter on qubit 1). */
+export function pauliStringMatrix(letters: readonly PauliLetter[]): CMat {
+  return letters.slice(1).reduce((m, l) => ckron(m, ONE_QUBIT[l]), ONE_QUBIT[letters[0]]);
 }
 
-/** The complex 4x4 matrix (row-major re/im Float64Array(16) each) of an operator with given numeric coefficients. */
+/** The complex 2^n x 2^n matrix (row-major re/im Float64Arrays) of a non-empty operator with given numeric coefficients. */
 export function operatorMatrix(terms: OperatorTerm[], coefficient: (t: OperatorTerm) => number): { re: Float64Array; im: Float64Array } {
-  const out = czeros();
+  const out = czeros(2 ** terms[0].letters.length);
   for (const term of terms) {
     const c = coefficient(term);
     const m = pauliStringMatrix(term.letters);
-    for (let k = 0; k < 16; k++) {
+    for (let k = 0; k < m.re.length; k++) {
       out.re[k] += c * m.re[k];
       out.im[k] += c * m.im[k];
     }
@@ -191,8 +195,11 @@ interface Scope {
   rates: boolean;
 }
 
-/** Parses a system definition; throws InputError with ONE line `${where}: ${place}: ${problem}`. */
-export function parseSystem(json: unknown, where: string): SystemDefinition {
+/**
+ * Parses a system definition; throws InputError with ONE line `${where}: ${place}: ${problem}`.
+ * `qubits`: the sizes accepted (a user's file: LOADABLE_QUBITS; other sizes are for the engine's own tests).
+ */
+export function parseSystem(json: unknown, where: string, qubits: readonly number[] = LOADABLE_QUBITS): SystemDefinition {
   const fail = (place: string, problem: string): never => {
     throw new InputError(`${where}: ${place ? `${place}: ` : ''}${problem}`.replace(/[\r\n]+/g, ' '));
   };
@@ -274,6 +281,7 @@ export function parseSystem(json: unknown, where: string): SystemDefinition {
   for (const d of derived) defaults.set(d.name, evaluate(d.expr, (n) => defaults.get(n)!));
   const atDefaults = (node: Node): number => evaluate(node, (n) => defaults.get(n)!);
 
+  const size: SystemSize = { accepted: qubits };
   const operator = (place: string, value: unknown, hermitian: boolean): OperatorTerm[] => {
     if (!isObject(value) || Object.keys(value).length === 0) {
       fail(place, `must be a non-empty object of Pauli strings -> coefficient expressions, such as {"XI": "1"} (got ${show(value)})`);
@@ -281,7 +289,7 @@ export function parseSystem(json: unknown, where: string): SystemDefinition {
     const terms: OperatorTerm[] = [];
     for (const [label, coef] of Object.entries(value as Record<string, unknown>)) {
       const termPlace = `${place}.${JSON.stringify(label)}`;
-      const letters = parseLabel(termPlace, label, fail);
+      const letters = parseLabel(termPlace, label, size, fail);
       const { node, text } = parseExpression(termPlace, coef, fail);
       checkExpression(termPlace, node, scope, 0, fail);
       const v = atDefaults(node);
@@ -354,6 +362,7 @@ export function parseSystem(json: unknown, where: string): SystemDefinition {
 
   const allTerms = [...hamiltonian, ...reservoirs.flatMap((r) => r.coupling), ...jumps.flatMap((j) => j.op)];
   return {
+    ...dimensionOf(hamiltonian[0].letters.length),
     name: top.name as string,
     description: (top.description as string | undefined) ?? '',
     parameters,
@@ -393,12 +402,23 @@ function checkName(place: string, name: string, fail: Fail): void {
   if (reserved) fail(place, `name clashes with a built-in ${reserved.what} (${reserved.why})`);
 }
 
-function parseLabel(place: string, label: string, fail: Fail): [PauliLetter, PauliLetter] {
+/** The number of qubits: the length of the first Pauli string, which every other string must have. */
+interface SystemSize {
+  accepted: readonly number[];
+  qubits?: number;
+}
+
+function parseLabel(place: string, label: string, size: SystemSize, fail: Fail): PauliLetter[] {
   for (const c of label) {
     if (!(PAULI_LETTERS as readonly string[]).includes(c)) fail(place, `unknown Pauli letter ${JSON.stringify(c)} (expected ${PAULI_LETTERS.join(', ')})`);
   }
-  if (label.length !== 2) fail(place, `a Pauli string has exactly 2 letters, the first on qubit 1 and the second on qubit 2 (got ${label.length})`);
-  return [label[0] as PauliLetter, label[1] as PauliLetter];
+  if (!size.accepted.includes(label.length)) {
+    const two = size.accepted.length === 1 && size.accepted[0] === 2;
+    fail(place, `a Pauli string has ${two ? 'exactly 2 letters, the first on qubit 1 and the second on qubit 2' : `${size.accepted.join(' or ')} letters, the first on qubit 1`} (got ${label.length})`);
+  }
+  size.qubits ??= label.length;
+  if (label.length !== size.qubits) fail(place, `every Pauli string of a system has the same length: this system's first has ${size.qubits} letters (got ${label.length})`);
+  return [...label] as PauliLetter[];
 }
 
 function parseExpression(place: string, value: unknown, fail: Fail): { node: Node; text: string } {
@@ -453,10 +473,9 @@ function checkExpression(place: string, node: Node, scope: Scope, reservoirCount
   }
 }
 
-function describeLabel(letters: readonly [PauliLetter, PauliLetter]): string {
-  if (letters[1] === 'I') return LETTER_NAME[letters[0]];
-  if (letters[0] === 'I') return LETTER_NAME[letters[1]];
-  return `${LETTER_NAME[letters[0]]} (x) ${LETTER_NAME[letters[1]]}`;
+function describeLabel(letters: readonly PauliLetter[]): string {
+  const acting = letters.filter((l) => l !== 'I');
+  return acting.length === 0 ? LETTER_NAME.I : acting.map((l) => LETTER_NAME[l]).join(' (x) ');
 }
 
 /**
@@ -467,8 +486,7 @@ function describeLabel(letters: readonly [PauliLetter, PauliLetter]): string {
 function checkHermitian(place: string, terms: OperatorTerm[], atDefaults: (n: Node) => number, fail: Fail): void {
   const byLabel = new Map(terms.map((t) => [t.label, t]));
   for (const t of terms) {
-    const conjLetters: [PauliLetter, PauliLetter] = [CONJUGATE_LETTER[t.letters[0]], CONJUGATE_LETTER[t.letters[1]]];
-    const conj = conjLetters.join('');
+    const conj = t.letters.map((l) => CONJUGATE_LETTER[l]).join('');
     if (conj === t.label) continue;
     const partner = byLabel.get(conj);
     if (!partner) fail(place, `not Hermitian ("${t.label}" alone is ${describeLabel(t.letters)}; add its conjugate "${conj}")`);
@@ -477,12 +495,13 @@ function checkHermitian(place: string, terms: OperatorTerm[], atDefaults: (n: No
     }
   }
   const m = operatorMatrix(terms, (t) => atDefaults(t.coefficient));
+  const n = 2 ** terms[0].letters.length;
   let worst = 0;
   let scale = 0;
-  for (let i = 0; i < 4; i++) {
-    for (let j = 0; j < 4; j++) {
-      worst = Math.max(worst, Math.abs(m.re[i * 4 + j] - m.re[j * 4 + i]), Math.abs(m.im[i * 4 + j] + m.im[j * 4 + i]));
-      scale = Math.max(scale, Math.abs(m.re[i * 4 + j]), Math.abs(m.im[i * 4 + j]));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      worst = Math.max(worst, Math.abs(m.re[i * n + j] - m.re[j * n + i]), Math.abs(m.im[i * n + j] + m.im[j * n + i]));
+      scale = Math.max(scale, Math.abs(m.re[i * n + j]), Math.abs(m.im[i * n + j]));
     }
   }
   if (worst > 1e-12 * Math.max(1, scale)) fail(place, `not Hermitian at the parameter defaults (largest |A - A^+| entry ${worst})`);

@@ -8,7 +8,7 @@ import { compile } from 'vega-lite';
 import { rowToPoint } from '../backends/cpu/record.js';
 import type { RangeResult, SweepBackend, SweepJob } from '../backends/types.js';
 import { prepareEngine } from '../backends/webgpu/backend.js';
-import { FLAG_BITS, OUT_BYTES, OUT_STRIDE, PARAM_STRIDE } from '../core/layout.js';
+import { FLAG_BITS, OUT, OUT_BYTES, OUT_STRIDE, PARAM_STRIDE } from '../core/layout.js';
 import { csvHeader, csvRow } from '../io/csv.js';
 import { buildManifest } from '../io/manifest.js';
 import { axisLabel, outputLabel, sweepCurves, sweepHeatmap, sweepSpec } from '../io/sweepFigure.js';
@@ -455,7 +455,7 @@ async function showDetail(k: number): Promise<void> {
     const gpu = one.records;
     status.textContent =
       `${runtime.kind === 'webgpu' ? 'WebGPU charging curve (times program)' : 'gpu.js leap to each sample time'}, ${traj.t.length} samples to t = ${+tmax.toPrecision(4)}; ` +
-      `at τ: P = ${fmtValue(gpu[16])} (float64: ${fmtValue(ref.efficiency)}), C = ${fmtValue(gpu[19])} (float64: ${fmtValue(ref.concurrence)})` +
+      `at τ: P = ${fmtValue(gpu[OUT.efficiency])} (float64: ${fmtValue(ref.efficiency)}), C = ${fmtValue(gpu[OUT.concurrence])} (float64: ${fmtValue(ref.concurrence)})` +
       (ref.flags.length ? `; flags: ${ref.flags.join(', ')}` : '');
     panel.dataset.state = 'done';
     // the curves are drawn now: bring them into view

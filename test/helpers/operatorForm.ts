@@ -10,7 +10,7 @@ import { type CMat, cadd, cdagger, cmul, ctrace, fromReal } from '../../src/alge
 import { OPS, systemHamiltonian } from './hamiltonian.js';
 import { type Mat, jacobiEigh, matmul, transpose } from '../../src/model/linalg.js';
 import { PAULI_STRINGS } from '../../src/algebra/pauli.js';
-import { TRANSFER_TERMS } from '../../src/algebra/pauliTransfer.js';
+import { transferTerms } from '../../src/algebra/pauliTransfer.js';
 import type { PointParams } from '../../src/model/params.js';
 import { type Bath, absorptionRate, emissionRate, spectralDensity, occupation, complementOccupation } from './reservoir.js';
 import { named } from './named.js';
@@ -199,7 +199,7 @@ export function sandwichTensor(parts: LiouvillianParts): Float64Array {
 export function pauliGeneratorFast(parts: LiouvillianParts): Mat {
   const S = sandwichTensor(parts);
   const G = new Float64Array(256);
-  for (const t of TRANSFER_TERMS) {
+  for (const t of transferTerms(2)) {
     const src = t.source === 'S' ? S : parts.H;
     let acc = 0;
     for (const e of t.entries) acc += e.sign * src[e.index];

@@ -23,7 +23,7 @@ const sweepPoint = (o: PointInput, sets: Record<string, number>) =>
 function randomHermitian(seed: number): CMat {
   let s = seed;
   const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
-  const m = czeros();
+  const m = czeros(4);
   for (let i = 0; i < 4; i++) {
     m.re[i * 4 + i] = rnd();
     for (let j = i + 1; j < 4; j++) {
@@ -166,7 +166,7 @@ describe('resonant case equals the analytic Eqs. (15)-(17)', () => {
       const tau = (i: number, j: number, s = 1): CMat => {
         const a = ket(i);
         const b = ket(j);
-        const m = czeros();
+        const m = czeros(4);
         for (let r = 0; r < 4; r++) for (let q = 0; q < 4; q++) m.re[r * 4 + q] = s * a[r] * b[q];
         return m;
       };
@@ -203,7 +203,7 @@ describe('redfield equals the paper\'s literal Eqs. (20)-(24) away from resonanc
       const E = parts.energies;
       const chis = [OPS.sx1, OPS.sx2].map((op) => matmul(transpose(V, 4), matmul(op, V, 4), 4));
       const tau = (i: number, j: number): CMat => {
-        const m = czeros();
+        const m = czeros(4);
         for (let r = 0; r < 4; r++) for (let q = 0; q < 4; q++) m.re[r * 4 + q] = V[r * 4 + i] * V[q * 4 + j];
         return m;
       };
@@ -253,7 +253,7 @@ describe('bloch-redfield equals the QuTiP Bloch-Redfield tensor (use_secular=Fal
         const Vc = real(V);
         const Vt = real(transpose(V, 4));
         const rho = cmul(cmul(Vt, rhoComp), Vc); // to the eigenbasis
-        const out = czeros();
+        const out = czeros(4);
         for (let a = 0; a < 2; a++) {
           const A = matmul(transpose(V, 4), matmul(a === 0 ? OPS.sx1 : OPS.sx2, V, 4), 4);
           for (let i = 0; i < 4; i++) A[i * 5] = 0;
@@ -312,7 +312,7 @@ describe('equilibrium boson redfield steady state is the rotating-frame Gibbs st
       const { values, vectors } = jacobiEigh(systemHamiltonian(p), 4);
       const w = Array.from(values, (e) => Math.exp(-(e - values[0]) / c.T));
       const Z = w.reduce((a, b) => a + b, 0);
-      const gibbs = czeros();
+      const gibbs = czeros(4);
       for (let k = 0; k < 4; k++) for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) gibbs.re[i * 4 + j] += (w[k] / Z) * vectors[i * 4 + k] * vectors[j * 4 + k];
       expect(maxAbs(ss.r, densityToVector(gibbs))).toBeLessThan(1e-12);
     });

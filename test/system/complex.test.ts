@@ -56,7 +56,7 @@ function rotateSystem(json: Record<string, any>, theta1: number, theta2: number)
 function pauliRotation(theta1: number, theta2: number): Float64Array {
   const phase = (t: number) => [Math.cos(t / 2), -Math.sin(t / 2), Math.cos(t / 2), Math.sin(t / 2)]; // e^{-it/2}, e^{+it/2}
   const [a, b] = [phase(theta1), phase(theta2)];
-  const U = czeros();
+  const U = czeros(4);
   for (let i = 0; i < 2; i++) {
     for (let j = 0; j < 2; j++) {
       const [ar, ai, br, bi] = [a[2 * i], a[2 * i + 1], b[2 * j], b[2 * j + 1]];

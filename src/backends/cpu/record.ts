@@ -1,6 +1,6 @@
 // float64 point results into the shared record layout, and parameter rows back into points.
 
-import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE, ROW } from '../../core/layout.js';
+import { FLAG_BITS, OUT, OUT_STRIDE, rowLayout } from '../../core/layout.js';
 import { SCALAR_OUTPUTS, outputSlot } from '../../core/outputs.js';
 import type { PointParams } from '../../model/params.js';
 import type { PointResult } from '../../model/point.js';
@@ -8,8 +8,9 @@ import type { RunSettings } from '../webgpu/engine.js';
 
 /** The point a parameter row describes (rows come from Grid.fillRows; they are valid by construction). */
 export function rowToPoint(rows: ArrayLike<number>, k: number, s: RunSettings): PointParams {
-  const o = k * PARAM_STRIDE;
-  const values = s.system.parameters.map((_, i) => rows[o + ROW.params + i]);
+  const row = rowLayout(s.system.amplitudes);
+  const o = k * row.stride;
+  const values = s.system.parameters.map((_, i) => rows[o + row.params + i]);
   return {
     system: s.system,
     values,
@@ -17,10 +18,10 @@ export function rowToPoint(rows: ArrayLike<number>, k: number, s: RunSettings): 
     model: s.model,
     zero_freq: s.zeroFreq,
     // the row carries w* already evaluated
-    lindblad_freq: rows[o + ROW.lindbladW],
-    tau: rows[o + ROW.tau],
-    psi_real: [0, 1, 2, 3].map((q) => rows[o + ROW.psiRe + q]),
-    psi_imag: [0, 1, 2, 3].map((q) => rows[o + ROW.psiIm + q]),
+    lindblad_freq: rows[o + row.lindbladW],
+    tau: rows[o + row.tau],
+    psi_real: Array.from({ length: s.system.amplitudes }, (_, q) => rows[o + row.psiRe + q]),
+    psi_imag: Array.from({ length: s.system.amplitudes }, (_, q) => rows[o + row.psiIm + q]),
     state_label: 'grid',
   };
 }

@@ -147,6 +147,8 @@ function pureState(re: Expr[], im: Expr[]): Expr[] {
 }
 
 export function leapKernelSource(spec: KernelSpec): KernelSource {
+  // the unrolled kernel below is the two-qubit one (ROW, 16 components, the concurrence)
+  if (spec.system.qubits !== 2) throw new Error(`system ${spec.system.name}: the gpu.js kernel is generated for 2 qubits (got ${spec.system.qubits})`);
   const em = new Emitter('gpujs');
   const slot = (k: number) => `params[this.thread.x][${k}]`;
   const p = { tau: em.value('p_tau', slot(ROW.tau)), dt: em.value('p_dt', slot(ROW.dt)) };
