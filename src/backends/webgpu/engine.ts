@@ -1,6 +1,6 @@
-// The WebGPU sweep engine: runs kernel programs (programs.ts) over a batch of points in chunks
-// that respect device.limits and keep each submission short, every dispatch through run(). Environment-neutral: Node (Dawn) and the
-// browser hand in a GPUDevice and the WGSL sources.
+// The WebGPU sweep engine: runs kernel programs (programs.ts), each dispatch through run(), over
+// a batch of points in chunks that respect device.limits and keep each submission short.
+// Environment-neutral: Node (Dawn) and the browser hand in a GPUDevice and the WGSL sources.
 
 import { STATIONARY_DECAYS } from '../../core/constants.js';
 import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstants, encodeRun } from '../../core/layout.js';
@@ -60,7 +60,7 @@ export interface CompiledProgram {
 }
 
 /** A buffer for a binding: whole, or its first `size` bytes. */
-export type BoundBuffer = GPUBuffer | { buffer: GPUBuffer; size: number };
+type BoundBuffer = GPUBuffer | { buffer: GPUBuffer; size: number };
 
 /** How a run splits its points into submissions (see inChunks). */
 interface Chunking {
@@ -164,7 +164,7 @@ export class WebGpuEngine {
    * The one way a program runs: a compute pass of `enc` with its bind group, built from its
    * declared bindings (`buffers` by their WGSL names), and its dispatch for `count` points.
    */
-  run(enc: GPUCommandEncoder, { program, pipeline }: CompiledProgram, buffers: Record<string, BoundBuffer>, count: number): void {
+  private run(enc: GPUCommandEncoder, { program, pipeline }: CompiledProgram, buffers: Record<string, BoundBuffer>, count: number): void {
     const entries = program.bindings.map(({ binding, name }) => {
       const b = buffers[name];
       if (!b) throw new GpuError(`program ${program.name}: no buffer for its binding ${binding} (${name})`);
