@@ -126,7 +126,7 @@ export class WebGpuEngine {
   pipeline(name: ProgramName, settings: Pick<RunSettings, 'system' | 'model' | 'concurrence'>): Promise<CompiledProgram> {
     const program = PROGRAMS[name];
     const constants = program.constants?.(settings);
-    const key = `${name}@${this.workgroupSize}:${settings.model}:${systemKey(settings.system)}${constants ? `:${JSON.stringify(constants)}` : ''}`;
+    const key = `${name}@${this.workgroupSizeOf(program)}:${settings.model}:${systemKey(settings.system)}${constants ? `:${JSON.stringify(constants)}` : ''}`;
     let p = this.pipelines.get(key);
     if (!p) {
       // compiles run concurrently: each pushes and pops its error scope synchronously around the
@@ -140,7 +140,7 @@ export class WebGpuEngine {
 
   private async compile(program: Program, settings: Pick<RunSettings, 'system' | 'model'>, constants?: Record<string, number>): Promise<GPUComputePipeline> {
     const { name } = program;
-    const code = assembleShader(program, this.sources, this.workgroupSize, settings.system, settings.model);
+    const code = assembleShader(program, this.sources, this.workgroupSizeOf(program), settings.system, settings.model);
     this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ code, label: name });
     const moduleError = this.device.popErrorScope();
@@ -173,8 +173,12 @@ export class WebGpuEngine {
     const pass = enc.beginComputePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
-    pass.dispatchWorkgroups(...this.dispatchSize(workgroupsFor(program, count, this.workgroupSize)));
+    pass.dispatchWorkgroups(...this.dispatchSize(workgroupsFor(program, count, this.workgroupSizeOf(program))));
     pass.end();
+  }
+
+  private workgroupSizeOf(program: Program): number {
+    return program.workgroupSize ?? this.workgroupSize;
   }
 
   private checkLost(done: number): void {

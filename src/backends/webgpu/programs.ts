@@ -30,7 +30,9 @@ export interface Program {
   files: string[];
   /** the buffers its entry point uses, in binding order (with layout 'auto' a bind group holds exactly these) */
   bindings: Binding[];
-  /** workgroups for `count` points at the engine's workgroup size (default one invocation per point) */
+  /** invocations per workgroup (default the engine's) */
+  workgroupSize?: number;
+  /** workgroups for `count` points at its workgroup size (default one invocation per point) */
   workgroups?: (count: number, workgroupSize: number) => number;
   /** pipeline-overridable constants of a run (part of the pipeline's cache key) */
   constants?: (settings: Pick<RunConstants, 'concurrence'>) => Record<string, number>;
@@ -43,7 +45,7 @@ export interface Program {
 const RUN: Binding = { binding: 0, name: 'run', type: 'uniform' };
 const PARAMS: Binding = { binding: 1, name: 'params', type: 'read-only-storage' };
 const OUT_BUFFER: Binding = { binding: 2, name: 'out', type: 'storage' };
-const ONE_PER_POINT = [RUN, PARAMS, OUT_BUFFER];
+const RUN_PARAMS_OUT = [RUN, PARAMS, OUT_BUFFER];
 // rk4: the per-point matrices and states between its dispatches
 const RK4_MATS: Binding = { binding: 3, name: 'mats', type: 'storage' };
 const RK4_STATES: Binding = { binding: 4, name: 'states', type: 'storage' };
@@ -52,9 +54,9 @@ const RK4_STATES: Binding = { binding: 4, name: 'states', type: 'storage' };
 const PHYSICS = ['layout.wgsl', 'observables.wgsl', 'propagate.wgsl'];
 
 export const PROGRAMS: Record<ProgramName, Program> = {
-  leap: { name: 'leap', files: [...PHYSICS, 'records.wgsl', 'kernels/leap.wgsl'], bindings: ONE_PER_POINT, outStride: OUT_STRIDE, observables: true },
-  steady: { name: 'steady', files: [...PHYSICS, 'records.wgsl', 'kernels/steady.wgsl'], bindings: ONE_PER_POINT, outStride: OUT_STRIDE, observables: true },
-  spectrum: { name: 'spectrum', files: [...PHYSICS, 'spectrum.wgsl', 'kernels/spectrum.wgsl'], bindings: ONE_PER_POINT, outStride: OUT_STRIDE },
+  leap: { name: 'leap', files: [...PHYSICS, 'records.wgsl', 'kernels/leap.wgsl'], bindings: RUN_PARAMS_OUT, outStride: OUT_STRIDE, observables: true },
+  steady: { name: 'steady', files: [...PHYSICS, 'records.wgsl', 'kernels/steady.wgsl'], bindings: RUN_PARAMS_OUT, outStride: OUT_STRIDE, observables: true },
+  spectrum: { name: 'spectrum', files: [...PHYSICS, 'spectrum.wgsl', 'kernels/spectrum.wgsl'], bindings: RUN_PARAMS_OUT, outStride: OUT_STRIDE },
   spectrum_subset: {
     name: 'spectrum_subset',
     entry: 'subset',
@@ -62,7 +64,7 @@ export const PROGRAMS: Record<ProgramName, Program> = {
     bindings: [RUN, PARAMS, { binding: 3, name: 'indices', type: 'read-only-storage' }, { binding: 4, name: 'compact', type: 'storage' }],
     outStride: 4,
   },
-  generator_debug: { name: 'generator_debug', files: [...PHYSICS, 'kernels/generator_debug.wgsl'], bindings: ONE_PER_POINT, outStride: 288 },
+  generator_debug: { name: 'generator_debug', files: [...PHYSICS, 'kernels/generator_debug.wgsl'], bindings: RUN_PARAMS_OUT, outStride: 288 },
   rk4_init: { name: 'rk4_init', entry: 'rk4_init', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], bindings: [RUN, PARAMS, RK4_MATS, RK4_STATES], outStride: OUT_STRIDE, observables: true },
   rk4_step: { name: 'rk4_step', entry: 'rk4_step', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], bindings: [RUN, RK4_MATS, RK4_STATES], outStride: OUT_STRIDE, observables: true },
   rk4_finish: { name: 'rk4_finish', entry: 'rk4_finish', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], bindings: [RUN, PARAMS, OUT_BUFFER, RK4_STATES], outStride: OUT_STRIDE, observables: true },
@@ -72,7 +74,7 @@ export const PROGRAMS: Record<ProgramName, Program> = {
   times: {
     name: 'times',
     files: [...PHYSICS, 'kernels/times.wgsl'],
-    bindings: ONE_PER_POINT,
+    bindings: RUN_PARAMS_OUT,
     constants: (s) => ({ WITH_CONCURRENCE: s.concurrence === false ? 0 : 1 }),
     outStride: 0,
     observables: true,
