@@ -1,10 +1,16 @@
-// One interface for every backend (cpu, webgpu, browser, webgl): evaluate a range of a sweep's
-// points into records of RECORD_STRIDE values (layout: shaders/layout.wgsl).
+// The contract of every backend (cpu, webgpu, browser, webgl): evaluate a range of a sweep's
+// points into records of RECORD_STRIDE values (layout: shaders/layout.wgsl). Nothing here comes
+// from a concrete backend: they all build on it.
 
-import type { RunSettings } from './webgpu/engine.js';
+import type { RunConstants } from '../core/layout.js';
+import { PARAM_STRIDE } from '../core/layout.js';
 import type { TimeGrid } from '../model/charging.js';
+import type { SystemDefinition } from '../system/definition.js';
 
 export type BackendName = 'cpu' | 'webgpu' | 'browser' | 'webgl';
+
+/** What a run fixes for all its points: the system and its model, the statistics and zero-frequency choices. */
+export type RunSettings = Omit<RunConstants, 'count' | 'steps' | 'firstStep'> & { system: SystemDefinition };
 
 /** Where a job's parameter rows come from (a sweep's Grid; in the browser, rows the host sent). */
 export interface RowSource {
@@ -12,8 +18,15 @@ export interface RowSource {
   fillRows(start: number, n: number, dst: Float32Array | Float64Array, dt: number): void;
 }
 
-export interface SweepJob {
-  grid: RowSource;
+/** A job's rows: a source (the sweep's grid), or rows already filled, PARAM_STRIDE per point (what crosses to a worker or a page). */
+export type JobRows = RowSource | Float32Array | Float64Array;
+
+/**
+ * One job, from the sweep to every backend, worker and page. With filled rows it is plain data
+ * (structured-clonable as is; `Rows` = string: the rows in base64, for puppeteer's JSON).
+ */
+export interface SweepJob<Rows = JobRows> {
+  rows: Rows;
   settings: RunSettings;
   /** cpu: expm | leap | rk4; GPU backends: leap | rk4 */
   integrator: string;
@@ -24,6 +37,19 @@ export interface SweepJob {
   /** a time grid: each point's charging curve on it too (RangeResult.trajectories) */
   times?: TimeGrid;
 }
+
+/** The rows of points start .. start + count - 1 of a job into a new array of `Type`. */
+export function jobRows<A extends Float32Array | Float64Array>(job: SweepJob, start: number, count: number, Type: { new (n: number): A }, dt = job.dt ?? 0): A {
+  const dst = new Type(count * PARAM_STRIDE);
+  const rows = job.rows;
+  // rows already filled were filled with the job's step by whoever filled them
+  if ('fillRows' in rows) rows.fillRows(start, count, dst, dt);
+  else dst.set(rows.subarray(start * PARAM_STRIDE, (start + count) * PARAM_STRIDE));
+  return dst;
+}
+
+/** Points in a job of filled rows. */
+export const jobCount = (job: SweepJob<Float32Array | Float64Array>): number => job.rows.length / PARAM_STRIDE;
 
 export interface RangeResult {
   /** RECORD_STRIDE values per point; only the first `done` points are valid */

@@ -6,8 +6,7 @@
 import { totalmem } from 'node:os';
 import { InputError } from '../model/params.js';
 import { evaluatePoint } from '../model/point.js';
-import type { SweepBackend, SweepJob } from '../backends/types.js';
-import type { RunSettings } from '../backends/webgpu/engine.js';
+import type { RunSettings, SweepBackend, SweepJob } from '../backends/types.js';
 import { Grid } from './grid.js';
 import { OUTPUT_DOCS, RECORD, RECORD_STRIDE, TIME_COLUMNS, TRAJECTORY_COLUMNS, FlagWords, copyColumn, outputColumns, recordFlags, settleRecord } from './outputs.js';
 import { FLAG_BITS } from '../core/layout.js';
@@ -184,7 +183,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
   if (trajectories) for (const c of TRAJECTORY_COLUMNS) trajectories[c] = new Arr(count * nt).fill(Number.NaN);
   const figures = columns.filter((c) => (CHARGING_FIGURES as readonly string[]).includes(c));
   const integrator = opts.integrator ?? defaultIntegrator(opts.backend);
-  const job: SweepJob = { grid, settings: settingsOf(grid), integrator, dt: opts.dt, outputs: spec.outputs, times: spec.times };
+  const job: SweepJob = { rows: grid, settings: settingsOf(grid), integrator, dt: opts.dt, outputs: spec.outputs, times: spec.times };
   const block = opts.blockPoints ?? blockPointsFor(opts.backend, spec);
   const result: SweepResult = {
     spec,

@@ -6,7 +6,7 @@
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import { rowToPoint } from '../backends/cpu/record.js';
-import type { RangeResult, SweepBackend, SweepJob } from '../backends/types.js';
+import { type RangeResult, type SweepBackend, type SweepJob, jobRows } from '../backends/types.js';
 import { prepareEngine } from '../backends/webgpu/backend.js';
 import { FLAG_BITS, OUT, OUT_BYTES, OUT_STRIDE, PARAM_STRIDE } from '../core/layout.js';
 import { csvHeader, csvRow } from '../io/csv.js';
@@ -73,9 +73,7 @@ function pageBackend(runtime: Runtime, signal: AbortSignal): SweepBackend {
     precision: 'float32',
     describe: () => ({ backend: 'browser', precision: 'float32', browser: navigator.userAgent, ...runtime.info }),
     async evaluate(job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult> {
-      const rows = new Float32Array(count * PARAM_STRIDE);
-      job.grid.fillRows(start, count, rows, job.dt ?? 0);
-      return runtime.evaluate({ rows, count, settings: job.settings, integrator: job.integrator, dt: job.dt, outputs: job.outputs, times: job.times }, onProgress, signal);
+      return runtime.evaluate({ ...job, rows: jobRows(job, start, count, Float32Array) }, onProgress, signal);
     },
     // charging curves need WebGPU (gpu.js has no times program)
     timeGrids: runtime.kind === 'webgpu',
@@ -422,7 +420,7 @@ async function showDetail(k: number): Promise<void> {
     const tmax = Math.min(p.tau, Math.max(20, Math.min(4000, Number.isFinite(slow) && slow > 0 ? 8 / slow : 4000)));
     const [traj, one] = await Promise.all([
       runtime.trajectory(row, settings, tmax, 240),
-      runtime.evaluate({ rows: row, count: 1, settings, integrator: 'leap', outputs: ['efficiency', 'concurrence'] }),
+      runtime.evaluate({ rows: row, settings, integrator: 'leap', outputs: ['efficiency', 'concurrence'] }),
     ]);
     if (token !== state.detailToken) return;
     if (one.error) throw one.error;

@@ -1,10 +1,10 @@
 // The harness page's script: the compute runtime of the explorer page without its UI, driven
-// from Node through puppeteer (the browser backend, the browser test harness). Exchanges
-// parameter rows and records as base64 strings of Float32Array.
+// from Node through puppeteer (the browser backend, the browser test harness). Takes the job of
+// every backend with its rows, and returns records, as base64 strings of Float32Array.
 
-import type { RunSettings } from '../backends/webgpu/engine.js';
+import type { RunSettings, SweepJob } from '../backends/types.js';
+import { PARAM_STRIDE } from '../core/layout.js';
 import { resolveSystem } from '../system/registry.js';
-import type { TimeGrid } from '../model/charging.js';
 import { type Runtime, type RuntimeKind, createRuntime } from './runtime.js';
 
 export function toBase64(a: Float32Array): string {
@@ -21,16 +21,6 @@ export function fromBase64(s: string): Float32Array {
   return new Float32Array(bytes.buffer);
 }
 
-export interface HarnessEvaluate {
-  rows: string;
-  count: number;
-  settings: RunSettings;
-  integrator: string;
-  dt?: number;
-  outputs: string[];
-  times?: TimeGrid;
-}
-
 let runtime: Runtime | undefined;
 
 const api = {
@@ -40,19 +30,20 @@ const api = {
     return { kind: runtime.kind, why: r.why, info: runtime.info, userAgent: navigator.userAgent };
   },
 
-  async evaluate(req: HarnessEvaluate): Promise<{ records: string; trajectories?: string; done: number; error?: string; info: Record<string, unknown> }> {
+  async evaluate(req: SweepJob<string>): Promise<{ records: string; trajectories?: string; done: number; error?: string; info: Record<string, unknown> }> {
     if (!runtime) throw new Error('harness: init() first');
     const rows = fromBase64(req.rows);
+    const count = rows.length / PARAM_STRIDE;
     const report = (window as unknown as { qbsweepProgress?: (d: number) => void }).qbsweepProgress;
     // the system crosses as its reference (a built-in name, or the definition's JSON): parse it here
     const settings: RunSettings = { ...req.settings, system: resolveSystem(req.settings.system, 'harness settings.system') };
     if (req.times && runtime.kind !== 'webgpu') throw new Error(`the ${runtime.kind} runtime cannot compute charging curves on a time grid`);
-    const r = await runtime.evaluate({ rows, count: req.count, settings, integrator: req.integrator, dt: req.dt, outputs: req.outputs, times: req.times }, (d) => report?.(d));
+    const r = await runtime.evaluate({ ...req, rows, settings }, (d) => report?.(d));
     const records = r.records instanceof Float32Array ? r.records : Float32Array.from(r.records);
     // the webgl runtime learns its real gpu.js mode only when a kernel has run
     const info = runtime.kind === 'webgl' ? { ...runtime.info, ...(runtime as unknown as { runner: { describe(): Record<string, unknown> } }).runner.describe() } : runtime.info;
-    const curves = r.trajectories instanceof Float32Array ? toBase64(r.trajectories.subarray(0, r.done * (r.trajectories.length / Math.max(req.count, 1)))) : undefined;
-    return { records: toBase64(records.subarray(0, r.done * (records.length / Math.max(req.count, 1)))), ...(curves !== undefined ? { trajectories: curves } : {}), done: r.done, error: r.error?.message, info };
+    const curves = r.trajectories instanceof Float32Array ? toBase64(r.trajectories.subarray(0, r.done * (r.trajectories.length / Math.max(count, 1)))) : undefined;
+    return { records: toBase64(records.subarray(0, r.done * (records.length / Math.max(count, 1)))), ...(curves !== undefined ? { trajectories: curves } : {}), done: r.done, error: r.error?.message, info };
   },
 };
 

@@ -1,28 +1,16 @@
 // What computes in the page: WebGPU (the engine Node uses, on the browser's adapter) or, where
 // the browser has no WebGPU adapter, the gpu.js kernel on WebGL2. Both evaluate parameter rows
-// (Grid.fillRows, PARAM_STRIDE per point) into records (OUT_STRIDE per point), so everything
-// downstream (columns, flags, CSV) is the code Node uses.
+// (a SweepJob of filled rows, PARAM_STRIDE per point) into records (OUT_STRIDE per point), so
+// everything downstream (columns, flags, CSV) is the code Node uses.
 
-import type { RangeResult, RowSource, SweepJob } from '../backends/types.js';
+import { type RangeResult, type RunSettings, type SweepJob, jobCount } from '../backends/types.js';
 import { evaluateOnEngine } from '../backends/webgpu/backend.js';
-import { type RunSettings, type WebGpuEngine, steerChunk } from '../backends/webgpu/engine.js';
+import { type WebGpuEngine, steerChunk } from '../backends/webgpu/engine.js';
 import { OUT_BYTES, PARAM_STRIDE } from '../core/layout.js';
 import { WebGlRunner, createWebGlRunner } from '../backends/webgl/runner.js';
 import { acquireBrowserGpu } from './device.js';
-import type { TimeGrid } from '../model/charging.js';
 
 export type RuntimeKind = 'webgpu' | 'webgl';
-
-export interface RowsRequest {
-  rows: Float32Array;
-  count: number;
-  settings: RunSettings;
-  integrator: string;
-  dt?: number;
-  outputs: string[];
-  /** a spec's time grid: the charging curves too (webgpu only) */
-  times?: TimeGrid;
-}
 
 export interface Trajectory {
   t: number[];
@@ -39,22 +27,14 @@ export interface Runtime {
   /** most points one sweep may have here (result memory), and why */
   maxPoints: number;
   limitReason: string;
-  evaluate(req: RowsRequest, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult>;
+  /** a job of filled rows (a time grid: webgpu only) */
+  evaluate(job: SweepJob<Float32Array>, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult>;
   /** E_B, ergotropy, P, C of one point (one parameter row) at `samples` times in [0, tmax] */
   trajectory(row: Float32Array, settings: RunSettings, tmax: number, samples: number): Promise<Trajectory>;
 }
 
 /** The page keeps every record of a sweep in one array: at most this many bytes. */
 export const PAGE_RESULT_BYTES = 1 << 30;
-
-/** Rows the host already filled (the browser backend ships rows, not specs). */
-function rowsGrid(rows: Float32Array): RowSource {
-  return {
-    fillRows(start: number, n: number, dst: Float32Array | Float64Array) {
-      dst.set(rows.subarray(start * PARAM_STRIDE, (start + n) * PARAM_STRIDE));
-    },
-  };
-}
 
 export class WebGpuRuntime implements Runtime {
   readonly kind = 'webgpu' as const;
@@ -70,9 +50,8 @@ export class WebGpuRuntime implements Runtime {
     this.info = { engine: 'webgpu', adapter: engine.adapter, workgroup_size: engine.workgroupSize, max_points: this.maxPoints };
   }
 
-  async evaluate(req: RowsRequest, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult> {
-    const job: SweepJob = { grid: rowsGrid(req.rows), settings: req.settings, integrator: req.integrator, dt: req.dt, outputs: req.outputs, times: req.times };
-    return evaluateInBlocks(req.count, (start, n, progress) => evaluateOnEngine(this.engine, job, start, n, progress), onProgress, signal);
+  async evaluate(job: SweepJob<Float32Array>, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult> {
+    return evaluateInBlocks(jobCount(job), (start, n, progress) => evaluateOnEngine(this.engine, job, start, n, progress), onProgress, signal);
   }
 
   async trajectory(row: Float32Array, settings: RunSettings, tmax: number, samples: number): Promise<Trajectory> {
@@ -101,8 +80,8 @@ export class WebGlRuntime implements Runtime {
     this.info = { engine: 'webgl', ...runner.describe(), max_points: this.maxPoints };
   }
 
-  evaluate(req: RowsRequest, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult> {
-    return evaluateInBlocks(req.count, async (start, n, progress) => this.runner.evaluate(req.rows.subarray(start * PARAM_STRIDE, (start + n) * PARAM_STRIDE), n, req, progress), onProgress, signal);
+  evaluate(job: SweepJob<Float32Array>, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult> {
+    return evaluateInBlocks(jobCount(job), async (start, n, progress) => this.runner.evaluate({ ...job, rows: job.rows.subarray(start * PARAM_STRIDE, (start + n) * PARAM_STRIDE) }, progress), onProgress, signal);
   }
 
   trajectory(row: Float32Array, settings: RunSettings, tmax: number, samples: number): Promise<Trajectory> {

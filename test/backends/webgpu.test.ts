@@ -3,7 +3,8 @@
 // device loss. Tolerances are those of the engine issue (src/sweep/tolerance.ts).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunSettings, WebGpuEngine } from '../../src/backends/webgpu/engine.js';
+import type { RunSettings } from '../../src/backends/types.js';
+import { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
 import { OUT, OUT_STRIDE, PARAM_STRIDE } from '../../src/core/layout.js';
 import { writeParamRow } from '../../src/model/generators.js';
 import { acquireNodeDevice, nodeShaderSources } from '../../src/backends/webgpu/nodeDevice.js';

@@ -13,7 +13,6 @@ import { type PointParams, resolvePoint } from '../../src/model/params.js';
 import { vectorToDensity } from '../../src/algebra/pauli.js';
 import { compareResults } from '../../src/sweep/compare.js';
 import { DEFAULT_OUTPUTS } from '../../src/sweep/outputs.js';
-import type { Grid } from '../../src/sweep/grid.js';
 import { preset } from '../../src/sweep/presets.js';
 import { runSweep, type SweepResult } from '../../src/sweep/run.js';
 import { applyGrid, resolveSpec, type SweepSpec } from '../../src/sweep/spec.js';
@@ -26,8 +25,7 @@ export function rowsJob(points: PointParams[], outputs: string[], integrator = '
   const rows = new Float32Array(points.length * PARAM_STRIDE);
   points.forEach((p, i) => writeParamRow(rows, i, p));
   const p0 = points[0];
-  const grid = { fillRows: (start: number, n: number, dst: Float32Array) => dst.set(rows.subarray(start * PARAM_STRIDE, (start + n) * PARAM_STRIDE)) } as unknown as Grid;
-  return { grid, settings: { system: p0.system, model: p0.model, reservoir: p0.reservoir, zeroFreq: p0.zero_freq }, integrator, outputs };
+  return { rows, settings: { system: p0.system, model: p0.model, reservoir: p0.reservoir, zeroFreq: p0.zero_freq }, integrator, outputs };
 }
 
 const REF_OUTPUTS = ['efficiency', 'E_B_over_omega', 'ergotropy_over_omega', 'concurrence', 'liouvillian_gap', 'steady.efficiency', 'steady.concurrence'];

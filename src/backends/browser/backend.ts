@@ -2,14 +2,14 @@
 // WebGL2) inside headless Chromium, driven from Node. Useful where Dawn for Node is missing;
 // the browser tests use it to hold the page's engine to the float64 reference.
 //
-// Node fills the parameter rows (Grid.fillRows, as for every backend) and ships them to the
-// harness page (src/web/harness.ts) as base64 Float32Array; the page returns records.
+// Node fills the parameter rows (as for every backend) and ships the job to the harness page
+// (src/web/harness.ts), its rows as base64 Float32Array; the page returns records.
 
 import type { Page } from 'puppeteer-core';
 import { InputError } from '../../model/params.js';
-import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
+import { type RangeResult, type SweepBackend, type SweepJob, jobRows } from '../types.js';
 import { TRAJECTORY_QUANTITIES } from '../../model/charging.js';
-import { OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
+import { OUT_STRIDE } from '../../core/layout.js';
 import { GPU_INTEGRATORS } from '../webgpu/backend.js';
 import { type LaunchedChromium, launchChromium } from './chromium.js';
 import { type RunningServer, startServer } from './server.js';
@@ -99,15 +99,14 @@ export class BrowserBackend implements SweepBackend {
     let done = 0;
     while (done < count) {
       const n = Math.min(block, count - done);
-      const rows = new Float32Array(n * PARAM_STRIDE);
-      job.grid.fillRows(start + done, n, rows, job.dt ?? 0);
+      const rows = jobRows(job, start + done, n, Float32Array);
       const base = done;
       this.progress = (d) => onProgress?.(base + d);
       let r: { records: string; trajectories?: string; done: number; error?: string; info: Record<string, unknown> };
       try {
         r = await this.page.evaluate(
           (req) => (window as unknown as { qbsweepHarness: { evaluate(q: unknown): Promise<typeof r> } }).qbsweepHarness.evaluate(req),
-          { rows: Buffer.from(rows.buffer).toString('base64'), count: n, settings: job.settings, integrator: job.integrator, dt: job.dt, outputs: job.outputs, times: job.times },
+          { ...job, rows: Buffer.from(rows.buffer).toString('base64') } satisfies SweepJob<string>,
         );
       } catch (e) {
         return { records, done, error: new Error(`the browser failed: ${(e as Error).message.split('\n')[0]}`), trajectories };

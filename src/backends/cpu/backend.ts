@@ -4,9 +4,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../model/params.js';
 import type { CpuIntegrator } from '../../model/point.js';
-import { OUT_STRIDE, PARAM_STRIDE } from '../../core/layout.js';
-import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
-import type { WorkerTask } from './worker.js';
+import { OUT_STRIDE } from '../../core/layout.js';
+import { type RangeResult, type SweepBackend, type SweepJob, jobRows } from '../types.js';
+import type { WorkerMessage } from './worker.js';
 import { cpuWorkerUrl } from '../../paths.js';
 import { TRAJECTORY_QUANTITIES } from '../../model/charging.js';
 
@@ -61,13 +61,13 @@ export class CpuBackend implements SweepBackend {
     this.queue.shift()?.();
   }
 
-  private run(task: Omit<WorkerTask, 'id'>): Promise<{ out: Float64Array; traj?: Float64Array }> {
+  private run(job: WorkerMessage['job']): Promise<{ out: Float64Array; traj?: Float64Array }> {
     return new Promise((resolve, reject) => {
       const go = () => {
         const w = this.idle.pop()!;
         const id = this.nextId++;
         this.pending.set(id, { resolve, reject });
-        w.postMessage({ ...task, id }, [task.rows.buffer as ArrayBuffer]);
+        w.postMessage({ id, job } satisfies WorkerMessage, [job.rows.buffer as ArrayBuffer]);
       };
       if (this.idle.length) go();
       else this.queue.push(go);
@@ -87,10 +87,10 @@ export class CpuBackend implements SweepBackend {
     const tasks: Promise<void>[] = [];
     for (let off = 0; off < count; off += TASK_POINTS) {
       const n = Math.min(TASK_POINTS, count - off);
-      const rows = new Float64Array(n * PARAM_STRIDE);
-      job.grid.fillRows(start + off, n, rows, 0);
+      // the rows without the step: a cpu integrator takes it from job.dt
+      const rows = jobRows(job, start + off, n, Float64Array, 0);
       tasks.push(
-        this.run({ rows, settings: job.settings, integrator, dt: job.dt, times: job.times, concurrence: job.outputs.includes('concurrence') }).then(({ out, traj }) => {
+        this.run({ ...job, rows }).then(({ out, traj }) => {
           records.set(out, off * OUT_STRIDE);
           if (traj) trajectories!.set(traj, off * stride);
           finished += n;

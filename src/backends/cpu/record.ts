@@ -4,7 +4,7 @@ import { FLAG_BITS, OUT, OUT_STRIDE, rowLayout } from '../../core/layout.js';
 import { SCALAR_OUTPUTS, outputSlot } from '../../core/outputs.js';
 import type { PointParams } from '../../model/params.js';
 import type { PointResult } from '../../model/point.js';
-import type { RunSettings } from '../webgpu/engine.js';
+import type { RunSettings } from '../types.js';
 
 /** The point a parameter row describes (rows come from Grid.fillRows; they are valid by construction). */
 export function rowToPoint(rows: ArrayLike<number>, k: number, s: RunSettings): PointParams {

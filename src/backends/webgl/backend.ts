@@ -4,8 +4,7 @@
 // browser backend's fallback, src/web/runtime.ts).
 
 import { InputError } from '../../model/params.js';
-import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
-import { PARAM_STRIDE } from '../../core/layout.js';
+import { type RangeResult, type SweepBackend, type SweepJob, jobRows } from '../types.js';
 import { type WebGlRunner, createWebGlRunner } from './runner.js';
 
 export const WEBGL_INTEGRATORS = ['leap'];
@@ -30,9 +29,7 @@ export class WebGlBackend implements SweepBackend {
     if (!WEBGL_INTEGRATORS.includes(job.integrator)) {
       throw new InputError(`option --integrator: ${JSON.stringify(job.integrator)} is not a webgl integrator (expected ${WEBGL_INTEGRATORS.join(', ')})`);
     }
-    const rows = new Float32Array(count * PARAM_STRIDE);
-    job.grid.fillRows(start, count, rows, job.dt ?? 0);
-    return this.runner.evaluate(rows, count, job, onProgress);
+    return this.runner.evaluate({ ...job, rows: jobRows(job, start, count, Float32Array) }, onProgress);
   }
 
   async close(): Promise<void> {

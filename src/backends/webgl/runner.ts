@@ -9,8 +9,7 @@ import { type PointParams } from '../../model/params.js';
 import { generator } from '../../model/generators.js';
 import { isUnstable, spectrumIfFinite, uniqueSteadyState } from '../../model/spectrum.js';
 import { rowToPoint } from '../cpu/record.js';
-import type { RangeResult } from '../types.js';
-import type { RunSettings } from '../webgpu/engine.js';
+import { type RangeResult, type RunSettings, type SweepJob, jobCount } from '../types.js';
 import { PRECISION_OBSERVABLES, STATIONARY_DECAYS } from '../../core/constants.js';
 import { initialVector } from '../../model/evolve.js';
 import { averagePowers, stateObservables, thermodynamics } from '../../model/observables.js';
@@ -31,12 +30,6 @@ const KERNEL_MODES: Record<string, string> = {
 };
 
 const STATIONARY_BOUND = Math.exp(-STATIONARY_DECAYS);
-
-export interface RowsJob {
-  settings: RunSettings;
-  integrator: string;
-  outputs: string[];
-}
 
 interface CompiledKernel {
   run: (params: unknown) => Record<string, Float32Array[]>;
@@ -124,12 +117,13 @@ export class WebGlRunner {
     return k;
   }
 
-  /** The records of `count` points (rows of PARAM_STRIDE values); chunked, with progress. */
-  async evaluate(rows: Float32Array, count: number, job: RowsJob, onProgress?: (done: number) => void): Promise<RangeResult> {
+  /** The records of a job's points (its filled rows); chunked, with progress. */
+  async evaluate(job: SweepJob<Float32Array>, onProgress?: (done: number) => void): Promise<RangeResult> {
     if (job.integrator !== 'leap') {
       throw new WebGlError(`option --integrator: ${JSON.stringify(job.integrator)} is not a webgl integrator (expected leap)`);
     }
-    const s = job.settings;
+    const { rows, settings: s } = job;
+    const count = jobCount(job);
     const spec: KernelSpec = {
       system: s.system,
       model: s.model,
@@ -248,7 +242,7 @@ export class WebGlRunner {
       t.push((tmax * s) / samples);
       rows[s * PARAM_STRIDE + ROW.tau] = t[s];
     }
-    const r = await this.evaluate(rows, n, { settings, integrator: 'leap', outputs: ['concurrence'] });
+    const r = await this.evaluate({ rows, settings, integrator: 'leap', outputs: ['concurrence'] });
     if (r.error) throw r.error;
     const col = (slot: number) => Array.from({ length: n }, (_, s) => r.records[s * OUT_STRIDE + slot]);
     return { t, energy: col(OUT.energy), ergotropy: col(OUT.ergotropy), efficiency: col(OUT.efficiency), concurrence: col(OUT.concurrence) };

@@ -1,9 +1,9 @@
 // The WebGPU backend in Node: Dawn's adapter (hardware or software), the WGSL engine.
 
 import { InputError } from '../../model/params.js';
-import type { RangeResult, SweepBackend, SweepJob } from '../types.js';
-import { type AdapterDescription, type EngineOptions, type RunSettings, WebGpuEngine, timesConstants } from './engine.js';
-import { OUT, OUT_STRIDE, PARAM_STRIDE, STEADY_SLOTS } from '../../core/layout.js';
+import { type RangeResult, type RunSettings, type SweepBackend, type SweepJob, jobRows } from '../types.js';
+import { type AdapterDescription, type EngineOptions, WebGpuEngine } from './engine.js';
+import { OUT, OUT_STRIDE, STEADY_SLOTS } from '../../core/layout.js';
 import { type AdapterChoice, acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from './nodeDevice.js';
 import type { ProgramName } from './programs.js';
 import { timeStep } from '../../model/charging.js';
@@ -34,8 +34,7 @@ export async function evaluateOnEngine(engine: WebGpuEngine, job: SweepJob, star
   if (!GPU_INTEGRATORS.includes(job.integrator)) {
     throw new InputError(`option --integrator: ${JSON.stringify(job.integrator)} is not a GPU integrator (expected ${GPU_INTEGRATORS.join(', ')})`);
   }
-  const rows = new Float32Array(count * PARAM_STRIDE);
-  job.grid.fillRows(start, count, rows, job.dt ?? 0);
+  const rows = jobRows(job, start, count, Float32Array);
   const settings = engineSettings(job);
   if (job.integrator === 'rk4') {
     const r = await engine.rk4(rows, count, settings, {}, (p) => onProgress?.(p.done));
@@ -64,15 +63,12 @@ async function withTrajectories(engine: WebGpuEngine, job: SweepJob, rows: Float
 /** Compiles the kernels evaluateOnEngine will ask for (a miss only means it compiles them later). */
 export async function prepareEngine(engine: WebGpuEngine, job: SweepJob): Promise<void> {
   const gap = job.outputs.includes('liouvillian_gap');
+  const settings = engineSettings(job);
   const names: ProgramName[] = job.integrator === 'rk4' ? ['rk4_init', 'rk4_step', 'rk4_finish', 'steady', 'spectrum'] : ['leap', gap ? 'spectrum' : 'spectrum_subset'];
-  const pending = names.map((n) => engine.pipeline(n, job.settings));
-  if (job.times) pending.push(engine.pipeline('times', job.settings, timesConstants({ concurrence: job.outputs.includes('concurrence') })));
-  await Promise.all(pending);
+  await Promise.all([...names, ...(job.times ? (['times'] as const) : [])].map((n) => engine.pipeline(n, settings)));
   if (job.integrator === 'rk4') return; // its stepping programs compile at their first dispatch, within the run
   // one point through every program: the driver compiles at the first dispatch (Mesa does)
-  const rows = new Float32Array(PARAM_STRIDE);
-  job.grid.fillRows(0, 1, rows, job.dt ?? 0);
-  const settings = engineSettings(job);
+  const rows = jobRows(job, 0, 1, Float32Array);
   await engine.warmUp(rows, settings, LEAP_PROGRAMS);
   if (job.times) await engine.trajectories(rows, 1, settings, { from: job.times.from, step: timeStep(job.times), n: Math.min(job.times.n, 2) });
 }

@@ -1,12 +1,12 @@
-// The WebGPU sweep engine: runs kernel programs over a batch of points in chunks that respect
-// device.limits and keep each submission short. Environment-neutral: Node (Dawn) and the
-// browser hand in a GPUDevice and the WGSL sources.
+// The WebGPU sweep engine: runs kernel programs (programs.ts), each dispatch through run(), over
+// a batch of points in chunks that respect device.limits and keep each submission short.
+// Environment-neutral: Node (Dawn) and the browser hand in a GPUDevice and the WGSL sources.
 
 import { STATIONARY_DECAYS } from '../../core/constants.js';
 import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstants, encodeRun } from '../../core/layout.js';
-import type { SystemDefinition } from '../../system/definition.js';
 import { systemKey } from '../../system/registry.js';
-import { PROGRAMS, type ProgramName, type ShaderSources, assembleShader, entryPoint } from './programs.js';
+import type { RunSettings } from '../types.js';
+import { PROGRAMS, type Program, type ProgramName, type ShaderSources, assembleShader, entryPoint, workgroupsFor } from './programs.js';
 
 export interface AdapterDescription {
   vendor: string;
@@ -43,9 +43,6 @@ export interface EngineOptions {
   targetChunkMs?: number;
 }
 
-/** What a run fixes for all its points: the system and its model, the statistics and zero-frequency choices. */
-export type RunSettings = Omit<RunConstants, 'count' | 'steps' | 'firstStep'> & { system: SystemDefinition };
-
 export interface EvaluateResult {
   /** OUT_STRIDE f32 per point; rows past `done` are zero */
   out: Float32Array;
@@ -56,17 +53,31 @@ export interface EvaluateResult {
   gpuMs: number;
 }
 
+/** A program compiled for a system, model and constants: its declaration and its pipeline. */
+export interface CompiledProgram {
+  program: Program;
+  pipeline: GPUComputePipeline;
+}
+
+/** A buffer for a binding: whole, or its first `size` bytes. */
+type BoundBuffer = GPUBuffer | { buffer: GPUBuffer; size: number };
+
+/** How a run splits its points into submissions (see inChunks). */
+interface Chunking {
+  /** most points per chunk (the buffers' size) */
+  cap: number;
+  /** the first chunk's size */
+  first: number;
+  /** steer the chunk towards the target time per submission, within these bounds (told to onSteer); undefined: always cap */
+  steer?: { floor: number; ceiling: number; onSteer?: (next: number) => void };
+  /** what a chunk computes, for error messages */
+  what: (from: number, n: number) => string;
+}
+
 /** The next chunk's size after `n` points took `ms`: steered towards `targetMs` (x0.5 .. x4 per step). */
 export function steerChunk(n: number, ms: number, targetMs: number): number {
   return Math.floor(n * Math.min(4, Math.max(0.5, targetMs / Math.max(ms, 1))));
 }
-
-/**
- * The times program's pipeline constants: the concurrence compiled in only where asked for (an
- * override, not a run-time branch: llvmpipe ran a branch around it 3.6x slower, and select()
- * computes both sides).
- */
-export const timesConstants = (settings: Pick<RunSettings, 'concurrence'>): Record<string, number> => ({ WITH_CONCURRENCE: settings.concurrence === false ? 0 : 1 });
 
 /** Times one dispatch of the times program steps through per point (llvmpipe ends a shader loop after ~16k iterations). */
 export const TIMES_PER_DISPATCH = 4096;
@@ -78,8 +89,10 @@ const MAP_READ = 0x01;
 const UNIFORM = 0x40;
 const MAP_MODE_READ = 0x01;
 
+const asGpuError = (e: unknown, done: number) => (e instanceof GpuError ? e : new GpuError(`GPU failure: ${(e as Error).message}`, done));
+
 export class WebGpuEngine {
-  private pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  private pipelines = new Map<string, Promise<CompiledProgram>>();
   private lost: GPUDeviceLostInfo | undefined;
   private lostPromise: Promise<GPUDeviceLostInfo>;
   readonly workgroupSize: number;
@@ -106,23 +119,28 @@ export class WebGpuEngine {
     return Math.max(1, Math.min(byBuffer, byDispatch, this.options.maxChunk ?? Infinity));
   }
 
-  /** Compiled pipeline of a program for a system and model, cached by them and the workgroup size. */
-  pipeline(name: ProgramName, settings: Pick<RunSettings, 'system' | 'model'>, constants?: Record<string, number>): Promise<GPUComputePipeline> {
-    const key = `${name}@${this.workgroupSize}:${settings.model}:${systemKey(settings.system)}${constants ? `:${JSON.stringify(constants)}` : ''}`;
+  /**
+   * A program compiled for a system and model (and the constants it derives from the settings),
+   * cached by them and the workgroup size.
+   */
+  pipeline(name: ProgramName, settings: Pick<RunSettings, 'system' | 'model' | 'concurrence'>): Promise<CompiledProgram> {
+    const program = PROGRAMS[name];
+    const constants = program.constants?.(settings);
+    const key = `${name}@${this.workgroupSizeOf(program)}:${settings.model}:${systemKey(settings.system)}${constants ? `:${JSON.stringify(constants)}` : ''}`;
     let p = this.pipelines.get(key);
     if (!p) {
       // compiles run concurrently: each pushes and pops its error scope synchronously around the
       // module (scopes are a per-device stack), and the pipeline's own failure is a rejection
-      p = this.compile(name, settings, constants);
+      p = this.compile(program, settings, constants).then((pipeline) => ({ program, pipeline }));
       this.pipelines.set(key, p);
       p.catch(() => this.pipelines.delete(key));
     }
     return p;
   }
 
-  private async compile(name: ProgramName, settings: Pick<RunSettings, 'system' | 'model'>, constants?: Record<string, number>): Promise<GPUComputePipeline> {
-    const program = PROGRAMS[name];
-    const code = assembleShader(program, this.sources, this.workgroupSize, settings.system, settings.model);
+  private async compile(program: Program, settings: Pick<RunSettings, 'system' | 'model'>, constants?: Record<string, number>): Promise<GPUComputePipeline> {
+    const { name } = program;
+    const code = assembleShader(program, this.sources, this.workgroupSizeOf(program), settings.system, settings.model);
     this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ code, label: name });
     const moduleError = this.device.popErrorScope();
@@ -142,6 +160,27 @@ export class WebGpuEngine {
     return pipeline;
   }
 
+  /**
+   * The one way a program runs: a compute pass of `enc` with its bind group, built from its
+   * declared bindings (`buffers` by their WGSL names), and its dispatch for `count` points.
+   */
+  private run(enc: GPUCommandEncoder, { program, pipeline }: CompiledProgram, buffers: Record<string, BoundBuffer>, count: number): void {
+    const entries = program.bindings.map(({ binding, name }) => {
+      const b = buffers[name];
+      if (!b) throw new GpuError(`program ${program.name}: no buffer for its binding ${binding} (${name})`);
+      return { binding, resource: 'buffer' in b ? b : { buffer: b } };
+    });
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
+    pass.dispatchWorkgroups(...this.dispatchSize(workgroupsFor(program, count, this.workgroupSizeOf(program))));
+    pass.end();
+  }
+
+  private workgroupSizeOf(program: Program): number {
+    return program.workgroupSize ?? this.workgroupSize;
+  }
+
   private checkLost(done: number): void {
     if (this.lost) throw new GpuError(`GPU device lost (${this.lost.reason || 'unknown'}): ${this.lost.message || 'no message'}`, done);
   }
@@ -150,8 +189,15 @@ export class WebGpuEngine {
     return this.device.createBuffer({ size: Math.max(16, Math.ceil(size / 16) * 16), usage, label });
   }
 
-  private dispatchSize(count: number): [number, number] {
-    const groups = Math.ceil(count / this.workgroupSize);
+  /** A uniform buffer holding a run's constants. */
+  private uniform(run: RunConstants, label: string): GPUBuffer {
+    const u = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, label);
+    this.device.queue.writeBuffer(u, 0, encodeRun(run));
+    return u;
+  }
+
+  /** Workgroups laid out in x, then y where x would pass the limit. */
+  private dispatchSize(groups: number): [number, number] {
     const maxX = this.device.limits.maxComputeWorkgroupsPerDimension;
     return groups <= maxX ? [groups, 1] : [maxX, Math.ceil(groups / maxX)];
   }
@@ -182,6 +228,42 @@ export class WebGpuEngine {
   }
 
   /**
+   * Runs `count` points in chunks, each through `body` (its submissions and read-back) in an
+   * error scope, with progress after each; a failure stops there and keeps the points before it.
+   */
+  private async inChunks(
+    count: number,
+    c: Chunking,
+    body: (done: number, n: number) => Promise<void>,
+    onProgress?: (p: EvaluateProgress) => void,
+  ): Promise<{ done: number; chunks: number; gpuMs: number; error?: GpuError }> {
+    const target = this.options.targetChunkMs ?? 300;
+    let done = 0;
+    let chunks = 0;
+    let gpuMs = 0;
+    let chunk = c.first;
+    try {
+      while (done < count) {
+        const n = Math.min(chunk, count - done, c.cap);
+        const t0 = performance.now();
+        await this.scoped(done, c.what(done, n), () => body(done, n));
+        const ms = performance.now() - t0;
+        gpuMs += ms;
+        done += n;
+        chunks++;
+        onProgress?.({ done, total: count });
+        if (c.steer) {
+          chunk = Math.max(c.steer.floor, Math.min(c.steer.ceiling, steerChunk(n, ms, target)));
+          c.steer.onSteer?.(chunk);
+        }
+      }
+    } catch (e) {
+      return { done, chunks, gpuMs, error: asGpuError(e, done) };
+    }
+    return { done, chunks, gpuMs };
+  }
+
+  /**
    * Runs the given single-pass programs (e.g. leap then spectrum) over `count` points whose
    * parameters are rows of PARAM_STRIDE f32 in `params`; all programs write into one
    * OUT_STRIDE record per point. Chunked; stops early (keeping finished points) on device loss.
@@ -197,69 +279,43 @@ export class WebGpuEngine {
   ): Promise<EvaluateResult> {
     const out = new Float32Array(count * OUT_STRIDE);
     const subsetSpectrum = settings.spectrumMode === 'undecided' && programs.includes('spectrum');
-    const passes = subsetSpectrum ? programs.filter((p) => p !== 'spectrum') : programs;
-    const pipelines = await Promise.all(passes.map((p) => this.pipeline(p, settings)));
+    const passes = await Promise.all((subsetSpectrum ? programs.filter((p) => p !== 'spectrum') : programs).map((p) => this.pipeline(p, settings)));
     const subset = subsetSpectrum ? await this.pipeline('spectrum_subset', settings) : undefined;
     const maxChunk = this.maxPointsPerChunk(OUT_STRIDE * 4);
-    const target = this.options.targetChunkMs ?? 300;
-    let done = 0;
-    let chunks = 0;
-    let gpuMs = 0;
-    let chunk = Math.min(this.chunkHint, maxChunk);
     const cap = Math.min(maxChunk, count);
     const paramBuf = this.buffer(cap * PARAM_BYTES, STORAGE | COPY_DST, 'params');
     const outBuf = this.buffer(cap * OUT_STRIDE * 4, STORAGE | COPY_SRC, 'out');
     const staging = this.buffer(cap * OUT_STRIDE * 4, MAP_READ | COPY_DST, 'staging');
     const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
+    // later runs start near the size this one steered to
+    const steer = { floor: this.workgroupSize, ceiling: maxChunk, onSteer: (next: number) => (this.chunkHint = Math.max(this.chunkHint, Math.min(next, 65536))) };
+    const chunking: Chunking = { cap, first: Math.min(this.chunkHint, maxChunk), steer, what: (from, n) => `points ${from}..${from + n - 1}` };
+    let r: Awaited<ReturnType<WebGpuEngine['inChunks']>> = { done: 0, chunks: 0, gpuMs: 0 };
     try {
-      while (done < count) {
-        const n = Math.min(chunk, count - done, cap);
-        const t0 = performance.now();
-        const result = await this.scoped(done, `points ${done}..${done + n - 1}`, async () => {
+      r = await this.inChunks(
+        count,
+        chunking,
+        async (done, n) => {
           this.device.queue.writeBuffer(paramBuf, 0, params, done * PARAM_STRIDE, n * PARAM_STRIDE);
           this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count: n }));
           const enc = this.device.createCommandEncoder();
-          const [x, y] = this.dispatchSize(n);
-          pipelines.forEach((pipeline) => {
-            const bind = this.device.createBindGroup({
-              layout: pipeline.getBindGroupLayout(0),
-              entries: [
-                { binding: 0, resource: { buffer: uniform } },
-                { binding: 1, resource: { buffer: paramBuf, size: Math.ceil((n * PARAM_BYTES) / 16) * 16 } },
-                { binding: 2, resource: { buffer: outBuf } },
-              ],
-            });
-            const pass = enc.beginComputePass();
-            pass.setPipeline(pipeline);
-            pass.setBindGroup(0, bind);
-            pass.dispatchWorkgroups(x, y);
-            pass.end();
-          });
+          const buffers = { run: uniform, params: { buffer: paramBuf, size: Math.ceil((n * PARAM_BYTES) / 16) * 16 }, out: outBuf };
+          for (const pass of passes) this.run(enc, pass, buffers, n);
           enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * OUT_STRIDE * 4);
           this.device.queue.submit([enc.finish()]);
-          return this.readBack(staging, n * OUT_STRIDE * 4, done);
-        });
-        out.set(result.subarray(0, n * OUT_STRIDE), done * OUT_STRIDE);
-        const ms = performance.now() - t0;
-        gpuMs += ms;
-        done += n;
-        chunks++;
-        onProgress?.({ done, total: count });
-        chunk = Math.max(this.workgroupSize, Math.min(maxChunk, steerChunk(n, ms, target)));
-        this.chunkHint = Math.max(this.chunkHint, Math.min(chunk, 65536));
-      }
+          out.set((await this.readBack(staging, n * OUT_STRIDE * 4, done)).subarray(0, n * OUT_STRIDE), done * OUT_STRIDE);
+        },
+        onProgress,
+      );
+      if (r.error) return { out, ...r };
       // once per call, not per chunk: one more synchronisation instead of one per chunk
-      if (subset) await this.scoped(done, 'the spectrum of undecided points', () => this.spectrumOfUndecided(subset, out, count, params, settings, done));
+      if (subset) await this.scoped(r.done, 'the spectrum of undecided points', () => this.spectrumOfUndecided(subset, out, count, params, settings, r.done));
+      return { out, ...r };
     } catch (e) {
-      const error = e instanceof GpuError ? e : new GpuError(`GPU failure: ${(e as Error).message}`, done);
-      return { out, done, error, chunks, gpuMs };
+      return { out, ...r, error: asGpuError(e, r.done) };
     } finally {
-      paramBuf.destroy();
-      outBuf.destroy();
-      staging.destroy();
-      uniform.destroy();
+      for (const b of [paramBuf, outBuf, staging, uniform]) b.destroy();
     }
-    return { out, done, chunks, gpuMs };
   }
 
   /**
@@ -282,7 +338,7 @@ export class WebGpuEngine {
    * The spectrum of the points whose stationarity the leap bound left open (a few percent of a
    * diagram), packed densely so that no SIMD lane idles, merged into `out`.
    */
-  private async spectrumOfUndecided(pipeline: GPUComputePipeline, out: Float32Array, count: number, params: Float32Array, settings: RunSettings, done: number): Promise<void> {
+  private async spectrumOfUndecided(subset: CompiledProgram, out: Float32Array, count: number, params: Float32Array, settings: RunSettings, done: number): Promise<void> {
     const idx: number[] = [];
     for (let k = 0; k < count; k++) {
       const b = k * OUT_STRIDE;
@@ -298,12 +354,11 @@ export class WebGpuEngine {
       const paramBuf = this.buffer(m * PARAM_BYTES, STORAGE | COPY_DST, 'params subset');
       const indices = this.buffer(m * 4, STORAGE | COPY_DST, 'indices');
       const compact = this.buffer(m * 16, STORAGE | COPY_SRC, 'spectrum subset');
-      const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run subset');
+      const uniform = this.uniform({ ...settings, count: m }, 'run subset');
       try {
         this.device.queue.writeBuffer(paramBuf, 0, rows);
         this.device.queue.writeBuffer(indices, 0, Uint32Array.from({ length: m }, (_, j) => j));
-        this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count: m }));
-        const res = await this.dispatchOnce(pipeline, [uniform, paramBuf, undefined, indices, compact], m, compact, m * 16, done);
+        const res = await this.runOnce(subset, { run: uniform, params: paramBuf, indices, compact }, m, compact, m * 16, done);
         part.forEach((k, j) => {
           const b = k * OUT_STRIDE;
           out[b + OUT.gap] = res[4 * j];
@@ -317,20 +372,12 @@ export class WebGpuEngine {
     }
   }
 
-  /**
-   * One pass of a program over `count` invocations with buffers at bindings 0, 1, ... (undefined:
-   * unbound), then `bytes` of `output` read back.
-   */
-  private async dispatchOnce(pipeline: GPUComputePipeline, buffers: (GPUBuffer | undefined)[], count: number, output: GPUBuffer, bytes: number, done: number): Promise<Float32Array> {
+  /** One run of a program over `count` points in its own submission, then `bytes` of `output` read back. */
+  private async runOnce(program: CompiledProgram, buffers: Record<string, BoundBuffer>, count: number, output: GPUBuffer, bytes: number, done: number): Promise<Float32Array> {
     const staging = this.buffer(bytes, MAP_READ | COPY_DST, 'staging');
     try {
       const enc = this.device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      pass.setPipeline(pipeline);
-      const entries = buffers.flatMap((buffer, binding) => (buffer ? [{ binding, resource: { buffer } }] : []));
-      pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
-      pass.dispatchWorkgroups(...this.dispatchSize(count));
-      pass.end();
+      this.run(enc, program, buffers, count);
       enc.copyBufferToBuffer(output, 0, staging, 0, bytes);
       this.device.queue.submit([enc.finish()]);
       return await this.readBack(staging, bytes, done);
@@ -353,71 +400,61 @@ export class WebGpuEngine {
   ): Promise<{ traj: Float32Array; done: number; error?: GpuError }> {
     const stride = 5 * times.n;
     const traj = new Float32Array(count * stride).fill(Number.NaN);
-    const pipeline = await this.pipeline('times', settings, timesConstants(settings));
-    const maxChunk = this.maxPointsPerChunk(stride * 4);
-    const cap = Math.min(maxChunk, count);
-    const target = this.options.targetChunkMs ?? 300;
-    // a point here costs about n / 16 leap points: start small, then steer
-    let chunk = Math.max(1, Math.min(cap, Math.floor((this.chunkHint * 16) / times.n)));
-    let done = 0;
+    const program = await this.pipeline('times', settings);
+    const cap = Math.min(this.maxPointsPerChunk(stride * 4), count);
     const paramBuf = this.buffer(cap * PARAM_BYTES, STORAGE | COPY_DST, 'params');
     const outBuf = this.buffer(cap * stride * 4, STORAGE | COPY_SRC, 'trajectories');
     const staging = this.buffer(cap * stride * 4, MAP_READ | COPY_DST, 'staging trajectories');
-    const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
-    const windowUniforms: GPUBuffer[] = [];
+    const uniforms: GPUBuffer[] = [];
+    // a point here costs about n / 16 leap points: start small, then steer
+    const chunking: Chunking = {
+      cap,
+      first: Math.max(1, Math.min(cap, Math.floor((this.chunkHint * 16) / times.n))),
+      steer: { floor: 1, ceiling: cap },
+      what: (from, n) => `the charging curves of points ${from}..${from + n - 1}`,
+    };
     try {
-      while (done < count) {
-        const n = Math.min(chunk, count - done, cap);
-        const t0 = performance.now();
-        const result = await this.scoped(done, `the charging curves of points ${done}..${done + n - 1}`, async () => {
+      const r = await this.inChunks(
+        count,
+        chunking,
+        async (done, n) => {
           this.device.queue.writeBuffer(paramBuf, 0, params, done * PARAM_STRIDE, n * PARAM_STRIDE);
           // the grid in windows of TIMES_PER_DISPATCH, each its own dispatch (and uniform): each
           // window starts afresh from r0 by the leap, so no state carries between them
           for (let offset = 0; offset < times.n; offset += TIMES_PER_DISPATCH) {
             const window = { from: times.from + offset * times.step, step: times.step, n: Math.min(TIMES_PER_DISPATCH, times.n - offset), stride: times.n, offset };
-            const u = offset === 0 ? uniform : this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run window');
-            if (u !== uniform) windowUniforms.push(u);
-            this.device.queue.writeBuffer(u, 0, encodeRun({ ...settings, count: n, times: window }));
+            const u = this.uniform({ ...settings, count: n, times: window }, 'run window');
+            uniforms.push(u);
             const enc = this.device.createCommandEncoder();
-            const pass = enc.beginComputePass();
-            pass.setPipeline(pipeline);
-            pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [u, paramBuf, outBuf].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
-            pass.dispatchWorkgroups(...this.dispatchSize(n));
-            pass.end();
+            this.run(enc, program, { run: u, params: paramBuf, out: outBuf }, n);
             this.device.queue.submit([enc.finish()]);
           }
           const enc = this.device.createCommandEncoder();
           enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * stride * 4);
           this.device.queue.submit([enc.finish()]);
-          return this.readBack(staging, n * stride * 4, done);
-        });
-        while (windowUniforms.length) windowUniforms.pop()!.destroy();
-        traj.set(result.subarray(0, n * stride), done * stride);
-        const ms = performance.now() - t0;
-        done += n;
-        onProgress?.({ done, total: count });
-        chunk = Math.max(1, Math.min(cap, steerChunk(n, ms, target)));
-      }
-    } catch (e) {
-      return { traj, done, error: e instanceof GpuError ? e : new GpuError(`GPU failure: ${(e as Error).message}`, done) };
+          const result = await this.readBack(staging, n * stride * 4, done);
+          while (uniforms.length) uniforms.pop()!.destroy();
+          traj.set(result.subarray(0, n * stride), done * stride);
+        },
+        onProgress,
+      );
+      return { traj, done: r.done, error: r.error };
     } finally {
-      for (const b of [paramBuf, outBuf, staging, uniform, ...windowUniforms]) b.destroy();
+      for (const b of [paramBuf, outBuf, staging, ...uniforms]) b.destroy();
     }
-    return { traj, done };
   }
 
   /** The f32 generator of each point (256 values, row-major), its r0 and degenerate flag: for tests. */
   async generatorDebug(params: Float32Array<ArrayBuffer>, count: number, settings: RunSettings): Promise<Float32Array> {
-    const pipeline = await this.pipeline('generator_debug', settings);
-    const stride = PROGRAMS.generator_debug.outStride;
+    const program = await this.pipeline('generator_debug', settings);
+    const bytes = count * program.program.outStride * 4;
     return this.scoped(0, 'generator_debug', async () => {
       const paramBuf = this.buffer(count * PARAM_BYTES, STORAGE | COPY_DST, 'params');
-      const outBuf = this.buffer(count * stride * 4, STORAGE | COPY_SRC, 'out');
-      const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
+      const outBuf = this.buffer(bytes, STORAGE | COPY_SRC, 'out');
+      const uniform = this.uniform({ ...settings, count }, 'run');
       try {
         this.device.queue.writeBuffer(paramBuf, 0, params, 0, count * PARAM_STRIDE);
-        this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count }));
-        return await this.dispatchOnce(pipeline, [uniform, paramBuf, outBuf], count, outBuf, count * stride * 4, 0);
+        return await this.runOnce(program, { run: uniform, params: paramBuf, out: outBuf }, count, outBuf, bytes, 0);
       } finally {
         for (const b of [paramBuf, outBuf, uniform]) b.destroy();
       }
@@ -445,35 +482,22 @@ export class WebGpuEngine {
     const states = this.buffer(cap * 5 * 16, STORAGE | COPY_SRC, 'rk4 states');
     const stagingOut = this.buffer(cap * OUT_STRIDE * 4, MAP_READ | COPY_DST, 'staging out');
     const stagingStates = this.buffer(cap * 5 * 16, MAP_READ | COPY_DST, 'staging states');
-    const temporaries: GPUBuffer[] = [];
-    let done = 0;
+    const uniforms: GPUBuffer[] = [];
     const uniformFor = (run: RunConstants) => {
-      const u = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
-      temporaries.push(u);
-      this.device.queue.writeBuffer(u, 0, encodeRun(run));
+      const u = this.uniform(run, 'run');
+      uniforms.push(u);
       return u;
     };
     try {
-      while (done < count) {
-        const n = Math.min(cap, count - done);
-        const resources = (uniform: GPUBuffer) => [uniform, paramBuf, outBuf, mats, states];
-        const pass = (enc: GPUCommandEncoder, pipeline: GPUComputePipeline, res: GPUBuffer[], bindings: number[]) => {
-          const group = this.device.createBindGroup({
-            layout: pipeline.getBindGroupLayout(0),
-            entries: bindings.map((b) => ({ binding: b, resource: { buffer: res[b] } })),
-          });
-          const p = enc.beginComputePass();
-          p.setPipeline(pipeline);
-          p.setBindGroup(0, group);
-          p.dispatchWorkgroups(...this.dispatchSize(n));
-          p.end();
-        };
-        await this.scoped(done, 'rk4', async () => {
+      const r = await this.inChunks(
+        count,
+        { cap, first: cap, what: () => 'rk4' },
+        async (done, n) => {
           this.device.queue.writeBuffer(paramBuf, 0, params, done * PARAM_STRIDE, n * PARAM_STRIDE);
           const base: RunConstants = { ...settings, count: n };
-          const u0 = uniformFor(base);
+          const buffers = { run: uniformFor(base), params: paramBuf, out: outBuf, mats, states };
           const enc = this.device.createCommandEncoder();
-          pass(enc, init, resources(u0), [0, 1, 3, 4]);
+          this.run(enc, init, buffers, n);
           enc.copyBufferToBuffer(states, 0, stagingStates, 0, n * 5 * 16);
           this.device.queue.submit([enc.finish()]);
           // each point chose its own step h: the longest plan sets the number of dispatches
@@ -483,9 +507,8 @@ export class WebGpuEngine {
           for (let k = 0; k < n; k++) maxSteps = Math.max(maxSteps, stepsU32[k * 20 + 17]);
           // one submission per dispatch of steps: each stays short
           for (let first = 0, k = 0; first < Math.max(maxSteps, 1); first += stepsPer, k++) {
-            const u = uniformFor({ ...base, steps: stepsPer, firstStep: first });
             const e = this.device.createCommandEncoder();
-            pass(e, step, resources(u), [0, 3, 4]);
+            this.run(e, step, { ...buffers, run: uniformFor({ ...base, steps: stepsPer, firstStep: first }) }, n);
             this.device.queue.submit([e.finish()]);
             if (k % 16 === 15) {
               await this.device.queue.onSubmittedWorkDone();
@@ -494,21 +517,17 @@ export class WebGpuEngine {
             }
           }
           const e2 = this.device.createCommandEncoder();
-          pass(e2, finish, resources(u0), [0, 1, 2, 4]);
+          this.run(e2, finish, buffers, n);
           e2.copyBufferToBuffer(outBuf, 0, stagingOut, 0, n * OUT_STRIDE * 4);
           this.device.queue.submit([e2.finish()]);
           out.set(await this.readBack(stagingOut, n * OUT_STRIDE * 4, done), done * OUT_STRIDE);
-        });
-        done += n;
-        onProgress?.({ done, total: count });
-        while (temporaries.length) temporaries.pop()!.destroy();
-      }
-    } catch (e) {
-      const error = e instanceof GpuError ? e : new GpuError(`GPU failure: ${(e as Error).message}`, done);
-      return { out, done, error };
+          while (uniforms.length) uniforms.pop()!.destroy();
+        },
+        onProgress,
+      );
+      return { out, done: r.done, error: r.error };
     } finally {
-      for (const b of [paramBuf, outBuf, mats, states, stagingOut, stagingStates, ...temporaries]) b.destroy();
+      for (const b of [paramBuf, outBuf, mats, states, stagingOut, stagingStates, ...uniforms]) b.destroy();
     }
-    return { out, done };
   }
 }

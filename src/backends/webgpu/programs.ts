@@ -1,9 +1,10 @@
-// Kernel programs: each is a small object (WGSL snippets, entry point, workgroup size,
-// output layout) assembled from shaders/*.wgsl plus the generated code of codegen.ts.
+// Kernel programs: each is a small object (WGSL snippets, entry point, the buffers it binds,
+// its dispatch for a count of points, output layout) assembled from shaders/*.wgsl plus the
+// generated code of codegen.ts; the engine runs every one through WebGpuEngine.run.
 // Works in Node and in the browser: the WGSL texts are handed in as a name -> source map.
 
 import { wgslConstants } from '../../core/constants.js';
-import { OUT_STRIDE, wgslPointParams } from '../../core/layout.js';
+import { OUT_STRIDE, type RunConstants, wgslPointParams } from '../../core/layout.js';
 import { wgslGenerator, wgslObservables } from '../../compiler/targets.js';
 import type { ModelName } from '../../model/params.js';
 import type { SystemDefinition } from '../../system/definition.js';
@@ -11,32 +12,73 @@ import { generatedWgsl } from './codegen.js';
 
 export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish' | 'times';
 
+/** How a shader reads a buffer (WebGPU's GPUBufferBindingType): var<uniform>, var<storage, read>, var<storage, read_write>. */
+export type BindingType = 'uniform' | 'read-only-storage' | 'storage';
+
+/** A buffer the entry point uses: its @binding number, its WGSL variable name (the engine binds buffers by it) and type. */
+export interface Binding {
+  binding: number;
+  name: string;
+  type: BindingType;
+}
+
 export interface Program {
   name: ProgramName;
   /** entry point (default "main") */
   entry?: string;
   /** shader files (relative to shaders/), in order; the kernel file last */
   files: string[];
+  /** the buffers its entry point uses, in binding order (with layout 'auto' a bind group holds exactly these) */
+  bindings: Binding[];
+  /** invocations per workgroup (default the engine's) */
+  workgroupSize?: number;
+  /** workgroups for `count` points at its workgroup size (default one invocation per point) */
+  workgroups?: (count: number, workgroupSize: number) => number;
+  /** pipeline-overridable constants of a run (part of the pipeline's cache key) */
+  constants?: (settings: Pick<RunConstants, 'concurrence'>) => Record<string, number>;
   /** f32 values written per point into the bound output buffer */
   outStride: number;
   /** writes observables (the generated observables and currents are compiled in) */
   observables?: boolean;
 }
 
+const RUN: Binding = { binding: 0, name: 'run', type: 'uniform' };
+const PARAMS: Binding = { binding: 1, name: 'params', type: 'read-only-storage' };
+const OUT_BUFFER: Binding = { binding: 2, name: 'out', type: 'storage' };
+const RUN_PARAMS_OUT = [RUN, PARAMS, OUT_BUFFER];
+// rk4: the per-point matrices and states between its dispatches
+const RK4_MATS: Binding = { binding: 3, name: 'mats', type: 'storage' };
+const RK4_STATES: Binding = { binding: 4, name: 'states', type: 'storage' };
+
 // the system's generator (src/compiler) comes between layout.wgsl and these
 const PHYSICS = ['layout.wgsl', 'observables.wgsl', 'propagate.wgsl'];
 
 export const PROGRAMS: Record<ProgramName, Program> = {
-  leap: { name: 'leap', files: [...PHYSICS, 'records.wgsl', 'kernels/leap.wgsl'], outStride: OUT_STRIDE, observables: true },
-  steady: { name: 'steady', files: [...PHYSICS, 'records.wgsl', 'kernels/steady.wgsl'], outStride: OUT_STRIDE, observables: true },
-  spectrum: { name: 'spectrum', files: [...PHYSICS, 'spectrum.wgsl', 'kernels/spectrum.wgsl'], outStride: OUT_STRIDE },
-  spectrum_subset: { name: 'spectrum_subset', entry: 'subset', files: [...PHYSICS, 'spectrum.wgsl', 'kernels/spectrum.wgsl'], outStride: 4 },
-  generator_debug: { name: 'generator_debug', files: [...PHYSICS, 'kernels/generator_debug.wgsl'], outStride: 288 },
-  rk4_init: { name: 'rk4_init', entry: 'rk4_init', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], outStride: OUT_STRIDE, observables: true },
-  rk4_step: { name: 'rk4_step', entry: 'rk4_step', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], outStride: OUT_STRIDE, observables: true },
-  // per point 5 x n values (n = Run.times_count): the engine sizes its buffer, not outStride
-  times: { name: 'times', files: [...PHYSICS, 'kernels/times.wgsl'], outStride: 0, observables: true },
-  rk4_finish: { name: 'rk4_finish', entry: 'rk4_finish', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], outStride: OUT_STRIDE, observables: true },
+  leap: { name: 'leap', files: [...PHYSICS, 'records.wgsl', 'kernels/leap.wgsl'], bindings: RUN_PARAMS_OUT, outStride: OUT_STRIDE, observables: true },
+  steady: { name: 'steady', files: [...PHYSICS, 'records.wgsl', 'kernels/steady.wgsl'], bindings: RUN_PARAMS_OUT, outStride: OUT_STRIDE, observables: true },
+  spectrum: { name: 'spectrum', files: [...PHYSICS, 'spectrum.wgsl', 'kernels/spectrum.wgsl'], bindings: RUN_PARAMS_OUT, outStride: OUT_STRIDE },
+  spectrum_subset: {
+    name: 'spectrum_subset',
+    entry: 'subset',
+    files: [...PHYSICS, 'spectrum.wgsl', 'kernels/spectrum.wgsl'],
+    bindings: [RUN, PARAMS, { binding: 3, name: 'indices', type: 'read-only-storage' }, { binding: 4, name: 'compact', type: 'storage' }],
+    outStride: 4,
+  },
+  generator_debug: { name: 'generator_debug', files: [...PHYSICS, 'kernels/generator_debug.wgsl'], bindings: RUN_PARAMS_OUT, outStride: 288 },
+  rk4_init: { name: 'rk4_init', entry: 'rk4_init', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], bindings: [RUN, PARAMS, RK4_MATS, RK4_STATES], outStride: OUT_STRIDE, observables: true },
+  rk4_step: { name: 'rk4_step', entry: 'rk4_step', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], bindings: [RUN, RK4_MATS, RK4_STATES], outStride: OUT_STRIDE, observables: true },
+  rk4_finish: { name: 'rk4_finish', entry: 'rk4_finish', files: [...PHYSICS, 'records.wgsl', 'kernels/rk4.wgsl'], bindings: [RUN, PARAMS, OUT_BUFFER, RK4_STATES], outStride: OUT_STRIDE, observables: true },
+  // per point 5 x n values (n = Run.times_count): the engine sizes its buffer, not outStride.
+  // The concurrence compiled in only where asked for (an override, not a run-time branch:
+  // llvmpipe ran a branch around it 3.6x slower, and select() computes both sides)
+  times: {
+    name: 'times',
+    files: [...PHYSICS, 'kernels/times.wgsl'],
+    bindings: RUN_PARAMS_OUT,
+    constants: (s) => ({ WITH_CONCURRENCE: s.concurrence === false ? 0 : 1 }),
+    outStride: 0,
+    observables: true,
+  },
 };
 
 /** Every shader file any program needs (what a browser must fetch). */
@@ -61,4 +103,9 @@ export function assembleShader(program: Program, sources: ShaderSources, workgro
 
 export function entryPoint(program: Program): string {
   return program.entry ?? 'main';
+}
+
+/** Workgroups of a program for `count` points. */
+export function workgroupsFor(program: Program, count: number, workgroupSize: number): number {
+  return program.workgroups ? program.workgroups(count, workgroupSize) : Math.ceil(count / workgroupSize);
 }
