@@ -11,18 +11,18 @@ export interface GeneratorParts {
   degenerate: boolean;
 }
 
-/** The kernels' parameter row of a point (layout: src/core/layout.ts ROW). */
-export function pointRow(p: PointParams, dt = 0, dst: Float32Array | Float64Array = new Float64Array(PARAM_STRIDE), index = 0): Float32Array | Float64Array {
+/** The kernels' parameter row of a point (layout: src/core/layout.ts ROW): the one writer of rows (the grid's, a single point's). */
+export function pointRow<Row extends Float32Array | Float64Array = Float64Array>(p: PointParams, dt = 0, dst: Row = new Float64Array(PARAM_STRIDE) as Row, index = 0): Row {
   const o = index * PARAM_STRIDE;
   dst.fill(0, o, o + PARAM_STRIDE);
   dst[o + ROW.tau] = p.tau;
   dst[o + ROW.dt] = dt;
   dst[o + ROW.lindbladW] = p.model === 'lindblad' ? lindbladFrequencyOf(p) : 0;
-  for (let k = 0; k < 4; k++) {
+  for (let k = 0; k < p.psi_real.length; k++) {
     dst[o + ROW.psiRe + k] = p.psi_real[k];
     dst[o + ROW.psiIm + k] = p.psi_imag[k];
   }
-  p.values.forEach((v, i) => (dst[o + ROW.params + i] = v));
+  for (let i = 0; i < p.values.length; i++) dst[o + ROW.params + i] = p.values[i];
   return dst;
 }
 

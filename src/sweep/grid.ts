@@ -1,29 +1,10 @@
 // The points of a sweep: axis values -> one parameter row per point, generated on demand.
 // Flattening is row-major over the axes as listed (the last axis varies fastest).
 
-import { PARAM_STRIDE, ROW } from '../core/layout.js';
-import { type PointParams, resolvePoint, thetaPhiAmplitudes, InputError, pointToInput } from '../model/params.js';
-import { genericSpace } from '../system/space.js';
-import type { SystemDefinition } from '../system/definition.js';
+import { type PointParams, angleState, checkPointValues, InputError } from '../model/params.js';
+import { pointRow } from '../model/generators.js';
+import { type GenericSpace, genericSpace } from '../system/space.js';
 import type { ResolvedAxis, ResolvedSpec } from './specTypes.js';
-
-/** The numbers of one point (a system's parameters by name, tau, theta, phi) and how axes set them. */
-export interface ParameterSpace {
-  /** the system's parameters in row order */
-  params: readonly string[];
-  get(rec: Record<string, number>, name: string): number;
-  set(rec: Record<string, number>, name: string, value: number): void;
-}
-
-/** A system's parameter space (system/space.ts) with the state angles' defaults: theta = pi/4, phi = 0. */
-export function parameterSpace(sys: SystemDefinition): ParameterSpace {
-  const g = genericSpace(sys);
-  return {
-    params: g.params,
-    get: (rec, name) => (name === 'theta' ? (rec.theta ?? Math.PI / 4) : name === 'phi' ? (rec.phi ?? 0) : g.get(rec, name)),
-    set: (rec, name, value) => g.set(rec, name, value),
-  };
-}
 
 type Rec = Record<string, number>;
 
@@ -45,17 +26,18 @@ export class Grid {
   readonly count: number;
   readonly shape: number[];
   readonly axes: ResolvedAxis[];
+  /** the spec's base point, as resolveSpec built it (the same object: every point of the grid is it with the axes applied) */
   readonly base: PointParams;
-  readonly space: ParameterSpace;
+  readonly space: GenericSpace;
   private readonly strides: number[];
+  /** the base's numbers by name: its parameters, tau and the state angles (theta = pi/4, phi = 0 unless the base gives them) */
   private readonly baseRec: Rec;
   private readonly keys: string[];
   /** copies a record; generated with the keys written out, so it stays monomorphic (fillRows runs it per point) */
   private readonly copy: (from: Rec, to: Rec) => void;
-  /** writes a record's system parameters into a row (generated likewise) */
-  private readonly writeParams: (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
+  /** a record's system parameters into a point's values, in the system's order (generated likewise) */
+  private readonly writeValues: (rec: Rec, values: number[]) => void;
   private readonly angles: boolean;
-  private readonly lindbladW: (rec: Rec) => number;
   /** the axes in the order they are applied: an axis given relative to another comes after it */
   private readonly order: number[];
 
@@ -63,23 +45,17 @@ export class Grid {
     this.axes = spec.resolvedAxes;
     this.shape = spec.shape;
     this.count = spec.count;
-    this.base = resolvePoint(spec.base);
-    this.space = parameterSpace(this.base.system);
+    this.base = spec.point;
+    this.space = genericSpace(this.base.system);
     this.strides = this.shape.map((_, k) => this.shape.slice(k + 1).reduce((a, b) => a * b, 1));
     this.baseRec = {};
     this.space.params.forEach((key, i) => (this.baseRec[key] = this.base.values[i]));
     this.baseRec.tau = this.base.tau;
+    this.baseRec.theta = this.base.angles?.theta ?? Math.PI / 4;
+    this.baseRec.phi = this.base.angles?.phi ?? 0;
     this.keys = [...this.space.params, 'tau', 'theta', 'phi'];
     this.copy = new Function('f', 't', this.keys.map((k) => `t[${JSON.stringify(k)}] = f[${JSON.stringify(k)}];`).join('\n')) as (from: Rec, to: Rec) => void;
-    this.writeParams = new Function('r', 'd', 'o', this.space.params.map((k, i) => `d[o + ${ROW.params + i}] = r[${JSON.stringify(k)}];`).join('\n')) as (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
-    const lf = this.base.lindblad_freq;
-    // a named frequency (lambda, M, or a system's name) is evaluated in the system's space, as lindbladFrequencyOf does
-    this.lindbladW = this.base.model !== 'lindblad' ? () => 0 : typeof lf === 'number' ? () => lf : (rec) => this.space.get(rec, lf);
-    const st = spec.base.initial_state;
-    if (st && st.psi_real === undefined && st.psi_imag === undefined) {
-      if (st.theta !== undefined) this.baseRec.theta = st.theta;
-      if (st.phi !== undefined) this.baseRec.phi = st.phi;
-    }
+    this.writeValues = new Function('r', 'v', this.space.params.map((k, i) => `v[${i}] = r[${JSON.stringify(k)}];`).join('\n')) as (rec: Rec, values: number[]) => void;
     this.angles = this.axes.some((a) => a.param === 'theta' || a.param === 'phi');
     this.order = applicationOrder(this.axes);
   }
@@ -141,17 +117,16 @@ export class Grid {
     this.space.set(rec, a.param, v);
   }
 
-  /** Writes PARAM_STRIDE values per point for points start .. start+n-1 (the kernels' rows, src/core/layout.ts ROW). */
+  /** Writes PARAM_STRIDE values per point for points start .. start+n-1: each point's row (model/generators.ts pointRow). */
   fillRows(start: number, n: number, dst: Float32Array | Float64Array, dt = 0): void {
-    const b = this.base;
     const rec: Rec = {};
+    // one point object reused for every row (no allocation per point): the base with the axes' numbers
+    const p: PointParams = { ...this.base, values: [...this.base.values] };
     // every point of a row (the last axis) shares the other axes: apply those once per row
     const prefix: Rec = {};
     const last = this.axes.length - 1;
     const rowLength = this.shape[last];
     const copy = this.copy;
-    const writeParams = this.writeParams;
-    const tail = ROW.params + this.space.params.length;
     // (unless another axis is relative to the last one: then it is applied before them, point by point)
     const lastApplied = this.order[last] === last;
     let row = -1;
@@ -168,29 +143,23 @@ export class Grid {
         copy(prefix, rec);
         this.applyAxis(rec, last, k);
       }
-      const o = j * PARAM_STRIDE;
-      dst[o + 3] = 0;
-      for (let q = tail; q < PARAM_STRIDE; q++) dst[o + q] = 0;
-      dst[o + ROW.tau] = rec.tau;
-      dst[o + ROW.dt] = dt;
-      dst[o + ROW.lindbladW] = this.lindbladW(rec);
-      writeParams(rec, dst, o);
-      const psi = this.angles ? thetaPhiAmplitudes(rec.theta, rec.phi) : { re: b.psi_real, im: b.psi_imag };
-      for (let q = 0; q < 4; q++) {
-        dst[o + ROW.psiRe + q] = psi.re[q];
-        dst[o + ROW.psiIm + q] = psi.im[q];
-      }
+      this.fillPoint(rec, p);
+      pointRow(p, dt, dst, j);
     }
   }
 
-  /** Point k as full parameters (validated), e.g. for the float64 cross-check. */
+  /** Point k: the base point with the axes' values applied (the same numbers fillRows writes into its row). */
   point(k: number): PointParams {
-    const rec = this.record(k);
-    const input = { ...pointToInput(this.base) } as Record<string, unknown>;
-    for (const key of this.space.params) input[key] = rec[key];
-    input.tau = rec.tau;
-    if (this.angles) input.initial_state = { theta: rec.theta ?? Math.PI / 4, phi: rec.phi ?? 0 };
-    return resolvePoint(input);
+    const p: PointParams = { ...this.base, values: [...this.base.values] };
+    this.fillPoint(this.record(k), p);
+    return p;
+  }
+
+  /** A point's numbers from a record: its parameters, tau and, where an axis sweeps an angle, its state. */
+  private fillPoint(rec: Rec, p: PointParams): void {
+    this.writeValues(rec, p.values);
+    p.tau = rec.tau;
+    if (this.angles) Object.assign(p, angleState(rec.theta, rec.phi));
   }
 
   /**
@@ -262,7 +231,7 @@ export class Grid {
   validate(): void {
     for (const k of this.corners()) {
       try {
-        this.point(k);
+        checkPointValues(this.point(k));
       } catch (e) {
         if (e instanceof InputError) {
           const at = this.axes.map((a) => `${a.param}=${+this.space.get(this.record(k), a.param).toPrecision(6)}`).join(', ');
@@ -275,7 +244,7 @@ export class Grid {
 }
 
 /** Whether setting `name` (to its value + 1) moves `other`, from the record `rec`. */
-function movesParam(space: ParameterSpace, rec: Rec, name: string, other: string): boolean {
+function movesParam(space: GenericSpace, rec: Rec, name: string, other: string): boolean {
   const r = { ...rec };
   const before = space.get(r, other);
   space.set(r, name, space.get(r, name) + 1);
