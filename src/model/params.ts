@@ -87,6 +87,11 @@ export const POINT_NAME_DOCS: Record<string, { unit: string; about: string }> = 
   phi: { unit: 'rad', about: 'initial state phase' },
 };
 
+/** Whether a point has the name: a parameter or derived name of its system, tau, theta or phi. */
+export function isPointName(system: SystemDefinition, name: string): boolean {
+  return Object.hasOwn(POINT_NAME_DOCS, name) || genericSpace(system).has(name);
+}
+
 /** The unit and meaning of a name of a point: a system parameter or derived name (as its file says), tau, theta or phi. */
 export function nameDoc(system: SystemDefinition, name: string): { unit?: string; about?: string } {
   const param = system.parameters.find((p) => p.name === name);
@@ -204,8 +209,8 @@ export function resolvePoint(input: unknown, baseDir?: string): PointParams {
   if (unknown.length) {
     throw new InputError(`point parameters: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for system ${system.name} (${describeNames(system)}; and ${COMMON_KEYS.join(', ')})`);
   }
-  const rec = space.defaults();
-  for (const k of space.params) if (obj[k] !== undefined) rec[k] = requireNumber(k, obj[k]);
+  const values = space.defaults();
+  space.params.forEach((k, i) => obj[k] !== undefined && (values[i] = requireNumber(k, obj[k])));
   const reservoir = obj.reservoir === undefined ? sharedStatistics(system) : requireChoice('reservoir', obj.reservoir, RESERVOIRS);
   const model = requireChoice('model', obj.model ?? DEFAULTS.model, MODELS);
   const zero_freq = requireChoice('zero_freq', obj.zero_freq ?? DEFAULTS.zero_freq, ZERO_FREQS);
@@ -217,11 +222,10 @@ export function resolvePoint(input: unknown, baseDir?: string): PointParams {
     requireNumber('lindblad_freq', lindblad_freq);
     if (!(lindblad_freq > 0)) throw new InputError(`parameter lindblad_freq: a frequency must be > 0 (got ${lindblad_freq})`);
     checkParamRange('lindblad_freq', lindblad_freq);
-  } else if (typeof lindblad_freq !== 'string' || (model === 'lindblad' && (!space.has(lindblad_freq) || POINT_NAME_DOCS[lindblad_freq] !== undefined))) {
+  } else if (typeof lindblad_freq !== 'string' || (model === 'lindblad' && !space.has(lindblad_freq))) {
     throw new InputError(`parameter lindblad_freq: unknown value ${fmt(lindblad_freq)} (expected a number > 0 or a name of system ${system.name})`);
   }
   const tau = obj.tau === undefined ? DEFAULTS.tau : requireNumber('tau', obj.tau);
-  const values = space.params.map((k) => rec[k]);
   checkPointValues({ system, values, reservoir, zero_freq, tau });
   return { system, values, reservoir, model, zero_freq, lindblad_freq, tau, ...resolveState(obj.initial_state) };
 }
@@ -287,16 +291,13 @@ export function checkReservoirs(system: SystemDefinition, values: number[], rese
 /** Values of every parameter and derived name at a point (for host-side evaluation). */
 export function pointEnvironment(system: SystemDefinition, values: number[]): (name: string) => number {
   const space = genericSpace(system);
-  const rec: Record<string, number> = {};
-  space.params.forEach((k, i) => (rec[k] = values[i]));
-  return (name: string) => space.get(rec, name);
+  return (name: string) => space.get(values, name);
 }
 
 /** The Lindblad frequency w* of a point (a number, or a name of its system evaluated there). */
 export function lindbladFrequencyOf(p: Pick<PointParams, 'system' | 'values' | 'lindblad_freq'>): number {
   const lf = p.lindblad_freq;
-  if (typeof lf === 'number') return lf;
-  return pointEnvironment(p.system, p.values)(lf);
+  return typeof lf === 'number' ? lf : genericSpace(p.system).get(p.values, lf);
 }
 
 /** Back to the JSON form (what `point --json` echoes and what sweeps store); the default system is not named. */
@@ -373,11 +374,11 @@ export function setParam(input: PointInput, name: string, value: number): PointI
     return out;
   }
   if (name === 'tau') return { ...out, tau: value };
-  const rec = space.defaults();
-  for (const k of space.params) if (typeof input[k] === 'number') rec[k] = input[k] as number;
-  space.set(rec, name, value);
+  const values = space.defaults();
+  space.params.forEach((k, i) => typeof input[k] === 'number' && (values[i] = input[k] as number));
+  space.set(values, name, value);
   const defaults = space.defaults();
-  for (const k of space.params) if (input[k] !== undefined || rec[k] !== defaults[k]) out[k] = rec[k];
+  space.params.forEach((k, i) => (input[k] !== undefined || values[i] !== defaults[i]) && (out[k] = values[i]));
   return out;
 }
 
