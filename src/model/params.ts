@@ -180,7 +180,7 @@ function resolveState(input: unknown): ResolvedState {
     return { psi_real: re.map((x) => x / norm), psi_imag: im.map((x) => x / norm), state_label: label };
   }
   if (st.theta !== undefined || st.phi !== undefined) {
-    // the point's state at theta = 0 where only phi is given; the angles as given (a sweep's axis over theta keeps phi, over phi takes theta = pi/4)
+    // the state at theta = 0 where only phi is given; the angles kept as given (a grid's default theta is pi/4)
     const theta = st.theta === undefined ? undefined : requireNumber('initial_state.theta', st.theta);
     const phi = st.phi === undefined ? undefined : requireNumber('initial_state.phi', st.phi);
     return { ...angleState(theta ?? 0, phi ?? 0), angles: { theta, phi } };
@@ -210,7 +210,9 @@ export function resolvePoint(input: unknown, baseDir?: string): PointParams {
     throw new InputError(`point parameters: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for system ${system.name} (${describeNames(system)}; and ${COMMON_KEYS.join(', ')})`);
   }
   const values = space.defaults();
-  space.params.forEach((k, i) => obj[k] !== undefined && (values[i] = requireNumber(k, obj[k])));
+  space.params.forEach((k, i) => {
+    if (obj[k] !== undefined) values[i] = requireNumber(k, obj[k]);
+  });
   const reservoir = obj.reservoir === undefined ? sharedStatistics(system) : requireChoice('reservoir', obj.reservoir, RESERVOIRS);
   const model = requireChoice('model', obj.model ?? DEFAULTS.model, MODELS);
   const zero_freq = requireChoice('zero_freq', obj.zero_freq ?? DEFAULTS.zero_freq, ZERO_FREQS);
@@ -375,10 +377,14 @@ export function setParam(input: PointInput, name: string, value: number): PointI
   }
   if (name === 'tau') return { ...out, tau: value };
   const values = space.defaults();
-  space.params.forEach((k, i) => typeof input[k] === 'number' && (values[i] = input[k] as number));
+  space.params.forEach((k, i) => {
+    if (typeof input[k] === 'number') values[i] = input[k] as number;
+  });
   space.set(values, name, value);
   const defaults = space.defaults();
-  space.params.forEach((k, i) => (input[k] !== undefined || values[i] !== defaults[i]) && (out[k] = values[i]));
+  space.params.forEach((k, i) => {
+    if (input[k] !== undefined || values[i] !== defaults[i]) out[k] = values[i];
+  });
   return out;
 }
 

@@ -91,7 +91,7 @@ export class Grid {
     return { ...this.base, values: [...this.base.values] };
   }
 
-  /** The base's numbers into `to`: its parameters, tau and the state's angles. */
+  /** A point's numbers into `to`: its parameters, tau and the state's angles. */
   private copyNumbers(from: PointParams, to: PointParams): void {
     for (let i = 0; i < from.values.length; i++) to.values[i] = from.values[i];
     to.tau = from.tau;
