@@ -3,7 +3,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { firstRepeat } from '../core/lists.js';
-import { DEFAULTS, InputError, NAMED_STATES, sharedStatistics, type PointInput, type PointParams, pointToInput, resolvePoint, setParam } from '../model/params.js';
+import { DEFAULTS, InputError, NAMED_STATES, isPointName, sharedStatistics, type PointInput, type PointParams, pointToInput, resolvePoint, setParam } from '../model/params.js';
 import { type PointResult, nonFiniteCause } from '../model/point.js';
 import { type Trajectory, evaluateOnBackend, pointCheck, trajectoryOnBackend, BACKEND_CHOICES } from '../sweep/point.js';
 import type { CrossCheck } from '../sweep/run.js';
@@ -132,14 +132,13 @@ export function applyPointFlags(base: PointInput, opts: Record<string, unknown>,
     else numeric.push([name, v]);
   }
   // a flag sets the system's name of the same spelling, if it has one (T: T1 = T2 = T; Tbar keeps dT)
-  const space = genericSpace(system);
   for (const f of ordered) {
     const flag = f.flag.split(' ')[0];
-    if (!space.has(f.param)) throw new InputError(`option ${flag}: system ${system.name} has no ${f.param} (${describeNames(system)}); use --set NAME=VALUE`);
+    if (!isPointName(system, f.param)) throw new InputError(`option ${flag}: system ${system.name} has no ${f.param} (${describeNames(system)}); use --set NAME=VALUE`);
     input = setParam(input, f.param, parseNumber(flag, String(opts[f.key])));
   }
   for (const [name, v] of numeric) {
-    if (!space.has(name)) throw new InputError(`option --set: system ${system.name} has no ${name} (${describeNames(system)}; tau, theta, phi; run settings: ${SETTING_KEYS.join(', ')})`);
+    if (!isPointName(system, name)) throw new InputError(`option --set: system ${system.name} has no ${name} (${describeNames(system)}; tau, theta, phi; run settings: ${SETTING_KEYS.join(', ')})`);
     input = setParam(input, name, v);
   }
   return input;

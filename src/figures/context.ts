@@ -130,8 +130,8 @@ export class FigureContext {
       const resonant: number[] = [];
       for (let k = 0; k < res.done; k++) {
         if (!(res.flags[k] & BISTABLE) || res.flags[k] & FLAG_BITS.degenerate) continue;
-        const p = res.grid.record(k);
-        (p.Delta1 === 0 && p.Delta2 === 0 ? resonant : near).push(k);
+        const p = res.grid.point(k);
+        (res.grid.valueAt(p, 'Delta1') === 0 && res.grid.valueAt(p, 'Delta2') === 0 ? resonant : near).push(k);
       }
       // near-resonant points (gap ~ 1e-7) look bistable in f32: their flags (and long-time
       // values) come from float64

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, pointToInput, resolvePoint } from '../model/params.js';
+import { InputError, pointToInput } from '../model/params.js';
 import { writeFileAtomic } from './atomic.js';
 import { DamagedFileError, readFlatH5, writeFlatH5 } from './hdf5.js';
 import type { StoredBlock, SweepResult } from '../sweep/run.js';
@@ -16,7 +16,7 @@ import type { ResolvedSpec } from '../sweep/spec.js';
 /** What a sweep computes, independent of where, how fast, or in how many pieces. */
 export function specIdentity(spec: ResolvedSpec): Record<string, unknown> {
   return {
-    base: pointToInput(resolvePoint(spec.base)),
+    base: pointToInput(spec.point),
     axes: spec.resolvedAxes.map((a) => ({ param: a.param, values: a.values, relative_to: a.relative_to ?? null })),
     outputs: spec.outputs,
     // only when given, so that the hashes of specs without one stay what they were

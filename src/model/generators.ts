@@ -11,20 +11,21 @@ export interface GeneratorParts {
   degenerate: boolean;
 }
 
-/** The kernels' parameter row of a point (layout: src/core/layout.ts rowLayout of its system). */
-export function pointRow(p: PointParams, dt = 0, dst: Float32Array | Float64Array = new Float64Array(rowLayout(p.system.amplitudes).stride), index = 0): Float32Array | Float64Array {
+/** The kernels' parameter row of a point (layout: src/core/layout.ts rowLayout of its system): the one writer of rows (the grid's, a single point's). */
+export function pointRow<Row extends Float32Array | Float64Array = Float64Array>(p: PointParams, dt = 0, dst?: Row, index = 0): Row {
   const row = rowLayout(p.system.amplitudes);
+  const out = dst ?? (new Float64Array(row.stride) as Row);
   const o = index * row.stride;
-  dst.fill(0, o, o + row.stride);
-  dst[o + row.tau] = p.tau;
-  dst[o + row.dt] = dt;
-  dst[o + row.lindbladW] = p.model === 'lindblad' ? lindbladFrequencyOf(p) : 0;
-  for (let k = 0; k < p.system.amplitudes; k++) {
-    dst[o + row.psiRe + k] = p.psi_real[k];
-    dst[o + row.psiIm + k] = p.psi_imag[k];
+  out.fill(0, o, o + row.stride);
+  out[o + row.tau] = p.tau;
+  out[o + row.dt] = dt;
+  out[o + row.lindbladW] = p.model === 'lindblad' ? lindbladFrequencyOf(p) : 0;
+  for (let k = 0; k < p.psi_real.length; k++) {
+    out[o + row.psiRe + k] = p.psi_real[k];
+    out[o + row.psiIm + k] = p.psi_imag[k];
   }
-  p.values.forEach((v, i) => (dst[o + row.params + i] = v));
-  return dst;
+  for (let i = 0; i < p.values.length; i++) out[o + row.params + i] = p.values[i];
+  return out;
 }
 
 /** G and the degeneracy flag of a point, in float64; `aux`: the reservoirs' current coefficients (targets.ts AUX). */

@@ -66,6 +66,8 @@ export interface PointParams {
   psi_imag: number[];
   /** what the state was called (label, theta/phi, or "psi") */
   state_label: string;
+  /** the angles as given, where the state is cos(theta)|eg> + sin(theta) e^{i phi}|ge> (an axis over one keeps the other) */
+  angles?: { theta?: number; phi?: number };
 }
 
 const STATE_KEYS = ['label', 'theta', 'phi', 'psi_real', 'psi_imag', 'basis'];
@@ -85,6 +87,11 @@ export const POINT_NAME_DOCS: Record<string, { unit: string; about: string }> = 
   theta: { unit: 'rad', about: 'initial state cos(theta)|eg> + sin(theta) e^{i phi}|ge>' },
   phi: { unit: 'rad', about: 'initial state phase' },
 };
+
+/** Whether a point has the name: a parameter or derived name of its system, tau, theta or phi. */
+export function isPointName(system: SystemDefinition, name: string): boolean {
+  return Object.hasOwn(POINT_NAME_DOCS, name) || genericSpace(system).has(name);
+}
 
 /** The unit and meaning of a name of a point: a system parameter or derived name (as its file says), tau, theta or phi. */
 export function nameDoc(system: SystemDefinition, name: string): { unit?: string; about?: string } {
@@ -145,7 +152,15 @@ function requireAmplitudes(name: string, v: unknown, qubits: number): number[] {
   return v.map((x, k) => requireNumber(`${name}[${k}]`, x));
 }
 
-function resolveState(input: unknown, qubits: number): { re: number[]; im: number[]; label: string } {
+type ResolvedState = Pick<PointParams, 'psi_real' | 'psi_imag' | 'state_label' | 'angles'>;
+
+/** The state cos(theta)|eg> + sin(theta) e^{i phi}|ge> as a point holds it (an undefined angle takes its default: thetaPhiAmplitudes). */
+export function angleState(theta: number | undefined, phi: number | undefined): ResolvedState {
+  const { re, im } = thetaPhiAmplitudes(theta, phi);
+  return { psi_real: re, psi_imag: im, state_label: `theta=${theta},phi=${phi}`, angles: { theta, phi } };
+}
+
+function resolveState(input: unknown, qubits: number): ResolvedState {
   if (input === undefined) input = { label: DEFAULTS.state };
   if (typeof input === 'string') input = { label: input };
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -165,18 +180,19 @@ function resolveState(input: unknown, qubits: number): { re: number[]; im: numbe
     if (!(norm > 0)) throw new InputError('parameter initial_state.psi_real/psi_imag: the state vector is all zero');
     if (!Number.isFinite(norm)) throw new InputError('parameter initial_state.psi_real/psi_imag: amplitudes too large');
     const label = typeof st.label === 'string' ? st.label : 'psi';
-    return { re: re.map((x) => x / norm), im: im.map((x) => x / norm), label };
+    return { psi_real: re.map((x) => x / norm), psi_imag: im.map((x) => x / norm), state_label: label };
   }
   if (st.theta !== undefined || st.phi !== undefined) {
-    const theta = st.theta === undefined ? 0 : requireNumber('initial_state.theta', st.theta);
-    const phi = st.phi === undefined ? 0 : requireNumber('initial_state.phi', st.phi);
-    return { ...thetaPhiAmplitudes(theta, phi), label: `theta=${theta},phi=${phi}` };
+    // the state at theta = 0 where only phi is given; the angles kept as given (a grid's default theta is pi/4)
+    const theta = st.theta === undefined ? undefined : requireNumber('initial_state.theta', st.theta);
+    const phi = st.phi === undefined ? undefined : requireNumber('initial_state.phi', st.phi);
+    return { ...angleState(theta ?? 0, phi ?? 0), angles: { theta, phi } };
   }
   const label = st.label === undefined ? DEFAULTS.state : st.label;
   if (typeof label !== 'string' || !(label in NAMED_STATES)) {
     throw new InputError(`parameter initial_state.label: unknown state ${fmt(label)} (expected ${Object.keys(NAMED_STATES).join(', ')}, or give theta/phi or psi_real/psi_imag)`);
   }
-  return { re: [...NAMED_STATES[label].re], im: [...NAMED_STATES[label].im], label };
+  return { psi_real: [...NAMED_STATES[label].re], psi_imag: [...NAMED_STATES[label].im], state_label: label };
 }
 
 const COMMON_KEYS = ['system', 'reservoir', 'model', 'lindblad_freq', 'zero_freq', 'tau', 'initial_state'];
@@ -196,8 +212,10 @@ export function resolvePoint(input: unknown, baseDir?: string): PointParams {
   if (unknown.length) {
     throw new InputError(`point parameters: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for system ${system.name} (${describeNames(system)}; and ${COMMON_KEYS.join(', ')})`);
   }
-  const rec = space.defaults();
-  for (const k of space.params) if (obj[k] !== undefined) rec[k] = requireNumber(k, obj[k]);
+  const values = space.defaults();
+  space.params.forEach((k, i) => {
+    if (obj[k] !== undefined) values[i] = requireNumber(k, obj[k]);
+  });
   const reservoir = obj.reservoir === undefined ? sharedStatistics(system) : requireChoice('reservoir', obj.reservoir, RESERVOIRS);
   const model = requireChoice('model', obj.model ?? DEFAULTS.model, MODELS);
   const zero_freq = requireChoice('zero_freq', obj.zero_freq ?? DEFAULTS.zero_freq, ZERO_FREQS);
@@ -209,22 +227,32 @@ export function resolvePoint(input: unknown, baseDir?: string): PointParams {
     requireNumber('lindblad_freq', lindblad_freq);
     if (!(lindblad_freq > 0)) throw new InputError(`parameter lindblad_freq: a frequency must be > 0 (got ${lindblad_freq})`);
     checkParamRange('lindblad_freq', lindblad_freq);
-  } else if (typeof lindblad_freq !== 'string' || (model === 'lindblad' && (!space.has(lindblad_freq) || POINT_NAME_DOCS[lindblad_freq] !== undefined))) {
+  } else if (typeof lindblad_freq !== 'string' || (model === 'lindblad' && !space.has(lindblad_freq))) {
     throw new InputError(`parameter lindblad_freq: unknown value ${fmt(lindblad_freq)} (expected a number > 0 or a name of system ${system.name})`);
   }
   const tau = obj.tau === undefined ? DEFAULTS.tau : requireNumber('tau', obj.tau);
-  if (tau < 0) throw new InputError(`parameter tau: evolution time must be >= 0 (got ${tau})`);
-  checkParamRange('tau', tau);
-  const values = space.params.map((k) => rec[k]);
+  checkPointValues({ system, values, reservoir, zero_freq, tau });
+  return { system, values, reservoir, model, zero_freq, lindblad_freq, tau, ...resolveState(obj.initial_state, system.qubits) };
+}
+
+/**
+ * The checks of a point's numbers (its parameters, tau, its reservoirs), which a sweep's axes
+ * change: resolvePoint runs them once on the base, Grid.validate at the grid's corners.
+ */
+export function checkPointValues(p: Pick<PointParams, 'system' | 'values' | 'reservoir' | 'zero_freq' | 'tau'>): void {
+  const params = p.system.parameters;
+  params.forEach((d, i) => requireNumber(d.name, p.values[i]));
+  requireNumber('tau', p.tau);
+  if (p.tau < 0) throw new InputError(`parameter tau: evolution time must be >= 0 (got ${p.tau})`);
+  checkParamRange('tau', p.tau);
   // the reservoirs first: a negative coupling or temperature has its own message, before the ranges
-  checkReservoirs(system, values, reservoir, zero_freq);
+  checkReservoirs(p.system, p.values, p.reservoir, p.zero_freq);
   // a system's own parameters: its known names by their row of the table, the others within 1e6
-  for (const k of space.params) {
-    if (k in PARAM_RANGES) checkParamRange(k, rec[k]);
-    else if (!(Math.abs(rec[k]) <= GENERIC_PARAMETER_BOUND)) throw new InputError(`parameter ${k}: ${rec[k]} is outside the valid range (-1e6 to 1e6) of a system parameter: beyond it float64 cannot evaluate the rates meaningfully`);
-  }
-  const st = resolveState(obj.initial_state, system.qubits);
-  return { system, values, reservoir, model, zero_freq, lindblad_freq, tau, psi_real: st.re, psi_imag: st.im, state_label: st.label };
+  params.forEach(({ name: k }, i) => {
+    const v = p.values[i];
+    if (k in PARAM_RANGES) checkParamRange(k, v);
+    else if (!(Math.abs(v) <= GENERIC_PARAMETER_BOUND)) throw new InputError(`parameter ${k}: ${v} is outside the valid range (-1e6 to 1e6) of a system parameter: beyond it float64 cannot evaluate the rates meaningfully`);
+  });
 }
 
 /** A point's parameters by name ({Delta1: 0, F: 0.5, ...} for the paper's system). */
@@ -268,16 +296,13 @@ export function checkReservoirs(system: SystemDefinition, values: number[], rese
 /** Values of every parameter and derived name at a point (for host-side evaluation). */
 export function pointEnvironment(system: SystemDefinition, values: number[]): (name: string) => number {
   const space = genericSpace(system);
-  const rec: Record<string, number> = {};
-  space.params.forEach((k, i) => (rec[k] = values[i]));
-  return (name: string) => space.get(rec, name);
+  return (name: string) => space.get(values, name);
 }
 
 /** The Lindblad frequency w* of a point (a number, or a name of its system evaluated there). */
 export function lindbladFrequencyOf(p: Pick<PointParams, 'system' | 'values' | 'lindblad_freq'>): number {
   const lf = p.lindblad_freq;
-  if (typeof lf === 'number') return lf;
-  return pointEnvironment(p.system, p.values)(lf);
+  return typeof lf === 'number' ? lf : genericSpace(p.system).get(p.values, lf);
 }
 
 /** Back to the JSON form (what `point --json` echoes and what sweeps store); the default system is not named. */
@@ -354,11 +379,15 @@ export function setParam(input: PointInput, name: string, value: number): PointI
     return out;
   }
   if (name === 'tau') return { ...out, tau: value };
-  const rec = space.defaults();
-  for (const k of space.params) if (typeof input[k] === 'number') rec[k] = input[k] as number;
-  space.set(rec, name, value);
+  const values = space.defaults();
+  space.params.forEach((k, i) => {
+    if (typeof input[k] === 'number') values[i] = input[k] as number;
+  });
+  space.set(values, name, value);
   const defaults = space.defaults();
-  for (const k of space.params) if (input[k] !== undefined || rec[k] !== defaults[k]) out[k] = rec[k];
+  space.params.forEach((k, i) => {
+    if (input[k] !== undefined || values[i] !== defaults[i]) out[k] = values[i];
+  });
   return out;
 }
 

@@ -69,7 +69,7 @@ export function compareResults(a: SweepResult, ref: SweepResult, columns = a.col
       }
       const inverseTemperatures = c === 'steady.entropy_production' ? inverseTemperatureSum(a.grid.point(a.offset + k)) : undefined;
       const energy = /efficiency$/.test(c) ? ref.values[c === 'steady.efficiency' ? 'steady.E_B_over_omega' : 'E_B_over_omega']?.[k] : undefined;
-      const tol = toleranceAt(c, { gap: gap ? gap[k] : 0, radius: radius ? radius[k] : 1, tau: a.grid.record(a.offset + k).tau, inverseTemperatures, energy });
+      const tol = toleranceAt(c, { gap: gap ? gap[k] : 0, radius: radius ? radius[k] : 1, tau: a.grid.point(a.offset + k).tau, inverseTemperatures, energy });
       if (tol !== undefined && d / tol > worstRatio) {
         worstRatio = d / tol;
         worstTol = tol;

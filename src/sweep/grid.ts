@@ -1,31 +1,10 @@
 // The points of a sweep: axis values -> one parameter row per point, generated on demand.
 // Flattening is row-major over the axes as listed (the last axis varies fastest).
 
-import { PARAM_STRIDE, ROW } from '../core/layout.js';
-import { type PointParams, resolvePoint, thetaPhiAmplitudes, InputError, pointToInput } from '../model/params.js';
-import { genericSpace } from '../system/space.js';
-import type { SystemDefinition } from '../system/definition.js';
+import { type PointParams, angleState, checkPointValues, InputError } from '../model/params.js';
+import { pointRow } from '../model/generators.js';
+import { type GenericSpace, genericSpace } from '../system/space.js';
 import type { ResolvedAxis, ResolvedSpec } from './specTypes.js';
-
-/** The numbers of one point (a system's parameters by name, tau, theta, phi) and how axes set them. */
-export interface ParameterSpace {
-  /** the system's parameters in row order */
-  params: readonly string[];
-  get(rec: Record<string, number>, name: string): number;
-  set(rec: Record<string, number>, name: string, value: number): void;
-}
-
-/** A system's parameter space (system/space.ts) with the state angles' defaults: theta = pi/4, phi = 0. */
-export function parameterSpace(sys: SystemDefinition): ParameterSpace {
-  const g = genericSpace(sys);
-  return {
-    params: g.params,
-    get: (rec, name) => (name === 'theta' ? (rec.theta ?? Math.PI / 4) : name === 'phi' ? (rec.phi ?? 0) : g.get(rec, name)),
-    set: (rec, name, value) => g.set(rec, name, value),
-  };
-}
-
-type Rec = Record<string, number>;
 
 /** An axis's coordinate name: its param, or PARAM_over_REF for one relative to REF (e.g. dT_over_Tbar). */
 export function axisName(a: { param: string; relative_to?: string }): string {
@@ -45,17 +24,11 @@ export class Grid {
   readonly count: number;
   readonly shape: number[];
   readonly axes: ResolvedAxis[];
+  /** the spec's base point, as resolveSpec built it (the same object: every point of the grid is it with the axes applied) */
   readonly base: PointParams;
-  readonly space: ParameterSpace;
+  readonly space: GenericSpace;
   private readonly strides: number[];
-  private readonly baseRec: Rec;
-  private readonly keys: string[];
-  /** copies a record; generated with the keys written out, so it stays monomorphic (fillRows runs it per point) */
-  private readonly copy: (from: Rec, to: Rec) => void;
-  /** writes a record's system parameters into a row (generated likewise) */
-  private readonly writeParams: (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
   private readonly angles: boolean;
-  private readonly lindbladW: (rec: Rec) => number;
   /** the axes in the order they are applied: an axis given relative to another comes after it */
   private readonly order: number[];
 
@@ -63,23 +36,9 @@ export class Grid {
     this.axes = spec.resolvedAxes;
     this.shape = spec.shape;
     this.count = spec.count;
-    this.base = resolvePoint(spec.base);
-    this.space = parameterSpace(this.base.system);
+    this.base = spec.point;
+    this.space = genericSpace(this.base.system);
     this.strides = this.shape.map((_, k) => this.shape.slice(k + 1).reduce((a, b) => a * b, 1));
-    this.baseRec = {};
-    this.space.params.forEach((key, i) => (this.baseRec[key] = this.base.values[i]));
-    this.baseRec.tau = this.base.tau;
-    this.keys = [...this.space.params, 'tau', 'theta', 'phi'];
-    this.copy = new Function('f', 't', this.keys.map((k) => `t[${JSON.stringify(k)}] = f[${JSON.stringify(k)}];`).join('\n')) as (from: Rec, to: Rec) => void;
-    this.writeParams = new Function('r', 'd', 'o', this.space.params.map((k, i) => `d[o + ${ROW.params + i}] = r[${JSON.stringify(k)}];`).join('\n')) as (rec: Rec, dst: Float32Array | Float64Array, o: number) => void;
-    const lf = this.base.lindblad_freq;
-    // a named frequency (lambda, M, or a system's name) is evaluated in the system's space, as lindbladFrequencyOf does
-    this.lindbladW = this.base.model !== 'lindblad' ? () => 0 : typeof lf === 'number' ? () => lf : (rec) => this.space.get(rec, lf);
-    const st = spec.base.initial_state;
-    if (st && st.psi_real === undefined && st.psi_imag === undefined) {
-      if (st.theta !== undefined) this.baseRec.theta = st.theta;
-      if (st.phi !== undefined) this.baseRec.phi = st.phi;
-    }
     this.angles = this.axes.some((a) => a.param === 'theta' || a.param === 'phi');
     this.order = applicationOrder(this.axes);
   }
@@ -123,74 +82,88 @@ export class Grid {
   }
 
   /** The value each axis takes at point k (absolute, after relative_to). */
-  axisValues(k: number, rec = this.record(k)): number[] {
-    return this.axes.map((a) => this.space.get(rec, a.param));
+  axisValues(k: number, p = this.numbers(k)): number[] {
+    return this.axes.map((a) => this.valueAt(p, a.param));
   }
 
-  /** The numeric parameters of point k (into `rec` when given: no allocation per point). */
-  record(k: number, rec: Rec = {}): Rec {
-    this.copy(this.baseRec, rec);
-    for (const ax of this.order) this.applyAxis(rec, ax, k);
-    return rec;
+  /** A copy of the base point for the axes to move (its values its own). */
+  private copyOfBase(): PointParams {
+    return { ...this.base, values: [...this.base.values] };
   }
 
-  private applyAxis(rec: Rec, ax: number, k: number): void {
+  /** A point's numbers into `to`: its parameters, tau and the state's angles. */
+  private copyNumbers(from: PointParams, to: PointParams): void {
+    for (let i = 0; i < from.values.length; i++) to.values[i] = from.values[i];
+    to.tau = from.tau;
+    to.angles = from.angles;
+  }
+
+  /** Point k's numbers (parameters, tau, angles) with the axes applied, into `p` (its state not yet from the angles: point(k)). */
+  private numbers(k: number, p = this.copyOfBase()): PointParams {
+    this.copyNumbers(this.base, p);
+    for (const ax of this.order) this.applyAxis(p, ax, k);
+    return p;
+  }
+
+  /** A name's value at a point: tau, a state angle (theta = pi/4, phi = 0 where the state gives none), or a name of the system. */
+  valueAt(p: PointParams, name: string): number {
+    if (name === 'tau') return p.tau;
+    if (name === 'theta') return p.angles?.theta ?? Math.PI / 4;
+    if (name === 'phi') return p.angles?.phi ?? 0;
+    return this.space.get(p.values, name);
+  }
+
+  private setAt(p: PointParams, name: string, v: number): void {
+    if (name === 'tau') p.tau = v;
+    else if (name === 'theta') p.angles = { theta: v, phi: p.angles?.phi };
+    else if (name === 'phi') p.angles = { theta: p.angles?.theta, phi: v };
+    else this.space.set(p.values, name, v);
+  }
+
+  private applyAxis(p: PointParams, ax: number, k: number): void {
     const a = this.axes[ax];
     let v = a.values[Math.floor(k / this.strides[ax]) % this.shape[ax]];
-    if (a.relative_to) v *= this.space.get(rec, a.relative_to);
-    this.space.set(rec, a.param, v);
+    if (a.relative_to) v *= this.valueAt(p, a.relative_to);
+    this.setAt(p, a.param, v);
   }
 
-  /** Writes PARAM_STRIDE values per point for points start .. start+n-1 (the kernels' rows, src/core/layout.ts ROW). */
+  /** Where an axis sweeps an angle, the point's state from its angles. */
+  private finishState(p: PointParams): PointParams {
+    if (this.angles) Object.assign(p, angleState(this.valueAt(p, 'theta'), this.valueAt(p, 'phi')));
+    return p;
+  }
+
+  /** Writes PARAM_STRIDE values per point for points start .. start+n-1: each point's row (model/generators.ts pointRow). */
   fillRows(start: number, n: number, dst: Float32Array | Float64Array, dt = 0): void {
-    const b = this.base;
-    const rec: Rec = {};
+    // one point object reused for every row (no allocation per point)
+    const p = this.copyOfBase();
     // every point of a row (the last axis) shares the other axes: apply those once per row
-    const prefix: Rec = {};
+    const prefix = this.copyOfBase();
     const last = this.axes.length - 1;
     const rowLength = this.shape[last];
-    const copy = this.copy;
-    const writeParams = this.writeParams;
-    const tail = ROW.params + this.space.params.length;
     // (unless another axis is relative to the last one: then it is applied before them, point by point)
     const lastApplied = this.order[last] === last;
     let row = -1;
     for (let j = 0; j < n; j++) {
       const k = start + j;
       if (!lastApplied) {
-        this.record(k, rec);
+        this.numbers(k, p);
       } else {
         if (Math.floor(k / rowLength) !== row) {
           row = Math.floor(k / rowLength);
-          copy(this.baseRec, prefix);
+          this.copyNumbers(this.base, prefix);
           for (let ax = 0; ax < last; ax++) this.applyAxis(prefix, this.order[ax], k);
         }
-        copy(prefix, rec);
-        this.applyAxis(rec, last, k);
+        this.copyNumbers(prefix, p);
+        this.applyAxis(p, last, k);
       }
-      const o = j * PARAM_STRIDE;
-      dst[o + 3] = 0;
-      for (let q = tail; q < PARAM_STRIDE; q++) dst[o + q] = 0;
-      dst[o + ROW.tau] = rec.tau;
-      dst[o + ROW.dt] = dt;
-      dst[o + ROW.lindbladW] = this.lindbladW(rec);
-      writeParams(rec, dst, o);
-      const psi = this.angles ? thetaPhiAmplitudes(rec.theta, rec.phi) : { re: b.psi_real, im: b.psi_imag };
-      for (let q = 0; q < 4; q++) {
-        dst[o + ROW.psiRe + q] = psi.re[q];
-        dst[o + ROW.psiIm + q] = psi.im[q];
-      }
+      pointRow(this.finishState(p), dt, dst, j);
     }
   }
 
-  /** Point k as full parameters (validated), e.g. for the float64 cross-check. */
+  /** Point k: the base point with the axes' values applied (the point whose row fillRows writes). */
   point(k: number): PointParams {
-    const rec = this.record(k);
-    const input = { ...pointToInput(this.base) } as Record<string, unknown>;
-    for (const key of this.space.params) input[key] = rec[key];
-    input.tau = rec.tau;
-    if (this.angles) input.initial_state = { theta: rec.theta ?? Math.PI / 4, phi: rec.phi ?? 0 };
-    return resolvePoint(input);
+    return this.finishState(this.numbers(k));
   }
 
   /**
@@ -202,17 +175,17 @@ export class Grid {
   checkRelativeAxes(): void {
     const relative = this.axes.flatMap((a, i) => (a.relative_to ? [i] : []));
     if (!relative.length) return;
-    const rec: Rec = {};
+    const p = this.copyOfBase();
     for (const k of [0, ...this.corners()]) {
-      this.record(k, rec);
+      this.numbers(k, p);
       const coords = this.coordinateValues(k);
       for (const i of relative) {
         const a = this.axes[i];
-        const ref = this.space.get(rec, a.relative_to!);
+        const ref = this.valueAt(p, a.relative_to!);
         const want = coords[i] * ref;
-        const got = this.space.get(rec, a.param);
+        const got = this.valueAt(p, a.param);
         if (Math.abs(got - want) > 1e-9 * (Math.abs(want) + Math.abs(ref) + 1)) {
-          const movers = this.axes.filter((b) => b.param !== a.relative_to && movesParam(this.space, this.baseRec, b.param, a.relative_to!)).map((b) => b.param);
+          const movers = this.axes.filter((b) => b.param !== a.relative_to && this.movesParam(b.param, a.relative_to!)).map((b) => b.param);
           throw new InputError(
             `spec axes[${i}] (${a.param}): relative_to ${a.relative_to} is moved by setting ${movers.join(' and ') || a.param} (at ${a.relative_to} = ${+ref.toPrecision(6)}, ${axisName(a)} = ${coords[i]} would give ${a.param} = ${+want.toPrecision(6)}, the point has ${+got.toPrecision(6)}); make it relative to a parameter the axes keep fixed`,
           );
@@ -223,7 +196,7 @@ export class Grid {
 
   /** The value of a (possibly derived) parameter in the base, before any axis. */
   baseValue(name: string): number {
-    return this.space.get(this.baseRec, name);
+    return this.valueAt(this.base, name);
   }
 
   /**
@@ -232,11 +205,19 @@ export class Grid {
    */
   axesMoving(name: string): string[] {
     const before = this.baseValue(name);
-    const rec: Rec = {};
-    const moved = this.corners().some((k) => Math.abs(this.space.get(this.record(k, rec), name) - before) > 1e-12 * (Math.abs(before) + 1));
+    const p = this.copyOfBase();
+    const moved = this.corners().some((k) => Math.abs(this.valueAt(this.numbers(k, p), name) - before) > 1e-12 * (Math.abs(before) + 1));
     if (!moved) return [];
-    const movers = this.axes.filter((a) => movesParam(this.space, this.baseRec, a.param, name)).map((a) => a.param);
+    const movers = this.axes.filter((a) => this.movesParam(a.param, name)).map((a) => a.param);
     return movers.length ? movers : this.axes.map((a) => a.param);
+  }
+
+  /** Whether setting `name` (to its base value + 1) moves `other`. */
+  private movesParam(name: string, other: string): boolean {
+    const p = this.copyOfBase();
+    const before = this.valueAt(p, other);
+    this.setAt(p, name, this.valueAt(p, name) + 1);
+    return Math.abs(this.valueAt(p, other) - before) > 1e-12 * (Math.abs(before) + 1);
   }
 
   /** The flat indices of the grid's corners (each axis at its smallest or largest value). */
@@ -262,24 +243,16 @@ export class Grid {
   validate(): void {
     for (const k of this.corners()) {
       try {
-        this.point(k);
+        checkPointValues(this.point(k));
       } catch (e) {
         if (e instanceof InputError) {
-          const at = this.axes.map((a) => `${a.param}=${+this.space.get(this.record(k), a.param).toPrecision(6)}`).join(', ');
+          const at = this.axes.map((a) => `${a.param}=${+this.valueAt(this.numbers(k), a.param).toPrecision(6)}`).join(', ');
           throw new InputError(`${e.message} at grid point ${at}`);
         }
         throw e;
       }
     }
   }
-}
-
-/** Whether setting `name` (to its value + 1) moves `other`, from the record `rec`. */
-function movesParam(space: ParameterSpace, rec: Rec, name: string, other: string): boolean {
-  const r = { ...rec };
-  const before = space.get(r, other);
-  space.set(r, name, space.get(r, name) + 1);
-  return Math.abs(space.get(r, other) - before) > 1e-12 * (Math.abs(before) + 1);
 }
 
 /**

@@ -2,11 +2,11 @@
 // backend runs it as a one-point sweep, the same code path a sweep uses. (Here, not under
 // backends/: a backend runs what it is given; making a sweep of a point is the sweep layer's.)
 
-import { InputError, type PointParams, pointToInput } from '../model/params.js';
+import { InputError, type PointParams } from '../model/params.js';
 import { type CpuIntegrator, type PointFlag, type PointResult, evaluatePoint } from '../model/point.js';
 import { SCALAR_OUTPUTS, flagNames } from './outputs.js';
 import { type CrossCheck, checkTimeGrids, mergeCrossChecks, runSweep } from './run.js';
-import { resolveSpec } from './spec.js';
+import { specOfPoint } from './spec.js';
 import { initialVector } from '../model/evolve.js';
 import { generator } from '../model/generators.js';
 import { TRAJECTORY_QUANTITIES, type TimeGrid, type TrajectoryQuantity, chargingCurve, timeValues } from '../model/charging.js';
@@ -42,7 +42,7 @@ export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): 
   }
   const { backend, why } = await createBackend({ backend: opts.backend, adapter: opts.adapter });
   try {
-    const spec = resolveSpec({ name: 'point', base: pointToInput(p), axes: [{ param: 'tau', values: [p.tau] }], outputs: ALL_OUTPUTS });
+    const spec = specOfPoint(p, { name: 'point', axes: [{ param: 'tau', values: [p.tau] }], outputs: ALL_OUTPUTS });
     const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1, extraColumns: ['_spectral_radius'] });
     if (res.error) throw res.error;
     const v = (c: string) => Number(res.values[c][0]);
@@ -97,7 +97,7 @@ export async function trajectoryOnBackend(p: PointParams, times: TimeGrid, opts:
   }
   const { backend } = await createBackend({ backend: opts.backend, adapter: opts.adapter });
   try {
-    const spec = resolveSpec({ name: 'trajectory', base: pointToInput(p), axes: [{ param: 'tau', values: [p.tau] }], outputs: ['E_B_over_omega', 'concurrence'], times });
+    const spec = specOfPoint(p, { name: 'trajectory', axes: [{ param: 'tau', values: [p.tau] }], outputs: ['E_B_over_omega', 'concurrence'], times });
     checkTimeGrids(spec, backend);
     const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1 });
     if (res.error) throw res.error;

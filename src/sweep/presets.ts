@@ -3,8 +3,8 @@
 // Delta in [-4, 4], F in [0, 2], dT in [-1.8, 1.8] Tbar, dmu in [-6, 6]. Initial state |eg>,
 // tau = 20000, Delta_bar = 0. Axes are [panel, y, x].
 
-import { InputError, type PointParams, pointToInput, resolvePoint } from '../model/params.js';
-import { type SweepSpec, resolveSpec } from './spec.js';
+import { InputError, type PointParams, pointToInput } from '../model/params.js';
+import { type ResolvedSpec, type SweepSpec, resolveSpec } from './spec.js';
 
 const N = 201;
 const common = { lambda: 1, alpha1: 0.1, alpha2: 0.1, omega_c: 5, Delta1: 0, Delta2: 0, tau: 20000, model: 'redfield' as const, initial_state: { label: 'eg' } };
@@ -97,12 +97,12 @@ export function preset(name: string): SweepSpec {
  * resolution: --grid keeps it), else its own description, else its name. A preset changed by
  * --set, another axis range or another system is not the paper's figure any more.
  */
-export function runTitle(spec: SweepSpec, base: PointParams): string {
+export function runTitle(spec: Pick<ResolvedSpec, 'name' | 'description' | 'axes'>, base: PointParams): string {
   const p = PRESETS[spec.name];
   if (!p) return spec.description ?? spec.name;
   const same =
     spec.description === p.description &&
-    JSON.stringify(pointToInput(resolvePoint(resolveSpec(p).base))) === JSON.stringify(pointToInput(base)) &&
+    JSON.stringify(pointToInput(resolveSpec(p).point)) === JSON.stringify(pointToInput(base)) &&
     JSON.stringify(p.axes.map(({ n: _n, ...a }) => a)) === JSON.stringify(spec.axes.map(({ n: _n, ...a }) => a));
   return same ? p.description! : `${spec.name} (changed from the preset)`;
 }

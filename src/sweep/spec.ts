@@ -1,7 +1,7 @@
 // Sweep specifications: {name, base, axes, outputs}, validated with one-line messages.
 
 import { firstRepeat } from '../core/lists.js';
-import { InputError, type PointInput, normalizeBase, resolvePoint } from '../model/params.js';
+import { InputError, type PointInput, type PointParams, normalizeBase, resolvePoint } from '../model/params.js';
 export { normalizeBase };
 import type { SystemDefinition } from '../system/definition.js';
 import { resolveSystem } from '../system/registry.js';
@@ -106,7 +106,21 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
   const system = resolveSystem(s.system ?? rawBase.system, 'spec system', baseDir);
   // the derived names (Tbar, dT, ...) onto the system's parameters
   const base: PointInput = { ...normalizeBase(rawBase as Record<string, unknown>, system, 'spec base'), system };
-  resolvePoint(base); // the base alone must be a valid point
+  // the base alone must be a valid point: resolved here, once, and passed on
+  return completeSpec(s, name, resolvePoint(base), base);
+}
+
+/**
+ * A spec around a point already resolved (one point on a backend: `qbsweep point`), its axes,
+ * outputs and time grid validated as resolveSpec does; the point is not resolved again.
+ */
+export function specOfPoint(point: PointParams, spec: Pick<SweepSpec, 'name' | 'axes' | 'outputs' | 'times'>): ResolvedSpec {
+  return completeSpec(spec as unknown as Record<string, unknown>, spec.name, point);
+}
+
+/** The rest of a spec once its base point is resolved: axes, outputs, plot and times validated, the axes expanded. */
+function completeSpec(s: Record<string, unknown>, name: string, point: PointParams, base?: PointInput): ResolvedSpec {
+  const system = point.system;
   if (!Array.isArray(s.axes) || s.axes.length === 0) throw new InputError('spec axes: must be a non-empty array (1 to 3 axes)');
   if (s.axes.length > MAX_AXES) throw new InputError(`spec axes: at most ${MAX_AXES} axes (got ${s.axes.length}); run several sweeps for more`);
   const sweepable = sweepableParams(system);
@@ -136,7 +150,8 @@ export function resolveSpec(input: unknown, baseDir?: string): ResolvedSpec {
   if (count > MAX_SWEEP_POINTS) throw new InputError(`spec axes: ${shape.join(' x ')} = ${count} points, more than the ${MAX_SWEEP_POINTS} one sweep may have; run several sweeps`);
   const resolved: ResolvedSpec = {
     name,
-    base,
+    ...(base ? { base } : {}),
+    point,
     axes: s.axes as AxisSpec[],
     outputs: outputs as string[],
     description: typeof s.description === 'string' ? s.description : undefined,
@@ -183,7 +198,7 @@ export function parseTimeGrid(text: string, where = 'option --times'): TimeGrid 
 }
 
 /** --grid NxM: N points along the last (x) axis, M along the one before (y); range axes only. */
-export function applyGrid(spec: SweepSpec, grid: string): SweepSpec {
+export function applyGrid<S extends Pick<SweepSpec, 'axes'>>(spec: S, grid: string): S {
   const m = /^(\d+)(?:x(\d+))?$/.exec(grid.trim());
   if (!m) throw new InputError(`option --grid: expected NxM, e.g. 256x256 (got ${JSON.stringify(grid)})`);
   const nx = Number(m[1]);

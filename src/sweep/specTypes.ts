@@ -1,7 +1,7 @@
 // The shapes of a sweep specification, as written (SweepSpec) and as resolved to axis values
 // (ResolvedSpec): shared by the spec's validation and the grid it builds, without a circle.
 
-import type { PointInput } from '../model/params.js';
+import type { PointInput, PointParams } from '../model/params.js';
 import type { TimeGrid } from '../model/charging.js';
 
 export interface AxisSpec {
@@ -35,7 +35,11 @@ export interface ResolvedAxis {
   relative_to?: string;
 }
 
-export interface ResolvedSpec extends SweepSpec {
+export interface ResolvedSpec extends Omit<SweepSpec, 'base'> {
+  /** the base as the spec wrote it, its derived names set on its (parsed) system; none for a spec made around a point (specOfPoint) */
+  base?: PointInput;
+  /** the base point, resolved once (resolvePoint): the grid, the cross-check and the manifest use this object */
+  point: PointParams;
   axes: AxisSpec[];
   resolvedAxes: ResolvedAxis[];
   outputs: string[];

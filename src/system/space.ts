@@ -10,23 +10,26 @@ import { InputError } from '../core/errors.js';
 import type { SystemDefinition } from './definition.js';
 import { type AffineForm, type Node, affineForm, evaluate, freeNames } from './expr.js';
 
-/** Numbers of one point: every system parameter by name, plus tau and the state angles. */
-export type ParamRecord = Record<string, number>;
-
+/**
+ * A system's parameters and derived names over a point's `values` (its parameters in the order
+ * the definition declares them): reading a derived name, setting one.
+ */
 export interface GenericSpace {
   system: SystemDefinition;
   params: readonly string[];
   /** derived names that an axis or flag may set */
   settable: readonly string[];
-  defaults(): ParamRecord;
-  get(rec: ParamRecord, name: string): number;
-  set(rec: ParamRecord, name: string, value: number): void;
+  /** the parameters' defaults, in order */
+  defaults(): number[];
+  /** a parameter's or derived name's value at `values` */
+  get(values: ArrayLike<number>, name: string): number;
+  /** sets a parameter or a settable derived name, moving the parameters in `values` */
+  set(values: number[], name: string, value: number): void;
+  /** a parameter or derived name of the system */
   has(name: string): boolean;
   /** the parameters setting a settable name moves (those of "sets", or those its affine form uses) */
   moves(name: string): readonly string[];
 }
-
-const STATE_NAMES = ['tau', 'theta', 'phi'];
 
 const cache = new WeakMap<SystemDefinition, GenericSpace>();
 
@@ -38,6 +41,7 @@ export function genericSpace(sys: SystemDefinition): GenericSpace {
 
 function buildSpace(sys: SystemDefinition): GenericSpace {
   const params = sys.parameters.map((p) => p.name);
+  const index = new Map(params.map((n, i) => [n, i]));
   const derived = new Map<string, Node>(sys.derived.map((d) => [d.name, d.expr]));
   // Each derived name uses parameters and earlier names only: taken in order, an earlier name's
   // affine form (or value) is looked up, never expanded again (d2 = d1 + d1, d3 = d2 + d2, ...
@@ -64,35 +68,33 @@ function buildSpace(sys: SystemDefinition): GenericSpace {
     for (const n of freeNames(expr).keys()) for (const m of needs.get(n) ?? []) mine.add(m);
     needs.set(name, [...sys.derived.map((d) => d.name).filter((n) => mine.has(n)), name]);
   }
-  const valueOf = (rec: ParamRecord, name: string): number => {
-    if (name in rec && (params.includes(name) || STATE_NAMES.includes(name))) return rec[name];
+  const valueOf = (values: ArrayLike<number>, name: string): number => {
+    const i = index.get(name);
+    if (i !== undefined) return values[i];
     const chain = needs.get(name);
     if (!chain) throw new InputError(`parameter ${name}: unknown for system ${sys.name} (${describeNames(sys)})`);
-    const values = new Map<string, number>();
-    const env = (n: string): number => values.get(n) ?? rec[n];
-    for (const n of chain) values.set(n, evaluate(derived.get(n)!, env));
-    return values.get(name)!;
+    const computed = new Map<string, number>();
+    const env = (n: string): number => computed.get(n) ?? values[index.get(n)!];
+    for (const n of chain) computed.set(n, evaluate(derived.get(n)!, env));
+    return computed.get(name)!;
   };
   return {
     system: sys,
     params,
     settable,
-    defaults() {
-      const rec: ParamRecord = {};
-      for (const p of sys.parameters) rec[p.name] = p.default;
-      return rec;
-    },
+    defaults: () => sys.parameters.map((p) => p.default),
     moves: (name) => (setsOf.get(name) ?? gradients.get(name)?.coefficients.map(([i]) => i) ?? []).map((i) => params[i]),
-    has: (name) => params.includes(name) || derived.has(name) || STATE_NAMES.includes(name),
+    has: (name) => index.has(name) || derived.has(name),
     get: valueOf,
-    set(rec, name, value) {
-      if (params.includes(name) || STATE_NAMES.includes(name)) {
-        rec[name] = value;
+    set(values, name, value) {
+      const at = index.get(name);
+      if (at !== undefined) {
+        values[at] = value;
         return;
       }
       const together = setsOf.get(name);
       if (together) {
-        for (const i of together) rec[params[i]] = value;
+        for (const i of together) values[i] = value;
         return;
       }
       const g = gradients.get(name);
@@ -106,14 +108,14 @@ function buildSpace(sys: SystemDefinition): GenericSpace {
         // orthogonal to g, the partner kept; written so, it is the paper's reading to the last bit
         // (Delta1 = Delta_bar + Delta/2, T1 = Tbar + dT/2), which p += step g is not
         const [[i, a], [j, b]] = g.coefficients;
-        const partner = (-b * rec[params[i]] + a * rec[params[j]]) / (a * a + b * b);
+        const partner = (-b * values[i] + a * values[j]) / (a * a + b * b);
         const along = (value - g.constant) / norm2;
-        rec[params[i]] = partner * -b + along * a;
-        rec[params[j]] = partner * a + along * b;
+        values[i] = partner * -b + along * a;
+        values[j] = partner * a + along * b;
         return;
       }
-      const step = (value - valueOf(rec, name)) / norm2;
-      for (const [i, c] of g.coefficients) rec[params[i]] += step * c;
+      const step = (value - valueOf(values, name)) / norm2;
+      for (const [i, c] of g.coefficients) values[i] += step * c;
     },
   };
 }

@@ -14,6 +14,7 @@ import { buildManifest } from '../io/manifest.js';
 import { axisLabel, outputLabel, sweepCurves, sweepHeatmap, sweepSpec } from '../io/sweepFigure.js';
 import { InputError, NAMED_STATES, type PointParams } from '../model/params.js';
 import { evaluatePoint } from '../model/point.js';
+import { pointRow } from '../model/generators.js';
 import { OUTPUT_DOCS, columnValue, flagNames } from '../sweep/outputs.js';
 import { PRESETS } from '../sweep/presets.js';
 import { type SweepResult, crossCheckSummary, runSweep, settingsOf } from '../sweep/run.js';
@@ -410,10 +411,10 @@ async function showDetail(k: number): Promise<void> {
   }
   status.textContent = 'computing the charging curves on the GPU…';
   try {
-    const row = new Float32Array(PARAM_STRIDE);
-    res.grid.fillRows(k, 1, row, res.dt ?? 0);
-    const settings = settingsOf(res.grid);
+    // the point once; its row written from it (the row fillRows writes for point k)
     const p: PointParams = res.grid.point(k);
+    const row = pointRow(p, res.dt ?? 0, new Float32Array(PARAM_STRIDE));
+    const settings = settingsOf(res.grid);
     // float64 reference of this point: its slowest rate sets the time window of the curves
     const ref = evaluatePoint(p);
     const slow = Math.abs(ref.slowest_relaxation);

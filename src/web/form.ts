@@ -6,7 +6,7 @@ import { DEFAULTS, InputError, MODELS, NAMED_STATES, POINT_NAME_DOCS, RESERVOIRS
 import { DEFAULT_OUTPUTS, OUTPUT_DOCS, OUTPUT_KEYS } from '../sweep/outputs.js';
 import { CHARGING_FIGURES } from '../model/charging.js';
 import { PRESETS } from '../sweep/presets.js';
-import { type AxisSpec, MAX_AXES, type SweepSpec, applyGrid, parseTimeGrid, resolveSpec, sweepableParams } from '../sweep/spec.js';
+import { type AxisSpec, MAX_AXES, type ResolvedSpec, type SweepSpec, applyGrid, parseTimeGrid, resolveSpec, sweepableParams } from '../sweep/spec.js';
 import { type SystemDefinition, parseSystem } from '../system/definition.js';
 import { BUILTIN_NAMES, DEFAULT_SYSTEM, builtinSystem, paperSystem, resolveSystem, systemReference } from '../system/registry.js';
 
@@ -303,7 +303,7 @@ export class SweepForm {
   }
 
   /** Fills the form from a spec (a preset, or the spec of a loaded result). */
-  setSpec(spec: SweepSpec, grid?: string): void {
+  setSpec(spec: SweepSpec | ResolvedSpec, grid?: string): void {
     const sys = resolveSystem(spec.system ?? (spec.base as { system?: unknown } | undefined)?.system, 'spec system');
     if (sys !== this.system) this.useSystem(sys);
     this.name = spec.name ?? 'sweep';

@@ -16,7 +16,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'qbsweep-spec-'));
 
 describe('spec base', () => {
   it('takes the derived names (Tbar, dT, mubar, dmu, Delta, Delta_bar, alpha, theta) and refuses mixed spellings', () => {
-    const base = (b: Record<string, unknown>) => resolveSpec({ name: 'x', base: b, axes: [{ param: 'F', values: [0.5] }] }).base;
+    const base = (b: Record<string, unknown>) => resolveSpec({ name: 'x', base: b, axes: [{ param: 'F', values: [0.5] }] }).base!;
     expect(base({ Tbar: 2, dT: 0.5 })).toMatchObject({ T1: 2.25, T2: 1.75 });
     expect(base({ reservoir: 'fermion', mubar: 1, dmu: -2 })).toMatchObject({ mu1: 0, mu2: 2 });
     expect(base({ Delta: 3, Delta_bar: 1 })).toMatchObject({ Delta1: 2.5, Delta2: -0.5 });
