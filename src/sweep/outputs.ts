@@ -8,7 +8,7 @@ import { PAULI_STRINGS } from '../algebra/pauli.js';
 import { CHARGING_FIGURES, CHARGING_FIGURE_DOCS, TRAJECTORY_QUANTITIES } from '../model/charging.js';
 
 export { SCALAR_OUTPUTS, INTERNAL_COLUMNS, FlagWords, outputSlot, flagNames, flagBits } from '../core/outputs.js';
-import { INTERNAL_COLUMNS, RECORD_ENTRIES, SCALAR_OUTPUTS, entryOutputs, outputSlot } from '../core/outputs.js';
+import { INTERNAL_COLUMNS, RECORD_ENTRIES, type RecordEntry, SCALAR_OUTPUTS, entryOutputs, outputSlot, outputValue } from '../core/outputs.js';
 
 export const RECORD_STRIDE = OUT_STRIDE;
 export const RECORD = OUT;
@@ -115,4 +115,25 @@ export function recordFlags(records: ArrayLike<number>, k: number, precision: 'f
 /** The dataset of a column: CF and netCDF names have no dots (`steady.efficiency` -> `steady_efficiency`). */
 export function h5Name(column: string): string {
   return column.replace(/\./g, '_');
+}
+
+const PROGRAM_DOCS = { tau: 'the state at tau', limit: 'the long-time limit', spectrum: 'the spectrum' } as const;
+
+/** An entry's float32 tolerance in words (src/sweep/tolerance.ts: toleranceAt). */
+function toleranceDoc(e: RecordEntry): string {
+  const T = GPU_TOLERANCE;
+  const f = (x: number) => x.toExponential();
+  const atTau = (x: number) => (e.program === 'limit' ? f(x) : `${f(x)} (${f(T.transient)} where \\|gap\\| tau < ${T.stationaryDecays})`);
+  const base = { state: atTau(T.stationary), concurrence: atTau(T.concurrence), gap: `${f(T.gapRelative)} of the largest \\|eigenvalue\\|`, none: 'exact' }[e.tolerance!];
+  return `${base}${e.perEnergy ? ', more where E_B is small' : ''}${e.perTemperature ? ', times sum_k 1/T_k' : ''}`;
+}
+
+/** The docs table of the scalar outputs (docs/OUTPUTS.md), one row per registry entry, in the order the lists show them. */
+export function outputsTable(): string {
+  const rows = SCALAR_OUTPUTS.map(outputValue).filter((o) => o!.offset === 0).map((o) => {
+    const e = o!.entry;
+    const key = e.size ? `\`${e.key!.replace('#', 'k')}\` (k = 1..${e.size})` : `\`${e.key}\``;
+    return `| ${key} | ${e.doc!.label.replace('#', 'k').replace(/\|/g, '\\|')} | ${e.doc!.unit} | ${PROGRAM_DOCS[e.program]} | ${toleranceDoc(e)} |`;
+  });
+  return ['| output | long name (CSV, HDF5 `long_name`) | unit | of | float32 tolerance against float64 |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }

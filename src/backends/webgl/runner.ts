@@ -158,7 +158,7 @@ export class WebGlRunner {
         if (this.gl?.isContextLost?.()) throw new WebGlError('the WebGL context was lost');
         fillRecords(res, n, records, done, spec);
         await this.spectra(rows, records, done, n, s, wantsGap);
-        this.stateOutputs(rows, records, done, n, s);
+        writeStateOutputs(rows, records, done, n, s);
         done += n;
         onProgress?.(done);
         const ms = performance.now() - t0;
@@ -178,40 +178,6 @@ export class WebGlRunner {
     this.mode = KERNEL_MODES[cls] ?? cls ?? this.mode;
     if (!GL_MODES.includes(this.mode)) {
       throw new WebGlError(`gpu.js fell back to its ${this.mode} mode (no usable WebGL context): refusing to report CPU results as the webgl backend`);
-    }
-  }
-
-  /**
-   * The outputs beyond the kernel's eight vec4 (gpu.js's limit of render targets): the state
-   * observables at tau from the kernel's r(tau), by the same emitted definition in float64; the
-   * long-time ones (and the currents) from the float64 steady state where the kernel found a
-   * unique one (NaN elsewhere, as the WGSL leap writes them). Whatever the outputs asked: the
-   * non-positive and law flags come from them.
-   */
-  private stateOutputs(rows: Float32Array, records: Float32Array, at: number, n: number, s: RunSettings): void {
-    for (let j = 0; j < n; j++) {
-      const b = (at + j) * OUT_STRIDE;
-      const p = rowToPoint(rows, at + j, s);
-      const r = records.subarray(b, b + 16);
-      const st = stateObservables(r);
-      const atTau: Record<string, number> = { ...st, ...averagePowers(r, initialVector(p), p.tau) };
-      writeOutputs(records, b, (e) => e.program === 'tau' && FLOAT64_FORMULAS.includes(e.from?.formula), (key) => atTau[key]);
-      if (st.rho_min_eigenvalue < -PRECISION_OBSERVABLES.f32.nonPositive) records[b + OUT.flags] = (records[b + OUT.flags] | 0) | FLAG_BITS['non-positive'];
-      const longTime = (e: RecordEntry) => e.program === 'limit' && FLOAT64_FORMULAS.includes(e.from?.formula);
-      writeOutputs(records, b, longTime, () => Number.NaN);
-      const { G, aux } = generator(p);
-      // a non-finite generator (settleRecord blanks the point) or no unique limit: nothing to add
-      if (records[b + OUT.kernelDim] !== 1 || !G.every(Number.isFinite)) continue;
-      const rss = uniqueSteadyState(G);
-      const sst = stateObservables(rss);
-      const thermo = thermodynamics(aux, rss, p.system.reservoirs.length);
-      const limit: Record<string, number> = { ...sst, ...longTimeCurrents(p, thermo), entropy_production: thermo.entropy_production };
-      writeOutputs(records, b, longTime, (key) => resultValue({ steady: limit }, key));
-      let steadyFlags = records[b + OUT.steadyFlags] | 0;
-      if (sst.rho_min_eigenvalue < -PRECISION_OBSERVABLES.f32.nonPositive) steadyFlags |= FLAG_BITS['non-positive'];
-      if (thermo.firstLawViolated) steadyFlags |= FLAG_BITS['first-law'];
-      if (thermo.secondLawViolated) steadyFlags |= FLAG_BITS['second-law'];
-      records[b + OUT.steadyFlags] = steadyFlags;
     }
   }
 
@@ -260,8 +226,42 @@ export class WebGlRunner {
   }
 }
 
+/**
+ * The outputs beyond the kernel's eight vec4 (gpu.js's limit of render targets): the state
+ * observables at tau from the kernel's r(tau), by the same emitted definition in float64; the
+ * long-time ones (and the currents) from the float64 steady state where the kernel found a
+ * unique one (NaN elsewhere, as the WGSL leap writes them). Whatever the outputs asked: the
+ * non-positive and law flags come from them.
+ */
+export function writeStateOutputs(rows: Float32Array, records: Float32Array, at: number, n: number, s: RunSettings): void {
+  for (let j = 0; j < n; j++) {
+    const b = (at + j) * OUT_STRIDE;
+    const p = rowToPoint(rows, at + j, s);
+    const r = records.subarray(b, b + 16);
+    const st = stateObservables(r);
+    const atTau: Record<string, number> = { ...st, ...averagePowers(r, initialVector(p), p.tau) };
+    writeOutputs(records, b, (e) => e.program === 'tau' && FLOAT64_FORMULAS.includes(e.from?.formula), (key) => atTau[key]);
+    if (st.rho_min_eigenvalue < -PRECISION_OBSERVABLES.f32.nonPositive) records[b + OUT.flags] = (records[b + OUT.flags] | 0) | FLAG_BITS['non-positive'];
+    const longTime = (e: RecordEntry) => e.program === 'limit' && FLOAT64_FORMULAS.includes(e.from?.formula);
+    writeOutputs(records, b, longTime, () => Number.NaN);
+    const { G, aux } = generator(p);
+    // a non-finite generator (settleRecord blanks the point) or no unique limit: nothing to add
+    if (records[b + OUT.kernelDim] !== 1 || !G.every(Number.isFinite)) continue;
+    const rss = uniqueSteadyState(G);
+    const sst = stateObservables(rss);
+    const thermo = thermodynamics(aux, rss, p.system.reservoirs.length);
+    const limit: Record<string, number> = { ...sst, ...longTimeCurrents(p, thermo), entropy_production: thermo.entropy_production };
+    writeOutputs(records, b, longTime, (key) => resultValue({ steady: limit }, key));
+    let steadyFlags = records[b + OUT.steadyFlags] | 0;
+    if (sst.rho_min_eigenvalue < -PRECISION_OBSERVABLES.f32.nonPositive) steadyFlags |= FLAG_BITS['non-positive'];
+    if (thermo.firstLawViolated) steadyFlags |= FLAG_BITS['first-law'];
+    if (thermo.secondLawViolated) steadyFlags |= FLAG_BITS['second-law'];
+    records[b + OUT.steadyFlags] = steadyFlags;
+  }
+}
+
 /** The kernel's eight vec4 per point into records; NaN where the WGSL leap writes NaN. */
-function fillRecords(res: Record<string, Float32Array[]>, n: number, records: Float32Array, at: number, spec: KernelSpec): void {
+export function fillRecords(res: Record<string, Float32Array[]>, n: number, records: Float32Array, at: number, spec: KernelSpec): void {
   const parts = [res.result, ...OUTPUT_MAPS.map((o) => res[o])];
   if (parts.length !== KERNEL_VEC4S || parts.some((p) => !p || p.length < n)) throw new WebGlError('gpu.js returned an incomplete kernel map');
   for (let j = 0; j < n; j++) {
