@@ -1,7 +1,7 @@
 // Program "leap": one invocation per point builds G, solves for the steady state, takes the
 // one-step map M = exp(hG) (Taylor order 8) and applies M^n (h = tau/n, n = ceil(tau/h0)) by
-// repeated squaring; writes r(tau) and its observables (out[0..19], [26], [27]) and the
-// long-time limit (out[20..24], [30]), and the bound ||A^n|| (out[32]). The spectrum slots
+// repeated squaring; writes r(tau) and its outputs, flags and step, the long-time limit and its
+// flags, and the bound ||A^n|| (OUT_TRANSIENT_BOUND). The spectrum slots
 // start as NaN: the spectrum program overwrites them when it runs after this one.
 
 @group(0) @binding(0) var<uniform> run: Run;

@@ -57,8 +57,12 @@ export interface RecordEntry {
 const LONG_TIME = 'long-time';
 const at = (formula: Formula, k: number) => ({ formula, at: k });
 
-// the state observables (state_observables(r)): listed once, written at tau and at the limit
-const STATE = [
+/**
+ * The state observables, in the order state_observables(r) returns them (src/compiler/targets.ts
+ * emits them in this order; the slot names are those of its StateCode): listed once, written at
+ * tau and at the long-time limit.
+ */
+export const STATE_OBSERVABLES = [
   ['incoherent', 'ergotropy_incoherent_over_omega', 'incoherent ergotropy / omega (battery dephased)', ''],
   ['coherent', 'ergotropy_coherent_over_omega', 'coherent ergotropy / omega', ''],
   ['capacity', 'capacity_over_omega', 'battery capacity / omega = |r_B|', ''],
@@ -66,11 +70,11 @@ const STATE = [
   ['entropy', 'battery_entropy', 'battery von Neumann entropy', 'nat'],
   ['rhoMin', 'rho_min_eigenvalue', 'smallest eigenvalue of rho (< 0: unphysical)', ''],
 ] as const;
-type StateSlot = (typeof STATE)[number][0];
+type StateSlot = (typeof STATE_OBSERVABLES)[number][0];
 function stateEntries(limit: false): (RecordEntry & { slot: StateSlot })[];
 function stateEntries(limit: true): (RecordEntry & { slot: `steady${Capitalize<StateSlot>}` })[];
 function stateEntries(limit: boolean): RecordEntry[] {
-  return STATE.map(([slot, key, label, unit], k) => ({
+  return STATE_OBSERVABLES.map(([slot, key, label, unit], k) => ({
     slot: limit ? `steady${slot[0].toUpperCase()}${slot.slice(1)}` : slot,
     key: limit ? `steady.${key}` : key,
     program: limit ? 'limit' : 'tau',
@@ -98,7 +102,8 @@ const ENTRY_LIST = [
   { slot: 'slowest', program: 'spectrum' },
   { slot: 'steadyFlags', program: 'limit', flags: true },
   { slot: 'spectrumFlags', program: 'spectrum', flags: true },
-  /** the leap's bound on what is left of the transient at tau (the spectrum skips points below it) */
+  // ||A^p||_inf^(n/p) from the leap's last square A^p on traceless vectors (p <= n a power of two):
+  // a bound on |eig|^n, so < exp(-10) proves the point stationary at tau (the spectrum skips it)
   { slot: 'transientBound', program: 'tau' },
   ...stateEntries(false),
   { slot: 'averagePower', key: 'average_power', program: 'tau', from: at('power', 0), doc: { label: 'average charging power (E_B(tau) - E_B(0))/tau', unit: 'omega lambda' }, tolerance: 'state' },
@@ -234,10 +239,10 @@ export function wgslRecordWriters(stateDim: number): string {
       .join('\n');
   return [
     '// record writers: generated from src/core/outputs.ts RECORD_ENTRIES (do not edit)',
-    `fn write_outputs_at_tau(base: u32, b: Battery, c: f32, st: array<f32, ${STATE.length}>, b0: Battery, tau: f32) {\n${writes('tau')}\n}`,
-    `fn write_outputs_long_time(base: u32, b: Battery, c: f32, st: array<f32, ${STATE.length}>, th: array<f32, ${2 * MAX_RESERVOIRS + 3}>) {\n${writes('limit')}\n}`,
+    `fn write_outputs_at_tau(base: u32, b: Battery, c: f32, st: array<f32, ${STATE_OBSERVABLES.length}>, b0: Battery, tau: f32) {\n${writes('tau')}\n}`,
+    `fn write_outputs_long_time(base: u32, b: Battery, c: f32, st: array<f32, ${STATE_OBSERVABLES.length}>, th: array<f32, ${2 * MAX_RESERVOIRS + 3}>) {\n${writes('limit')}\n}`,
     '// the non-positive flag of a state from its observables (rho\'s smallest eigenvalue)',
-    `fn non_positive(st: array<f32, ${STATE.length}>) -> u32 {\n  return select(0u, FLAG_NON_POSITIVE, st[${STATE.findIndex(([slot]) => slot === 'rhoMin')}] < -NON_POSITIVE_F32);\n}`,
+    `fn non_positive(st: array<f32, ${STATE_OBSERVABLES.length}>) -> u32 {\n  return select(0u, FLAG_NON_POSITIVE, st[${STATE_OBSERVABLES.findIndex(([slot]) => slot === 'rhoMin')}] < -NON_POSITIVE_F32);\n}`,
     `fn write_long_time_nan(base: u32, nan: f32) {\n${programSlots(layout, 'limit', false).map((s) => `  out[base + ${s}u] = nan;`).join('\n')}\n}`,
   ].join('\n');
 }
