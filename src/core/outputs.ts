@@ -1,6 +1,6 @@
 // Every per-point value a backend writes into its record, defined once: the registry RECORD_ENTRIES
 // gives each its record slot(s) (from its place in the list), its `qbsweep point --json` key, the
-// program that writes it (the state at tau or the long-time limit), the emitted observable it
+// program that writes it (the state at tau, the long-time limit, the spectrum), the emitted observable it
 // comes from, its docs row (long name and unit of its CSV/HDF5 column) and its cross-check
 // tolerance. The float64, WGSL and gpu.js writers, the columns, the docs table and the
 // tolerances follow from the entries: adding an output is one entry (plus its formula in
