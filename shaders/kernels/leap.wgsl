@@ -1,7 +1,7 @@
 // Program "leap": one invocation per point builds G, solves for the steady state, takes the
 // one-step map M = exp(hG) (Taylor order 8) and applies M^n (h = tau/n, n = ceil(tau/h0)) by
-// repeated squaring; writes r(tau) and its observables (out[0..19], [26], [27]) and the
-// long-time limit (out[20..24], [30]), and the bound ||A^n|| (out[32]). The spectrum slots
+// repeated squaring; writes r(tau) and its outputs, flags and step, the long-time limit and its
+// flags, and the bound ||A^n|| (OUT_TRANSIENT_BOUND). The spectrum slots
 // start as NaN: the spectrum program overwrites them when it runs after this one.
 
 @group(0) @binding(0) var<uniform> run: Run;
@@ -40,15 +40,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (b.zero_energy) { flags |= FLAG_ZERO_ENERGY; }
   if (!vec16_finite(r)) { flags |= FLAG_NONFINITE; }
   write_vec16(base, r);
-  out[base + OUT_EFFICIENCY] = b.efficiency;
-  out[base + OUT_ENERGY] = b.energy;
-  out[base + OUT_ERGOTROPY] = b.ergotropy;
   // a branch, not select(): select would evaluate the concurrence even when it is not asked for
   var c = nan;
   if ((run.outputs & 1u) != 0u) { c = concurrence(r); }
-  out[base + OUT_CONCURRENCE] = c;
   out[base + OUT_DT] = h;
-  flags |= write_state_at_tau(base, i, r);
+  flags |= write_state_at_tau(base, i, r, c);
   out[base + OUT_FLAGS] = f32(flags);
   out[base + OUT_STEADY_FLAGS] = f32(write_long_time(base, i, ev.steady.r, ev.solvable, (run.outputs & 2u) != 0u, nan));
   out[base + OUT_GAP] = nan;

@@ -80,11 +80,7 @@ fn rk4_finish(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
     out[base + 8u + k] = r.v2[k];
     out[base + 12u + k] = r.v3[k];
   }
-  out[base + OUT_EFFICIENCY] = b.efficiency;
-  out[base + OUT_ENERGY] = b.energy;
-  out[base + OUT_ERGOTROPY] = b.ergotropy;
-  out[base + OUT_CONCURRENCE] = concurrence(r);
-  flags |= write_state_at_tau(base, i, r);
+  flags |= write_state_at_tau(base, i, r, concurrence(r));
   out[base + OUT_FLAGS] = f32(flags);
   out[base + OUT_DT] = aux.x;
 }

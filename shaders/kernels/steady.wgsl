@@ -1,7 +1,7 @@
 // Program "steady": the exact long-time limit where the kernel of G is one-dimensional: solve
-// G' r = e0 (row 00 of G replaced by e0) and write its observables (STEADY_SLOTS, flags in [30]).
+// G' r = e0 (row 00 of G replaced by e0) and write its outputs (write_long_time) and flags.
 // A pivot below SINGULAR_PIVOT ||G||_inf means G' is singular in f32: kernel dimension >= 2
-// (bistable), and the limit depends on the initial state; then out[20..23] are NaN.
+// (bistable), and the limit depends on the initial state; then its outputs are NaN.
 // (The leap program writes the same fields itself; this one serves the rk4 integrator.)
 
 @group(0) @binding(0) var<uniform> run: Run;

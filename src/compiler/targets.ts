@@ -2,6 +2,7 @@
 // float64 reference), and the WGSL `point_generator` of the GPU kernels. The gpu.js kernel
 // emits it inline (src/backends/webgl/kernel.ts).
 
+import { STATE_OBSERVABLES } from '../core/outputs.js';
 import { MAX_RESERVOIRS, ROW, rowLayout, wgslRowSlot } from '../core/layout.js';
 import type { ModelName, Reservoir, ZeroFreq } from '../core/layout.js';
 import { dimensionOf } from '../core/dimension.js';
@@ -147,7 +148,7 @@ export const observablesF64 = (() => {
     | {
         battery: (r: ArrayLike<number>) => number[];
         concurrence: (r: ArrayLike<number>) => number;
-        /** [incoherent, coherent, capacity, purity, entropy, rho min eigenvalue] */
+        /** the state observables in the order of STATE_OBSERVABLES (src/core/outputs.ts) */
         state: (r: ArrayLike<number>) => number[];
         /** [J_1..4, N_1..4, entropy production, first-law violated, second-law violated] from GeneratorF64's aux */
         thermodynamics: (aux: ArrayLike<number>, r: ArrayLike<number>) => number[];
@@ -166,7 +167,7 @@ export const observablesF64 = (() => {
       const rs = R16.map((_, i) => `r[${i}]`);
       const sb = emitBattery(st, 'b', rs);
       const so = emitStateObservables(st, 's', rs, sb.ergotropy);
-      st.line(`return [${so.incoherent}, ${so.coherent}, ${so.capacity}, ${so.purity}, ${so.entropy}, ${so.rhoMin}];`);
+      st.line(`return [${STATE_OBSERVABLES.map(([part]) => so[part]).join(', ')}];`);
       const th = new Emitter('js64');
       const at = (k: number) => `aux[${k}]`;
       const t = emitThermodynamics(th, {
@@ -202,7 +203,7 @@ export function wgslObservables(): string {
   const st = new Emitter('wgsl');
   const sb = emitBattery(st, 'b', comp);
   const so = emitStateObservables(st, 's', comp, sb.ergotropy);
-  st.line(`return array<f32, 6>(${so.incoherent}, ${so.coherent}, ${so.capacity}, ${so.purity}, ${so.entropy}, ${so.rhoMin});`);
+  st.line(`return array<f32, ${STATE_OBSERVABLES.length}>(${STATE_OBSERVABLES.map(([part]) => so[part]).join(', ')});`);
   const th = new Emitter('wgsl');
   const v16 = (name: string) => R16.map((_, a) => `g.${name}.v${a >> 2}[${a & 3}]`);
   const t = emitThermodynamics(th, {
@@ -220,8 +221,8 @@ export function wgslObservables(): string {
     'struct Battery { efficiency: f32, energy: f32, ergotropy: f32, zero_energy: bool }',
     `fn battery(r: Vec16) -> Battery {\n${b.source()}\n}`,
     `fn concurrence(r: Vec16) -> f32 {\n${c.source()}\n}`,
-    '// [incoherent, coherent ergotropy, capacity, purity, entropy, rho min eigenvalue] of a state',
-    `fn state_observables(r: Vec16) -> array<f32, 6> {\n${st.source()}\n}`,
+    '// the state observables of a state, in the order of src/core/outputs.ts STATE_OBSERVABLES',
+    `fn state_observables(r: Vec16) -> array<f32, ${STATE_OBSERVABLES.length}> {\n${st.source()}\n}`,
     '// [J_1..4, N_1..4, entropy production, first law violated, second law violated] of a long-time state',
     `fn steady_thermodynamics(g: Currents, r: Vec16) -> array<f32, 11> {\n${th.source()}\n}`,
     '// (x - x0) / t, 0 at t = 0: an average charging power',

@@ -7,6 +7,7 @@ export type Reservoir = 'boson' | 'fermion';
 export type ModelName = 'redfield' | 'bloch-redfield' | 'lindblad';
 export type ZeroFreq = 'limit' | 'zero';
 export { FLAG_BITS, type FlagName } from './constants.js';
+import { wgslRecordSlots } from './outputs.js';
 
 /** The most parameters a system may declare (the row has room for this many). */
 export const MAX_SYSTEM_PARAMETERS = 36;
@@ -31,56 +32,10 @@ export type RowLayout = ReturnType<typeof rowLayout>;
 export const ROW = rowLayout(4);
 export const PARAM_STRIDE = ROW.stride;
 export const PARAM_BYTES = PARAM_STRIDE * 4;
-/** The most reservoirs a system may have (the record has a current slot for each). */
-export const MAX_RESERVOIRS = 4;
+export { MAX_RESERVOIRS } from './outputs.js';
 
-/** Output record per point: 56 f32 = 224 bytes (field map in shaders/layout.wgsl). */
-export const OUT_STRIDE = 56;
-export const OUT_BYTES = OUT_STRIDE * 4;
-export const OUT = {
-  r: 0,
-  efficiency: 16,
-  energy: 17,
-  ergotropy: 18,
-  concurrence: 19,
-  steadyEfficiency: 20,
-  steadyEnergy: 21,
-  steadyErgotropy: 22,
-  steadyConcurrence: 23,
-  kernelDim: 24,
-  gap: 25,
-  flags: 26,
-  dt: 27,
-  spectralRadius: 28,
-  slowest: 29,
-  steadyFlags: 30,
-  spectrumFlags: 31,
-  transientBound: 32,
-  // the state at tau: battery's incoherent and coherent ergotropy, capacity, purity, entropy; rho's smallest eigenvalue
-  incoherent: 33,
-  coherent: 34,
-  capacity: 35,
-  purity: 36,
-  entropy: 37,
-  rhoMin: 38,
-  /** (E_B(tau) - E_B(0)) / tau and the same for the ergotropy (0 at tau = 0) */
-  averagePower: 39,
-  averageErgotropicPower: 40,
-  // the same six for the long-time limit
-  steadyIncoherent: 41,
-  steadyCoherent: 42,
-  steadyCapacity: 43,
-  steadyPurity: 44,
-  steadyEntropy: 45,
-  steadyRhoMin: 46,
-  /** long-time energy currents from reservoirs 1..4, then their excitation-number currents */
-  steadyHeat: 47,
-  steadyParticles: 51,
-  steadyEntropyProduction: 55,
-} as const;
-
-/** Slots [33..55]: what the long-time program writes besides [20..24] (rk4 runs it separately). */
-export const STEADY_SLOTS = [20, 21, 22, 23, 24, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55] as const;
+/** Output record per point: its layout, stride and slots come from the output registry (src/core/outputs.ts). */
+export { OUT, OUT_BYTES, OUT_STRIDE, STEADY_SLOTS, recordLayout, recordStride } from './outputs.js';
 
 /** struct Run (uniform, 64 bytes): its u32 fields in order, with what each means; WGSL's struct is generated from this list. */
 export const RUN_FIELDS = [
@@ -163,9 +118,8 @@ export function wgslPointParams(): string {
   const at = (k: number) => `p.v[${k >> 2}][${k & 3}]`;
   return [
     `struct Run {\n${RUN_FIELDS.map(([n, doc]) => `  ${n}: u32,${doc ? ` // ${doc}` : ''}`).join('\n')}\n}`,
-    `const OUT_STRIDE: u32 = ${OUT_STRIDE}u;`,
     // every record slot by name: OUT_EFFICIENCY, OUT_STEADY_FLAGS, ...
-    ...Object.entries(OUT).map(([k, v]) => `const OUT_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}: u32 = ${v}u;`),
+    wgslRecordSlots(16),
     `struct PointParams { v: array<vec4<f32>, ${PARAM_STRIDE / 4}> }`,
     `fn point_tau(p: PointParams) -> f32 { return ${at(ROW.tau)}; }`,
     `fn point_dt(p: PointParams) -> f32 { return ${at(ROW.dt)}; }`,

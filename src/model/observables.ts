@@ -2,6 +2,7 @@
 
 import { sideOf } from '../core/dimension.js';
 import { AUX, observablesF64 } from '../compiler/targets.js';
+import { STATE_OBSERVABLES } from '../core/outputs.js';
 import { generator } from './generators.js';
 import type { PointParams } from './params.js';
 import type { CMat } from '../algebra/complex.js';
@@ -26,18 +27,12 @@ export function batteryObservables(r: ArrayLike<number>): BatteryObservables {
 }
 
 /** The state observables beyond energy and ergotropy (src/compiler/observables.ts). */
-export interface StateObservables {
-  ergotropy_incoherent_over_omega: number;
-  ergotropy_coherent_over_omega: number;
-  capacity_over_omega: number;
-  battery_purity: number;
-  battery_entropy: number;
-  rho_min_eigenvalue: number;
-}
+export type StateObservables = Record<(typeof STATE_OBSERVABLES)[number][1], number>;
 
+/** The state observables by their `point --json` keys (src/core/outputs.ts STATE_OBSERVABLES). */
 export function stateObservables(r: ArrayLike<number>): StateObservables {
-  const [inc, coh, cap, pur, ent, rmin] = observablesF64().state(r);
-  return { ergotropy_incoherent_over_omega: inc, ergotropy_coherent_over_omega: coh, capacity_over_omega: cap, battery_purity: pur, battery_entropy: ent, rho_min_eigenvalue: rmin };
+  const v = observablesF64().state(r);
+  return Object.fromEntries(STATE_OBSERVABLES.map(([, key], k) => [key, v[k]])) as StateObservables;
 }
 
 /** (X(t) - X(0)) / t for the battery's energy and ergotropy (per omega; 0 at t = 0). */

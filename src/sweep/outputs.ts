@@ -7,8 +7,8 @@ import { GPU_TOLERANCE } from './tolerance.js';
 import { PAULI_STRINGS } from '../algebra/pauli.js';
 import { CHARGING_FIGURES, CHARGING_FIGURE_DOCS, TRAJECTORY_QUANTITIES } from '../model/charging.js';
 
-export { SCALAR_OUTPUTS, FlagWords, outputSlot, flagNames, flagBits } from '../core/outputs.js';
-import { SCALAR_OUTPUTS, outputSlot } from '../core/outputs.js';
+export { SCALAR_OUTPUTS, INTERNAL_COLUMNS, FlagWords, outputSlot, flagNames, flagBits } from '../core/outputs.js';
+import { INTERNAL_COLUMNS, RECORD_ENTRIES, type RecordEntry, SCALAR_OUTPUTS, entryOutputs, outputSlot, outputValue } from '../core/outputs.js';
 
 export const RECORD_STRIDE = OUT_STRIDE;
 export const RECORD = OUT;
@@ -18,35 +18,9 @@ export const OUTPUT_KEYS = [...SCALAR_OUTPUTS, 'rho', ...CHARGING_FIGURES] as co
 export type OutputKey = (typeof OUTPUT_KEYS)[number];
 export const DEFAULT_OUTPUTS: OutputKey[] = ['efficiency', 'E_B_over_omega', 'ergotropy_over_omega', 'concurrence', 'steady.efficiency'];
 
-export const OUTPUT_DOCS: Record<string, { label: string; unit: string }> = {
-  efficiency: { label: 'efficiency P = ergotropy / E_B', unit: '' },
-  E_B_over_omega: { label: 'battery energy E_B / omega', unit: '' },
-  ergotropy_over_omega: { label: 'ergotropy / omega', unit: '' },
-  concurrence: { label: 'concurrence C', unit: '' },
-  liouvillian_gap: { label: 'Liouvillian gap', unit: 'lambda' },
-  'steady.efficiency': { label: 'long-time efficiency P_ss', unit: '' },
-  'steady.E_B_over_omega': { label: 'long-time E_B / omega', unit: '' },
-  'steady.ergotropy_over_omega': { label: 'long-time ergotropy / omega', unit: '' },
-  'steady.concurrence': { label: 'long-time concurrence', unit: '' },
-  'steady.kernel_dim': { label: 'dimension of ker L', unit: '' },
-  ergotropy_incoherent_over_omega: { label: 'incoherent ergotropy / omega (battery dephased)', unit: '' },
-  ergotropy_coherent_over_omega: { label: 'coherent ergotropy / omega', unit: '' },
-  capacity_over_omega: { label: 'battery capacity / omega = |r_B|', unit: '' },
-  battery_purity: { label: 'battery purity (1 + |r_B|^2)/2', unit: '' },
-  battery_entropy: { label: 'battery von Neumann entropy', unit: 'nat' },
-  rho_min_eigenvalue: { label: 'smallest eigenvalue of rho (< 0: unphysical)', unit: '' },
-  average_power: { label: 'average charging power (E_B(tau) - E_B(0))/tau', unit: 'omega lambda' },
-  average_ergotropic_power: { label: 'average ergotropic power (W(tau) - W(0))/tau', unit: 'omega lambda' },
-  'steady.entropy_production': { label: 'long-time entropy production -sum_k (J_k - mu_k N_k)/T_k', unit: 'lambda' },
-};
+/** Long name and unit of every output's column (CSV header docs, HDF5 long_name and units, the docs table): the registry's, then the charging figures'. */
+export const OUTPUT_DOCS: Record<string, { label: string; unit: string }> = Object.fromEntries(RECORD_ENTRIES.flatMap(entryOutputs).map((o) => [o.key, o.doc]));
 for (const k of CHARGING_FIGURES) OUTPUT_DOCS[k] = CHARGING_FIGURE_DOCS[k];
-for (const k of ['ergotropy_incoherent_over_omega', 'ergotropy_coherent_over_omega', 'capacity_over_omega', 'battery_purity', 'battery_entropy', 'rho_min_eigenvalue']) {
-  OUTPUT_DOCS[`steady.${k}`] = { label: `long-time ${OUTPUT_DOCS[k].label}`, unit: OUTPUT_DOCS[k].unit };
-}
-for (let k = 1; k <= 4; k++) {
-  OUTPUT_DOCS[`steady.heat_current_${k}`] = { label: `long-time energy current from reservoir ${k}`, unit: 'lambda^2' };
-  OUTPUT_DOCS[`steady.particle_current_${k}`] = { label: `long-time particle current from reservoir ${k} (absorptions - emissions)`, unit: 'lambda' };
-}
 
 /** The charging-curve arrays of a sweep with a time grid (HDF5 datasets over the axes and t), by quantity. */
 export const TRAJECTORY_COLUMNS = TRAJECTORY_QUANTITIES.map((q) => `trajectory.${q}`);
@@ -72,12 +46,10 @@ const RHO_TERMS: { re: [number, number][]; im: [number, number][] }[] = Array.fr
   im: PAULI_STRINGS.map((p, i) => [i, 0.25 * p.im[e]] as [number, number]).filter(([, c]) => c !== 0),
 }));
 
-/** Columns that are not outputs but that checks need (the scale of the gap tolerance). */
-export const INTERNAL_COLUMNS = { _spectral_radius: OUT.spectralRadius, _dt: OUT.dt } as const;
 
 /** Copies one column of `n` records into dst[at ..]: a plain strided copy for scalar outputs. */
 export function copyColumn(records: ArrayLike<number>, n: number, column: string, dst: Float32Array | Float64Array, at: number): void {
-  const slot = outputSlot(column) ?? (column in INTERNAL_COLUMNS ? INTERNAL_COLUMNS[column as keyof typeof INTERNAL_COLUMNS] : -1);
+  const slot = outputSlot(column) ?? INTERNAL_COLUMNS[column] ?? -1;
   if (slot < 0) {
     for (let k = 0; k < n; k++) dst[at + k] = columnValue(records, k, column);
     return;
@@ -90,7 +62,7 @@ export function columnValue(records: ArrayLike<number>, k: number, column: strin
   const base = k * RECORD_STRIDE;
   const slot = outputSlot(column);
   if (slot !== undefined) return records[base + slot];
-  if (column in INTERNAL_COLUMNS) return records[base + INTERNAL_COLUMNS[column as keyof typeof INTERNAL_COLUMNS]];
+  if (column in INTERNAL_COLUMNS) return records[base + INTERNAL_COLUMNS[column]];
   const m = /^rho_(real|imag)\[(\d)\]\[(\d)\]$/.exec(column);
   if (!m) throw new Error(`unknown column ${column}`);
   const terms = RHO_TERMS[Number(m[2]) * 4 + Number(m[3])][m[1] === 'real' ? 're' : 'im'];
@@ -143,4 +115,25 @@ export function recordFlags(records: ArrayLike<number>, k: number, precision: 'f
 /** The dataset of a column: CF and netCDF names have no dots (`steady.efficiency` -> `steady_efficiency`). */
 export function h5Name(column: string): string {
   return column.replace(/\./g, '_');
+}
+
+const PROGRAM_DOCS = { tau: 'the state at tau', limit: 'the long-time limit', spectrum: 'the spectrum' } as const;
+
+/** An entry's float32 tolerance in words (src/sweep/tolerance.ts: toleranceAt). */
+function toleranceDoc(e: RecordEntry): string {
+  const T = GPU_TOLERANCE;
+  const f = (x: number) => x.toExponential();
+  const atTau = (x: number) => (e.program === 'limit' ? f(x) : `${f(x)} (${f(T.transient)} where \\|gap\\| tau < ${T.stationaryDecays})`);
+  const base = { state: atTau(T.stationary), concurrence: atTau(T.concurrence), gap: `${f(T.gapRelative)} of the largest \\|eigenvalue\\|`, none: 'exact' }[e.tolerance!];
+  return `${base}${e.perEnergy ? ', more where E_B is small' : ''}${e.perTemperature ? ', times sum_k 1/T_k' : ''}`;
+}
+
+/** The docs table of the scalar outputs (docs/OUTPUTS.md), one row per registry entry, in the order the lists show them. */
+export function outputsTable(): string {
+  const rows = SCALAR_OUTPUTS.map(outputValue).filter((o) => o!.offset === 0).map((o) => {
+    const e = o!.entry;
+    const key = e.size ? `\`${e.key!.replace('#', 'k')}\` (k = 1..${e.size})` : `\`${e.key}\``;
+    return `| ${key} | ${e.doc!.label.replace('#', 'k').replace(/\|/g, '\\|')} | ${e.doc!.unit} | ${PROGRAM_DOCS[e.program]} | ${toleranceDoc(e)} |`;
+  });
+  return ['| output | long name (CSV, HDF5 `long_name`) | unit | of | float32 tolerance against float64 |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }

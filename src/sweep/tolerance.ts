@@ -12,6 +12,7 @@
 
 import { PRECISION_OBSERVABLES, STATIONARY_DECAYS } from '../core/constants.js';
 import type { TrajectoryQuantity } from '../model/charging.js';
+import { outputValue } from '../core/outputs.js';
 
 export const GPU_TOLERANCE = {
   stationary: 1e-4,
@@ -48,16 +49,18 @@ export function conditioningFloor(ref: { gap: number; radius: number }): number 
 /** Tolerance for one column at one point, given the float64 gap, spectral radius and tau there. */
 export function toleranceAt(column: string, ref: { gap: number; radius: number; tau: number; inverseTemperatures?: number; energy?: number }): number | undefined {
   let base = fixedToleranceAt(column, ref);
+  // a charging curve's column takes its output's rules (trajectory.efficiency: efficiency's)
+  const entry = outputValue(column.startsWith('trajectory.') ? column.slice(11) : column)?.entry;
   // W / E_B: float32's E_B = (1 + z)/2 is good to ~4e-6 absolute (z near -1 after many steps;
   // measured <= 5.5e-6 on charging curves), so W / E_B to (1 + P) 4e-6 / E_B; below
   // PRECISION_OBSERVABLES.f32.energyResolution float32 reports 0 (zero-energy)
-  if (base !== undefined && /(^|\.)efficiency$/.test(column) && ref.energy !== undefined) {
+  if (base !== undefined && entry?.perEnergy && ref.energy !== undefined) {
     // within a few times the resolution float32 may report zero-energy (0) for any efficiency in [0, 1]
     base = ref.energy <= 4 * PRECISION_OBSERVABLES.f32.energyResolution ? Math.max(base, 1) : Math.max(base, 8e-6 / ref.energy);
   }
   // -sum_k J_k / T_k: the currents' error divided by each temperature (cold reservoirs amplify it)
-  if (base !== undefined && column === 'steady.entropy_production') base *= Math.max(1, ref.inverseTemperatures ?? 1);
-  return base === undefined || column === 'liouvillian_gap' ? base : Math.max(base, conditioningFloor(ref));
+  if (base !== undefined && entry?.perTemperature) base *= Math.max(1, ref.inverseTemperatures ?? 1);
+  return base === undefined || entry?.tolerance === 'gap' ? base : Math.max(base, conditioningFloor(ref));
 }
 
 /** The tolerances of the engine issue and issue 11, before the conditioning floor. */
@@ -66,12 +69,20 @@ function fixedToleranceAt(column: string, ref: { gap: number; radius: number; ta
   if (column === 'max_average_power') return TRAJECTORY_TOLERANCE.average_power;
   // grid times picked by a maximum or a threshold: no absolute tolerance (the cross-check checks what they pick)
   if (column === 'time_of_max_average_power' || column === 'charging_time_90') return undefined;
-  if (column === 'steady.kernel_dim') return undefined;
-  if (column === 'liouvillian_gap') return GPU_TOLERANCE.gapRelative * ref.radius;
-  if (column === 'steady.concurrence') return GPU_TOLERANCE.concurrence;
-  if (column === 'concurrence') return Math.abs(ref.gap) * ref.tau >= GPU_TOLERANCE.stationaryDecays ? GPU_TOLERANCE.concurrence : GPU_TOLERANCE.transient;
-  if (column.startsWith('steady.')) return GPU_TOLERANCE.stationary;
-  return Math.abs(ref.gap) * ref.tau >= GPU_TOLERANCE.stationaryDecays ? GPU_TOLERANCE.stationary : GPU_TOLERANCE.transient;
+  // the output's class (src/core/outputs.ts); rho's columns are the state's at tau
+  const entry = outputValue(column)?.entry;
+  // the limit is stationary by definition; the state at tau where |gap| tau >= 10
+  const stationary = entry?.program === 'limit' || Math.abs(ref.gap) * ref.tau >= GPU_TOLERANCE.stationaryDecays;
+  switch (entry?.tolerance ?? 'state') {
+    case 'none':
+      return undefined;
+    case 'gap':
+      return GPU_TOLERANCE.gapRelative * ref.radius;
+    case 'concurrence':
+      return stationary ? GPU_TOLERANCE.concurrence : GPU_TOLERANCE.transient;
+    default:
+      return stationary ? GPU_TOLERANCE.stationary : GPU_TOLERANCE.transient;
+  }
 }
 
 export { GAP_RESOLUTION_F32 } from '../core/constants.js';

@@ -7,8 +7,8 @@ import { paperSystem, resolveSystem } from '../../src/system/registry.js';
 import { FunctionBuilder } from 'gpu.js';
 import { describe, expect, it } from 'vitest';
 import { PARAM_STRIDE } from '../../src/core/layout.js';
-import { writeParamRow } from '../../src/model/generators.js';
 import { type KernelSpec, OUTPUT_MAPS, leapKernelSource } from '../../src/backends/webgl/kernel.js';
+import { jsKernel } from '../helpers/webglKernel.js';
 import { createWebGlRunner } from '../../src/backends/webgl/runner.js';
 import { type PointInput, type PointParams, resolvePoint, setParam } from '../../src/model/params.js';
 import { evaluatePoint } from '../../src/model/point.js';
@@ -16,23 +16,6 @@ import { referenceCases } from '../helpers/reference.js';
 import { Grid } from '../../src/sweep/grid.js';
 import { resolveSpec } from '../../src/sweep/spec.js';
 import { named } from '../helpers/named.js';
-
-type Vec4 = [number, number, number, number];
-
-/** The kernel as a JavaScript function of one parameter row: its eight vec4 outputs. */
-function jsKernel(spec: KernelSpec): (p: PointParams, gridRow?: ArrayLike<number>) => Vec4[] {
-  const src = leapKernelSource(spec);
-  const outs: Vec4[] = [];
-  const maps = src.outputs.map((o, i) => o.replace('return [a, b, c, d];', `__outs[${i}] = [a, b, c, d]; return 0;`));
-  const kernel = new Function('__outs', `${src.functions.join('\n')}\n${maps.join('\n')}\nreturn ${src.kernel};`)(outs) as (this: unknown, params: number[][]) => Vec4;
-  return (p, gridRow) => {
-    const row = new Float64Array(PARAM_STRIDE);
-    if (gridRow) row.set(gridRow);
-    else writeParamRow(row, 0, p);
-    const result = kernel.call({ thread: { x: 0 } }, [Array.from(row)]);
-    return [result, ...outs.map((o) => [...o] as Vec4)];
-  };
-}
 
 const specOf = (p: PointParams): KernelSpec => ({ system: p.system, model: p.model, reservoir: p.reservoir, zeroFreq: p.zero_freq, concurrence: true, steadyConcurrence: true });
 

@@ -15,6 +15,7 @@ import { initialVector } from '../../model/evolve.js';
 import { averagePowers, stateObservables, thermodynamics } from '../../model/observables.js';
 import { longTimeCurrents } from '../../model/point.js';
 import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE, ROW } from '../../core/layout.js';
+import { type Formula, RECORD_ENTRIES, type RecordEntry, resultValue, writeOutputs } from '../../core/outputs.js';
 import { type KernelSpec, KERNEL_VEC4S, OUTPUT_MAPS, kernelKey, leapKernelSource } from './kernel.js';
 
 /** The modes of gpu.js that run on a GPU (WebGL2, WebGL1 in a browser, headless-gl in Node). */
@@ -30,6 +31,10 @@ const KERNEL_MODES: Record<string, string> = {
 };
 
 const STATIONARY_BOUND = Math.exp(-STATIONARY_DECAYS);
+
+/** The registry's formulas this runner evaluates in float64 from the kernel's states (the kernel's eight vec4 hold the rest). */
+const FLOAT64_FORMULAS: (Formula | undefined)[] = ['state', 'power', 'thermodynamics'];
+const KERNEL_ENTRIES = RECORD_ENTRIES.filter((e) => e.from?.formula === 'battery' || e.from?.formula === 'concurrence');
 
 interface CompiledKernel {
   run: (params: unknown) => Record<string, Float32Array[]>;
@@ -147,7 +152,7 @@ export class WebGlRunner {
         if (this.gl?.isContextLost?.()) throw new WebGlError('the WebGL context was lost');
         fillRecords(res, n, records, done, spec);
         await this.spectra(rows, records, done, n, s, wantsGap);
-        this.stateOutputs(rows, records, done, n, s);
+        writeStateOutputs(rows, records, done, n, s);
         done += n;
         onProgress?.(done);
         const ms = performance.now() - t0;
@@ -167,46 +172,6 @@ export class WebGlRunner {
     this.mode = KERNEL_MODES[cls] ?? cls ?? this.mode;
     if (!GL_MODES.includes(this.mode)) {
       throw new WebGlError(`gpu.js fell back to its ${this.mode} mode (no usable WebGL context): refusing to report CPU results as the webgl backend`);
-    }
-  }
-
-  /**
-   * The outputs beyond the kernel's eight vec4 (gpu.js's limit of render targets): the state
-   * observables at tau from the kernel's r(tau), by the same emitted definition in float64; the
-   * long-time ones (and the currents) from the float64 steady state where the kernel found a
-   * unique one (NaN elsewhere, as the WGSL leap writes them). Whatever the outputs asked: the
-   * non-positive and law flags come from them.
-   */
-  private stateOutputs(rows: Float32Array, records: Float32Array, at: number, n: number, s: RunSettings): void {
-    for (let j = 0; j < n; j++) {
-      const b = (at + j) * OUT_STRIDE;
-      const p = rowToPoint(rows, at + j, s);
-      const r = records.subarray(b, b + 16);
-      const st = stateObservables(r);
-      [st.ergotropy_incoherent_over_omega, st.ergotropy_coherent_over_omega, st.capacity_over_omega, st.battery_purity, st.battery_entropy, st.rho_min_eigenvalue].forEach((v, k) => (records[b + OUT.incoherent + k] = v));
-      const pw = averagePowers(r, initialVector(p), p.tau);
-      records[b + OUT.averagePower] = pw.average_power;
-      records[b + OUT.averageErgotropicPower] = pw.average_ergotropic_power;
-      if (st.rho_min_eigenvalue < -PRECISION_OBSERVABLES.f32.nonPositive) records[b + OUT.flags] = (records[b + OUT.flags] | 0) | FLAG_BITS['non-positive'];
-      for (let k = OUT.steadyIncoherent; k <= OUT.steadyEntropyProduction; k++) records[b + k] = Number.NaN;
-      const { G, aux } = generator(p);
-      // a non-finite generator (settleRecord blanks the point) or no unique limit: nothing to add
-      if (records[b + OUT.kernelDim] !== 1 || !G.every(Number.isFinite)) continue;
-      const rss = uniqueSteadyState(G);
-      const sst = stateObservables(rss);
-      [sst.ergotropy_incoherent_over_omega, sst.ergotropy_coherent_over_omega, sst.capacity_over_omega, sst.battery_purity, sst.battery_entropy, sst.rho_min_eigenvalue].forEach((v, k) => (records[b + OUT.steadyIncoherent + k] = v));
-      const thermo = thermodynamics(aux, rss, p.system.reservoirs.length);
-      const sv = longTimeCurrents(p, thermo);
-      for (let k = 0; k < 4; k++) {
-        records[b + OUT.steadyHeat + k] = sv[`heat_current_${k + 1}`] ?? Number.NaN;
-        records[b + OUT.steadyParticles + k] = sv[`particle_current_${k + 1}`] ?? Number.NaN;
-      }
-      records[b + OUT.steadyEntropyProduction] = thermo.entropy_production;
-      let steadyFlags = records[b + OUT.steadyFlags] | 0;
-      if (sst.rho_min_eigenvalue < -PRECISION_OBSERVABLES.f32.nonPositive) steadyFlags |= FLAG_BITS['non-positive'];
-      if (thermo.firstLawViolated) steadyFlags |= FLAG_BITS['first-law'];
-      if (thermo.secondLawViolated) steadyFlags |= FLAG_BITS['second-law'];
-      records[b + OUT.steadyFlags] = steadyFlags;
     }
   }
 
@@ -255,8 +220,42 @@ export class WebGlRunner {
   }
 }
 
+/**
+ * The outputs beyond the kernel's eight vec4 (gpu.js's limit of render targets): the state
+ * observables at tau from the kernel's r(tau), by the same emitted definition in float64; the
+ * long-time ones (and the currents) from the float64 steady state where the kernel found a
+ * unique one (NaN elsewhere, as the WGSL leap writes them). Whatever the outputs asked: the
+ * non-positive and law flags come from them.
+ */
+export function writeStateOutputs(rows: Float32Array, records: Float32Array, at: number, n: number, s: RunSettings): void {
+  for (let j = 0; j < n; j++) {
+    const b = (at + j) * OUT_STRIDE;
+    const p = rowToPoint(rows, at + j, s);
+    const r = records.subarray(b, b + 16);
+    const st = stateObservables(r);
+    const atTau: Record<string, number> = { ...st, ...averagePowers(r, initialVector(p), p.tau) };
+    writeOutputs(records, b, (e) => e.program === 'tau' && FLOAT64_FORMULAS.includes(e.from?.formula), (key) => atTau[key]);
+    if (st.rho_min_eigenvalue < -PRECISION_OBSERVABLES.f32.nonPositive) records[b + OUT.flags] = (records[b + OUT.flags] | 0) | FLAG_BITS['non-positive'];
+    const longTime = (e: RecordEntry) => e.program === 'limit' && FLOAT64_FORMULAS.includes(e.from?.formula);
+    writeOutputs(records, b, longTime, () => Number.NaN);
+    const { G, aux } = generator(p);
+    // a non-finite generator (settleRecord blanks the point) or no unique limit: nothing to add
+    if (records[b + OUT.kernelDim] !== 1 || !G.every(Number.isFinite)) continue;
+    const rss = uniqueSteadyState(G);
+    const sst = stateObservables(rss);
+    const thermo = thermodynamics(aux, rss, p.system.reservoirs.length);
+    const limit: Record<string, number> = { ...sst, ...longTimeCurrents(p, thermo), entropy_production: thermo.entropy_production };
+    writeOutputs(records, b, longTime, (key) => resultValue({ steady: limit }, key));
+    let steadyFlags = records[b + OUT.steadyFlags] | 0;
+    if (sst.rho_min_eigenvalue < -PRECISION_OBSERVABLES.f32.nonPositive) steadyFlags |= FLAG_BITS['non-positive'];
+    if (thermo.firstLawViolated) steadyFlags |= FLAG_BITS['first-law'];
+    if (thermo.secondLawViolated) steadyFlags |= FLAG_BITS['second-law'];
+    records[b + OUT.steadyFlags] = steadyFlags;
+  }
+}
+
 /** The kernel's eight vec4 per point into records; NaN where the WGSL leap writes NaN. */
-function fillRecords(res: Record<string, Float32Array[]>, n: number, records: Float32Array, at: number, spec: KernelSpec): void {
+export function fillRecords(res: Record<string, Float32Array[]>, n: number, records: Float32Array, at: number, spec: KernelSpec): void {
   const parts = [res.result, ...OUTPUT_MAPS.map((o) => res[o])];
   if (parts.length !== KERNEL_VEC4S || parts.some((p) => !p || p.length < n)) throw new WebGlError('gpu.js returned an incomplete kernel map');
   for (let j = 0; j < n; j++) {
@@ -267,14 +266,12 @@ function fillRecords(res: Record<string, Float32Array[]>, n: number, records: Fl
     const o5 = parts[5][j];
     const o6 = parts[6][j];
     const bistable = o6[0] > 1.5;
-    records[b + OUT.efficiency] = o4[0];
-    records[b + OUT.energy] = o4[1];
-    records[b + OUT.ergotropy] = o4[2];
-    records[b + OUT.concurrence] = spec.concurrence ? o4[3] : Number.NaN;
-    records[b + OUT.steadyEfficiency] = bistable ? Number.NaN : o5[0];
-    records[b + OUT.steadyEnergy] = bistable ? Number.NaN : o5[1];
-    records[b + OUT.steadyErgotropy] = bistable ? Number.NaN : o5[2];
-    records[b + OUT.steadyConcurrence] = bistable || !spec.steadyConcurrence ? Number.NaN : o5[3];
+    // the figures of merit and the concurrence: (battery parts, concurrence) at tau in o4, of the limit in o5
+    for (const e of KERNEL_ENTRIES) {
+      const limit = e.program === 'limit';
+      const asked = e.from!.formula !== 'concurrence' || (limit ? spec.steadyConcurrence : spec.concurrence);
+      records[b + OUT[e.slot as keyof typeof OUT]] = (limit && bistable) || !asked ? Number.NaN : (limit ? o5 : o4)[e.from!.formula === 'concurrence' ? 3 : e.from!.at];
+    }
     records[b + OUT.kernelDim] = bistable ? 2 : 1;
     records[b + OUT.gap] = Number.NaN;
     records[b + OUT.flags] = Math.round(o6[1]);

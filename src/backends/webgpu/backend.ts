@@ -3,7 +3,8 @@
 import { InputError } from '../../model/params.js';
 import { type RangeResult, type RunSettings, type SweepBackend, type SweepJob, jobRows } from '../types.js';
 import { type AdapterDescription, type EngineOptions, WebGpuEngine } from './engine.js';
-import { OUT, OUT_STRIDE, STEADY_SLOTS } from '../../core/layout.js';
+import { OUT, OUT_STRIDE } from '../../core/layout.js';
+import { programSlots } from '../../core/outputs.js';
 import { type AdapterChoice, acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from './nodeDevice.js';
 import type { ProgramName } from './programs.js';
 import { timeStep } from '../../model/charging.js';
@@ -16,6 +17,9 @@ export const GPU_INTEGRATORS = ['leap', 'rk4'];
  * tolerance (and which picture hatching) applies.
  */
 export const LEAP_PROGRAMS: ProgramName[] = ['leap', 'spectrum'];
+
+/** What the steady and spectrum programs write (rk4 runs them after its evolution), flag words included. */
+const STEADY_AND_SPECTRUM_SLOTS = [...programSlots(OUT, 'limit', true), ...programSlots(OUT, 'spectrum', true)];
 
 /** What the engine's programs compute for a job. */
 function engineSettings(job: SweepJob): RunSettings {
@@ -42,8 +46,7 @@ export async function evaluateOnEngine(engine: WebGpuEngine, job: SweepJob, star
       // the long-time limit and the spectrum do not depend on the integrator
       const st = await engine.evaluate(rows, count, settings, ['steady', 'spectrum']);
       if (st.error) return { records: r.out, done: 0, error: st.error };
-      const slots = [...STEADY_SLOTS, OUT.gap, OUT.spectralRadius, OUT.slowest, OUT.steadyFlags, OUT.spectrumFlags];
-      for (let k = 0; k < count; k++) for (const f of slots) r.out[k * OUT_STRIDE + f] = st.out[k * OUT_STRIDE + f];
+      for (let k = 0; k < count; k++) for (const f of STEADY_AND_SPECTRUM_SLOTS) r.out[k * OUT_STRIDE + f] = st.out[k * OUT_STRIDE + f];
     }
     if (!job.times || r.error) return { records: r.out, done: r.done, error: r.error };
     return withTrajectories(engine, job, rows, settings, { records: r.out, done: r.done }, onProgress);

@@ -5,6 +5,7 @@
 
 import { wgslConstants } from '../../core/constants.js';
 import { OUT_STRIDE, type RunConstants, wgslPointParams } from '../../core/layout.js';
+import { wgslRecordWriters } from '../../core/outputs.js';
 import { wgslGenerator, wgslObservables } from '../../compiler/targets.js';
 import type { ModelName } from '../../model/params.js';
 import type { SystemDefinition } from '../../system/definition.js';
@@ -96,6 +97,7 @@ export function assembleShader(program: Program, sources: ShaderSources, workgro
     const src = sources[f];
     if (src === undefined) throw new Error(`shader source ${f} is missing`);
     parts.push(`// ---- ${f}\n${src}`);
+    if (f === 'records.wgsl') parts.push(wgslRecordWriters(16));
     if (f === 'layout.wgsl') parts.push(`// ---- generated: the system's generator${program.observables ? ', its currents and the observables' : ''}\n${wgslGenerator(system, model, program.observables === true)}${program.observables ? `\n${wgslObservables()}` : ''}`);
   }
   return parts.join('\n\n');
