@@ -23,7 +23,10 @@ export function qubitsOfState(components: number): number {
   return n;
 }
 
-/** The sizes a user can load today (issue 20 adds 1, 3, 4). */
+/** The most qubits a system may have (a file of more is refused; 4^4 = 256 state components). */
+export const MAX_QUBITS = 4;
+
+/** The sizes a user can load today (issue 20 adds 1, 3, 4 once the backends run them). */
 export const LOADABLE_QUBITS: readonly number[] = [2];
 
 /** The side n of an n x n row-major matrix (a generator of stateDim^2 entries, a density matrix of amplitudes^2). */
