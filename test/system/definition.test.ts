@@ -320,6 +320,9 @@ describe('bad system files: one line naming the place', () => {
     ['battery Hamiltonian of the default battery, wrong length', (s) => void (s.battery = { hamiltonian: { ZZ: '1' } }), `${WHERE}: battery.hamiltonian."ZZ": a string of the battery's Hamiltonian has one letter per battery qubit: 1 for qubits [2] (got 2)`],
     ['battery Hamiltonian depending on a parameter', (s) => void (s.battery = { hamiltonian: { Z: 'Delta2/2' } }), `${WHERE}: battery.hamiltonian."Z": must be a constant such as "1/2": the battery's Hamiltonian does not depend on the point (got Delta2/2)`],
     ['battery Hamiltonian not Hermitian', (s) => void (s.battery = { qubits: [1, 2], hamiltonian: { PM: '1' } }), `${WHERE}: battery.hamiltonian: not Hermitian ("PM" alone is sigma_+ (x) sigma_-; add its conjugate "MP")`],
+    // a user's file may declare only the default battery until the outputs follow the declaration
+    ['a battery other than the default', (s) => void (s.battery = { qubits: [1] }), `${WHERE}: battery: the outputs are of the default battery (qubit 2, H_B = Z/2) until issue 20 makes them follow the declaration; leave "battery" out`],
+    ['a battery Hamiltonian other than the default', (s) => void (s.battery = { hamiltonian: { Z: '1' } }), `${WHERE}: battery: the outputs are of the default battery (qubit 2, H_B = Z/2) until issue 20 makes them follow the declaration; leave "battery" out`],
     ['battery Hamiltonian with a bad letter', (s) => void (s.battery = { hamiltonian: { Q: '1' } }), `${WHERE}: battery.hamiltonian."Q": unknown Pauli letter "Q" (expected I, X, Y, Z, P, M)`],
   ];
 
@@ -451,7 +454,7 @@ describe('systems of n qubits and the declared battery (issue 20; parsed for n =
   });
   const errorOfN = (s: Record<string, any>): string => {
     try {
-      parseSystem(s, WHERE, ALL);
+      parseSystem(s, WHERE, ALL, true);
     } catch (e) {
       expect(e).toBeInstanceOf(InputError);
       return (e as Error).message;
@@ -462,17 +465,20 @@ describe('systems of n qubits and the declared battery (issue 20; parsed for n =
   it('the default battery is the last qubit with H_B = Z/2 on it; a declared one keeps its order and Hamiltonian', () => {
     const two = parseSystem(base(), WHERE);
     expect(two.battery.qubits).toEqual([2]);
+    // the default declared in full is accepted where declared batteries are not yet
+    const spelled = parseSystem({ ...base(), qubits: 2, battery: { qubits: [2], hamiltonian: { Z: '0.5' } } }, WHERE).battery;
+    expect([spelled.qubits, spelled.matrix]).toEqual([two.battery.qubits, two.battery.matrix]);
     expect(two.battery.hamiltonian.map((t) => [t.label, t.text])).toEqual([['Z', '1/2']]);
     expect(Array.from(two.battery.matrix.re)).toEqual([0.5, 0, 0, -0.5]);
-    const sys = parseSystem({ ...three(), qubits: 3 }, WHERE, ALL);
+    const sys = parseSystem({ ...three(), qubits: 3 }, WHERE, ALL, true);
     expect(sys).toMatchObject({ qubits: 3, amplitudes: 8, stateDim: 64, battery: { qubits: [3] } });
     // declared qubits without a Hamiltonian: Z/2 on each, in the declared order
-    const cells = parseSystem({ ...three(), battery: { qubits: [3, 2] } }, WHERE, ALL).battery;
+    const cells = parseSystem({ ...three(), battery: { qubits: [3, 2] } }, WHERE, ALL, true).battery;
     expect(cells.qubits).toEqual([3, 2]);
     expect(cells.hamiltonian.map((t) => t.label)).toEqual(['ZI', 'IZ']);
     expect(Array.from(cells.matrix.re.filter((_, k) => k % 5 === 0))).toEqual([1, 0, 0, -1]);
     // its own Hamiltonian: strings on the battery qubits in that order, complex terms allowed
-    const own = parseSystem({ ...three(), battery: { qubits: [1, 3], hamiltonian: { ZI: '0.3', XY: '0.1', YX: '-0.1' } } }, WHERE, ALL).battery;
+    const own = parseSystem({ ...three(), battery: { qubits: [1, 3], hamiltonian: { ZI: '0.3', XY: '0.1', YX: '-0.1' } } }, WHERE, ALL, true).battery;
     expect(own.matrix.re[0]).toBeCloseTo(0.3, 15);
     expect(own.matrix.im[6]).toBeCloseTo(0.2, 15); // <eg|XY - YX|ge> = 0.1 (i - (-i))
   });
