@@ -400,7 +400,7 @@ export function parseSystem(json: unknown, where: string, qubits: readonly numbe
   const repeated = batteryQubits.find((q, i) => batteryQubits.indexOf(q) !== i);
   if (repeated !== undefined) fail('battery.qubits', `qubit ${repeated} is repeated`);
   const m = batteryQubits.length;
-  const cellSize: SystemSize = { accepted: [m], qubits: m, battery: batteryQubits };
+  const cellSize: SystemSize = { accepted: [m], battery: batteryQubits };
   const batteryHamiltonian = has(declared, 'hamiltonian')
     ? operator('battery.hamiltonian', declared.hamiltonian, true, cellSize, true)
     : batteryQubits.map((_, k): OperatorTerm => {
@@ -413,7 +413,7 @@ export function parseSystem(json: unknown, where: string, qubits: readonly numbe
 
   const allTerms = [...hamiltonian, ...reservoirs.flatMap((r) => r.coupling), ...jumps.flatMap((j) => j.op)];
   return {
-    ...dimensionOf(hamiltonian[0].letters.length),
+    ...dimensionOf(n),
     name: top.name as string,
     description: (top.description as string | undefined) ?? '',
     parameters,
