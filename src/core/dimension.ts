@@ -23,8 +23,14 @@ export function qubitsOfState(components: number): number {
   return n;
 }
 
-/** The sizes a user can load today (issue 20 adds 1, 3, 4). */
+/** The most qubits a system may have (a file of more is refused; 4^4 = 256 state components). */
+export const MAX_QUBITS = 4;
+
+/** The sizes a user can load today (issue 20 adds 1, 3, 4 once the backends run them). */
 export const LOADABLE_QUBITS: readonly number[] = [2];
+
+/** Whether a user's file may declare a battery other than the default (the last qubit, H_B = Z/2): once the outputs report it. */
+export const DECLARED_BATTERY_LOADABLE = false;
 
 /** The side n of an n x n row-major matrix (a generator of stateDim^2 entries, a density matrix of amplitudes^2). */
 export function sideOf(m: { readonly length: number }): number {

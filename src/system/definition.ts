@@ -1,12 +1,13 @@
 // An open system of n qubits as data (the JSON contract of issue 10): parameters, derived names,
 // a Hamiltonian and couplings as sums of n-letter Pauli strings with coefficient expressions,
 // reservoirs, optional Lindblad jumps. Validated here with one-line errors naming the place.
-// n is the strings' length (every string the same); a user loads n = 2 (LOADABLE_QUBITS).
+// n is the strings' length (every string the same, 1 to MAX_QUBITS; "qubits" may state it); a user
+// loads n = 2 (LOADABLE_QUBITS). The battery is declared (default: the last qubit, H_B = Z/2).
 // Basis {ee, eg, ge, gg} for n = 2, |e> = (1,0), first letter acts on qubit 1 (the charger); see MODEL.md.
 
 import { readFileSync, statSync } from 'node:fs';
 import { type CMat, ckron, czeros } from '../algebra/complex.js';
-import { type Dimension, LOADABLE_QUBITS, dimensionOf } from '../core/dimension.js';
+import { DECLARED_BATTERY_LOADABLE, type Dimension, LOADABLE_QUBITS, MAX_QUBITS, dimensionOf } from '../core/dimension.js';
 import { InputError } from '../core/errors.js';
 import { MAX_JSON_FILE_BYTES, checkJsonText, lineColumn } from '../core/jsonLimits.js';
 import { MAX_RESERVOIRS, MAX_SYSTEM_PARAMETERS } from '../core/layout.js';
@@ -66,6 +67,15 @@ export interface JumpDef {
   op: OperatorTerm[];
   rate: Node;
 }
+/** The battery: the qubits its figures of merit are of, and its Hamiltonian H_B (MODEL.md "Systems of n qubits"). */
+export interface BatteryDef {
+  /** from 1, in the declared order: H_B's first letter acts on qubits[0] */
+  qubits: number[];
+  /** H_B as Pauli strings of qubits.length letters with constant coefficients */
+  hamiltonian: OperatorTerm[];
+  /** H_B's 2^m x 2^m matrix (m = qubits.length), in the basis of the battery qubits in that order */
+  matrix: CMat;
+}
 export type BlochRedfieldCoupling = 'full' | 'transitions';
 export const BLOCH_REDFIELD_COUPLINGS: readonly BlochRedfieldCoupling[] = ['full', 'transitions'];
 /** A system; its Dimension (qubits n, 2^n amplitudes, 4^n state components) follows from its strings' length. */
@@ -79,6 +89,8 @@ export interface SystemDefinition extends Dimension {
   jumps: JumpDef[];
   /** key "bloch_redfield_coupling", default "full" */
   blochRedfieldCoupling: BlochRedfieldCoupling;
+  /** key "battery", default the last qubit with H_B = Z/2 */
+  battery: BatteryDef;
   /** true when H and every coupling and jump operator is a real matrix (no term has an odd number of Y letters): then the compiled code is real arithmetic only */
   real: boolean;
   /** the JSON object as given (a deep copy; recorded in manifests) */
@@ -94,7 +106,10 @@ export const RATE_FUNCTIONS: Readonly<Record<string, number>> = Object.freeze({ 
 /** The run-time Lindblad frequency, a name jump rates may use. */
 export const LINDBLAD_FREQUENCY_NAME = 'w_lindblad';
 
-const TOP_KEYS = ['name', 'description', 'parameters', 'derived', 'hamiltonian', 'reservoirs', 'jumps', 'bloch_redfield_coupling'];
+const TOP_KEYS = ['name', 'description', 'parameters', 'derived', 'hamiltonian', 'reservoirs', 'jumps', 'bloch_redfield_coupling', 'qubits', 'battery'];
+const BATTERY_KEYS = ['qubits', 'hamiltonian'];
+/** H_B of each battery qubit where the file gives none: the paper's omega = 1 units. */
+const DEFAULT_CELL_ENERGY = '1/2';
 const PARAMETER_KEYS = ['default', 'unit', 'doc'];
 const DERIVED_KEYS = ['expr', 'sets', 'unit', 'doc'];
 const RESERVOIR_KEYS = ['coupling', 'statistics', 'T', 'mu', 'spectral_density'];
@@ -197,9 +212,10 @@ interface Scope {
 
 /**
  * Parses a system definition; throws InputError with ONE line `${where}: ${place}: ${problem}`.
- * `qubits`: the sizes accepted (a user's file: LOADABLE_QUBITS; other sizes are for the engine's own tests).
+ * `qubits`: the sizes accepted (a user's file: LOADABLE_QUBITS; other sizes are for the engine's own tests);
+ * `declaredBattery`: whether a battery other than the default is accepted (likewise).
  */
-export function parseSystem(json: unknown, where: string, qubits: readonly number[] = LOADABLE_QUBITS): SystemDefinition {
+export function parseSystem(json: unknown, where: string, qubits: readonly number[] = LOADABLE_QUBITS, declaredBattery = DECLARED_BATTERY_LOADABLE): SystemDefinition {
   const fail = (place: string, problem: string): never => {
     throw new InputError(`${where}: ${place ? `${place}: ` : ''}${problem}`.replace(/[\r\n]+/g, ' '));
   };
@@ -282,15 +298,23 @@ export function parseSystem(json: unknown, where: string, qubits: readonly numbe
   const atDefaults = (node: Node): number => evaluate(node, (n) => defaults.get(n)!);
 
   const size: SystemSize = { accepted: qubits };
-  const operator = (place: string, value: unknown, hermitian: boolean): OperatorTerm[] => {
+  if (has(top, 'qubits')) {
+    const n = top.qubits;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_QUBITS) fail('qubits', `must be a whole number of qubits from 1 to ${MAX_QUBITS} (got ${show(n)})`);
+    if (!qubits.includes(n as number)) fail('qubits', `systems of ${qubits.join(' or ')} qubits can be loaded (got ${n})`);
+    size.qubits = n as number;
+    size.declared = true;
+  }
+  const operator = (place: string, value: unknown, hermitian: boolean, sizeOf: SystemSize = size, constant = false): OperatorTerm[] => {
     if (!isObject(value) || Object.keys(value).length === 0) {
       fail(place, `must be a non-empty object of Pauli strings -> coefficient expressions, such as {"XI": "1"} (got ${show(value)})`);
     }
     const terms: OperatorTerm[] = [];
     for (const [label, coef] of Object.entries(value as Record<string, unknown>)) {
       const termPlace = `${place}.${JSON.stringify(label)}`;
-      const letters = parseLabel(termPlace, label, size, fail);
+      const letters = parseLabel(termPlace, label, sizeOf, fail);
       const { node, text } = parseExpression(termPlace, coef, fail);
+      if (constant && constantValue(node) === undefined) fail(termPlace, `must be a constant such as "1/2": the battery's Hamiltonian does not depend on the point (got ${text})`);
       checkExpression(termPlace, node, scope, 0, fail);
       const v = atDefaults(node);
       if (!Number.isFinite(v)) fail(termPlace, `coefficient ${text} is ${v} at the parameter defaults`);
@@ -360,9 +384,36 @@ export function parseSystem(json: unknown, where: string, qubits: readonly numbe
 
   const blochRedfieldCoupling = has(top, 'bloch_redfield_coupling') ? choice('bloch_redfield_coupling', top.bloch_redfield_coupling, BLOCH_REDFIELD_COUPLINGS, fail) : 'full';
 
+  // battery: qubits from 1 (default the last), H_B on them in that order (default Z/2 on each)
+  const n = hamiltonian[0].letters.length;
+  const battery = top.battery;
+  if (has(top, 'battery') && !isObject(battery)) fail('battery', `must be an object such as {"qubits": [2, 3], "hamiltonian": {"ZI": "1/2", "IZ": "1/2"}} (got ${show(battery)})`);
+  const declared = (battery ?? {}) as Record<string, unknown>;
+  rejectUnknown('battery', declared, BATTERY_KEYS, fail);
+  const cells = has(declared, 'qubits') ? declared.qubits : [n];
+  if (!Array.isArray(cells) || cells.length === 0 || cells.some((q) => !Number.isInteger(q))) {
+    fail('battery.qubits', `must be a non-empty array of qubit numbers from 1 to ${n}, such as [${n}] (got ${show(cells)})`);
+  }
+  const batteryQubits = cells as number[];
+  const outside = batteryQubits.find((q) => q < 1 || q > n);
+  if (outside !== undefined) fail('battery.qubits', `qubit ${outside} is out of range (this system has qubits 1 to ${n})`);
+  const repeated = batteryQubits.find((q, i) => batteryQubits.indexOf(q) !== i);
+  if (repeated !== undefined) fail('battery.qubits', `qubit ${repeated} is repeated`);
+  const m = batteryQubits.length;
+  const cellSize: SystemSize = { accepted: [m], battery: batteryQubits };
+  const batteryHamiltonian = has(declared, 'hamiltonian')
+    ? operator('battery.hamiltonian', declared.hamiltonian, true, cellSize, true)
+    : batteryQubits.map((_, k): OperatorTerm => {
+        const letters = Array.from({ length: m }, (_, j): PauliLetter => (j === k ? 'Z' : 'I'));
+        return { label: letters.join(''), letters, coefficient: parseExpr(DEFAULT_CELL_ENERGY), text: DEFAULT_CELL_ENERGY };
+      });
+  const batteryMatrix = operatorMatrix(batteryHamiltonian, (t) => constantValue(t.coefficient)!);
+  const isDefault = m === 1 && batteryQubits[0] === n && batteryMatrix.im.every((x) => x === 0) && [0.5, 0, 0, -0.5].every((x, k) => batteryMatrix.re[k] === x);
+  if (!declaredBattery && !isDefault) fail('battery', `the outputs are of the default battery (qubit ${n}, H_B = Z/2) until issue 20 makes them follow the declaration; leave "battery" out`);
+
   const allTerms = [...hamiltonian, ...reservoirs.flatMap((r) => r.coupling), ...jumps.flatMap((j) => j.op)];
   return {
-    ...dimensionOf(hamiltonian[0].letters.length),
+    ...dimensionOf(n),
     name: top.name as string,
     description: (top.description as string | undefined) ?? '',
     parameters,
@@ -371,6 +422,7 @@ export function parseSystem(json: unknown, where: string, qubits: readonly numbe
     reservoirs,
     jumps,
     blochRedfieldCoupling,
+    battery: { qubits: batteryQubits, hamiltonian: batteryHamiltonian, matrix: batteryMatrix },
     real: allTerms.every(isRealTerm),
     json: structuredClone(top),
   };
@@ -402,22 +454,33 @@ function checkName(place: string, name: string, fail: Fail): void {
   if (reserved) fail(place, `name clashes with a built-in ${reserved.what} (${reserved.why})`);
 }
 
-/** The number of qubits: the length of the first Pauli string, which every other string must have. */
+/** The number of qubits: "qubits" where given, else the length of the first Pauli string, which every other string must have. */
 interface SystemSize {
   accepted: readonly number[];
   qubits?: number;
+  /** true when "qubits" stated it */
+  declared?: boolean;
+  /** the battery's qubits, for the strings of its Hamiltonian (one letter per battery qubit) */
+  battery?: readonly number[];
 }
 
 function parseLabel(place: string, label: string, size: SystemSize, fail: Fail): PauliLetter[] {
   for (const c of label) {
     if (!(PAULI_LETTERS as readonly string[]).includes(c)) fail(place, `unknown Pauli letter ${JSON.stringify(c)} (expected ${PAULI_LETTERS.join(', ')})`);
   }
+  if (size.battery) {
+    if (label.length !== size.battery.length) fail(place, `a string of the battery's Hamiltonian has one letter per battery qubit: ${size.battery.length} for qubits [${size.battery.join(', ')}] (got ${label.length})`);
+    return [...label] as PauliLetter[];
+  }
+  if (label.length > MAX_QUBITS) fail(place, `a system has at most ${MAX_QUBITS} qubits: a Pauli string has at most ${MAX_QUBITS} letters (got ${label.length})`);
   if (!size.accepted.includes(label.length)) {
     const two = size.accepted.length === 1 && size.accepted[0] === 2;
     fail(place, `a Pauli string has ${two ? 'exactly 2 letters, the first on qubit 1 and the second on qubit 2' : `${size.accepted.join(' or ')} letters, the first on qubit 1`} (got ${label.length})`);
   }
   size.qubits ??= label.length;
-  if (label.length !== size.qubits) fail(place, `every Pauli string of a system has the same length: this system's first has ${size.qubits} letters (got ${label.length})`);
+  if (label.length !== size.qubits) {
+    fail(place, `every Pauli string of a system has the same length: ${size.declared ? `"qubits" is ${size.qubits}` : `this system's first has ${size.qubits} letters`} (got ${label.length})`);
+  }
   return [...label] as PauliLetter[];
 }
 

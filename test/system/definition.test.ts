@@ -216,8 +216,8 @@ describe('accepted forms', () => {
 describe('bad system files: one line naming the place', () => {
   const cases: [string, (s: Record<string, any>) => unknown, string][] = [
     // top level
-    ['not an object', () => [1, 2], `${WHERE}: must be a JSON object with keys name, description, parameters, derived, hamiltonian, reservoirs, jumps, bloch_redfield_coupling (got [1,2])`],
-    ['unknown top-level key', (s) => void (s.hamiltonain = {}), `${WHERE}: unknown key "hamiltonain" (allowed: name, description, parameters, derived, hamiltonian, reservoirs, jumps, bloch_redfield_coupling)`],
+    ['not an object', () => [1, 2], `${WHERE}: must be a JSON object with keys name, description, parameters, derived, hamiltonian, reservoirs, jumps, bloch_redfield_coupling, qubits, battery (got [1,2])`],
+    ['unknown top-level key', (s) => void (s.hamiltonain = {}), `${WHERE}: unknown key "hamiltonain" (allowed: name, description, parameters, derived, hamiltonian, reservoirs, jumps, bloch_redfield_coupling, qubits, battery)`],
     ['missing name', (s) => void delete s.name, `${WHERE}: missing "name"`],
     ['bad name', (s) => void (s.name = 'my system'), `${WHERE}: name: must be a string of letters, digits, "_", "." and "-" (got "my system")`],
     ['description not a string', (s) => void (s.description = 3), `${WHERE}: description: must be a string (got 3)`],
@@ -304,6 +304,26 @@ describe('bad system files: one line naming the place', () => {
     ['unknown name in a rate', (s) => void (s.jumps = [{ op: { MI: '1' }, rate: 'gamma' }]), `${WHERE}: jumps[0].rate: unknown name "gamma" at column 1 (${PARAMS}; derived: Delta; and w_lindblad)`],
     ['unknown function in a rate', (s) => void (s.jumps = [{ op: { MI: '1' }, rate: 'rate(1, 2)' }]), `${WHERE}: jumps[0].rate: unknown function "rate" at column 1 (functions: sqrt, exp, log, sin, cos, abs, emission, absorption)`],
     ['unknown letter in a jump', (s) => void (s.jumps = [{ op: { AI: '1' }, rate: '1' }]), `${WHERE}: jumps[0].op."AI": unknown Pauli letter "A" (expected I, X, Y, Z, P, M)`],
+    // the number of qubits and the battery (issue 20)
+    ['a string of 5 letters', (s) => void (s.hamiltonian = { ZIIII: '1' }), `${WHERE}: hamiltonian."ZIIII": a system has at most 4 qubits: a Pauli string has at most 4 letters (got 5)`],
+    ['qubits above 4', (s) => void (s.qubits = 5), `${WHERE}: qubits: must be a whole number of qubits from 1 to 4 (got 5)`],
+    ['qubits not a whole number', (s) => void (s.qubits = '2'), `${WHERE}: qubits: must be a whole number of qubits from 1 to 4 (got "2")`],
+    ['qubits a size that cannot be loaded', (s) => void (s.qubits = 3), `${WHERE}: qubits: systems of 2 qubits can be loaded (got 3)`],
+    ['battery not an object', (s) => void (s.battery = [2]), `${WHERE}: battery: must be an object such as {"qubits": [2, 3], "hamiltonian": {"ZI": "1/2", "IZ": "1/2"}} (got [2])`],
+    ['battery unknown key', (s) => void (s.battery = { cells: [2] }), `${WHERE}: battery: unknown key "cells" (allowed: qubits, hamiltonian)`],
+    ['battery qubits empty', (s) => void (s.battery = { qubits: [] }), `${WHERE}: battery.qubits: must be a non-empty array of qubit numbers from 1 to 2, such as [2] (got [])`],
+    ['battery qubit not a number', (s) => void (s.battery = { qubits: ['2'] }), `${WHERE}: battery.qubits: must be a non-empty array of qubit numbers from 1 to 2, such as [2] (got ["2"])`],
+    ['battery qubit out of range', (s) => void (s.battery = { qubits: [3] }), `${WHERE}: battery.qubits: qubit 3 is out of range (this system has qubits 1 to 2)`],
+    ['battery qubit 0', (s) => void (s.battery = { qubits: [0, 1] }), `${WHERE}: battery.qubits: qubit 0 is out of range (this system has qubits 1 to 2)`],
+    ['battery qubit repeated', (s) => void (s.battery = { qubits: [2, 1, 2] }), `${WHERE}: battery.qubits: qubit 2 is repeated`],
+    ['battery Hamiltonian of the wrong length', (s) => void (s.battery = { qubits: [2], hamiltonian: { ZI: '1/2' } }), `${WHERE}: battery.hamiltonian."ZI": a string of the battery's Hamiltonian has one letter per battery qubit: 1 for qubits [2] (got 2)`],
+    ['battery Hamiltonian of the default battery, wrong length', (s) => void (s.battery = { hamiltonian: { ZZ: '1' } }), `${WHERE}: battery.hamiltonian."ZZ": a string of the battery's Hamiltonian has one letter per battery qubit: 1 for qubits [2] (got 2)`],
+    ['battery Hamiltonian depending on a parameter', (s) => void (s.battery = { hamiltonian: { Z: 'Delta2/2' } }), `${WHERE}: battery.hamiltonian."Z": must be a constant such as "1/2": the battery's Hamiltonian does not depend on the point (got Delta2/2)`],
+    ['battery Hamiltonian not Hermitian', (s) => void (s.battery = { qubits: [1, 2], hamiltonian: { PM: '1' } }), `${WHERE}: battery.hamiltonian: not Hermitian ("PM" alone is sigma_+ (x) sigma_-; add its conjugate "MP")`],
+    // a user's file may declare only the default battery until the outputs follow the declaration
+    ['a battery other than the default', (s) => void (s.battery = { qubits: [1] }), `${WHERE}: battery: the outputs are of the default battery (qubit 2, H_B = Z/2) until issue 20 makes them follow the declaration; leave "battery" out`],
+    ['a battery Hamiltonian other than the default', (s) => void (s.battery = { hamiltonian: { Z: '1' } }), `${WHERE}: battery: the outputs are of the default battery (qubit 2, H_B = Z/2) until issue 20 makes them follow the declaration; leave "battery" out`],
+    ['battery Hamiltonian with a bad letter', (s) => void (s.battery = { hamiltonian: { Q: '1' } }), `${WHERE}: battery.hamiltonian."Q": unknown Pauli letter "Q" (expected I, X, Y, Z, P, M)`],
   ];
 
   it.each(cases)('%s', (_, edit, message) => {
@@ -422,5 +442,52 @@ describe('expressions in a system evaluate to the hand-computed values', () => {
     for (const d of sys.derived) values.set(d.name, evaluate(d.expr, (n) => values.get(n)!));
     expect(Object.fromEntries([...values].filter(([k]) => ['Delta', 'Tbar', 'dT'].includes(k)))).toEqual({ Delta: 0, Tbar: 1, dT: 1 });
     expect(evaluate(parseExpr('Tbar + dT/2'), (n) => values.get(n)!)).toBe(1.5);
+  });
+});
+
+describe('systems of n qubits and the declared battery (issue 20; parsed for n = 1 to 4, loaded for n = 2)', () => {
+  const ALL = [1, 2, 3, 4];
+  const three = (): Record<string, any> => ({
+    ...base(),
+    hamiltonian: { ZII: 'Delta1/2', IZI: 'Delta2/2', XXI: 'J/2', YYI: 'J/2', IXX: 'J/2', IYY: 'J/2', XII: 'F/2' },
+    reservoirs: [{ ...base().reservoirs[0], coupling: { XII: '1' } }],
+  });
+  const errorOfN = (s: Record<string, any>): string => {
+    try {
+      parseSystem(s, WHERE, ALL, true);
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      return (e as Error).message;
+    }
+    throw new Error('parsed without error');
+  };
+
+  it('the default battery is the last qubit with H_B = Z/2 on it; a declared one keeps its order and Hamiltonian', () => {
+    const two = parseSystem(base(), WHERE);
+    expect(two.battery.qubits).toEqual([2]);
+    // the default declared in full is accepted where declared batteries are not yet
+    const spelled = parseSystem({ ...base(), qubits: 2, battery: { qubits: [2], hamiltonian: { Z: '0.5' } } }, WHERE).battery;
+    expect([spelled.qubits, spelled.matrix]).toEqual([two.battery.qubits, two.battery.matrix]);
+    expect(two.battery.hamiltonian.map((t) => [t.label, t.text])).toEqual([['Z', '1/2']]);
+    expect(Array.from(two.battery.matrix.re)).toEqual([0.5, 0, 0, -0.5]);
+    const sys = parseSystem({ ...three(), qubits: 3 }, WHERE, ALL, true);
+    expect(sys).toMatchObject({ qubits: 3, amplitudes: 8, stateDim: 64, battery: { qubits: [3] } });
+    // declared qubits without a Hamiltonian: Z/2 on each, in the declared order
+    const cells = parseSystem({ ...three(), battery: { qubits: [3, 2] } }, WHERE, ALL, true).battery;
+    expect(cells.qubits).toEqual([3, 2]);
+    expect(cells.hamiltonian.map((t) => t.label)).toEqual(['ZI', 'IZ']);
+    expect(Array.from(cells.matrix.re.filter((_, k) => k % 5 === 0))).toEqual([1, 0, 0, -1]);
+    // its own Hamiltonian: strings on the battery qubits in that order, complex terms allowed
+    const own = parseSystem({ ...three(), battery: { qubits: [1, 3], hamiltonian: { ZI: '0.3', XY: '0.1', YX: '-0.1' } } }, WHERE, ALL, true).battery;
+    expect(own.matrix.re[0]).toBeCloseTo(0.3, 15);
+    expect(own.matrix.im[6]).toBeCloseTo(0.2, 15); // <eg|XY - YX|ge> = 0.1 (i - (-i))
+  });
+
+  it('refuses "qubits" that disagrees with the strings, strings of mixed length, and battery qubits beyond n', () => {
+    expect(errorOfN({ ...three(), qubits: 2 })).toBe(`${WHERE}: hamiltonian."ZII": every Pauli string of a system has the same length: "qubits" is 2 (got 3)`);
+    expect(errorOfN({ ...three(), reservoirs: [{ ...base().reservoirs[0], coupling: { XIII: '1' } }] })).toBe(`${WHERE}: reservoirs[0].coupling."XIII": every Pauli string of a system has the same length: this system's first has 3 letters (got 4)`);
+    expect(errorOfN({ ...three(), battery: { qubits: [2, 4] } })).toBe(`${WHERE}: battery.qubits: qubit 4 is out of range (this system has qubits 1 to 3)`);
+    expect(errorOfN({ ...three(), battery: { qubits: [2, 3], hamiltonian: { ZII: '1' } } })).toBe(`${WHERE}: battery.hamiltonian."ZII": a string of the battery's Hamiltonian has one letter per battery qubit: 2 for qubits [2, 3] (got 3)`);
+    expect(errorOfN({ ...three(), hamiltonian: { ZIIIZ: '1' } })).toBe(`${WHERE}: hamiltonian."ZIIIZ": a system has at most 4 qubits: a Pauli string has at most 4 letters (got 5)`);
   });
 });

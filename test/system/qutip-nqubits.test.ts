@@ -1,6 +1,6 @@
 // The QuTiP reference data for three and four qubits (test/data/qutip-nqubits.json, see
 // PROVENANCE.md): what issue 20 item 6 asks it to cover, and that each stored generator has the
-// stored long-time state as its null vector. Comparing qbsweep with it comes with n = 3, 4.
+// stored long-time state as its null vector. test/model/nqubits.test.ts compares qbsweep with it.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
