@@ -7,6 +7,7 @@ import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstant
 import { systemKey } from '../../system/registry.js';
 import type { RunSettings } from '../types.js';
 import { PROGRAMS, type Program, type ProgramName, type ShaderSources, assembleShader, entryPoint, workgroupsFor } from './programs.js';
+import { ndBytesPerPoint, ndLimitsRefusal, ndRecordLayout, ndWorkLayout } from './nd.js';
 
 export interface AdapterDescription {
   vendor: string;
@@ -315,6 +316,49 @@ export class WebGpuEngine {
       return { out, ...r, error: asGpuError(e, r.done) };
     } finally {
       for (const b of [paramBuf, outBuf, staging, uniform]) b.destroy();
+    }
+  }
+
+  /**
+   * Systems of n > 2 qubits (nd.ts): nd_leap then nd_spectrum over `count` points whose work
+   * buffers the host filled (fillNdWork), one ndRecordLayout record per point. Refuses in one
+   * line before anything is allocated where the adapter's limits cannot hold one point.
+   */
+  async evaluateNd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, onProgress?: (p: EvaluateProgress) => void, programs: ProgramName[] = ['nd_leap', 'nd_spectrum']): Promise<EvaluateResult> {
+    const sys = settings.system;
+    const refusal = ndLimitsRefusal(this.device.limits, sys.qubits);
+    if (refusal) throw new GpuError(refusal);
+    const workStride = ndWorkLayout(sys.stateDim).stride;
+    const recStride = ndRecordLayout(sys.stateDim).stride;
+    const bytes = ndBytesPerPoint(sys.stateDim);
+    const passes = await Promise.all(programs.map((p) => this.pipeline(p, settings)));
+    const lim = this.device.limits;
+    const maxChunk = Math.max(1, Math.min(Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / bytes.work), lim.maxComputeWorkgroupsPerDimension, this.options.maxChunk ?? Infinity));
+    const cap = Math.min(maxChunk, count);
+    const out = new Float32Array(count * recStride);
+    const workBuf = this.buffer(cap * bytes.work, STORAGE | COPY_DST, 'nd work');
+    const outBuf = this.buffer(cap * bytes.record, STORAGE | COPY_SRC, 'nd out');
+    const staging = this.buffer(cap * bytes.record, MAP_READ | COPY_DST, 'nd staging');
+    const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
+    const chunking: Chunking = { cap, first: Math.min(cap, 16), steer: { floor: 1, ceiling: cap }, what: (from, n) => `points ${from}..${from + n - 1}` };
+    try {
+      const r = await this.inChunks(
+        count,
+        chunking,
+        async (done, n) => {
+          this.device.queue.writeBuffer(workBuf, 0, work, done * workStride, n * workStride);
+          this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count: n }));
+          const enc = this.device.createCommandEncoder();
+          for (const pass of passes) this.run(enc, pass, { run: uniform, work: workBuf, out: outBuf }, n);
+          enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * bytes.record);
+          this.device.queue.submit([enc.finish()]);
+          out.set(await this.readBack(staging, n * bytes.record, done), done * recStride);
+        },
+        onProgress,
+      );
+      return { out, ...r };
+    } finally {
+      for (const b of [workBuf, outBuf, staging, uniform]) b.destroy();
     }
   }
 
