@@ -238,13 +238,6 @@ fn spectrum_summary(g: Mat16) -> SpectrumSummary {
   for (var i = 0; i < N; i++) {
     for (var j = 0; j < N; j++) { a[i * N + j] = full[(i + 1) * STATE_DIM + j + 1]; }
   }
-  let st = solve_steady(g);
-  return spectrum_of_block(select(2u, 1u, steady_solvable(st, g)));
-}
-
-// The summary from the block A already in `a`, with the kernel dimension kdim (1 or 2) of the
-// steady solve (shared with the n > 2 program nd_spectrum, which fills `a` from its work buffer).
-fn spectrum_of_block(kdim: u32) -> SpectrumSummary {
   balance();
   hessenberg();
   var e = hqr();
@@ -264,5 +257,7 @@ fn spectrum_of_block(kdim: u32) -> SpectrumSummary {
   }
   var radius = 0.0;
   for (var i = 0; i < STATE_DIM; i++) { radius = max(radius, sqrt(e.re[i] * e.re[i] + e.im[i] * e.im[i])); }
+  let st = solve_steady(g);
+  let kdim = select(2u, 1u, steady_solvable(st, g));
   return SpectrumSummary(re[1], re[kdim], radius, kdim, e.ok, re[0]);
 }

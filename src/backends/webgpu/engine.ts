@@ -320,24 +320,25 @@ export class WebGpuEngine {
   }
 
   /**
-   * Systems of n > 2 qubits (nd.ts): nd_leap then nd_spectrum over `count` points whose work
-   * buffers the host filled (fillNdWork), one ndRecordLayout record per point. Refuses in one
-   * line before anything is allocated where the adapter's limits cannot hold one point.
+   * Systems of n > 2 qubits (nd.ts): the nd_leap program over `count` points whose work buffers
+   * the host filled (fillNdWork), one ndRecordLayout record per point (the gap slots NaN: no
+   * n > 2 spectrum program yet). Refuses in one line before anything is allocated where the
+   * adapter's limits cannot hold one point.
    */
-  async evaluateNd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, onProgress?: (p: EvaluateProgress) => void, programs: ProgramName[] = ['nd_leap', 'nd_spectrum']): Promise<EvaluateResult> {
+  async evaluateNd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, onProgress?: (p: EvaluateProgress) => void): Promise<EvaluateResult> {
     const sys = settings.system;
     const refusal = ndLimitsRefusal(this.device.limits, sys.qubits);
     if (refusal) throw new GpuError(refusal);
     const workStride = ndWorkLayout(sys.stateDim).stride;
-    const recStride = ndRecordLayout(sys.stateDim).stride;
+    const { stride: recStride, kernelDim } = ndRecordLayout(sys.stateDim);
     const bytes = ndBytesPerPoint(sys.stateDim);
-    const passes = await Promise.all(programs.map((p) => this.pipeline(p, settings)));
+    const leap = await this.pipeline('nd_leap', settings);
     const lim = this.device.limits;
     const maxChunk = Math.max(1, Math.min(Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / bytes.work), lim.maxComputeWorkgroupsPerDimension, this.options.maxChunk ?? Infinity));
     const cap = Math.min(maxChunk, count);
     const out = new Float32Array(count * recStride);
     const workBuf = this.buffer(cap * bytes.work, STORAGE | COPY_DST, 'nd work');
-    const outBuf = this.buffer(cap * bytes.record, STORAGE | COPY_SRC, 'nd out');
+    const outBuf = this.buffer(cap * bytes.record, STORAGE | COPY_SRC | COPY_DST, 'nd out');
     const staging = this.buffer(cap * bytes.record, MAP_READ | COPY_DST, 'nd staging');
     const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
     const chunking: Chunking = { cap, first: Math.min(cap, 16), steer: { floor: 1, ceiling: cap }, what: (from, n) => `points ${from}..${from + n - 1}` };
@@ -349,10 +350,17 @@ export class WebGpuEngine {
           this.device.queue.writeBuffer(workBuf, 0, work, done * workStride, n * workStride);
           this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count: n }));
           const enc = this.device.createCommandEncoder();
-          for (const pass of passes) this.run(enc, pass, { run: uniform, work: workBuf, out: outBuf }, n);
+          enc.clearBuffer(outBuf, 0, n * bytes.record);
+          this.run(enc, leap, { run: uniform, work: workBuf, out: outBuf }, n);
           enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * bytes.record);
           this.device.queue.submit([enc.finish()]);
-          out.set(await this.readBack(staging, n * bytes.record, done), done * recStride);
+          const records = await this.readBack(staging, n * bytes.record, done);
+          // a record the kernel finished has kernel dimension 1 or 2 (NaN where G is not finite)
+          for (let k = 0; k < n; k++) {
+            const kd = records[k * recStride + kernelDim];
+            if (kd !== 1 && kd !== 2 && !Number.isNaN(kd)) throw new GpuError(`the nd_leap kernel ended before writing point ${done + k} on ${this.adapter.description} (a software adapter's budget of loop iterations per invocation, e.g. llvmpipe's, is too small for a system of ${sys.qubits} qubits): use --backend cpu`, done);
+          }
+          out.set(records, done * recStride);
         },
         onProgress,
       );

@@ -11,7 +11,7 @@ import type { SystemDefinition } from '../../system/definition.js';
 import { generatedWgsl } from './codegen.js';
 import { ND_WORKGROUP_SIZE, wgslNdLayout } from './nd.js';
 
-export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish' | 'times' | 'nd_leap' | 'nd_spectrum';
+export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish' | 'times' | 'nd_leap';
 
 /** How a shader reads a buffer (WebGPU's GPUBufferBindingType): var<uniform>, var<storage, read>, var<storage, read_write>. */
 export type BindingType = 'uniform' | 'read-only-storage' | 'storage';
@@ -84,11 +84,8 @@ export const PROGRAMS: Record<ProgramName, Program> = {
     outStride: 0,
     observables: true,
   },
-  // n > 2 (record: nd.ts ndRecordLayout, sized by the system): a workgroup per point for the
-  // leap; the spectrum's QR is sequential, an invocation per point, in small workgroups (a
-  // chunk holds few points of this size)
+  // n > 2 (record: nd.ts ndRecordLayout, sized by the system): a workgroup per point
   nd_leap: { name: 'nd_leap', files: ['layout.wgsl', 'nd.wgsl', 'kernels/nd_leap.wgsl'], bindings: ND_BINDINGS, workgroupSize: ND_WORKGROUP_SIZE, workgroups: (count) => count, outStride: 0, nd: true },
-  nd_spectrum: { name: 'nd_spectrum', files: ['layout.wgsl', 'propagate.wgsl', 'nd.wgsl', 'spectrum.wgsl', 'kernels/nd_spectrum.wgsl'], bindings: ND_BINDINGS, workgroupSize: 8, outStride: 0, nd: true },
 };
 
 /** Every shader file any program needs (what a browser must fetch). */
