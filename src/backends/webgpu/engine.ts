@@ -358,7 +358,7 @@ export class WebGpuEngine {
           // a record the kernel finished has kernel dimension 1 or 2 (NaN where G is not finite)
           for (let k = 0; k < n; k++) {
             const kd = records[k * recStride + kernelDim];
-            if (kd !== 1 && kd !== 2 && !Number.isNaN(kd)) throw new GpuError(`the nd_leap kernel ended before writing point ${done + k} on ${this.adapter.description} (a software adapter's budget of loop iterations per invocation, e.g. llvmpipe's, is too small for a system of ${sys.qubits} qubits): use --backend cpu`, done);
+            if (kd !== 1 && kd !== 2 && !Number.isNaN(kd)) throw new GpuError(`webgpu: the kernel of a system of ${sys.qubits} qubits ran past this adapter's budget of loop iterations per invocation (${this.adapter.description}; llvmpipe's) at point ${done + k}: use --backend cpu, or a hardware GPU`, done);
           }
           out.set(records, done * recStride);
         },
