@@ -131,14 +131,16 @@ fn apply_to_vec_a(a: u32, first: f32, lid: u32) {
   workgroupBarrier();
 }
 
-// The leap's one-step map exp(hG) to Taylor order LEAP_ORDER by Horner into `m` (`p` a
-// product buffer), row 0 fixed: the n = 2 taylor_step_matrix (propagate.wgsl), row-parallel.
-fn taylor_step(m: u32, p: u32, g: u32, h: f32, lid: u32) {
+// The Taylor polynomial of exp(hG) to `order` by Horner into `m` (`p` a product buffer), row 0
+// fixed: order LEAP_ORDER is the leap's one-step map (the n = 2 taylor_step_matrix,
+// propagate.wgsl), order 4 is RK4's (rk4_step_matrix: for dr/dt = G r one RK4 step of size h
+// is exactly this polynomial), row-parallel.
+fn taylor_step(m: u32, p: u32, g: u32, h: f32, order: u32, lid: u32) {
   for (var i = lid; i < D; i += WORKGROUP_SIZE) {
-    for (var q = 0u; q < Q; q++) { work[m + i * Q + q] = h / f32(LEAP_ORDER) * work[g + i * Q + q] + select(vec4<f32>(0.0), unit4(i), q == i / 4u); }
+    for (var q = 0u; q < Q; q++) { work[m + i * Q + q] = h / f32(order) * work[g + i * Q + q] + select(vec4<f32>(0.0), unit4(i), q == i / 4u); }
   }
   sync();
-  for (var k = LEAP_ORDER - 1u; k >= 1u; k--) {
+  for (var k = order - 1u; k >= 1u; k--) {
     mat_mul(p, g, m, h / f32(k), 1.0, lid);
     mat_copy(m, p, lid);
   }
@@ -201,4 +203,56 @@ fn solve_steady_nd(e: u32, g: u32, lid: u32) -> f32 {
   }
   workgroupBarrier();
   return min_pivot;
+}
+
+// Writes a point's record from r(tau) in vec_a and the long-time r in vec_b (NaN where the
+// steady solve found G' singular): the r blocks, the flags, the step h and the leap's bound;
+// the spectrum slots NaN (no n > 2 spectrum program yet). llvmpipe gives an invocation one
+// budget of loop iterations and, past it, ends every loop at once and carries on: a probe loop
+// after all the work finishes only if that happened nowhere before (its bound is run-time, so
+// no compiler folds it); then the record says so (kernel dimension 0, which the host refuses)
+// rather than hold a state cut short.
+fn write_nd_record(base: u32, solvable: bool, degenerate: bool, h: f32, bound: f32, lid: u32) {
+  let nan = runtime_nan(run.pad0);
+  for (var k = lid; k < D; k += WORKGROUP_SIZE) {
+    out[base + REC_R + k] = vec_a[k / 4u][k & 3u];
+    out[base + REC_STEADY_R + k] = select(nan, vec_b[k / 4u][k & 3u], solvable);
+  }
+  var probe = 0u;
+  for (var k = 0u; k < 256u + run.pad0; k++) { probe += 1u; }
+  let cut = max_all(select(0.0, 1.0, probe != 256u), lid) > 0.0;
+  if (lid == 0u) {
+    var flags = 0u;
+    if (degenerate) { flags |= FLAG_DEGENERATE; }
+    for (var q = 0u; q < Q; q++) {
+      if (!all(abs(vec_a[q]) <= vec4<f32>(3.0e38))) { flags |= FLAG_NONFINITE; }
+    }
+    out[base + REC_FLAGS] = f32(flags);
+    out[base + REC_STEADY_FLAGS] = f32(select(FLAG_BISTABLE, 0u, solvable));
+    out[base + REC_KERNEL_DIM] = select(select(2.0, 1.0, solvable), 0.0, cut);
+    out[base + REC_DT] = h;
+    out[base + REC_TRANSIENT_BOUND] = bound;
+    out[base + REC_GAP] = nan;
+    out[base + REC_SPECTRAL_RADIUS] = nan;
+    out[base + REC_SLOWEST] = nan;
+    out[base + REC_SPECTRUM_FLAGS] = 0.0;
+  }
+}
+
+// A generator with an entry that is not finite: NaN everywhere, the non-finite flag alone (no
+// loop runs on NaN: records.wgsl write_non_finite_record says why).
+fn write_nd_non_finite(base: u32, lid: u32) {
+  let nan = runtime_nan(run.pad0);
+  for (var k = lid; k < REC_STRIDE; k += WORKGROUP_SIZE) { out[base + k] = nan; }
+  sync();
+  if (lid == 0u) {
+    out[base + REC_FLAGS] = f32(FLAG_NONFINITE);
+    out[base + REC_STEADY_FLAGS] = 0.0;
+    out[base + REC_SPECTRUM_FLAGS] = 0.0;
+  }
+}
+
+// The long-time limit into vec_b (`e` a scratch matrix): whether G' was solvable.
+fn long_time_nd(e: u32, g: u32, norm: f32, lid: u32) -> bool {
+  return uniform_from_first(solve_steady_nd(e, g, lid), lid) >= SINGULAR_PIVOT * max(norm, 1e-30);
 }

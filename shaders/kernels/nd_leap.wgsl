@@ -15,27 +15,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let m = w + WORK4_M;
   let p = w + WORK4_P;
   let base = i * REC_STRIDE;
-  let nan = runtime_nan(run.pad0);
   if (!finite_matrix(g, lid)) {
-    // no loop on NaN (records.wgsl write_non_finite_record says why): NaN, the non-finite flag alone
-    for (var k = lid; k < REC_STRIDE; k += WORKGROUP_SIZE) { out[base + k] = nan; }
-    sync();
-    if (lid == 0u) {
-      out[base + REC_FLAGS] = f32(FLAG_NONFINITE);
-      out[base + REC_STEADY_FLAGS] = 0.0;
-      out[base + REC_SPECTRUM_FLAGS] = 0.0;
-    }
+    write_nd_non_finite(base, lid);
     return;
   }
   let norm = norm_inf(g, entry(g, 0u, 0u), lid);
-  let solvable = uniform_from_first(solve_steady_nd(p, g, lid), lid) >= SINGULAR_PIVOT * max(norm, 1e-30);
+  let solvable = long_time_nd(p, g, norm, lid);
   let head = work[w + WORK4_TAU];
   let tau = uniform_from_first(head.x, lid);
   let dt = uniform_from_first(head.y, lid);
   let h0 = select(default_step_of(norm), dt, dt > 0.0);
   let n = leap_steps(tau, h0);
   let h = select(h0, tau / n, n > 0.0);
-  taylor_step(m, p, g, h, lid);
+  taylor_step(m, p, g, h, LEAP_ORDER, lid);
   for (var q = lid; q < Q; q += WORKGROUP_SIZE) { vec_a[q] = work[w + WORK4_R0 + q]; }
   workgroupBarrier();
   var steps = u32(n);
@@ -88,31 +80,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       fix_trace_row(m, lid);
     }
   }
-  for (var k = lid; k < D; k += WORKGROUP_SIZE) {
-    out[base + REC_R + k] = vec_a[k / 4u][k & 3u];
-    out[base + REC_STEADY_R + k] = select(nan, vec_b[k / 4u][k & 3u], solvable);
-  }
-  // llvmpipe gives an invocation one budget of loop iterations and, past it, ends every loop at
-  // once and carries on: a probe loop after all the work finishes only if that happened nowhere
-  // before (the bound is run-time, so no compiler folds it); then the record says so (kernel
-  // dimension 0, which the host refuses) rather than hold a state cut short.
-  var probe = 0u;
-  for (var k = 0u; k < 256u + run.pad0; k++) { probe += 1u; }
-  let cut = max_all(select(0.0, 1.0, probe != 256u), lid) > 0.0;
-  if (lid == 0u) {
-    var flags = 0u;
-    if (head.z > 0.5) { flags |= FLAG_DEGENERATE; }
-    for (var q = 0u; q < Q; q++) {
-      if (!all(abs(vec_a[q]) <= vec4<f32>(3.0e38))) { flags |= FLAG_NONFINITE; }
-    }
-    out[base + REC_FLAGS] = f32(flags);
-    out[base + REC_STEADY_FLAGS] = f32(select(FLAG_BISTABLE, 0u, solvable));
-    out[base + REC_KERNEL_DIM] = select(select(2.0, 1.0, solvable), 0.0, cut);
-    out[base + REC_DT] = h;
-    out[base + REC_TRANSIENT_BOUND] = bound;
-    out[base + REC_GAP] = nan;
-    out[base + REC_SPECTRAL_RADIUS] = nan;
-    out[base + REC_SLOWEST] = nan;
-    out[base + REC_SPECTRUM_FLAGS] = 0.0;
-  }
+  write_nd_record(base, solvable, head.z > 0.5, h, bound, lid);
 }
