@@ -3,8 +3,7 @@
 // exact long-time limit (steady solve of G' r = e0), the Taylor-8 one-step map M = exp(hG),
 // h = tau/n, and r(tau) = r_ss + M^n (r0 - r_ss) by repeated squaring with its early stop
 // (an A^(2^j) below DECAYED ends it) and the bound ||A^p||^(n/p) on |eig|^n; a plain M^n r0
-// where G' is singular (bistable). Writes the r blocks, the flags, the step and the bound;
-// the spectrum slots start as NaN (nd_spectrum overwrites them).
+// where G' is singular (bistable). Writes the record (nd.wgsl write_nd_record).
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

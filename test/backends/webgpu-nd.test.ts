@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowLayout } from '../../src/core/layout.js';
 import { generatorF64 } from '../../src/compiler/targets.js';
 import { parseSystem } from '../../src/system/definition.js';
-import { defaultStep, evenSteps, evolveExact } from '../../src/model/evolve.js';
+import { defaultStep, evenSteps, evolveExact, evolveRk4, rk4DefaultStep } from '../../src/model/evolve.js';
 import { liouvillianGap, spectrum } from '../../src/model/spectrum.js';
 import { ND_WORKGROUP_SIZE, fillNdWork, ndLimitsRefusal, ndRecordLayout, ndWorkLayout } from '../../src/backends/webgpu/nd.js';
 import { type AdapterDescription, GpuError, WebGpuEngine } from '../../src/backends/webgpu/engine.js';
@@ -147,6 +147,38 @@ describe('n = 3 on the GPU: r(tau) and the long-time limit against float64 and Q
       expect(worst.qutip).toBeLessThan(1);
     }, 120_000);
   }
+});
+
+describe('n = 3 on the GPU: the rk4 integrator against float64 RK4', () => {
+  gpuIt('n3-complex-strong-dm at tau = 30 and 2.01 (a remainder step), its own step and a given one', async (gpu) => {
+    const c = caseOf('n3-complex-strong-dm');
+    const points = [
+      { tau: 30, basis: 1 },
+      { tau: 2.01, basis: 5 },
+    ];
+    const { sys, row, rows, settings } = rowsOf(c, points);
+    rows[row.stride + row.dt] = 0.1; // the second point's own step
+    const res = await gpu.rk4Nd(fillNdWork(rows, points.length, settings), points.length, settings, { stepsPerDispatch: 64 });
+    expect(res.error).toBeUndefined();
+    const L = ndRecordLayout(sys.stateDim);
+    const w = ndWorkLayout(sys.stateDim);
+    const G = new Float64Array(sys.stateDim ** 2);
+    let worst = 0;
+    points.forEach(({ tau }, k) => {
+      generatorF64(sys, settings)(rows, k * row.stride, G);
+      const h = k === 1 ? 0.1 : rk4DefaultStep(G);
+      const r0 = Float64Array.from(fillNdWork(rows.subarray(k * row.stride), 1, settings).subarray(w.r0, w.r0 + sys.stateDim));
+      const ref = evolveRk4(G, r0, tau, h);
+      const b = k * L.stride;
+      expect(Math.abs(res.out[b + L.dt] / h - 1)).toBeLessThan(1e-6);
+      expect(res.out[b + L.kernelDim]).toBe(1);
+      for (let a = 0; a < sys.stateDim; a++) worst = Math.max(worst, Math.abs(res.out[b + L.r + a] - ref[a]));
+      for (let a = 0; a < sys.stateDim; a++) expect(Math.abs(res.out[b + L.steadyR + a] - c.steady.r[a])).toBeLessThan(1e-4);
+    });
+    // the transient tolerance of the state at tau (|gap| tau < 10 here)
+    expect(worst).toBeLessThan(2e-3);
+    expect(worst).toBeGreaterThan(0);
+  }, 120_000);
 });
 
 describe('n = 4 on the GPU', () => {

@@ -330,7 +330,7 @@ export class WebGpuEngine {
     const refusal = ndLimitsRefusal(this.device.limits, sys.qubits);
     if (refusal) throw new GpuError(refusal);
     const workStride = ndWorkLayout(sys.stateDim).stride;
-    const { stride: recStride, kernelDim } = ndRecordLayout(sys.stateDim);
+    const recStride = ndRecordLayout(sys.stateDim).stride;
     const bytes = ndBytesPerPoint(sys.stateDim);
     const leap = await this.pipeline('nd_leap', settings);
     const lim = this.device.limits;
@@ -354,19 +354,91 @@ export class WebGpuEngine {
           this.run(enc, leap, { run: uniform, work: workBuf, out: outBuf }, n);
           enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * bytes.record);
           this.device.queue.submit([enc.finish()]);
-          const records = await this.readBack(staging, n * bytes.record, done);
-          // a record the kernel finished has kernel dimension 1 or 2 (NaN where G is not finite)
-          for (let k = 0; k < n; k++) {
-            const kd = records[k * recStride + kernelDim];
-            if (kd !== 1 && kd !== 2 && !Number.isNaN(kd)) throw new GpuError(`webgpu: the kernel of a system of ${sys.qubits} qubits ran past this adapter's budget of loop iterations per invocation (${this.adapter.description}; llvmpipe's) at point ${done + k}: use --backend cpu, or a hardware GPU`, done);
-          }
-          out.set(records, done * recStride);
+          out.set(this.finishedNdRecords(await this.readBack(staging, n * bytes.record, done), n, done, sys), done * recStride);
         },
         onProgress,
       );
       return { out, ...r };
     } finally {
       for (const b of [workBuf, outBuf, staging, uniform]) b.destroy();
+    }
+  }
+
+  /** `records` of n points from point `done` on, each checked to be finished: kernel dimension 1 or 2 (NaN where G is not finite). */
+  private finishedNdRecords(records: Float32Array, n: number, done: number, sys: RunSettings['system']): Float32Array {
+    const { stride, kernelDim } = ndRecordLayout(sys.stateDim);
+    for (let k = 0; k < n; k++) {
+      const kd = records[k * stride + kernelDim];
+      if (kd !== 1 && kd !== 2 && !Number.isNaN(kd)) throw new GpuError(`webgpu: the kernel of a system of ${sys.qubits} qubits ran past this adapter's budget of loop iterations per invocation (${this.adapter.description}; llvmpipe's) at point ${done + k}: use --backend cpu, or a hardware GPU`, done);
+    }
+    return records;
+  }
+
+  /**
+   * The rk4 integrator for n > 2 (nd_rk4_*): literal stepping by RK4's one-step map,
+   * `stepsPerDispatch` steps per dispatch, one chunk of points at a time; the same record as
+   * evaluateNd (the leap's bound slot 3e38: no bound). The same refusal before allocating.
+   */
+  async rk4Nd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, opts: { stepsPerDispatch?: number } = {}): Promise<EvaluateResult> {
+    const sys = settings.system;
+    const refusal = ndLimitsRefusal(this.device.limits, sys.qubits);
+    if (refusal) throw new GpuError(refusal);
+    const workStride = ndWorkLayout(sys.stateDim).stride;
+    const recStride = ndRecordLayout(sys.stateDim).stride;
+    const bytes = ndBytesPerPoint(sys.stateDim);
+    const [init, step, finish] = await Promise.all([this.pipeline('nd_rk4_init', settings), this.pipeline('nd_rk4_step', settings), this.pipeline('nd_rk4_finish', settings)]);
+    const lim = this.device.limits;
+    const cap = Math.max(1, Math.min(count, Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / bytes.work), lim.maxComputeWorkgroupsPerDimension, this.options.maxChunk ?? Infinity));
+    // ~20 loop iterations a step for n = 3: 400 steps stay far inside llvmpipe's budget per dispatch
+    const stepsPer = Math.max(1, opts.stepsPerDispatch ?? 400);
+    const out = new Float32Array(count * recStride);
+    const workBuf = this.buffer(cap * bytes.work, STORAGE | COPY_SRC | COPY_DST, 'nd work');
+    const outBuf = this.buffer(cap * bytes.record, STORAGE | COPY_SRC | COPY_DST, 'nd out');
+    const staging = this.buffer(cap * bytes.record, MAP_READ | COPY_DST, 'nd staging');
+    const stagingSteps = this.buffer(cap * bytes.work, MAP_READ | COPY_DST, 'nd staging steps');
+    const uniforms: GPUBuffer[] = [];
+    const uniformFor = (run: RunConstants) => {
+      const u = this.uniform(run, 'run');
+      uniforms.push(u);
+      return u;
+    };
+    try {
+      const r = await this.inChunks(
+        count,
+        { cap, first: cap, what: (from, n) => `rk4 of points ${from}..${from + n - 1}` },
+        async (done, n) => {
+          this.device.queue.writeBuffer(workBuf, 0, work, done * workStride, n * workStride);
+          const base: RunConstants = { ...settings, count: n };
+          const buffers = { run: uniformFor(base), work: workBuf, out: outBuf };
+          const enc = this.device.createCommandEncoder();
+          this.run(enc, init, buffers, n);
+          enc.copyBufferToBuffer(workBuf, 0, stagingSteps, 0, n * bytes.work);
+          this.device.queue.submit([enc.finish()]);
+          // each point chose its own step h: the longest plan sets the number of dispatches
+          const plans = await this.readBack(stagingSteps, n * bytes.work, done);
+          let maxSteps = 0;
+          for (let k = 0; k < n; k++) maxSteps = Math.max(maxSteps, plans[k * workStride + 3]);
+          for (let first = 0, k = 0; first < maxSteps; first += stepsPer, k++) {
+            const e = this.device.createCommandEncoder();
+            this.run(e, step, { ...buffers, run: uniformFor({ ...base, steps: stepsPer, firstStep: first }) }, n);
+            this.device.queue.submit([e.finish()]);
+            if (k % 16 === 15) {
+              await this.device.queue.onSubmittedWorkDone();
+              this.checkLost(done);
+            }
+          }
+          const e2 = this.device.createCommandEncoder();
+          e2.clearBuffer(outBuf, 0, n * bytes.record);
+          this.run(e2, finish, buffers, n);
+          e2.copyBufferToBuffer(outBuf, 0, staging, 0, n * bytes.record);
+          this.device.queue.submit([e2.finish()]);
+          out.set(this.finishedNdRecords(await this.readBack(staging, n * bytes.record, done), n, done, sys), done * recStride);
+          while (uniforms.length) uniforms.pop()!.destroy();
+        },
+      );
+      return { out, ...r };
+    } finally {
+      for (const b of [workBuf, outBuf, staging, stagingSteps, ...uniforms]) b.destroy();
     }
   }
 
