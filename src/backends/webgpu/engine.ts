@@ -320,22 +320,30 @@ export class WebGpuEngine {
   }
 
   /**
+   * The sizes of an n > 2 run of `count` points, after the adapter-limit check (one line, thrown
+   * before anything is allocated): strides, bytes per point, points per chunk (what one work
+   * buffer binding holds, one workgroup per point).
+   */
+  private ndSizes(settings: RunSettings, count: number) {
+    const sys = settings.system;
+    const lim = this.device.limits;
+    const refusal = ndLimitsRefusal(lim, sys.qubits);
+    if (refusal) throw new GpuError(refusal);
+    const bytes = ndBytesPerPoint(sys.stateDim);
+    const byBuffer = Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / bytes.work);
+    const cap = Math.max(1, Math.min(count, byBuffer, lim.maxComputeWorkgroupsPerDimension, this.options.maxChunk ?? Infinity));
+    return { sys, workStride: ndWorkLayout(sys.stateDim).stride, recStride: ndRecordLayout(sys.stateDim).stride, bytes, cap };
+  }
+
+  /**
    * Systems of n > 2 qubits (nd.ts): the nd_leap program over `count` points whose work buffers
    * the host filled (fillNdWork), one ndRecordLayout record per point (the gap slots NaN: no
    * n > 2 spectrum program yet). Refuses in one line before anything is allocated where the
    * adapter's limits cannot hold one point.
    */
   async evaluateNd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, onProgress?: (p: EvaluateProgress) => void): Promise<EvaluateResult> {
-    const sys = settings.system;
-    const refusal = ndLimitsRefusal(this.device.limits, sys.qubits);
-    if (refusal) throw new GpuError(refusal);
-    const workStride = ndWorkLayout(sys.stateDim).stride;
-    const recStride = ndRecordLayout(sys.stateDim).stride;
-    const bytes = ndBytesPerPoint(sys.stateDim);
+    const { sys, workStride, recStride, bytes, cap } = this.ndSizes(settings, count);
     const leap = await this.pipeline('nd_leap', settings);
-    const lim = this.device.limits;
-    const maxChunk = Math.max(1, Math.min(Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / bytes.work), lim.maxComputeWorkgroupsPerDimension, this.options.maxChunk ?? Infinity));
-    const cap = Math.min(maxChunk, count);
     const out = new Float32Array(count * recStride);
     const workBuf = this.buffer(cap * bytes.work, STORAGE | COPY_DST, 'nd work');
     const outBuf = this.buffer(cap * bytes.record, STORAGE | COPY_SRC | COPY_DST, 'nd out');
@@ -380,22 +388,15 @@ export class WebGpuEngine {
    * evaluateNd (the leap's bound slot 3e38: no bound). The same refusal before allocating.
    */
   async rk4Nd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, opts: { stepsPerDispatch?: number } = {}): Promise<EvaluateResult> {
-    const sys = settings.system;
-    const refusal = ndLimitsRefusal(this.device.limits, sys.qubits);
-    if (refusal) throw new GpuError(refusal);
-    const workStride = ndWorkLayout(sys.stateDim).stride;
-    const recStride = ndRecordLayout(sys.stateDim).stride;
-    const bytes = ndBytesPerPoint(sys.stateDim);
+    const { sys, workStride, recStride, bytes, cap } = this.ndSizes(settings, count);
     const [init, step, finish] = await Promise.all([this.pipeline('nd_rk4_init', settings), this.pipeline('nd_rk4_step', settings), this.pipeline('nd_rk4_finish', settings)]);
-    const lim = this.device.limits;
-    const cap = Math.max(1, Math.min(count, Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / bytes.work), lim.maxComputeWorkgroupsPerDimension, this.options.maxChunk ?? Infinity));
     // ~20 loop iterations a step for n = 3: 400 steps stay far inside llvmpipe's budget per dispatch
     const stepsPer = Math.max(1, opts.stepsPerDispatch ?? 400);
     const out = new Float32Array(count * recStride);
     const workBuf = this.buffer(cap * bytes.work, STORAGE | COPY_SRC | COPY_DST, 'nd work');
     const outBuf = this.buffer(cap * bytes.record, STORAGE | COPY_SRC | COPY_DST, 'nd out');
     const staging = this.buffer(cap * bytes.record, MAP_READ | COPY_DST, 'nd staging');
-    const stagingSteps = this.buffer(cap * bytes.work, MAP_READ | COPY_DST, 'nd staging steps');
+    const stagingSteps = this.buffer(cap * 16, MAP_READ | COPY_DST, 'nd staging steps');
     const uniforms: GPUBuffer[] = [];
     const uniformFor = (run: RunConstants) => {
       const u = this.uniform(run, 'run');
@@ -412,12 +413,13 @@ export class WebGpuEngine {
           const buffers = { run: uniformFor(base), work: workBuf, out: outBuf };
           const enc = this.device.createCommandEncoder();
           this.run(enc, init, buffers, n);
-          enc.copyBufferToBuffer(workBuf, 0, stagingSteps, 0, n * bytes.work);
+          // each point's header (tau, h, degenerate, steps)
+          for (let k = 0; k < n; k++) enc.copyBufferToBuffer(workBuf, k * bytes.work, stagingSteps, k * 16, 16);
           this.device.queue.submit([enc.finish()]);
           // each point chose its own step h: the longest plan sets the number of dispatches
-          const plans = await this.readBack(stagingSteps, n * bytes.work, done);
+          const plans = await this.readBack(stagingSteps, n * 16, done);
           let maxSteps = 0;
-          for (let k = 0; k < n; k++) maxSteps = Math.max(maxSteps, plans[k * workStride + 3]);
+          for (let k = 0; k < n; k++) maxSteps = Math.max(maxSteps, plans[4 * k + 3]);
           for (let first = 0, k = 0; first < maxSteps; first += stepsPer, k++) {
             const e = this.device.createCommandEncoder();
             this.run(e, step, { ...buffers, run: uniformFor({ ...base, steps: stepsPer, firstStep: first }) }, n);

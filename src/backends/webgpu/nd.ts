@@ -16,9 +16,6 @@ import type { RunSettings } from '../types.js';
 /** Invocations per workgroup of the n > 2 programs (each takes rows i, i + 64, ...). */
 export const ND_WORKGROUP_SIZE = 64;
 
-/** The sizes the n > 2 programs serve (two qubits run the unrolled kernels). */
-export const ND_QUBITS: readonly number[] = [3, 4];
-
 /**
  * A point's work buffer (f32): [0] tau, [1] dt (<= 0: the kernel chooses), [2] 1 at a degenerate
  * crossing of the generator, [3] 0; r0 (stateDim), G (stateDim^2, row-major, written by the
@@ -65,9 +62,9 @@ export function ndBytesPerPoint(stateDim: number): { work: number; record: numbe
   return { work: ndWorkLayout(stateDim).stride * 4, record: ndRecordLayout(stateDim).stride * 4 };
 }
 
-/** Workgroup storage of the n > 2 programs: three state vectors and a reduction slot per invocation (+ 2 scalars). */
+/** Workgroup storage of the n > 2 programs (shaders/nd.wgsl): three state vectors, a reduction slot per invocation and one scalar. */
 export function ndWorkgroupBytes(stateDim: number): number {
-  return 4 * (3 * stateDim + ND_WORKGROUP_SIZE + 2);
+  return 4 * (3 * stateDim + ND_WORKGROUP_SIZE + 1);
 }
 
 const KIB = (b: number) => `${(b / 1024).toFixed(b % 1024 ? 1 : 0)} KiB`;
@@ -94,8 +91,9 @@ export function ndLimitsRefusal(limits: Pick<GPUSupportedLimits, 'maxStorageBuff
 
 /**
  * Fills the work buffers of `count` points from their parameter rows (rowLayout of the
- * system's amplitudes, `rows` float64): tau, dt (the job's step, else each row's), the
- * generator and the initial Pauli vector, in float64 rounded once to f32.
+ * system's amplitudes, float64): tau, the row's dt, the degenerate flag, the generator and the
+ * initial Pauli vector, computed in float64 and rounded once to f32. (The generator is the
+ * float64 one of the cpu backend: a WGSL generator for n > 2 is what remains, see the report.)
  */
 export function fillNdWork(rows: ArrayLike<number>, count: number, settings: Pick<RunSettings, 'system' | 'model' | 'reservoir' | 'zeroFreq'>): Float32Array<ArrayBuffer> {
   const sys = settings.system;
