@@ -7,6 +7,7 @@ import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstant
 import { systemKey } from '../../system/registry.js';
 import type { RunSettings } from '../types.js';
 import { PROGRAMS, type Program, type ProgramName, type ShaderSources, assembleShader, entryPoint, workgroupsFor } from './programs.js';
+import { ndBytesPerPoint, ndLimitsRefusal, ndRecordLayout, ndWorkLayout } from './nd.js';
 
 export interface AdapterDescription {
   vendor: string;
@@ -315,6 +316,131 @@ export class WebGpuEngine {
       return { out, ...r, error: asGpuError(e, r.done) };
     } finally {
       for (const b of [paramBuf, outBuf, staging, uniform]) b.destroy();
+    }
+  }
+
+  /**
+   * The sizes of an n > 2 run of `count` points, after the adapter-limit check (one line, thrown
+   * before anything is allocated): strides, bytes per point, points per chunk (what one work
+   * buffer binding holds, one workgroup per point).
+   */
+  private ndSizes(settings: RunSettings, count: number) {
+    const sys = settings.system;
+    const lim = this.device.limits;
+    const refusal = ndLimitsRefusal(lim, sys.qubits);
+    if (refusal) throw new GpuError(refusal);
+    const bytes = ndBytesPerPoint(sys.stateDim);
+    const byBuffer = Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / bytes.work);
+    const cap = Math.max(1, Math.min(count, byBuffer, lim.maxComputeWorkgroupsPerDimension, this.options.maxChunk ?? Infinity));
+    return { sys, workStride: ndWorkLayout(sys.stateDim).stride, recStride: ndRecordLayout(sys.stateDim).stride, bytes, cap };
+  }
+
+  /**
+   * Systems of n > 2 qubits (nd.ts): the nd_leap program over `count` points whose work buffers
+   * the host filled (fillNdWork), one ndRecordLayout record per point (the gap slots NaN: no
+   * n > 2 spectrum program yet). Refuses in one line before anything is allocated where the
+   * adapter's limits cannot hold one point.
+   */
+  async evaluateNd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, onProgress?: (p: EvaluateProgress) => void): Promise<EvaluateResult> {
+    const { sys, workStride, recStride, bytes, cap } = this.ndSizes(settings, count);
+    const leap = await this.pipeline('nd_leap', settings);
+    const out = new Float32Array(count * recStride);
+    const workBuf = this.buffer(cap * bytes.work, STORAGE | COPY_DST, 'nd work');
+    const outBuf = this.buffer(cap * bytes.record, STORAGE | COPY_SRC | COPY_DST, 'nd out');
+    const staging = this.buffer(cap * bytes.record, MAP_READ | COPY_DST, 'nd staging');
+    const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
+    const chunking: Chunking = { cap, first: Math.min(cap, 16), steer: { floor: 1, ceiling: cap }, what: (from, n) => `points ${from}..${from + n - 1}` };
+    try {
+      const r = await this.inChunks(
+        count,
+        chunking,
+        async (done, n) => {
+          this.device.queue.writeBuffer(workBuf, 0, work, done * workStride, n * workStride);
+          this.device.queue.writeBuffer(uniform, 0, encodeRun({ ...settings, count: n }));
+          const enc = this.device.createCommandEncoder();
+          enc.clearBuffer(outBuf, 0, n * bytes.record);
+          this.run(enc, leap, { run: uniform, work: workBuf, out: outBuf }, n);
+          enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * bytes.record);
+          this.device.queue.submit([enc.finish()]);
+          out.set(this.finishedNdRecords(await this.readBack(staging, n * bytes.record, done), n, done, sys), done * recStride);
+        },
+        onProgress,
+      );
+      return { out, ...r };
+    } finally {
+      for (const b of [workBuf, outBuf, staging, uniform]) b.destroy();
+    }
+  }
+
+  /** `records` of n points from point `done` on, each checked to be finished: kernel dimension 1 or 2 (NaN where G is not finite). */
+  private finishedNdRecords(records: Float32Array, n: number, done: number, sys: RunSettings['system']): Float32Array {
+    const { stride, kernelDim } = ndRecordLayout(sys.stateDim);
+    for (let k = 0; k < n; k++) {
+      const kd = records[k * stride + kernelDim];
+      if (kd !== 1 && kd !== 2 && !Number.isNaN(kd)) throw new GpuError(`webgpu: the kernel of a system of ${sys.qubits} qubits ran past this adapter's budget of loop iterations per invocation (${this.adapter.description}; llvmpipe's) at point ${done + k}: use --backend cpu, or a hardware GPU`, done);
+    }
+    return records;
+  }
+
+  /**
+   * The rk4 integrator for n > 2 (nd_rk4_*): literal stepping by RK4's one-step map,
+   * `stepsPerDispatch` steps per dispatch, one chunk of points at a time; the same record as
+   * evaluateNd (the leap's bound slot 3e38: no bound). The same refusal before allocating.
+   */
+  async rk4Nd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, opts: { stepsPerDispatch?: number } = {}): Promise<EvaluateResult> {
+    const { sys, workStride, recStride, bytes, cap } = this.ndSizes(settings, count);
+    const [init, step, finish] = await Promise.all([this.pipeline('nd_rk4_init', settings), this.pipeline('nd_rk4_step', settings), this.pipeline('nd_rk4_finish', settings)]);
+    // ~20 loop iterations a step for n = 3: 400 steps stay far inside llvmpipe's budget per dispatch
+    const stepsPer = Math.max(1, opts.stepsPerDispatch ?? 400);
+    const out = new Float32Array(count * recStride);
+    const workBuf = this.buffer(cap * bytes.work, STORAGE | COPY_SRC | COPY_DST, 'nd work');
+    const outBuf = this.buffer(cap * bytes.record, STORAGE | COPY_SRC | COPY_DST, 'nd out');
+    const staging = this.buffer(cap * bytes.record, MAP_READ | COPY_DST, 'nd staging');
+    const stagingSteps = this.buffer(cap * 16, MAP_READ | COPY_DST, 'nd staging steps');
+    const uniforms: GPUBuffer[] = [];
+    const uniformFor = (run: RunConstants) => {
+      const u = this.uniform(run, 'run');
+      uniforms.push(u);
+      return u;
+    };
+    try {
+      const r = await this.inChunks(
+        count,
+        { cap, first: cap, what: (from, n) => `rk4 of points ${from}..${from + n - 1}` },
+        async (done, n) => {
+          this.device.queue.writeBuffer(workBuf, 0, work, done * workStride, n * workStride);
+          const base: RunConstants = { ...settings, count: n };
+          const buffers = { run: uniformFor(base), work: workBuf, out: outBuf };
+          const enc = this.device.createCommandEncoder();
+          this.run(enc, init, buffers, n);
+          // each point's header (tau, h, degenerate, steps)
+          for (let k = 0; k < n; k++) enc.copyBufferToBuffer(workBuf, k * bytes.work, stagingSteps, k * 16, 16);
+          this.device.queue.submit([enc.finish()]);
+          // each point chose its own step h: the longest plan sets the number of dispatches
+          const plans = await this.readBack(stagingSteps, n * 16, done);
+          let maxSteps = 0;
+          for (let k = 0; k < n; k++) maxSteps = Math.max(maxSteps, plans[4 * k + 3]);
+          for (let first = 0, k = 0; first < maxSteps; first += stepsPer, k++) {
+            const e = this.device.createCommandEncoder();
+            this.run(e, step, { ...buffers, run: uniformFor({ ...base, steps: stepsPer, firstStep: first }) }, n);
+            this.device.queue.submit([e.finish()]);
+            if (k % 16 === 15) {
+              await this.device.queue.onSubmittedWorkDone();
+              this.checkLost(done);
+            }
+          }
+          const e2 = this.device.createCommandEncoder();
+          e2.clearBuffer(outBuf, 0, n * bytes.record);
+          this.run(e2, finish, buffers, n);
+          e2.copyBufferToBuffer(outBuf, 0, staging, 0, n * bytes.record);
+          this.device.queue.submit([e2.finish()]);
+          out.set(this.finishedNdRecords(await this.readBack(staging, n * bytes.record, done), n, done, sys), done * recStride);
+          while (uniforms.length) uniforms.pop()!.destroy();
+        },
+      );
+      return { out, ...r };
+    } finally {
+      for (const b of [workBuf, outBuf, staging, stagingSteps, ...uniforms]) b.destroy();
     }
   }
 

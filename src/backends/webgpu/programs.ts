@@ -10,8 +10,9 @@ import { wgslGenerator, wgslObservables } from '../../compiler/targets.js';
 import type { ModelName } from '../../model/params.js';
 import type { SystemDefinition } from '../../system/definition.js';
 import { generatedWgsl } from './codegen.js';
+import { ND_WORKGROUP_SIZE, wgslNdLayout } from './nd.js';
 
-export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish' | 'times';
+export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish' | 'times' | 'nd_leap' | 'nd_rk4_init' | 'nd_rk4_step' | 'nd_rk4_finish';
 
 /** How a shader reads a buffer (WebGPU's GPUBufferBindingType): var<uniform>, var<storage, read>, var<storage, read_write>. */
 export type BindingType = 'uniform' | 'read-only-storage' | 'storage';
@@ -41,6 +42,8 @@ export interface Program {
   outStride: number;
   /** writes observables (the generated observables and currents are compiled in) */
   observables?: boolean;
+  /** a program of the n > 2 kernels (nd.ts): its work-buffer and record layout are compiled in, not the two-qubit generator */
+  nd?: boolean;
 }
 
 const RUN: Binding = { binding: 0, name: 'run', type: 'uniform' };
@@ -53,6 +56,10 @@ const RK4_STATES: Binding = { binding: 4, name: 'states', type: 'storage' };
 
 // the system's generator (src/compiler) comes between layout.wgsl and these
 const PHYSICS = ['layout.wgsl', 'observables.wgsl', 'propagate.wgsl'];
+// n > 2: each point's generator in its work buffer (nd.ts), the layouts after layout.wgsl
+const ND_BINDINGS: Binding[] = [RUN, { binding: 1, name: 'work', type: 'storage' }, { binding: 2, name: 'out', type: 'storage' }];
+const ND_LAYOUT = { workgroupSize: ND_WORKGROUP_SIZE, workgroups: (count: number) => count, outStride: 0, nd: true } as const;
+const ND_RK4 = ['layout.wgsl', 'propagate.wgsl', 'nd.wgsl', 'kernels/nd_rk4.wgsl'];
 
 export const PROGRAMS: Record<ProgramName, Program> = {
   leap: { name: 'leap', files: [...PHYSICS, 'records.wgsl', 'kernels/leap.wgsl'], bindings: RUN_PARAMS_OUT, outStride: OUT_STRIDE, observables: true },
@@ -80,6 +87,11 @@ export const PROGRAMS: Record<ProgramName, Program> = {
     outStride: 0,
     observables: true,
   },
+  // n > 2 (record: nd.ts ndRecordLayout, sized by the system): a workgroup per point
+  nd_leap: { name: 'nd_leap', files: ['layout.wgsl', 'nd.wgsl', 'kernels/nd_leap.wgsl'], bindings: ND_BINDINGS, ...ND_LAYOUT },
+  nd_rk4_init: { name: 'nd_rk4_init', entry: 'rk4_init', files: ND_RK4, bindings: ND_BINDINGS.slice(0, 2), ...ND_LAYOUT },
+  nd_rk4_step: { name: 'nd_rk4_step', entry: 'rk4_step', files: ND_RK4, bindings: ND_BINDINGS.slice(0, 2), ...ND_LAYOUT },
+  nd_rk4_finish: { name: 'nd_rk4_finish', entry: 'rk4_finish', files: ND_RK4, bindings: ND_BINDINGS, ...ND_LAYOUT },
 };
 
 /** Every shader file any program needs (what a browser must fetch). */
@@ -98,7 +110,8 @@ export function assembleShader(program: Program, sources: ShaderSources, workgro
     if (src === undefined) throw new Error(`shader source ${f} is missing`);
     parts.push(`// ---- ${f}\n${src}`);
     if (f === 'records.wgsl') parts.push(wgslRecordWriters(16));
-    if (f === 'layout.wgsl') parts.push(`// ---- generated: the system's generator${program.observables ? ', its currents and the observables' : ''}\n${wgslGenerator(system, model, program.observables === true)}${program.observables ? `\n${wgslObservables()}` : ''}`);
+    if (f === 'layout.wgsl' && program.nd) parts.push(`// ---- generated: the n > 2 layouts\n${wgslNdLayout(system.stateDim)}`);
+    else if (f === 'layout.wgsl') parts.push(`// ---- generated: the system's generator${program.observables ? ', its currents and the observables' : ''}\n${wgslGenerator(system, model, program.observables === true)}${program.observables ? `\n${wgslObservables()}` : ''}`);
   }
   return parts.join('\n\n');
 }
