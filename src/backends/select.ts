@@ -4,6 +4,7 @@
 import { InputError } from '../model/params.js';
 import { CpuBackend } from './cpu/backend.js';
 import type { SweepBackend } from './types.js';
+import { type SystemDefinition, isTwoQubitDefault } from '../system/definition.js';
 import { WebGpuBackend } from './webgpu/backend.js';
 import type { EngineOptions } from './webgpu/engine.js';
 import { ADAPTER_CHOICES, type AdapterChoice } from './webgpu/nodeDevice.js';
@@ -15,6 +16,18 @@ export interface BackendRequest {
   adapter?: string;
   engine?: EngineOptions;
   threads?: number;
+  /** the system it will run: a GPU backend refuses one it has no kernels for, before any work */
+  system?: SystemDefinition;
+}
+
+/**
+ * The one-line refusal of a backend other than cpu for a system the GPU kernels do not run yet
+ * (n != 2 qubits, or a declared battery): the float64 cpu backend runs every system.
+ */
+export function refuseOffCpu(backend: string, system: SystemDefinition): void {
+  if (backend === 'cpu' || isTwoQubitDefault(system)) return;
+  const what = system.qubits !== 2 ? `${system.qubits} qubits` : `a declared battery (qubits [${system.battery.qubits.join(', ')}])`;
+  throw new InputError(`system ${system.name}: ${what}: the ${backend === 'auto' ? 'default backend (auto: webgpu)' : `${backend} backend`} runs two-qubit systems with the default battery only; use --backend cpu`);
 }
 
 export interface ChosenBackend {
@@ -27,6 +40,7 @@ export async function createBackend(req: BackendRequest): Promise<ChosenBackend>
   if (!(SWEEP_BACKENDS as readonly string[]).includes(req.backend)) {
     throw new InputError(`option --backend: unknown backend ${JSON.stringify(req.backend)} (expected ${SWEEP_BACKENDS.join(', ')})`);
   }
+  if (req.system) refuseOffCpu(req.backend, req.system);
   const adapter = (req.adapter ?? process.env.QBSWEEP_ADAPTER ?? 'auto') as AdapterChoice;
   if (!ADAPTER_CHOICES.includes(adapter)) throw new InputError(`option --adapter: unknown adapter ${JSON.stringify(adapter)} (expected ${ADAPTER_CHOICES.join(', ')})`);
   // loaded on demand: puppeteer-core and gpu.js add half a second to every command's start

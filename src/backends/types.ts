@@ -3,7 +3,7 @@
 // from a concrete backend: they all build on it.
 
 import type { RunConstants } from '../core/layout.js';
-import { PARAM_STRIDE } from '../core/layout.js';
+import { rowLayout } from '../core/layout.js';
 import type { TimeGrid } from '../model/charging.js';
 import type { SystemDefinition } from '../system/definition.js';
 
@@ -18,7 +18,7 @@ export interface RowSource {
   fillRows(start: number, n: number, dst: Float32Array | Float64Array, dt: number): void;
 }
 
-/** A job's rows: a source (the sweep's grid), or rows already filled, PARAM_STRIDE per point (what crosses to a worker or a page). */
+/** A job's rows: a source (the sweep's grid), or rows already filled, rowLayout(system.amplitudes).stride per point (PARAM_STRIDE for two qubits) (what crosses to a worker or a page). */
 export type JobRows = RowSource | Float32Array | Float64Array;
 
 /**
@@ -40,16 +40,20 @@ export interface SweepJob<Rows = JobRows> {
 
 /** The rows of points start .. start + count - 1 of a job into a new array of `Type`. */
 export function jobRows<A extends Float32Array | Float64Array>(job: SweepJob, start: number, count: number, Type: { new (n: number): A }, dt = job.dt ?? 0): A {
-  const dst = new Type(count * PARAM_STRIDE);
+  const stride = rowStride(job);
+  const dst = new Type(count * stride);
   const rows = job.rows;
   // rows already filled were filled with the job's step by whoever filled them
   if ('fillRows' in rows) rows.fillRows(start, count, dst, dt);
-  else dst.set(rows.subarray(start * PARAM_STRIDE, (start + count) * PARAM_STRIDE));
+  else dst.set(rows.subarray(start * stride, (start + count) * stride));
   return dst;
 }
 
+/** Values per point of a job's rows: the row of its system's size. */
+export const rowStride = (job: Pick<SweepJob<unknown>, 'settings'>): number => rowLayout(job.settings.system.amplitudes).stride;
+
 /** Points in a job of filled rows. */
-export const jobCount = (job: SweepJob<Float32Array | Float64Array>): number => job.rows.length / PARAM_STRIDE;
+export const jobCount = (job: SweepJob<Float32Array | Float64Array>): number => job.rows.length / rowStride(job);
 
 export interface RangeResult {
   /** RECORD_STRIDE values per point; only the first `done` points are valid */

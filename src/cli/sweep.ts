@@ -4,7 +4,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { firstRepeat } from '../core/lists.js';
 import { InputError, variedKeys } from '../model/params.js';
-import { type ChosenBackend, SWEEP_BACKENDS, createBackend } from '../backends/select.js';
+import { type ChosenBackend, SWEEP_BACKENDS, createBackend, refuseOffCpu } from '../backends/select.js';
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { checkOutputDir, fileSha256, writeFileAtomic } from '../io/atomic.js';
 import { Worker } from 'node:worker_threads';
@@ -202,9 +202,10 @@ export function runOptions(opts: Record<string, unknown>): { dt?: number; maxChu
 export function preflight(spec: ResolvedSpec, backend: string, integrator: string | undefined): string {
   new Grid(spec).validate();
   if (spec.times && backend === 'webgl') checkTimeGrids(spec, { name: 'webgl', timeGrids: false });
-  if (integrator === undefined) return backend;
-  const cpuOnly = (CPU_INTEGRATORS as string[]).includes(integrator) && !GPU_INTEGRATORS.includes(integrator);
-  if (backend === 'auto' && cpuOnly) return 'cpu';
+  const cpuOnly = integrator !== undefined && (CPU_INTEGRATORS as string[]).includes(integrator) && !GPU_INTEGRATORS.includes(integrator);
+  const chosen = backend === 'auto' && cpuOnly ? 'cpu' : backend;
+  refuseOffCpu(chosen, spec.point.system);
+  if (integrator === undefined || chosen !== backend) return chosen;
   const known = backend === 'cpu' ? (CPU_INTEGRATORS as string[]) : GPU_INTEGRATORS;
   if (!known.includes(integrator)) {
     throw new InputError(`option --integrator: ${JSON.stringify(integrator)} is not a${backend === 'cpu' ? ' cpu' : ' GPU'} integrator (expected ${known.join(', ')})`);

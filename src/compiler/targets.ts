@@ -142,6 +142,30 @@ export function wgslGenerator(sys: SystemDefinition, model: ModelName, withCurre
 
 const R16 = Array.from({ length: TWO_QUBITS.stateDim }, (_, i) => `r${i}`);
 
+type ThermodynamicsF64 = (aux: ArrayLike<number>, r: ArrayLike<number>) => number[];
+const thermoCache = new Map<number, ThermodynamicsF64>();
+/** [J_1..4, N_1..4, entropy production, first-law violated, second-law violated] of a state of stateDim components from GeneratorF64's aux (compiled once per size). */
+export function thermodynamicsF64(stateDim: number): ThermodynamicsF64 {
+  let fn = thermoCache.get(stateDim);
+  if (!fn) {
+    const aux = auxLayout(stateDim);
+    const comps = Array.from({ length: stateDim }, (_, a) => a);
+    const th = new Emitter('js64');
+    const at = (k: number) => `aux[${k}]`;
+    const reservoirs = Array.from({ length: MAX_RESERVOIRS }, (_, k) => k);
+    const t = emitThermodynamics(th, {
+      heat: reservoirs.map((k) => comps.map((a) => at(aux.heat + stateDim * k + a))),
+      particles: reservoirs.map((k) => comps.map((a) => at(aux.particles + stateDim * k + a))),
+      T: reservoirs.map((k) => at(aux.T + k)),
+      mu: reservoirs.map((k) => at(aux.mu + k)),
+      fermion: reservoirs.map((k) => at(aux.fermion + k)),
+    }, comps.map((a) => `r[${a}]`));
+    th.line(`return [${[...t.heat, ...t.particles, t.entropyProduction, t.firstLaw, t.secondLaw].join(', ')}];`);
+    thermoCache.set(stateDim, (fn = new Function('aux', 'r', `'use strict';\n${th.source()}`) as ThermodynamicsF64));
+  }
+  return fn;
+}
+
 /** Float64 observables of a Pauli vector: [efficiency, E_B/omega, ergotropy/omega, zero-energy (0/1)] and the concurrence. */
 export const observablesF64 = (() => {
   let compiled:
@@ -168,16 +192,6 @@ export const observablesF64 = (() => {
       const sb = emitBattery(st, 'b', rs);
       const so = emitStateObservables(st, 's', rs, sb.ergotropy);
       st.line(`return [${STATE_OBSERVABLES.map(([part]) => so[part]).join(', ')}];`);
-      const th = new Emitter('js64');
-      const at = (k: number) => `aux[${k}]`;
-      const t = emitThermodynamics(th, {
-        heat: [0, 1, 2, 3].map((k) => R16.map((_, a) => at(AUX.heat + R16.length * k + a))),
-        particles: [0, 1, 2, 3].map((k) => R16.map((_, a) => at(AUX.particles + R16.length * k + a))),
-        T: [0, 1, 2, 3].map((k) => at(AUX.T + k)),
-        mu: [0, 1, 2, 3].map((k) => at(AUX.mu + k)),
-        fermion: [0, 1, 2, 3].map((k) => at(AUX.fermion + k)),
-      }, rs);
-      th.line(`return [${[...t.heat, ...t.particles, t.entropyProduction, t.firstLaw, t.secondLaw].join(', ')}];`);
       const ap = new Emitter('js64');
       ap.line(`return ${emitAveragePower(ap, 'p', 'x', 'x0', 't')};`);
       compiled = {
@@ -185,7 +199,7 @@ export const observablesF64 = (() => {
         battery: new Function('r', `'use strict';\n${b.source()}`) as (r: ArrayLike<number>) => number[],
         concurrence: new Function('r', `'use strict';\n${c.source()}`) as (r: ArrayLike<number>) => number,
         state: new Function('r', `'use strict';\n${st.source()}`) as (r: ArrayLike<number>) => number[],
-        thermodynamics: new Function('aux', 'r', `'use strict';\n${th.source()}`) as (aux: ArrayLike<number>, r: ArrayLike<number>) => number[],
+        thermodynamics: thermodynamicsF64(TWO_QUBITS.stateDim),
       };
     }
     return compiled;

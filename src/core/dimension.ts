@@ -26,11 +26,11 @@ export function qubitsOfState(components: number): number {
 /** The most qubits a system may have (a file of more is refused; 4^4 = 256 state components). */
 export const MAX_QUBITS = 4;
 
-/** The sizes a user can load today (issue 20 adds 1, 3, 4 once the backends run them). */
-export const LOADABLE_QUBITS: readonly number[] = [2];
+/** The sizes a user can load (the float64 cpu backend runs every one; the GPU backends two qubits only: backends/select.ts). */
+export const LOADABLE_QUBITS: readonly number[] = [1, 2, 3, 4];
 
-/** Whether a user's file may declare a battery other than the default (the last qubit, H_B = Z/2): once the outputs report it. */
-export const DECLARED_BATTERY_LOADABLE = false;
+/** Whether a user's file may declare a battery other than the default (the last qubit, H_B = Z/2): the float64 outputs follow the declaration. */
+export const DECLARED_BATTERY_LOADABLE = true;
 
 /** The side n of an n x n row-major matrix (a generator of stateDim^2 entries, a density matrix of amplitudes^2). */
 export function sideOf(m: { readonly length: number }): number {

@@ -1,7 +1,9 @@
 // Battery observables (MODEL.md "Observables") from the Pauli vector r, and the Wootters concurrence.
 
 import { sideOf } from '../core/dimension.js';
-import { AUX, observablesF64 } from '../compiler/targets.js';
+import { AUX, observablesF64, thermodynamicsF64 } from '../compiler/targets.js';
+import { type SystemDefinition, isTwoQubitDefault } from '../system/definition.js';
+import { batteryFigures } from './battery.js';
 import { STATE_OBSERVABLES } from '../core/outputs.js';
 import { generator } from './generators.js';
 import type { PointParams } from './params.js';
@@ -35,10 +37,30 @@ export function stateObservables(r: ArrayLike<number>): StateObservables {
   return Object.fromEntries(STATE_OBSERVABLES.map(([, key], k) => [key, v[k]])) as StateObservables;
 }
 
-/** (X(t) - X(0)) / t for the battery's energy and ergotropy (per omega; 0 at t = 0). */
-export function averagePowers(r: ArrayLike<number>, r0: ArrayLike<number>, t: number): { average_power: number; average_ergotropic_power: number } {
-  const b = batteryObservables(r);
-  const b0 = batteryObservables(r0);
+/**
+ * The battery's figures and the state observables of a state r of a system: the emitted
+ * two-qubit formulas (the GPU kernels' own) for two qubits with the default battery, else
+ * model/battery.ts batteryFigures of the declared battery (any n); NaN for a state of no numbers.
+ */
+export function systemFigures(sys: SystemDefinition, r: ArrayLike<number>): BatteryObservables & StateObservables {
+  if (isTwoQubitDefault(sys)) return { ...batteryObservables(r), ...stateObservables(r) };
+  if (!Array.prototype.every.call(r, Number.isFinite)) {
+    const nan = Object.fromEntries(['E_B_over_omega', 'ergotropy_over_omega', 'efficiency', ...STATE_OBSERVABLES.map(([, key]) => key)].map((k) => [k, Number.NaN]));
+    return { ...nan, zeroEnergy: false } as BatteryObservables & StateObservables;
+  }
+  const { negativity: _, ...figures } = batteryFigures(r, sys.battery);
+  return figures;
+}
+
+/** The state observables of a state's figures, in the order of STATE_OBSERVABLES (the order `point --json` lists them). */
+export function stateObservablesOf(f: StateObservables): StateObservables {
+  return Object.fromEntries(STATE_OBSERVABLES.map(([, key]) => [key, f[key]])) as StateObservables;
+}
+
+/** (X(t) - X(0)) / t for the battery's energy and ergotropy (per omega; 0 at t = 0); of the system's battery (default: two qubits, the last one). */
+export function averagePowers(r: ArrayLike<number>, r0: ArrayLike<number>, t: number, sys?: SystemDefinition): { average_power: number; average_ergotropic_power: number } {
+  const b = sys ? systemFigures(sys, r) : batteryObservables(r);
+  const b0 = sys ? systemFigures(sys, r0) : batteryObservables(r0);
   const power = observablesF64().averagePower;
   return { average_power: power(b.E_B_over_omega, b0.E_B_over_omega, t), average_ergotropic_power: power(b.ergotropy_over_omega, b0.ergotropy_over_omega, t) };
 }
@@ -63,13 +85,13 @@ export interface Thermodynamics {
 
 /** Currents of the long-time state r for `reservoirs` reservoirs, from the generator's aux. */
 export function thermodynamics(aux: ArrayLike<number>, r: ArrayLike<number>, reservoirs: number): Thermodynamics {
-  const t = observablesF64().thermodynamics(aux, r);
+  const t = thermodynamicsF64(r.length)(aux, r);
   return { heat: t.slice(0, reservoirs), particles: t.slice(4, 4 + reservoirs), entropy_production: t[8], firstLawViolated: t[9] > 0.5, secondLawViolated: t[10] > 0.5 };
 }
 
-/** Wootters concurrence of the two-qubit state with Pauli vector r (src/compiler/observables.ts). */
+/** Wootters concurrence of the two-qubit state with Pauli vector r (src/compiler/observables.ts); NaN for a state of another size. */
 export function concurrenceOf(r: ArrayLike<number>): number {
-  return observablesF64().concurrence(r);
+  return r.length === 16 ? observablesF64().concurrence(r) : Number.NaN;
 }
 
 /** rho as nested 2^n x 2^n real and imaginary arrays (Hermitian by construction from r). */

@@ -152,6 +152,19 @@ function requireAmplitudes(name: string, v: unknown, qubits: number): number[] {
   return v.map((x, k) => requireNumber(`${name}[${k}]`, x));
 }
 
+/** The default initial state of n qubits: the first excited, the others in the ground state (`eg` for two). */
+export const defaultStateLabel = (qubits: number): string => 'e' + 'g'.repeat(qubits - 1);
+
+/** The basis state of a label of n letters e/g (first letter: qubit 1); the only named states of n != 2 qubits. */
+function basisState(label: unknown, qubits: number): ResolvedState {
+  if (typeof label !== 'string' || !/^[eg]+$/.test(label) || label.length !== qubits) {
+    throw new InputError(`parameter initial_state.label: a state of this system's ${qubits} qubits is a label of ${qubits} letters e/g such as ${JSON.stringify(defaultStateLabel(qubits))}, or psi_real/psi_imag (got ${fmt(label)})`);
+  }
+  const index = parseInt(label.replace(/e/g, '0').replace(/g/g, '1'), 2);
+  const re = Array.from({ length: 2 ** qubits }, (_, k) => (k === index ? 1 : 0));
+  return { psi_real: re, psi_imag: re.map(() => 0), state_label: label };
+}
+
 type ResolvedState = Pick<PointParams, 'psi_real' | 'psi_imag' | 'state_label' | 'angles'>;
 
 /** The state cos(theta)|eg> + sin(theta) e^{i phi}|ge> as a point holds it (an undefined angle takes its default: thetaPhiAmplitudes). */
@@ -161,7 +174,7 @@ export function angleState(theta: number | undefined, phi: number | undefined): 
 }
 
 function resolveState(input: unknown, qubits: number): ResolvedState {
-  if (input === undefined) input = { label: DEFAULTS.state };
+  if (input === undefined) input = { label: defaultStateLabel(qubits) };
   if (typeof input === 'string') input = { label: input };
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InputError(`parameter initial_state: must be an object such as {"label": "eg"} or {"theta": 0.785, "phi": 0} (got ${fmt(input)})`);
@@ -169,8 +182,9 @@ function resolveState(input: unknown, qubits: number): ResolvedState {
   const st = input as Record<string, unknown>;
   const unknown = Object.keys(st).filter((k) => !STATE_KEYS.includes(k));
   if (unknown.length) throw new InputError(`parameter initial_state: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${STATE_KEYS.join(', ')})`);
-  if (st.basis !== undefined && JSON.stringify(st.basis) !== JSON.stringify(BASIS_LABELS)) {
-    throw new InputError(`parameter initial_state.basis: must be ["ee","eg","ge","gg"], the only basis order qbsweep uses (got ${fmt(st.basis)})`);
+  const basis = basisLabels(qubits);
+  if (st.basis !== undefined && JSON.stringify(st.basis) !== JSON.stringify(basis)) {
+    throw new InputError(`parameter initial_state.basis: must be ${JSON.stringify(basis)}, the only basis order qbsweep uses (got ${fmt(st.basis)})`);
   }
   if (st.psi_real !== undefined || st.psi_imag !== undefined) {
     const zero = new Array<number>(2 ** qubits).fill(0);
@@ -183,12 +197,14 @@ function resolveState(input: unknown, qubits: number): ResolvedState {
     return { psi_real: re.map((x) => x / norm), psi_imag: im.map((x) => x / norm), state_label: label };
   }
   if (st.theta !== undefined || st.phi !== undefined) {
+    if (qubits !== 2) throw new InputError(`parameter initial_state: theta/phi give a two-qubit state (this system has ${qubits} qubits): give a label of ${qubits} letters e/g, or psi_real/psi_imag`);
     // the state at theta = 0 where only phi is given; the angles kept as given (a grid's default theta is pi/4)
     const theta = st.theta === undefined ? undefined : requireNumber('initial_state.theta', st.theta);
     const phi = st.phi === undefined ? undefined : requireNumber('initial_state.phi', st.phi);
     return { ...angleState(theta ?? 0, phi ?? 0), angles: { theta, phi } };
   }
-  const label = st.label === undefined ? DEFAULTS.state : st.label;
+  const label = st.label === undefined ? defaultStateLabel(qubits) : st.label;
+  if (qubits !== 2) return basisState(label, qubits);
   if (typeof label !== 'string' || !(label in NAMED_STATES)) {
     throw new InputError(`parameter initial_state.label: unknown state ${fmt(label)} (expected ${Object.keys(NAMED_STATES).join(', ')}, or give theta/phi or psi_real/psi_imag)`);
   }

@@ -4,7 +4,7 @@ import { type FlagName, STATIONARY_DECAYS } from '../core/constants.js';
 import { evenSteps, evolveExact, evolveLeap, evolveRk4, defaultStep, initialVector, rk4DefaultStep } from './evolve.js';
 import { generator } from './generators.js';
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
-import { type StateObservables, averagePowers, batteryObservables, concurrenceOf, densityMatrices, stateObservables, thermodynamics } from './observables.js';
+import { type StateObservables, averagePowers, concurrenceOf, densityMatrices, stateObservablesOf, systemFigures, thermodynamics } from './observables.js';
 import { type PointParams, pointEnvironment } from './params.js';
 import { type Node, evaluate, formatExpr } from '../system/expr.js';
 import { isUnstable, liouvillianGap, longTimeLimit, slowestRelaxation, spectrumIfFinite } from './spectrum.js';
@@ -79,9 +79,8 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
   const limit = longTimeLimit(G, r0, eigs);
   const slowest = slowestRelaxation(eigs, limit.kernelDim);
   const limitR = unstable ? noState(p) : limit.r;
-  const atTau = batteryObservables(r);
-  const stateTau = stateObservables(r);
-  const stateSteady = stateObservables(limitR);
+  const atTau = systemFigures(p.system, r);
+  const stateSteady = systemFigures(p.system, limitR);
   const thermo = thermodynamics(aux, limitR, p.system.reservoirs.length);
   // the long-time flags only where the limit exists and is unique
   const oneLimit = !unstable && limit.kernelDim === 1;
@@ -91,7 +90,7 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
   if (!unstable && limit.kernelDim > 1) flags.push('bistable');
   if (Math.abs(slowest) * p.tau < STATIONARY_DECAYS) flags.push('not-stationary-at-tau');
   if (atTau.zeroEnergy) flags.push('zero-energy');
-  if (stateTau.rho_min_eigenvalue < -tol.nonPositive || (oneLimit && stateSteady.rho_min_eigenvalue < -tol.nonPositive)) flags.push('non-positive');
+  if (atTau.rho_min_eigenvalue < -tol.nonPositive || (oneLimit && stateSteady.rho_min_eigenvalue < -tol.nonPositive)) flags.push('non-positive');
   if (oneLimit && thermo.firstLawViolated) flags.push('first-law');
   if (oneLimit && thermo.secondLawViolated) flags.push('second-law');
   if (unstable) flags.push('unstable');
@@ -134,17 +133,17 @@ export function longTimeCurrents(p: PointParams, thermo: ReturnType<typeof therm
 /** The result of a point from its state at tau and its long-time state (NaN where there is none); the spectrum's fields NaN. */
 function assemble(p: PointParams, s: { r: Float64Array; r0: Float64Array; limitR: Float64Array; kernelDim: number; thermo: ReturnType<typeof thermodynamics>; flags: PointFlag[] }): PointResult {
   const { r, limitR, thermo } = s;
-  const atTau = batteryObservables(r);
+  const atTau = systemFigures(p.system, r);
   const dm = densityMatrices(r);
-  const steadyObs = batteryObservables(limitR);
+  const steadyObs = systemFigures(p.system, limitR);
   const currents = longTimeCurrents(p, thermo);
   return {
     efficiency: atTau.efficiency,
     E_B_over_omega: atTau.E_B_over_omega,
     ergotropy_over_omega: atTau.ergotropy_over_omega,
     concurrence: concurrenceOf(r),
-    ...stateObservables(r),
-    ...averagePowers(r, s.r0, p.tau),
+    ...stateObservablesOf(atTau),
+    ...averagePowers(r, s.r0, p.tau, p.system),
     liouvillian_gap: Number.NaN,
     rho_real: dm.rho_real,
     rho_imag: dm.rho_imag,
@@ -154,7 +153,7 @@ function assemble(p: PointParams, s: { r: Float64Array; r0: Float64Array; limitR
       ergotropy_over_omega: steadyObs.ergotropy_over_omega,
       concurrence: concurrenceOf(limitR),
       kernel_dim: s.kernelDim,
-      ...stateObservables(limitR),
+      ...stateObservablesOf(steadyObs),
       ...currents,
       entropy_production: thermo.entropy_production,
     } as SteadyResult,

@@ -2,16 +2,41 @@
 // read each from the record every backend fills (the layout of shaders/layout.wgsl).
 
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
-import { FLAG_BITS, OUT, OUT_STRIDE, STEADY_SLOTS } from '../core/layout.js';
+import { FLAG_BITS, OUT, OUT_STRIDE, recordLayout, recordStride } from '../core/layout.js';
 import { GPU_TOLERANCE } from './tolerance.js';
 import { PAULI_STRINGS } from '../algebra/pauli.js';
 import { CHARGING_FIGURES, CHARGING_FIGURE_DOCS, TRAJECTORY_QUANTITIES } from '../model/charging.js';
 
 export { SCALAR_OUTPUTS, INTERNAL_COLUMNS, FlagWords, outputSlot, flagNames, flagBits } from '../core/outputs.js';
-import { INTERNAL_COLUMNS, RECORD_ENTRIES, type RecordEntry, SCALAR_OUTPUTS, entryOutputs, outputSlot, outputValue } from '../core/outputs.js';
+import { RECORD_ENTRIES, type RecordEntry, type RecordLayout, SCALAR_OUTPUTS, entryOutputs, outputValue, programSlots } from '../core/outputs.js';
 
 export const RECORD_STRIDE = OUT_STRIDE;
 export const RECORD = OUT;
+
+/** The record of a state of stateDim components: its layout, its stride, the long-time values, the internal columns' slots. */
+export interface RecordShape {
+  layout: RecordLayout;
+  stride: number;
+  steadySlots: readonly number[];
+  internal: Readonly<Record<string, number>>;
+}
+const shapes = new Map<number, RecordShape>();
+/** The record shape of a system's state size (16: the two-qubit record every GPU backend writes). */
+export function recordShape(stateDim = 16): RecordShape {
+  let s = shapes.get(stateDim);
+  if (!s) {
+    const layout = recordLayout(stateDim);
+    const internal = Object.fromEntries(RECORD_ENTRIES.filter((e) => e.internalColumn).map((e) => [e.internalColumn!, (layout as unknown as Record<string, number>)[e.slot]]));
+    shapes.set(stateDim, (s = { layout, stride: recordStride(stateDim), steadySlots: programSlots(layout, 'limit', false), internal }));
+  }
+  return s;
+}
+
+/** The slot of a scalar output in a record of this shape. */
+function slotOf(shape: RecordShape, column: string): number | undefined {
+  const v = outputValue(column);
+  return v === undefined ? undefined : (shape.layout as unknown as Record<string, number>)[v.entry.slot] + v.offset;
+}
 
 /** `rho` expands to the 32 columns rho_real[i][j], rho_imag[i][j]; the charging figures need a spec's time grid */
 export const OUTPUT_KEYS = [...SCALAR_OUTPUTS, 'rho', ...CHARGING_FIGURES] as const;
@@ -48,23 +73,24 @@ const RHO_TERMS: { re: [number, number][]; im: [number, number][] }[] = Array.fr
 
 
 /** Copies one column of `n` records into dst[at ..]: a plain strided copy for scalar outputs. */
-export function copyColumn(records: ArrayLike<number>, n: number, column: string, dst: Float32Array | Float64Array, at: number): void {
-  const slot = outputSlot(column) ?? INTERNAL_COLUMNS[column] ?? -1;
+export function copyColumn(records: ArrayLike<number>, n: number, column: string, dst: Float32Array | Float64Array, at: number, shape = recordShape()): void {
+  const slot = slotOf(shape, column) ?? shape.internal[column] ?? -1;
   if (slot < 0) {
-    for (let k = 0; k < n; k++) dst[at + k] = columnValue(records, k, column);
+    for (let k = 0; k < n; k++) dst[at + k] = columnValue(records, k, column, shape);
     return;
   }
-  for (let k = 0, o = slot; k < n; k++, o += RECORD_STRIDE) dst[at + k] = records[o];
+  for (let k = 0, o = slot; k < n; k++, o += shape.stride) dst[at + k] = records[o];
 }
 
 /** The value of one column for record k. */
-export function columnValue(records: ArrayLike<number>, k: number, column: string): number {
-  const base = k * RECORD_STRIDE;
-  const slot = outputSlot(column);
+export function columnValue(records: ArrayLike<number>, k: number, column: string, shape = recordShape()): number {
+  const base = k * shape.stride;
+  const slot = slotOf(shape, column);
   if (slot !== undefined) return records[base + slot];
-  if (column in INTERNAL_COLUMNS) return records[base + INTERNAL_COLUMNS[column]];
+  if (column in shape.internal) return records[base + shape.internal[column]];
   const m = /^rho_(real|imag)\[(\d)\]\[(\d)\]$/.exec(column);
-  if (!m) throw new Error(`unknown column ${column}`);
+  // rho's columns are the two-qubit density matrix's (a sweep of another size refuses `rho`)
+  if (!m || shape.stride !== RECORD_STRIDE) throw new Error(`unknown column ${column}`);
   const terms = RHO_TERMS[Number(m[2]) * 4 + Number(m[3])][m[1] === 'real' ? 're' : 'im'];
   let v = 0;
   for (const [i, c] of terms) v += c * records[base + i];
@@ -78,7 +104,8 @@ export function columnValue(records: ArrayLike<number>, k: number, column: strin
  * NaN and the flags that describe the limit (the steady word: bistable, first-law, second-law,
  * the limit's non-positive) go.
  */
-export function settleRecord(records: Float32Array | Float64Array, k: number): void {
+export function settleRecord(records: Float32Array | Float64Array, k: number, shape = recordShape()): void {
+  const { layout: OUT, stride: RECORD_STRIDE } = shape;
   const b = k * RECORD_STRIDE;
   const words = (records[b + OUT.flags] | 0) | (records[b + OUT.steadyFlags] | 0) | (records[b + OUT.spectrumFlags] | 0);
   if (words & FLAG_BITS['non-finite']) {
@@ -87,7 +114,7 @@ export function settleRecord(records: Float32Array | Float64Array, k: number): v
     records[b + OUT.steadyFlags] = 0;
     records[b + OUT.spectrumFlags] = 0;
   } else if (words & FLAG_BITS.unstable) {
-    for (const s of STEADY_SLOTS) records[b + s] = Number.NaN;
+    for (const s of shape.steadySlots) records[b + s] = Number.NaN;
     records[b + OUT.steadyFlags] = 0;
   }
 }
@@ -98,8 +125,9 @@ export function settleRecord(records: Float32Array | Float64Array, k: number): v
  * resolves there: -1e-5 where the point is stationary at tau, -2e-3 (the transient tolerance of
  * the state itself) where it is not or the kernel is degenerate.
  */
-export function recordFlags(records: ArrayLike<number>, k: number, precision: 'float32' | 'float64' = 'float64'): number {
-  const b = k * RECORD_STRIDE;
+export function recordFlags(records: ArrayLike<number>, k: number, precision: 'float32' | 'float64' = 'float64', shape = recordShape()): number {
+  const { layout: OUT } = shape;
+  const b = k * shape.stride;
   let f = (records[b + OUT.flags] | 0) | (records[b + OUT.steadyFlags] | 0) | (records[b + OUT.spectrumFlags] | 0);
   if (precision === 'float32' && f & FLAG_BITS['non-positive']) {
     const unsettled = f & (FLAG_BITS['not-stationary-at-tau'] | FLAG_BITS.bistable);

@@ -40,7 +40,7 @@ export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): 
     }
     return { result: evaluatePoint(p, { integrator, dt: opts.dt }), backend: 'cpu' };
   }
-  const { backend, why } = await createBackend({ backend: opts.backend, adapter: opts.adapter });
+  const { backend, why } = await createBackend({ backend: opts.backend, adapter: opts.adapter, system: p.system });
   try {
     const spec = specOfPoint(p, { name: 'point', axes: [{ param: 'tau', values: [p.tau] }], outputs: ALL_OUTPUTS });
     const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1, extraColumns: ['_spectral_radius'] });
@@ -95,7 +95,7 @@ export async function trajectoryOnBackend(p: PointParams, times: TimeGrid, opts:
     TRAJECTORY_QUANTITIES.forEach((q, i) => (out[q] = Array.from(curve.subarray(i * times.n, (i + 1) * times.n))));
     return { trajectory: out };
   }
-  const { backend } = await createBackend({ backend: opts.backend, adapter: opts.adapter });
+  const { backend } = await createBackend({ backend: opts.backend, adapter: opts.adapter, system: p.system });
   try {
     const spec = specOfPoint(p, { name: 'trajectory', axes: [{ param: 'tau', values: [p.tau] }], outputs: ['E_B_over_omega', 'concurrence'], times });
     checkTimeGrids(spec, backend);

@@ -8,7 +8,7 @@ import { InputError } from '../model/params.js';
 import { evaluatePoint } from '../model/point.js';
 import type { RunSettings, SweepBackend, SweepJob } from '../backends/types.js';
 import { Grid } from './grid.js';
-import { OUTPUT_DOCS, RECORD, RECORD_STRIDE, TIME_COLUMNS, TRAJECTORY_COLUMNS, FlagWords, copyColumn, outputColumns, recordFlags, settleRecord } from './outputs.js';
+import { OUTPUT_DOCS, type RecordShape, recordShape, TIME_COLUMNS, TRAJECTORY_COLUMNS, FlagWords, copyColumn, outputColumns, recordFlags, settleRecord } from './outputs.js';
 import { FLAG_BITS } from '../core/layout.js';
 import { CHARGING_FIGURES, TRAJECTORY_QUANTITIES, chargingCurve, chargingFigures, timeValues } from '../model/charging.js';
 import { generator } from '../model/generators.js';
@@ -184,6 +184,8 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
   const figures = columns.filter((c) => (CHARGING_FIGURES as readonly string[]).includes(c));
   const integrator = opts.integrator ?? defaultIntegrator(opts.backend);
   const job: SweepJob = { rows: grid, settings: settingsOf(grid), integrator, dt: opts.dt, outputs: spec.outputs, times: spec.times };
+  // records of the system's size (the cpu backend's for n != 2)
+  const shape = recordShape(job.settings.system.stateDim);
   const block = opts.blockPoints ?? blockPointsFor(opts.backend, spec);
   const result: SweepResult = {
     spec,
@@ -232,10 +234,10 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
       const tb = performance.now();
       const r = await opts.backend.evaluate(job, start, n, (d) => opts.onProgress?.(result.done + d, count));
       compute += performance.now() - tb;
-      for (let k = 0; k < r.done; k++) settleRecord(r.records, k);
-      for (const c of columns) if (!figures.includes(c)) copyColumn(r.records, r.done, c, values[c], at);
-      for (let k = 0; k < r.done; k++) flags[at + k] = recordFlags(r.records, k, opts.backend.precision);
-      if (trajectories && times) storeCurves(r, times, trajectories, figures.length ? values : undefined, at);
+      for (let k = 0; k < r.done; k++) settleRecord(r.records, k, shape);
+      for (const c of columns) if (!figures.includes(c)) copyColumn(r.records, r.done, c, values[c], at, shape);
+      for (let k = 0; k < r.done; k++) flags[at + k] = recordFlags(r.records, k, opts.backend.precision, shape);
+      if (trajectories && times) storeCurves(r, times, trajectories, figures.length ? values : undefined, at, shape);
       if (r.error || r.done < n) {
         // the finished points stay in the result (and in a partial CSV); only whole blocks are
         // saved for --resume, so the next run recomputes this block
@@ -262,7 +264,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
  * A block's charging curves (quantity-major per point) into the result's arrays, and the
  * charging figures of each point from its E_B and power curves and its long-time E_B.
  */
-function storeCurves(r: { records: ArrayLike<number>; done: number; trajectories?: ArrayLike<number>; error?: Error }, times: number[], trajectories: Record<string, Float32Array | Float64Array>, values: Record<string, Float32Array | Float64Array> | undefined, at: number): void {
+function storeCurves(r: { records: ArrayLike<number>; done: number; trajectories?: ArrayLike<number>; error?: Error }, times: number[], trajectories: Record<string, Float32Array | Float64Array>, values: Record<string, Float32Array | Float64Array> | undefined, at: number, shape: RecordShape): void {
   const nt = times.length;
   const q = TRAJECTORY_QUANTITIES.length;
   const src = r.trajectories;
@@ -277,7 +279,7 @@ function storeCurves(r: { records: ArrayLike<number>; done: number; trajectories
   const energy = TRAJECTORY_QUANTITIES.indexOf('E_B_over_omega');
   const power = TRAJECTORY_QUANTITIES.indexOf('average_power');
   for (let k = 0; k < r.done; k++) {
-    const steady = r.records[k * RECORD_STRIDE + RECORD.steadyEnergy];
+    const steady = r.records[k * shape.stride + shape.layout.steadyEnergy];
     const f = chargingFigures(times, curve(k, energy), curve(k, power), steady);
     for (const [name, v] of Object.entries(f)) if (values[name]) values[name][at + k] = v;
   }

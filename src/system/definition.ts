@@ -2,7 +2,7 @@
 // a Hamiltonian and couplings as sums of n-letter Pauli strings with coefficient expressions,
 // reservoirs, optional Lindblad jumps. Validated here with one-line errors naming the place.
 // n is the strings' length (every string the same, 1 to MAX_QUBITS; "qubits" may state it); a user
-// loads n = 2 (LOADABLE_QUBITS). The battery is declared (default: the last qubit, H_B = Z/2).
+// loads n = 1 to 4 (LOADABLE_QUBITS). The battery is declared (default: the last qubit, H_B = Z/2).
 // Basis {ee, eg, ge, gg} for n = 2, |e> = (1,0), first letter acts on qubit 1 (the charger); see MODEL.md.
 
 import { readFileSync, statSync } from 'node:fs';
@@ -75,7 +75,12 @@ export interface BatteryDef {
   hamiltonian: OperatorTerm[];
   /** H_B's 2^m x 2^m matrix (m = qubits.length), in the basis of the battery qubits in that order */
   matrix: CMat;
+  /** the default: the last qubit alone with H_B = Z/2 (the battery the emitted two-qubit observables and the GPU kernels report) */
+  isDefault: boolean;
 }
+/** Two qubits with the default battery: the systems the GPU kernels and the emitted two-qubit observables run (others: float64 cpu). */
+export const isTwoQubitDefault = (sys: SystemDefinition): boolean => sys.qubits === 2 && sys.battery.isDefault;
+
 export type BlochRedfieldCoupling = 'full' | 'transitions';
 export const BLOCH_REDFIELD_COUPLINGS: readonly BlochRedfieldCoupling[] = ['full', 'transitions'];
 /** A system; its Dimension (qubits n, 2^n amplitudes, 4^n state components) follows from its strings' length. */
@@ -422,7 +427,7 @@ export function parseSystem(json: unknown, where: string, qubits: readonly numbe
     reservoirs,
     jumps,
     blochRedfieldCoupling,
-    battery: { qubits: batteryQubits, hamiltonian: batteryHamiltonian, matrix: batteryMatrix },
+    battery: { qubits: batteryQubits, hamiltonian: batteryHamiltonian, matrix: batteryMatrix, isDefault },
     real: allTerms.every(isRealTerm),
     json: structuredClone(top),
   };

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../../model/params.js';
 import type { CpuIntegrator } from '../../model/point.js';
-import { OUT_STRIDE } from '../../core/layout.js';
+import { recordStride } from '../../core/layout.js';
 import { type RangeResult, type SweepBackend, type SweepJob, jobRows } from '../types.js';
 import type { WorkerMessage } from './worker.js';
 import { cpuWorkerUrl } from '../../paths.js';
@@ -80,7 +80,8 @@ export class CpuBackend implements SweepBackend {
       throw new InputError(`option --integrator: ${JSON.stringify(job.integrator)} is not a cpu integrator (expected ${CPU_INTEGRATORS.join(', ')})`);
     }
     this.start();
-    const records = new Float64Array(count * OUT_STRIDE);
+    const recordSize = recordStride(job.settings.system.stateDim);
+    const records = new Float64Array(count * recordSize);
     const stride = job.times ? TRAJECTORY_QUANTITIES.length * job.times.n : 0;
     const trajectories = job.times ? new Float64Array(count * stride) : undefined;
     let finished = 0;
@@ -91,7 +92,7 @@ export class CpuBackend implements SweepBackend {
       const rows = jobRows(job, start + off, n, Float64Array, 0);
       tasks.push(
         this.run({ ...job, rows }).then(({ out, traj }) => {
-          records.set(out, off * OUT_STRIDE);
+          records.set(out, off * recordSize);
           if (traj) trajectories!.set(traj, off * stride);
           finished += n;
           onProgress?.(finished);

@@ -1,6 +1,6 @@
 // float64 point results into the shared record layout, and parameter rows back into points.
 
-import { OUT, OUT_STRIDE, rowLayout } from '../../core/layout.js';
+import { recordLayout, recordStride, rowLayout } from '../../core/layout.js';
 import { flagBits, resultValue, writeOutputs } from '../../core/outputs.js';
 import type { PointParams } from '../../model/params.js';
 import type { PointResult } from '../../model/point.js';
@@ -26,11 +26,12 @@ export function rowToPoint(rows: ArrayLike<number>, k: number, s: RunSettings): 
   };
 }
 
-/** A float64 result into record k: every output from its `point --json` key, then the values that are not outputs. */
+/** A float64 result into record k of its state's size (r.length components): every output from its `point --json` key, then the values that are not outputs. */
 export function writeRecord(res: PointResult, dt: number, out: Float64Array, k: number): void {
-  const b = k * OUT_STRIDE;
+  const OUT = recordLayout(res.r.length);
+  const b = k * recordStride(res.r.length);
   for (let i = 0; i < res.r.length; i++) out[b + OUT.r + i] = res.r[i];
-  writeOutputs(out, b, (e) => e.key !== undefined, (key) => resultValue(res, key));
+  writeOutputs(out, b, (e) => e.key !== undefined, (key) => resultValue(res, key), OUT);
   out[b + OUT.flags] = flagBits(res.flags);
   out[b + OUT.dt] = dt;
   out[b + OUT.spectralRadius] = res.spectral_radius;

@@ -1,7 +1,7 @@
 // A CPU worker thread: float64 evaluation of parameter rows into records.
 
 import { parentPort } from 'node:worker_threads';
-import { OUT_STRIDE } from '../../core/layout.js';
+import { recordStride } from '../../core/layout.js';
 import { type CpuIntegrator, evaluatePoint } from '../../model/point.js';
 import { type SweepJob, jobCount } from '../types.js';
 import { rowToPoint, writeRecord } from './record.js';
@@ -17,7 +17,7 @@ export interface WorkerMessage {
 
 export function evaluateRows(job: SweepJob<Float64Array>): { out: Float64Array; traj?: Float64Array } {
   const n = jobCount(job);
-  const out = new Float64Array(n * OUT_STRIDE);
+  const out = new Float64Array(n * recordStride(job.settings.system.stateDim));
   const stride = job.times ? TRAJECTORY_QUANTITIES.length * job.times.n : 0;
   const traj = job.times ? new Float64Array(n * stride) : undefined;
   const concurrence = job.outputs.includes('concurrence');
