@@ -4,6 +4,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { firstRepeat } from '../core/lists.js';
 import { InputError, variedKeys } from '../model/params.js';
+import { isTwoQubitDefault } from '../system/definition.js';
 import { type ChosenBackend, SWEEP_BACKENDS, createBackend, refuseOffCpu } from '../backends/select.js';
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { checkOutputDir, fileSha256, writeFileAtomic } from '../io/atomic.js';
@@ -205,12 +206,24 @@ export function preflight(spec: ResolvedSpec, backend: string, integrator: strin
   const cpuOnly = integrator !== undefined && (CPU_INTEGRATORS as string[]).includes(integrator) && !GPU_INTEGRATORS.includes(integrator);
   const chosen = backend === 'auto' && cpuOnly ? 'cpu' : backend;
   refuseOffCpu(chosen, spec.point.system);
+  refuseTwoQubitOnly(spec);
   if (integrator === undefined || chosen !== backend) return chosen;
   const known = backend === 'cpu' ? (CPU_INTEGRATORS as string[]) : GPU_INTEGRATORS;
   if (!known.includes(integrator)) {
     throw new InputError(`option --integrator: ${JSON.stringify(integrator)} is not a${backend === 'cpu' ? ' cpu' : ' GPU'} integrator (expected ${known.join(', ')})`);
   }
   return backend;
+}
+
+/** What a sweep of a system other than two qubits with the default battery cannot give yet (issue 20): one line naming it. */
+function refuseTwoQubitOnly(spec: ResolvedSpec): void {
+  const sys = spec.point.system;
+  const twoQubitOnly = [
+    sys.qubits !== 2 && spec.outputs.includes('rho') && 'output rho (the 4 x 4 density matrix)',
+    sys.qubits !== 2 && spec.resolvedAxes.some((a) => a.param === 'theta' || a.param === 'phi') && 'an axis over theta/phi (a two-qubit state)',
+    !isTwoQubitDefault(sys) && spec.times && 'a time grid (the charging curves are of the two-qubit default battery)',
+  ].find((x) => x);
+  if (twoQubitOnly) throw new InputError(`system ${sys.name}: ${twoQubitOnly} is for two-qubit systems with the default battery only for now (this one has ${sys.qubits} qubits, battery qubits [${sys.battery.qubits.join(', ')}])`);
 }
 
 export async function chooseBackend(name: string, opts: Record<string, unknown>, quiet: boolean): Promise<ChosenBackend> {
