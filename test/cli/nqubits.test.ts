@@ -1,0 +1,77 @@
+// Systems of n != 2 qubits end to end on the float64 cpu backend (issue 20): `point` against
+// QuTiP 4.7's long-time values (test/data/qutip-nqubits.json), a small `sweep` whose records
+// read back as the point's numbers, and the one-line refusals (GPU backends, states of the wrong size).
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import h5wasm from 'h5wasm/node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO, expectOneLineError, runCli } from '../helpers/cli.js';
+
+const SYSTEM = 'test/data/systems/n3-charger-two-cells.json';
+const qutip = JSON.parse(readFileSync(join(REPO, 'test/data/qutip-nqubits.json'), 'utf8')) as {
+  cases: { id: string; system: string; model: string; params: Record<string, number>; steady: Record<string, number | number[]> }[];
+};
+const dir = mkdtempSync(join(tmpdir(), 'qbsweep-nqubits-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const pointJson = (args: string[]) => {
+  const r = runCli(['point', '--backend', 'cpu', '--system', SYSTEM, '--json', ...args]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, unknown> & { steady: Record<string, number | null>; flags: string[] };
+};
+
+describe('n = 3 on the cpu backend', () => {
+  it("point --json: the long-time values of the declared two-cell battery equal QuTiP's within 1e-8", () => {
+    const ref = qutip.cases.find((c) => c.id === 'n3-charger-defaults')!;
+    expect(ref.system).toBe(SYSTEM);
+    const got = pointJson(['--model', ref.model]);
+    expect(got.flags).toEqual([]);
+    // (its reservoirs are bosons: qbsweep reports particle currents of fermion reservoirs only; no negativity output yet)
+    const keys = Object.keys(ref.steady).filter((k) => k !== 'r' && k !== 'negativity' && !k.startsWith('particle_current_'));
+    expect(keys).toHaveLength(13);
+    for (const k of keys) expect(Math.abs((got.steady[k] as number) - (ref.steady[k] as number)), k).toBeLessThan(1e-8);
+    // the concurrence is a two-qubit figure
+    expect(got.concurrence).toBeNull();
+  });
+
+  it('sweep --backend cpu on a 2 x 2 grid: CSV and HDF5 of finite values, each point the float64 point', async () => {
+    const outputs = ['efficiency', 'ergotropy_over_omega', 'steady.E_B_over_omega', 'steady.battery_entropy', 'steady.heat_current_2', 'average_power'];
+    const r = runCli(['sweep', '--backend', 'cpu', '--system', SYSTEM, '--axis', 'F=0.2:0.8:2', '--axis', 'Delta2=-0.2:0.2:2', '--tau', '30', '--outputs', outputs.join(','), '--out', dir, '--name', 'n3', '--quiet', '--no-png']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 'n3.csv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const header = lines[0].split(',');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    expect(rows).toHaveLength(4);
+    for (const row of rows) for (const o of outputs) expect(Number.isFinite(Number(row[header.indexOf(o)])), o).toBe(true);
+    // the last point (F = 0.8, Delta2 = 0.2) read from its record is the point's own number
+    const last = rows[3];
+    const p = pointJson(['--set', 'F=0.8', '--set', 'Delta2=0.2', '--tau', '30']);
+    for (const o of outputs) {
+      const want = o.startsWith('steady.') ? p.steady[o.slice(7)] : (p[o] as number);
+      expect(Number(last[header.indexOf(o)]), o).toBeCloseTo(want as number, 12);
+    }
+    await h5wasm.ready;
+    const f = new h5wasm.File(join(dir, 'n3.h5'), 'r');
+    try {
+      const v = f.get('steady_battery_entropy') as { value: Float64Array | Float32Array };
+      expect(Array.from(v.value).every(Number.isFinite)).toBe(true);
+      expect(v.value.length).toBe(4);
+    } finally {
+      f.close();
+    }
+  });
+
+  it('a GPU backend (and the default one) refuses the system in one line suggesting --backend cpu, writing nothing', () => {
+    expectOneLineError(runCli(['point', '--backend', 'webgpu', '--system', SYSTEM]), /system n3-charger-two-cells: 3 qubits: the webgpu backend .* use --backend cpu$/);
+    const out = join(dir, 'refused');
+    expectOneLineError(runCli(['sweep', '--system', SYSTEM, '--axis', 'F=0.2:0.8:2', '--out', out]), /3 qubits: the default backend \(auto: webgpu\) .* use --backend cpu$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a state of the wrong size: one line naming it', () => {
+    expectOneLineError(runCli(['point', '--backend', 'cpu', '--system', SYSTEM, '--state', 'eg']), /initial_state\.label: a state of this system's 3 qubits is a label of 3 letters e\/g such as "egg".*\(got "eg"\)/);
+    expectOneLineError(runCli(['point', '--backend', 'cpu', '--system', SYSTEM, '--set', 'initial_state={"psi_real":[1,0,0,0]}']), /initial_state\.psi_real: must be an array of 8 numbers/);
+  });
+});
