@@ -29,9 +29,6 @@ export const MAX_QUBITS = 4;
 /** The sizes a user can load (the float64 cpu backend runs every one; the GPU backends two qubits only: backends/select.ts). */
 export const LOADABLE_QUBITS: readonly number[] = [1, 2, 3, 4];
 
-/** Whether a user's file may declare a battery other than the default (the last qubit, H_B = Z/2): the float64 outputs follow the declaration. */
-export const DECLARED_BATTERY_LOADABLE = true;
-
 /** The side n of an n x n row-major matrix (a generator of stateDim^2 entries, a density matrix of amplitudes^2). */
 export function sideOf(m: { readonly length: number }): number {
   const n = Math.round(Math.sqrt(m.length));

@@ -7,7 +7,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { type CMat, ckron, czeros } from '../algebra/complex.js';
-import { DECLARED_BATTERY_LOADABLE, type Dimension, LOADABLE_QUBITS, MAX_QUBITS, dimensionOf } from '../core/dimension.js';
+import { type Dimension, LOADABLE_QUBITS, MAX_QUBITS, dimensionOf } from '../core/dimension.js';
 import { InputError } from '../core/errors.js';
 import { MAX_JSON_FILE_BYTES, checkJsonText, lineColumn } from '../core/jsonLimits.js';
 import { MAX_RESERVOIRS, MAX_SYSTEM_PARAMETERS } from '../core/layout.js';
@@ -217,10 +217,9 @@ interface Scope {
 
 /**
  * Parses a system definition; throws InputError with ONE line `${where}: ${place}: ${problem}`.
- * `qubits`: the sizes accepted (a user's file: LOADABLE_QUBITS; other sizes are for the engine's own tests);
- * `declaredBattery`: whether a battery other than the default is accepted (likewise).
+ * `qubits`: the sizes accepted (a user's file: LOADABLE_QUBITS, every size 1 to 4; tests narrow it).
  */
-export function parseSystem(json: unknown, where: string, qubits: readonly number[] = LOADABLE_QUBITS, declaredBattery = DECLARED_BATTERY_LOADABLE): SystemDefinition {
+export function parseSystem(json: unknown, where: string, qubits: readonly number[] = LOADABLE_QUBITS): SystemDefinition {
   const fail = (place: string, problem: string): never => {
     throw new InputError(`${where}: ${place ? `${place}: ` : ''}${problem}`.replace(/[\r\n]+/g, ' '));
   };
@@ -414,7 +413,6 @@ export function parseSystem(json: unknown, where: string, qubits: readonly numbe
       });
   const batteryMatrix = operatorMatrix(batteryHamiltonian, (t) => constantValue(t.coefficient)!);
   const isDefault = m === 1 && batteryQubits[0] === n && batteryMatrix.im.every((x) => x === 0) && [0.5, 0, 0, -0.5].every((x, k) => batteryMatrix.re[k] === x);
-  if (!declaredBattery && !isDefault) fail('battery', `the outputs are of the default battery (qubit ${n}, H_B = Z/2) until issue 20 makes them follow the declaration; leave "battery" out`);
 
   const allTerms = [...hamiltonian, ...reservoirs.flatMap((r) => r.coupling), ...jumps.flatMap((j) => j.op)];
   return {

@@ -35,7 +35,7 @@ const read = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf
 const data = read('test/data/qutip-nqubits.json') as { meta: { tolerances: { generator_relative: number; long_time: number; gap: number } }; cases: NCase[] };
 const tol = data.meta.tolerances;
 const systems = new Map<string, SystemDefinition>();
-const systemOf = (path: string) => systems.get(path) ?? systems.set(path, parseSystem(read(path), path, [1, 2, 3, 4], true)).get(path)!;
+const systemOf = (path: string) => systems.get(path) ?? systems.set(path, parseSystem(read(path), path, [1, 2, 3, 4])).get(path)!;
 
 /** The figures QuTiP's data holds besides r and the currents (every one batteryFigures computes but the zero-energy flag). */
 const FIGURES = ['E_B_over_omega', 'ergotropy_over_omega', 'efficiency', 'ergotropy_incoherent_over_omega', 'ergotropy_coherent_over_omega', 'capacity_over_omega', 'battery_purity', 'battery_entropy', 'rho_min_eigenvalue', 'negativity'] as const;
@@ -129,7 +129,7 @@ describe('a battery Hamiltonian with complex terms', () => {
   // (rho, H_B) and of (U rho U^+, U H_B U^+) are the same; H_B complex on one side, real on the other
   const c = data.cases.find((x) => x.id === 'n3-complex-defaults')!;
   const rotated = Float64Array.from(c.steady.r, (_, a) => (a % 4 === 3 ? c.steady.r[a - 1] : a % 4 === 2 ? -c.steady.r[a + 1] : c.steady.r[a]));
-  const batteryOf = (hamiltonian: Record<string, string>) => parseSystem({ ...read(c.system), battery: { qubits: [2, 3], hamiltonian } }, c.system, [3], true).battery;
+  const batteryOf = (hamiltonian: Record<string, string>) => parseSystem({ ...read(c.system), battery: { qubits: [2, 3], hamiltonian } }, c.system, [3]).battery;
   const pairs: [Record<string, string>, Record<string, string>][] = [
     [{ ZI: '0.5', IY: '0.4', XY: '0.1', YX: '-0.1' }, { ZI: '0.5', IZ: '0.4', XZ: '0.1', YX: '-0.1' }],
     // degenerate levels (0 twice): the incoherent ergotropy keeps the coherence inside that level

@@ -261,7 +261,7 @@ describe('bad system files: one line naming the place', () => {
     // hamiltonian
     ['unknown Pauli letter', (s) => void (s.hamiltonian.QX = '1'), `${WHERE}: hamiltonian."QX": unknown Pauli letter "Q" (expected I, X, Y, Z, P, M)`],
     ['lower-case Pauli letter', (s) => void (s.hamiltonian.xi = '1'), `${WHERE}: hamiltonian."xi": unknown Pauli letter "x" (expected I, X, Y, Z, P, M)`],
-    ['three letters', (s) => void (s.hamiltonian.XYZ = '1'), `${WHERE}: hamiltonian."XYZ": a Pauli string has exactly 2 letters, the first on qubit 1 and the second on qubit 2 (got 3)`],
+    ['three letters among two', (s) => void (s.hamiltonian.XYZ = '1'), `${WHERE}: hamiltonian."XYZ": every Pauli string of a system has the same length: this system's first has 2 letters (got 3)`],
     ['unknown name in the hamiltonian', (s) => void (s.hamiltonian.ZI = 'Delta3/2'), `${WHERE}: hamiltonian."ZI": unknown name "Delta3" at column 1 (${PARAMS}; derived: Delta)`],
     ['coefficient of the wrong type', (s) => void (s.hamiltonian.ZI = true), `${WHERE}: hamiltonian."ZI": must be an expression string or a finite number (got true)`],
     ['coefficient not finite at the defaults', (s) => void (s.hamiltonian.ZI = 'sqrt(-F)'), `${WHERE}: hamiltonian."ZI": coefficient sqrt(-F) is NaN at the parameter defaults`],
@@ -308,7 +308,7 @@ describe('bad system files: one line naming the place', () => {
     ['a string of 5 letters', (s) => void (s.hamiltonian = { ZIIII: '1' }), `${WHERE}: hamiltonian."ZIIII": a system has at most 4 qubits: a Pauli string has at most 4 letters (got 5)`],
     ['qubits above 4', (s) => void (s.qubits = 5), `${WHERE}: qubits: must be a whole number of qubits from 1 to 4 (got 5)`],
     ['qubits not a whole number', (s) => void (s.qubits = '2'), `${WHERE}: qubits: must be a whole number of qubits from 1 to 4 (got "2")`],
-    ['qubits a size that cannot be loaded', (s) => void (s.qubits = 3), `${WHERE}: qubits: systems of 2 qubits can be loaded (got 3)`],
+    ['qubits disagreeing with the strings', (s) => void (s.qubits = 3), `${WHERE}: hamiltonian."ZI": every Pauli string of a system has the same length: "qubits" is 3 (got 2)`],
     ['battery not an object', (s) => void (s.battery = [2]), `${WHERE}: battery: must be an object such as {"qubits": [2, 3], "hamiltonian": {"ZI": "1/2", "IZ": "1/2"}} (got [2])`],
     ['battery unknown key', (s) => void (s.battery = { cells: [2] }), `${WHERE}: battery: unknown key "cells" (allowed: qubits, hamiltonian)`],
     ['battery qubits empty', (s) => void (s.battery = { qubits: [] }), `${WHERE}: battery.qubits: must be a non-empty array of qubit numbers from 1 to 2, such as [2] (got [])`],
@@ -320,9 +320,6 @@ describe('bad system files: one line naming the place', () => {
     ['battery Hamiltonian of the default battery, wrong length', (s) => void (s.battery = { hamiltonian: { ZZ: '1' } }), `${WHERE}: battery.hamiltonian."ZZ": a string of the battery's Hamiltonian has one letter per battery qubit: 1 for qubits [2] (got 2)`],
     ['battery Hamiltonian depending on a parameter', (s) => void (s.battery = { hamiltonian: { Z: 'Delta2/2' } }), `${WHERE}: battery.hamiltonian."Z": must be a constant such as "1/2": the battery's Hamiltonian does not depend on the point (got Delta2/2)`],
     ['battery Hamiltonian not Hermitian', (s) => void (s.battery = { qubits: [1, 2], hamiltonian: { PM: '1' } }), `${WHERE}: battery.hamiltonian: not Hermitian ("PM" alone is sigma_+ (x) sigma_-; add its conjugate "MP")`],
-    // a user's file may declare only the default battery until the outputs follow the declaration
-    ['a battery other than the default', (s) => void (s.battery = { qubits: [1] }), `${WHERE}: battery: the outputs are of the default battery (qubit 2, H_B = Z/2) until issue 20 makes them follow the declaration; leave "battery" out`],
-    ['a battery Hamiltonian other than the default', (s) => void (s.battery = { hamiltonian: { Z: '1' } }), `${WHERE}: battery: the outputs are of the default battery (qubit 2, H_B = Z/2) until issue 20 makes them follow the declaration; leave "battery" out`],
     ['battery Hamiltonian with a bad letter', (s) => void (s.battery = { hamiltonian: { Q: '1' } }), `${WHERE}: battery.hamiltonian."Q": unknown Pauli letter "Q" (expected I, X, Y, Z, P, M)`],
   ];
 
@@ -454,7 +451,7 @@ describe('systems of n qubits and the declared battery (issue 20; parsed for n =
   });
   const errorOfN = (s: Record<string, any>): string => {
     try {
-      parseSystem(s, WHERE, ALL, true);
+      parseSystem(s, WHERE, ALL);
     } catch (e) {
       expect(e).toBeInstanceOf(InputError);
       return (e as Error).message;
@@ -470,15 +467,15 @@ describe('systems of n qubits and the declared battery (issue 20; parsed for n =
     expect([spelled.qubits, spelled.matrix]).toEqual([two.battery.qubits, two.battery.matrix]);
     expect(two.battery.hamiltonian.map((t) => [t.label, t.text])).toEqual([['Z', '1/2']]);
     expect(Array.from(two.battery.matrix.re)).toEqual([0.5, 0, 0, -0.5]);
-    const sys = parseSystem({ ...three(), qubits: 3 }, WHERE, ALL, true);
+    const sys = parseSystem({ ...three(), qubits: 3 }, WHERE, ALL);
     expect(sys).toMatchObject({ qubits: 3, amplitudes: 8, stateDim: 64, battery: { qubits: [3] } });
     // declared qubits without a Hamiltonian: Z/2 on each, in the declared order
-    const cells = parseSystem({ ...three(), battery: { qubits: [3, 2] } }, WHERE, ALL, true).battery;
+    const cells = parseSystem({ ...three(), battery: { qubits: [3, 2] } }, WHERE, ALL).battery;
     expect(cells.qubits).toEqual([3, 2]);
     expect(cells.hamiltonian.map((t) => t.label)).toEqual(['ZI', 'IZ']);
     expect(Array.from(cells.matrix.re.filter((_, k) => k % 5 === 0))).toEqual([1, 0, 0, -1]);
     // its own Hamiltonian: strings on the battery qubits in that order, complex terms allowed
-    const own = parseSystem({ ...three(), battery: { qubits: [1, 3], hamiltonian: { ZI: '0.3', XY: '0.1', YX: '-0.1' } } }, WHERE, ALL, true).battery;
+    const own = parseSystem({ ...three(), battery: { qubits: [1, 3], hamiltonian: { ZI: '0.3', XY: '0.1', YX: '-0.1' } } }, WHERE, ALL).battery;
     expect(own.matrix.re[0]).toBeCloseTo(0.3, 15);
     expect(own.matrix.im[6]).toBeCloseTo(0.2, 15); // <eg|XY - YX|ge> = 0.1 (i - (-i))
   });
