@@ -7,7 +7,7 @@ import { DEFAULT_OUTPUTS, OUTPUT_DOCS, OUTPUT_KEYS } from '../sweep/outputs.js';
 import { CHARGING_FIGURES } from '../model/charging.js';
 import { PRESETS } from '../sweep/presets.js';
 import { type AxisSpec, MAX_AXES, type ResolvedSpec, type SweepSpec, applyGrid, parseTimeGrid, resolveSpec, sweepableParams } from '../sweep/spec.js';
-import { type SystemDefinition, parseSystem } from '../system/definition.js';
+import { type SystemDefinition, isTwoQubitDefault, parseSystem } from '../system/definition.js';
 import { BUILTIN_NAMES, DEFAULT_SYSTEM, builtinSystem, paperSystem, resolveSystem, systemReference } from '../system/registry.js';
 
 const $ = <T extends HTMLElement>(sel: string, root: ParentNode = document): T => root.querySelector(sel) as T;
@@ -198,7 +198,10 @@ export class SweepForm {
       } catch (e) {
         throw new InputError(`system file ${f.name}: not valid JSON (${(e as Error).message})`);
       }
-      this.useSystem(resolveSystem(parseSystem(json, `system file ${f.name}`), `system file ${f.name}`));
+      const sys = parseSystem(json, `system file ${f.name}`);
+      // the page's WebGPU kernels are two-qubit ones (issue 20: the command line's cpu backend runs the rest)
+      if (!isTwoQubitDefault(sys)) throw new InputError(`system file ${f.name}: the page runs two-qubit systems with the default battery only (this one: ${sys.qubits} qubits, battery qubits [${sys.battery.qubits.join(', ')}]); qbsweep --backend cpu runs it`);
+      this.useSystem(resolveSystem(sys, `system file ${f.name}`));
       this.showErrors({});
       this.changed();
     } catch (e) {
