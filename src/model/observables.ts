@@ -1,7 +1,7 @@
 // Battery observables (MODEL.md "Observables") from the Pauli vector r, and the Wootters concurrence.
 
 import { sideOf } from '../core/dimension.js';
-import { AUX, observablesF64, thermodynamicsF64 } from '../compiler/targets.js';
+import { auxLayout, observablesF64, thermodynamicsF64 } from '../compiler/targets.js';
 import { type SystemDefinition, isTwoQubitDefault } from '../system/definition.js';
 import { batteryFigures } from './battery.js';
 import { STATE_OBSERVABLES } from '../core/outputs.js';
@@ -68,8 +68,9 @@ export function averagePowers(r: ArrayLike<number>, r0: ArrayLike<number>, t: nu
 /** sum_k 1/|T_k| over the point's reservoirs: how much the entropy production -sum_k J_k/T_k amplifies an error of the currents. */
 export function inverseTemperatureSum(p: PointParams): number {
   const { aux } = generator(p);
+  const T = auxLayout(p.system.stateDim).T;
   let s = 0;
-  for (let k = 0; k < p.system.reservoirs.length; k++) s += 1 / Math.abs(aux[AUX.T + k]);
+  for (let k = 0; k < p.system.reservoirs.length; k++) s += 1 / Math.abs(aux[T + k]);
   return s;
 }
 
