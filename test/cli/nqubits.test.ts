@@ -23,10 +23,10 @@ const pointJson = (args: string[]) => {
 };
 
 describe('n = 3 on the cpu backend', () => {
-  it("point --json: the long-time values of the declared two-cell battery equal QuTiP's within 1e-8", () => {
-    const ref = qutip.cases.find((c) => c.id === 'n3-charger-defaults')!;
+  it.each(['n3-charger-defaults', 'n3-charger-hot-charger'])("point --json (%s): the long-time values of the declared two-cell battery equal QuTiP's within 1e-8", (id) => {
+    const ref = qutip.cases.find((c) => c.id === id)!;
     expect(ref.system).toBe(SYSTEM);
-    const got = pointJson(['--model', ref.model]);
+    const got = pointJson(['--model', ref.model, ...Object.entries(ref.params).flatMap(([k, v]) => ['--set', `${k}=${v}`])]);
     expect(got.flags).toEqual([]);
     // (its reservoirs are bosons: qbsweep reports particle currents of fermion reservoirs only; no negativity output yet)
     const keys = Object.keys(ref.steady).filter((k) => k !== 'r' && k !== 'negativity' && !k.startsWith('particle_current_'));
