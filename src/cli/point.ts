@@ -3,6 +3,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { firstRepeat } from '../core/lists.js';
+import { basisLabels } from '../algebra/pauli.js';
 import { DEFAULTS, InputError, NAMED_STATES, isPointName, sharedStatistics, type PointInput, type PointParams, pointToInput, resolvePoint, setParam } from '../model/params.js';
 import { type PointResult, nonFiniteCause } from '../model/point.js';
 import { type Trajectory, evaluateOnBackend, pointCheck, trajectoryOnBackend, BACKEND_CHOICES } from '../sweep/point.js';
@@ -387,10 +388,15 @@ function formatTable(r: PointResult, backend: string, p: PointParams, check?: Cr
   lines.push(`  Liouvillian gap       ${fmtNum(r.liouvillian_gap)}   (kernel dimension ${r.steady.kernel_dim})`);
   lines.push(`  flags                 ${r.flags.length ? r.flags.join(', ') : 'none'}`);
   if (check) lines.push(`  float64 cross-check   ${check.pass ? 'passed' : 'FAILED (see stderr)'}`);
-  lines.push('  |rho(tau)|:');
-  for (let i = 0; i < 4; i++) {
-    const cells = [0, 1, 2, 3].map((j) => Math.hypot(r.rho_real[i][j], r.rho_imag[i][j]).toFixed(5).padStart(9));
-    lines.push(`    ${['ee', 'eg', 'ge', 'gg'][i]} ${cells.join('')}`);
+  const labels = basisLabels(p.system.qubits);
+  // up to three qubits the table fits a terminal (8 x 8); four qubits' 16 x 16 is in --json
+  if (labels.length > 8) lines.push(`  |rho(tau)|: ${labels.length} x ${labels.length}, in --json (rho_real, rho_imag)`);
+  else {
+    lines.push('  |rho(tau)|:');
+    labels.forEach((label, i) => {
+      const cells = labels.map((_, j) => Math.hypot(r.rho_real[i][j], r.rho_imag[i][j]).toFixed(5).padStart(9));
+      lines.push(`    ${label.padEnd(p.system.qubits)} ${cells.join('')}`);
+    });
   }
   return lines.join('\n') + '\n';
 }

@@ -5,6 +5,7 @@
 import { STATE_OBSERVABLES } from '../core/outputs.js';
 import { MAX_RESERVOIRS, ROW, rowLayout, wgslRowSlot } from '../core/layout.js';
 import type { ModelName, Reservoir, ZeroFreq } from '../core/layout.js';
+import { InputError } from '../core/errors.js';
 import { dimensionOf } from '../core/dimension.js';
 import type { SystemDefinition } from '../system/definition.js';
 import { Emitter, ONE, ZERO } from './emitter.js';
@@ -85,7 +86,18 @@ export function generatorF64Source(sys: SystemDefinition, v: Variant): string {
 function compileF64(sys: SystemDefinition, v: Variant): GeneratorF64 {
   // generated from the system definition (never from user text: every name is checked and
   // every expression re-emitted from its parsed tree)
-  return new Function(generatorF64Source(sys, v))() as GeneratorF64;
+  const fn = new Function(generatorF64Source(sys, v))() as GeneratorF64;
+  if (sys.qubits < 4) return fn;
+  // V8 compiles the unrolled code of a large four-qubit generator at its first call, and can outgrow
+  // Node's default stack there (issue 20: a loop-based generator)
+  return (row, offset, G, aux) => {
+    try {
+      return fn(row, offset, G, aux);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      throw new InputError(`system ${sys.name}: its ${v.model} generator for ${sys.qubits} qubits is too large to compile here (${e.message}); run node with a larger stack (node --stack-size=30000 $(command -v qbsweep) ...) or take a model with fewer terms (lindblad)`);
+    }
+  };
 }
 
 /**

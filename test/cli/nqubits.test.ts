@@ -36,6 +36,15 @@ describe('n = 3 on the cpu backend', () => {
     expect(got.concurrence).toBeNull();
   });
 
+  it('point (text) prints |rho(tau)| on the eight three-qubit basis states, with trace 1', () => {
+    const r = runCli(['point', '--backend', 'cpu', '--system', SYSTEM]);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => /^ {4}[eg]{3} /.test(l));
+    expect(rows.map((l) => l.trim().split(/\s+/)[0])).toEqual(['eee', 'eeg', 'ege', 'egg', 'gee', 'geg', 'gge', 'ggg']);
+    const trace = rows.reduce((s, l, i) => s + Number(l.trim().split(/\s+/)[1 + i]), 0);
+    expect(Math.abs(trace - 1)).toBeLessThan(5e-5);
+  });
+
   it('sweep --backend cpu on a 2 x 2 grid: CSV and HDF5 of finite values, each point the float64 point', async () => {
     const outputs = ['efficiency', 'ergotropy_over_omega', 'steady.E_B_over_omega', 'steady.battery_entropy', 'steady.heat_current_2', 'average_power'];
     const r = runCli(['sweep', '--backend', 'cpu', '--system', SYSTEM, '--axis', 'F=0.2:0.8:2', '--axis', 'Delta2=-0.2:0.2:2', '--tau', '30', '--outputs', outputs.join(','), '--out', dir, '--name', 'n3', '--quiet', '--no-png']);
