@@ -8,6 +8,8 @@ import { rowToPoint, writeRecord } from './record.js';
 import { TRAJECTORY_QUANTITIES, chargingCurve } from '../../model/charging.js';
 import { generator } from '../../model/generators.js';
 import { initialVector } from '../../model/evolve.js';
+import type { SystemDefinition } from '../../system/definition.js';
+import { systemKey } from '../../system/registry.js';
 
 /** A message to a worker: a job of filled float64 rows, and its id for the answer. */
 export interface WorkerMessage {
@@ -32,9 +34,15 @@ export function evaluateRows(job: SweepJob<Float64Array>): { out: Float64Array; 
   return { out, traj };
 }
 
+// Each message carries a structured clone of the system: the first clone of each definition is kept,
+// so that its compiled float64 generator (cached per system object) is reused by every later block.
+const systems = new Map<string, SystemDefinition>();
+
 parentPort?.on('message', ({ id, job }: WorkerMessage) => {
   try {
-    const { out, traj } = evaluateRows(job);
+    const key = systemKey(job.settings.system);
+    const system = systems.get(key) ?? (systems.set(key, job.settings.system), job.settings.system);
+    const { out, traj } = evaluateRows({ ...job, settings: { ...job.settings, system } });
     parentPort!.postMessage({ id, out, traj }, traj ? [out.buffer as ArrayBuffer, traj.buffer as ArrayBuffer] : [out.buffer as ArrayBuffer]);
   } catch (e) {
     parentPort!.postMessage({ id, error: (e as Error).message });
