@@ -383,6 +383,24 @@ export class WebGpuEngine {
   }
 
   /**
+   * Dispatches `step` over steps 0 .. total - 1 of a chunk, stepsPer steps a dispatch, one
+   * submission each (each stays short), waiting for the queue every 16 dispatches (then
+   * `onWait` with the steps done): the stepping of both rk4 integrators.
+   */
+  private async dispatchSteps(step: CompiledProgram, buffers: Record<string, BoundBuffer>, base: RunConstants, total: number, stepsPer: number, uniformFor: (run: RunConstants) => GPUBuffer, done: number, onWait?: (stepsDone: number) => void): Promise<void> {
+    for (let first = 0, k = 0; first < total; first += stepsPer, k++) {
+      const e = this.device.createCommandEncoder();
+      this.run(e, step, { ...buffers, run: uniformFor({ ...base, steps: stepsPer, firstStep: first }) }, base.count);
+      this.device.queue.submit([e.finish()]);
+      if (k % 16 === 15) {
+        await this.device.queue.onSubmittedWorkDone();
+        this.checkLost(done);
+        onWait?.(Math.min(first + stepsPer, total));
+      }
+    }
+  }
+
+  /**
    * The rk4 integrator for n > 2 (nd_rk4_*): literal stepping by RK4's one-step map,
    * `stepsPerDispatch` steps per dispatch, one chunk of points at a time; the same record as
    * evaluateNd (the leap's bound slot 3e38: no bound). The same refusal before allocating.
@@ -420,15 +438,7 @@ export class WebGpuEngine {
           const plans = await this.readBack(stagingSteps, n * 16, done);
           let maxSteps = 0;
           for (let k = 0; k < n; k++) maxSteps = Math.max(maxSteps, plans[4 * k + 3]);
-          for (let first = 0, k = 0; first < maxSteps; first += stepsPer, k++) {
-            const e = this.device.createCommandEncoder();
-            this.run(e, step, { ...buffers, run: uniformFor({ ...base, steps: stepsPer, firstStep: first }) }, n);
-            this.device.queue.submit([e.finish()]);
-            if (k % 16 === 15) {
-              await this.device.queue.onSubmittedWorkDone();
-              this.checkLost(done);
-            }
-          }
+          await this.dispatchSteps(step, buffers, base, maxSteps, stepsPer, uniformFor, done);
           const e2 = this.device.createCommandEncoder();
           e2.clearBuffer(outBuf, 0, n * bytes.record);
           this.run(e2, finish, buffers, n);
@@ -631,17 +641,9 @@ export class WebGpuEngine {
           const stepsU32 = new Uint32Array(st.buffer);
           let maxSteps = 0;
           for (let k = 0; k < n; k++) maxSteps = Math.max(maxSteps, stepsU32[k * 20 + 17]);
-          // one submission per dispatch of steps: each stays short
-          for (let first = 0, k = 0; first < Math.max(maxSteps, 1); first += stepsPer, k++) {
-            const e = this.device.createCommandEncoder();
-            this.run(e, step, { ...buffers, run: uniformFor({ ...base, steps: stepsPer, firstStep: first }) }, n);
-            this.device.queue.submit([e.finish()]);
-            if (k % 16 === 15) {
-              await this.device.queue.onSubmittedWorkDone();
-              this.checkLost(done);
-              onProgress?.({ done: done + Math.floor((n * Math.min(first + stepsPer, maxSteps)) / maxSteps), total: count });
-            }
-          }
+          await this.dispatchSteps(step, buffers, base, Math.max(maxSteps, 1), stepsPer, uniformFor, done, (stepsDone) =>
+            onProgress?.({ done: done + Math.floor((n * Math.min(stepsDone, maxSteps)) / maxSteps), total: count }),
+          );
           const e2 = this.device.createCommandEncoder();
           this.run(e2, finish, buffers, n);
           e2.copyBufferToBuffer(outBuf, 0, stagingOut, 0, n * OUT_STRIDE * 4);
