@@ -59,8 +59,13 @@ export function stateObservablesOf(f: StateObservables): StateObservables {
 
 /** (X(t) - X(0)) / t for the battery's energy and ergotropy (per omega; 0 at t = 0); of the system's battery (default: two qubits, the last one). */
 export function averagePowers(r: ArrayLike<number>, r0: ArrayLike<number>, t: number, sys?: SystemDefinition): { average_power: number; average_ergotropic_power: number } {
-  const b = sys ? systemFigures(sys, r) : batteryObservables(r);
-  const b0 = sys ? systemFigures(sys, r0) : batteryObservables(r0);
+  return powersBetween(sys ? systemFigures(sys, r) : batteryObservables(r), sys ? systemFigures(sys, r0) : batteryObservables(r0), t);
+}
+
+type EnergyAndErgotropy = Pick<BatteryObservables, 'E_B_over_omega' | 'ergotropy_over_omega'>;
+
+/** averagePowers from the battery's figures at t (b) and at 0 (b0), where the caller has them already. */
+export function powersBetween(b: EnergyAndErgotropy, b0: EnergyAndErgotropy, t: number): { average_power: number; average_ergotropic_power: number } {
   const power = observablesF64().averagePower;
   return { average_power: power(b.E_B_over_omega, b0.E_B_over_omega, t), average_ergotropic_power: power(b.ergotropy_over_omega, b0.ergotropy_over_omega, t) };
 }

@@ -4,7 +4,7 @@ import { type FlagName, STATIONARY_DECAYS } from '../core/constants.js';
 import { evenSteps, evolveExact, evolveLeap, evolveRk4, defaultStep, initialVector, rk4DefaultStep } from './evolve.js';
 import { generator } from './generators.js';
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
-import { type StateObservables, averagePowers, concurrenceOf, densityMatrices, stateObservablesOf, systemFigures, thermodynamics } from './observables.js';
+import { type StateObservables, concurrenceOf, densityMatrices, powersBetween, stateObservablesOf, systemFigures, thermodynamics } from './observables.js';
 import { type PointParams, pointEnvironment } from './params.js';
 import { type Node, evaluate, formatExpr } from '../system/expr.js';
 import { isUnstable, liouvillianGap, longTimeLimit, slowestRelaxation, spectrumIfFinite } from './spectrum.js';
@@ -95,7 +95,7 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
   if (oneLimit && thermo.secondLawViolated) flags.push('second-law');
   if (unstable) flags.push('unstable');
 
-  const result = assemble(p, { r, r0, limitR, kernelDim: unstable ? Number.NaN : limit.kernelDim, thermo, flags });
+  const result = assemble(p, { r, r0, limitR, kernelDim: unstable ? Number.NaN : limit.kernelDim, thermo, flags, atTau, steady: stateSteady });
   // no limit: every long-time number NaN (the emitted observables would read a NaN state as 0)
   if (unstable) result.steady = blank(result.steady);
   Object.assign(result, {
@@ -117,7 +117,8 @@ const noState = (p: PointParams): Float64Array => new Float64Array(p.system.stat
  */
 function nonFinitePoint(p: PointParams, r0: Float64Array, aux: Float64Array): PointResult {
   const thermo = thermodynamics(aux, noState(p), p.system.reservoirs.length);
-  return blankNumbers(assemble(p, { r: noState(p), r0, limitR: noState(p), kernelDim: Number.NaN, thermo, flags: ['non-finite'] }));
+  const none = systemFigures(p.system, noState(p));
+  return blankNumbers(assemble(p, { r: noState(p), r0, limitR: noState(p), kernelDim: Number.NaN, thermo, flags: ['non-finite'], atTau: none, steady: none }));
 }
 
 /** heat_current_k of every reservoir k (from 1), particle_current_k of the fermion ones: the long-time currents a result reports. */
@@ -130,12 +131,12 @@ export function longTimeCurrents(p: PointParams, thermo: ReturnType<typeof therm
   return currents;
 }
 
-/** The result of a point from its state at tau and its long-time state (NaN where there is none); the spectrum's fields NaN. */
-function assemble(p: PointParams, s: { r: Float64Array; r0: Float64Array; limitR: Float64Array; kernelDim: number; thermo: ReturnType<typeof thermodynamics>; flags: PointFlag[] }): PointResult {
-  const { r, limitR, thermo } = s;
-  const atTau = systemFigures(p.system, r);
+type Figures = ReturnType<typeof systemFigures>;
+
+/** The result of a point from its state at tau and its long-time state (NaN where there is none), with their figures (systemFigures); the spectrum's fields NaN. */
+function assemble(p: PointParams, s: { r: Float64Array; r0: Float64Array; limitR: Float64Array; kernelDim: number; thermo: ReturnType<typeof thermodynamics>; flags: PointFlag[]; atTau: Figures; steady: Figures }): PointResult {
+  const { r, limitR, thermo, atTau, steady: steadyObs } = s;
   const dm = densityMatrices(r);
-  const steadyObs = systemFigures(p.system, limitR);
   const currents = longTimeCurrents(p, thermo);
   return {
     efficiency: atTau.efficiency,
@@ -143,7 +144,7 @@ function assemble(p: PointParams, s: { r: Float64Array; r0: Float64Array; limitR
     ergotropy_over_omega: atTau.ergotropy_over_omega,
     concurrence: concurrenceOf(r),
     ...stateObservablesOf(atTau),
-    ...averagePowers(r, s.r0, p.tau, p.system),
+    ...powersBetween(atTau, systemFigures(p.system, s.r0), p.tau),
     liouvillian_gap: Number.NaN,
     rho_real: dm.rho_real,
     rho_imag: dm.rho_imag,
