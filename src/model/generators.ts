@@ -37,7 +37,3 @@ export function generator(p: PointParams): { G: Mat; parts: GeneratorParts; aux:
   return { G, parts: { degenerate }, aux };
 }
 
-/** Writes point p's parameter row at row `index` of dst (the layout every backend reads). */
-export function writeParamRow(dst: Float32Array | Float64Array, index: number, p: PointParams, dt = 0): void {
-  pointRow(p, dt, dst, index);
-}

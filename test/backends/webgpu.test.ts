@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSettings } from '../../src/backends/types.js';
 import { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
 import { OUT, OUT_STRIDE, PARAM_STRIDE } from '../../src/core/layout.js';
-import { writeParamRow } from '../../src/model/generators.js';
+import { pointRow } from '../../src/model/generators.js';
 import { acquireNodeDevice, nodeShaderSources } from '../../src/backends/webgpu/nodeDevice.js';
 import { initialVector } from '../../src/model/evolve.js';
 import { generator } from '../../src/model/generators.js';
@@ -33,7 +33,7 @@ function settingsOf(p: PointParams, extra: Partial<RunSettings> = {}): RunSettin
 
 function rows(points: PointParams[], dt = 0): Float32Array<ArrayBuffer> {
   const r = new Float32Array(points.length * PARAM_STRIDE);
-  points.forEach((p, i) => writeParamRow(r, i, p, dt));
+  points.forEach((p, i) => pointRow(p, dt, r, i));
   return r;
 }
 

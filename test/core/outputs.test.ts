@@ -17,7 +17,7 @@ import { fillRecords, writeStateOutputs } from '../../src/backends/webgl/runner.
 import type { RunSettings } from '../../src/backends/types.js';
 import type { ProgramName } from '../../src/backends/webgpu/programs.js';
 import { cfUnits } from '../../src/io/hdf5.js';
-import { writeParamRow } from '../../src/model/generators.js';
+import { pointRow } from '../../src/model/generators.js';
 import { inverseTemperatureSum } from '../../src/model/observables.js';
 import { type PointParams, resolvePoint } from '../../src/model/params.js';
 import { type PointResult, evaluatePoint } from '../../src/model/point.js';
@@ -100,7 +100,7 @@ describe('every writer writes every slot of the registry', () => {
       const vec4s = jsKernel(spec)(p);
       const kernelMap = Object.fromEntries(['result', 'o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'o7'].map((o, i) => [o, [Float32Array.from(vec4s[i])]]));
       const rows = new Float32Array(PARAM_STRIDE);
-      writeParamRow(rows, 0, p);
+      pointRow(p, 0, rows, 0);
       const rec = new Float32Array(OUT_STRIDE).fill(SENTINEL);
       fillRecords(kernelMap, 1, rec, 0, spec);
       writeStateOutputs(rows, rec, 0, 1, { system: p.system, model: p.model, reservoir: p.reservoir, zeroFreq: p.zero_freq });
@@ -121,7 +121,7 @@ describe('every writer writes every slot of the registry', () => {
       const settings: RunSettings = { system: p0.system, model: p0.model, reservoir: p0.reservoir, zeroFreq: p0.zero_freq, spectrumMode: 'all', concurrence: true, steadyConcurrence: true };
       const n = ps.length;
       const rows = new Float32Array(n * PARAM_STRIDE);
-      ps.forEach((p, k) => writeParamRow(rows, k, p));
+      ps.forEach((p, k) => pointRow(p, 0, rows, k));
       const bytes = n * OUT_STRIDE * 4;
       const [STORAGE, UNIFORM, COPY_SRC, COPY_DST, MAP_READ] = [0x80, 0x40, 0x04, 0x08, 0x01];
       const run = dev.createBuffer({ size: RUN_BYTES, usage: UNIFORM | COPY_DST });

@@ -8,7 +8,7 @@ import type { BrowserBackend } from '../../src/backends/browser/backend.js';
 import type { CpuBackend } from '../../src/backends/cpu/backend.js';
 import type { SweepJob } from '../../src/backends/types.js';
 import { OUT, OUT_STRIDE, PARAM_STRIDE } from '../../src/core/layout.js';
-import { writeParamRow } from '../../src/model/generators.js';
+import { pointRow } from '../../src/model/generators.js';
 import { type PointParams, resolvePoint } from '../../src/model/params.js';
 import { vectorToDensity } from '../../src/algebra/pauli.js';
 import { compareResults } from '../../src/sweep/compare.js';
@@ -23,7 +23,7 @@ import type { ReferenceCase } from './reference.js';
 /** Rows handed to a backend directly (the reference cases are points, not a grid). */
 export function rowsJob(points: PointParams[], outputs: string[], integrator = 'leap'): SweepJob {
   const rows = new Float32Array(points.length * PARAM_STRIDE);
-  points.forEach((p, i) => writeParamRow(rows, i, p));
+  points.forEach((p, i) => pointRow(p, 0, rows, i));
   const p0 = points[0];
   return { rows, settings: { system: p0.system, model: p0.model, reservoir: p0.reservoir, zeroFreq: p0.zero_freq }, integrator, outputs };
 }

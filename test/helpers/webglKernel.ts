@@ -3,7 +3,7 @@
 
 import { PARAM_STRIDE } from '../../src/core/layout.js';
 import { type KernelSpec, leapKernelSource } from '../../src/backends/webgl/kernel.js';
-import { writeParamRow } from '../../src/model/generators.js';
+import { pointRow } from '../../src/model/generators.js';
 import type { PointParams } from '../../src/model/params.js';
 
 export type Vec4 = [number, number, number, number];
@@ -17,7 +17,7 @@ export function jsKernel(spec: KernelSpec): (p: PointParams, gridRow?: ArrayLike
   return (p, gridRow) => {
     const row = new Float64Array(PARAM_STRIDE);
     if (gridRow) row.set(gridRow);
-    else writeParamRow(row, 0, p);
+    else pointRow(p, 0, row, 0);
     const result = kernel.call({ thread: { x: 0 } }, [Array.from(row)]);
     return [result, ...outs.map((o) => [...o] as Vec4)];
   };

@@ -15,7 +15,7 @@ import type { RunSettings } from '../../src/backends/types.js';
 import { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
 import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE } from '../../src/core/layout.js';
 import { SCALAR_OUTPUTS, flagNames } from '../../src/core/outputs.js';
-import { writeParamRow } from '../../src/model/generators.js';
+import { pointRow } from '../../src/model/generators.js';
 import { type PointParams, resolvePoint } from '../../src/model/params.js';
 import { evaluatePoint, nonFiniteCause } from '../../src/model/point.js';
 import { compareResults } from '../../src/sweep/compare.js';
@@ -78,7 +78,7 @@ function poisonedGrid(seed: number, n: number, poisoned: number[], model: string
 
 function rowsOf(points: PointParams[], Arr: typeof Float32Array | typeof Float64Array): Float32Array & Float64Array {
   const rows = new Arr(points.length * PARAM_STRIDE);
-  points.forEach((p, k) => writeParamRow(rows, k, p));
+  points.forEach((p, k) => pointRow(p, 0, rows, k));
   return rows as Float32Array & Float64Array;
 }
 
