@@ -1,0 +1,69 @@
+// A job of a system of n > 2 qubits on the webgpu backend: the GPU evolves each point to tau
+// (nd_leap, or nd_rk4 with --integrator rk4) and solves its long-time limit; every output is then
+// computed on the host, in float64, from those two GPU states by the cpu backend's own path
+// (model/point.ts pointOfStates: the battery's figures of merit, currents, flags), so for n > 2 the
+// figures are the host's of the GPU state. What needs the spectrum has no n > 2 GPU program yet:
+// the gap is refused before the run (select.ts), and `not-stationary-at-tau` stands wherever the
+// leap's bound does not prove the point stationary.
+
+import { FLAG_BITS, recordLayout, recordStride } from '../../core/layout.js';
+import { auxLayout } from '../../compiler/targets.js';
+import { initialVector } from '../../model/evolve.js';
+import { pointOfStates } from '../../model/point.js';
+import { rowToPoint, writeRecord } from '../cpu/record.js';
+import { type RangeResult, type RunSettings, type SweepJob, jobRows } from '../types.js';
+import { type NdEvaluateResult, WebGpuEngine } from './engine.js';
+import { fillNdWork } from './nd.js';
+
+const NO_SPECTRUM = { liouvillian_gap: Number.NaN, slowest_relaxation: Number.NaN, spectral_radius: Number.NaN };
+
+/** Points start .. start + count - 1 of an n > 2 job through the engine, records of recordLayout(stateDim). */
+export async function evaluateNdOnEngine(engine: WebGpuEngine, job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult> {
+  const settings = job.settings;
+  // float64 rows: the host's generator and figures read them, the GPU gets them rounded once
+  const rows = jobRows(job, start, count, Float64Array);
+  const aux = new Float64Array(count * auxLayout(settings.system.stateDim).length);
+  const work = fillNdWork(rows, count, settings, aux);
+  const progress = (p: { done: number }) => onProgress?.(p.done);
+  const r = job.integrator === 'rk4' ? await engine.rk4Nd(work, count, settings, {}, progress) : await engine.evaluateNd(work, count, settings, progress);
+  return { records: ndRecordsOfStates(rows, r.done, settings, r, aux), done: r.done, error: r.error };
+}
+
+/**
+ * The finished records of n > 2 points from the GPU's r(tau) (each record's r block) and
+ * long-time r: every output by pointOfStates, in float64; the kernel's step, kernel dimension
+ * and bound kept. A point the kernel found not finite keeps its record (settleRecord blanks it).
+ */
+export function ndRecordsOfStates(rows: Float64Array, done: number, settings: RunSettings, gpu: Pick<NdEvaluateResult, 'out' | 'longTimeR'>, aux: Float64Array): Float32Array {
+  const D = settings.system.stateDim;
+  const L = recordLayout(D);
+  const stride = recordStride(D);
+  const auxLength = auxLayout(D).length;
+  const record = new Float64Array(stride);
+  const out = gpu.out;
+  for (let k = 0; k < done; k++) {
+    const b = k * stride;
+    const words = out[b + L.flags] | 0;
+    if (words & FLAG_BITS['non-finite']) continue;
+    const p = rowToPoint(rows, k, settings);
+    const bound = out[b + L.transientBound];
+    const step = out[b + L.dt];
+    const res = pointOfStates(p, {
+      r: Float64Array.from(out.subarray(b + L.r, b + L.r + D)),
+      r0: initialVector(p),
+      limitR: Float64Array.from(gpu.longTimeR.subarray(k * D, (k + 1) * D)),
+      kernelDim: out[b + L.kernelDim],
+      aux: aux.subarray(k * auxLength, (k + 1) * auxLength),
+      degenerate: (words & FLAG_BITS.degenerate) !== 0,
+      // a growing mode shows only in the spectrum (none on the GPU for n > 2 yet): the cross-check's float64 points catch one
+      unstable: false,
+      notStationary: !(bound < WebGpuEngine.STATIONARY_BOUND),
+      spectrum: NO_SPECTRUM,
+      step,
+    });
+    writeRecord(res, step, record, 0);
+    record[L.transientBound] = bound;
+    out.set(record, b);
+  }
+  return out;
+}
