@@ -107,6 +107,8 @@ export interface PointStates {
   notStationary: boolean;
   spectrum: Pick<PointResult, 'liouvillian_gap' | 'slowest_relaxation' | 'spectral_radius'>;
   step: number;
+  /** of the states (default f64): its tolerances flag non-positive and the laws */
+  precision?: 'f64' | 'f32';
 }
 
 /**
@@ -116,10 +118,11 @@ export interface PointStates {
  */
 export function pointOfStates(p: PointParams, s: PointStates): PointResult {
   const { r, limitR, unstable } = s;
-  const tol = PRECISION_OBSERVABLES.f64;
+  const precision = s.precision ?? 'f64';
+  const tol = PRECISION_OBSERVABLES[precision];
   const atTau = systemFigures(p.system, r);
   const stateSteady = systemFigures(p.system, limitR);
-  const thermo = thermodynamics(s.aux, limitR, p.system.reservoirs.length);
+  const thermo = thermodynamics(s.aux, limitR, p.system.reservoirs.length, precision);
   // the long-time flags only where the limit exists and is unique
   const oneLimit = !unstable && s.kernelDim === 1;
 

@@ -60,6 +60,7 @@ export function ndRecordsOfStates(rows: Float64Array, done: number, settings: Ru
       notStationary: !(bound < WebGpuEngine.STATIONARY_BOUND),
       spectrum: NO_SPECTRUM,
       step,
+      precision: 'f32',
     });
     writeRecord(res, step, record, 0);
     record[L.transientBound] = bound;
