@@ -71,8 +71,9 @@ export async function prepareEngine(engine: WebGpuEngine, job: SweepJob): Promis
   if (job.settings.system.qubits > 2) {
     const names: ProgramName[] = job.integrator === 'rk4' ? ['nd_rk4_init', 'nd_rk4_step', 'nd_rk4_finish'] : ['nd_leap'];
     await Promise.all(names.map((n) => engine.pipeline(n, job.settings)));
-    // one point through them: the driver compiles at the first dispatch
-    await evaluateNdOnEngine(engine, job, 0, 1);
+    // one point through them: the driver compiles at the first dispatch (and an adapter whose loop budget cuts the kernel says so here, once)
+    const r = await evaluateNdOnEngine(engine, job, 0, 1);
+    if (r.error) throw r.error;
     return;
   }
   const gap = job.outputs.includes('liouvillian_gap');
