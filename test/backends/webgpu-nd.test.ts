@@ -16,6 +16,15 @@ import { type AdapterDescription, GpuError, WebGpuEngine } from '../../src/backe
 import type { RunSettings } from '../../src/backends/types.js';
 import { toleranceAt } from '../../src/sweep/tolerance.js';
 import { gpuEngine, releaseGpu } from '../helpers/gpu.js';
+import { ndRecordsOfStates } from '../../src/backends/webgpu/ndRun.js';
+import { rowToPoint, writeRecord } from '../../src/backends/cpu/record.js';
+import { evaluatePoint } from '../../src/model/point.js';
+import { generator } from '../../src/model/generators.js';
+import { initialVector } from '../../src/model/evolve.js';
+import { longTimeLimit } from '../../src/model/spectrum.js';
+import { auxLayout } from '../../src/compiler/targets.js';
+import { RECORD_ENTRIES, entryOutputs } from '../../src/core/outputs.js';
+import { FLAG_BITS } from '../../src/core/constants.js';
 
 interface NCase { id: string; system: string; qubits: number; model: RunSettings['model']; zero_freq: 'limit' | 'zero'; lindblad_freq?: number; resolved: Record<string, number>; steady: { r: number[] }; gap: number }
 
@@ -94,6 +103,59 @@ describe('adapter limits for n > 2, before anything is allocated', () => {
     const work = fillNdWork(rows, 1, settings);
     await expect(stub.evaluateNd(work, 1, settings)).rejects.toThrow(new GpuError(ndLimitsRefusal(device.limits, 3)!));
     expect(created).toBe(0);
+  });
+});
+
+describe("an n > 2 record from the GPU's states: the cpu backend's outputs, by its own code", () => {
+  it('the float64 states of a point of the declared two-cell battery (rounded to f32 as a GPU returns them) give the cpu record within that rounding, the same flags', () => {
+    const c = caseOf('n3-charger-hot-charger');
+    // the system file as it is, its declared battery (qubits [2, 3]) included
+    const sys = parseSystem(JSON.parse(readFileSync(new URL(c.system, root), 'utf8')), c.system);
+    expect(sys.battery.qubits).toEqual([2, 3]);
+    const { rows: rows0 } = rowsOf(c, [{ tau: 20000, basis: 3 }]);
+    const rows = Float64Array.from(rows0);
+    const settings: RunSettings = { system: sys, model: c.model, zeroFreq: c.zero_freq };
+    const p = rowToPoint(rows, 0, settings);
+    const cpu = evaluatePoint(p);
+    expect(cpu.flags).toEqual([]);
+    const D = sys.stateDim;
+    const L = recordLayout(D);
+    const stride = recordStride(D);
+    const want = new Float64Array(stride);
+    writeRecord(cpu, Number.NaN, want, 0);
+    // the GPU's part of the record: r(tau), kernel dimension, step, a bound proving tau stationary; the long-time r beside it
+    const out = new Float32Array(stride);
+    out.set(cpu.r, L.r);
+    out[L.kernelDim] = 1;
+    out[L.dt] = 0.125;
+    out[L.transientBound] = 1e-30;
+    const longTimeR = Float32Array.from(longTimeLimit(generator(p).G, initialVector(p)).r);
+    const aux = new Float64Array(auxLayout(D).length);
+    fillNdWork(rows, 1, settings, aux);
+    expect(aux).toEqual(generator(p).aux);
+    const got = ndRecordsOfStates(rows, 1, settings, { out, longTimeR }, aux);
+    let compared = 0;
+    for (const o of RECORD_ENTRIES.flatMap(entryOutputs)) {
+      const slot = (L as unknown as Record<string, number>)[o.entry.slot] + o.offset;
+      if (o.key === 'liouvillian_gap') {
+        expect(Number.isNaN(got[slot])).toBe(true); // not computed on the host (no n > 2 spectrum program on the GPU yet)
+        continue;
+      }
+      if (Number.isNaN(want[slot])) {
+        expect(Number.isNaN(got[slot]), o.key).toBe(true);
+        continue;
+      }
+      expect(Math.abs(got[slot] - want[slot]), o.key).toBeLessThan(2e-6 * Math.max(1, Math.abs(want[slot])));
+      compared++;
+    }
+    expect(compared).toBeGreaterThanOrEqual(25); // every output but the gap and the NaN ones (concurrence, absent reservoirs, boson particle currents)
+    expect(got[L.flags] | got[L.steadyFlags] | got[L.spectrumFlags]).toBe(0);
+    expect([got[L.dt], got[L.transientBound], got[L.kernelDim]]).toEqual([0.125, Math.fround(1e-30), 1]);
+    // a bound that does not prove tau stationary: flagged (no spectrum to decide it)
+    out[L.transientBound] = 0.5;
+    out.set(cpu.r, L.r);
+    const open = ndRecordsOfStates(rows, 1, settings, { out, longTimeR }, aux);
+    expect(open[L.flags]).toBe(FLAG_BITS['not-stationary-at-tau']);
   });
 });
 

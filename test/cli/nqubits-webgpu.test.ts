@@ -105,6 +105,23 @@ describe('sweep and point of three qubits on webgpu against cpu', () => {
   }, 300_000);
 });
 
+describe('the integrator and the default backend for three qubits', () => {
+  it('--integrator rk4 passes the float64 cross-check; auto takes webgpu, and cpu for the gap', async (ctx) => {
+    await skipWithoutGpu(ctx);
+    const args = ['sweep', '--system', SYSTEM, '--axis', 'F=0.3:0.7:2', '--tau', '30', '--out', dir, '--quiet', '--no-png', '--no-h5'];
+    const [rk4, auto, autoGap] = await Promise.all([
+      runCliAsync([...args, '--backend', 'webgpu', '--integrator', 'rk4', '--outputs', 'efficiency,steady.efficiency,average_power', '--check', 'all', '--name', 'rk4']),
+      runCliAsync([...args, '--name', 'auto']),
+      runCliAsync([...args, '--outputs', 'efficiency,liouvillian_gap', '--name', 'autogap']),
+    ]);
+    for (const r of [rk4, auto, autoGap]) expect(r.code, r.stderr).toBe(0);
+    const manifest = (name: string) => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as { backend: { backend: string }; integrator: string; cross_check: string };
+    expect(manifest('rk4')).toMatchObject({ backend: { backend: 'webgpu' }, integrator: 'rk4', cross_check: 'passed' });
+    expect(manifest('auto')).toMatchObject({ backend: { backend: 'webgpu' }, cross_check: 'passed' });
+    expect(manifest('autogap').backend.backend).toBe('cpu');
+  }, 300_000);
+});
+
 describe('what webgpu has no three-qubit path for: one line, exit 2, nothing written', () => {
   const base = ['sweep', '--system', SYSTEM, '--axis', 'F=0.2:0.8:2', '--no-png'];
   it('the gap and a time grid on webgpu; webgl at all', () => {
