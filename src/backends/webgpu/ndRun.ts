@@ -13,20 +13,33 @@ import { pointOfStates } from '../../model/point.js';
 import { rowToPoint, writeRecord } from '../cpu/record.js';
 import { type RangeResult, type RunSettings, type SweepJob, jobRows } from '../types.js';
 import { type NdEvaluateResult, WebGpuEngine } from './engine.js';
-import { fillNdWork } from './nd.js';
+import { fillNdWork, ndBytesPerPoint } from './nd.js';
 
 const NO_SPECTRUM = { liouvillian_gap: Number.NaN, slowest_relaxation: Number.NaN, spectral_radius: Number.NaN };
 
-/** Points start .. start + count - 1 of an n > 2 job through the engine, records of recordLayout(stateDim). */
+/** Bytes of host work buffers (f32, 48.5 KiB a point of 3 qubits, 770 KiB of 4) filled at a time: a block of 65,536 points would need 3 GiB. */
+const HOST_WORK_BYTES = 64 * 2 ** 20;
+
+/** Points start .. start + count - 1 of an n > 2 job through the engine, records of recordLayout(stateDim), in parts whose work buffers fit HOST_WORK_BYTES. */
 export async function evaluateNdOnEngine(engine: WebGpuEngine, job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult> {
   const settings = job.settings;
-  // float64 rows: the host's generator and figures read them, the GPU gets them rounded once
-  const rows = jobRows(job, start, count, Float64Array);
-  const aux = new Float64Array(count * auxLayout(settings.system.stateDim).length);
-  const work = fillNdWork(rows, count, settings, aux);
-  const progress = (p: { done: number }) => onProgress?.(p.done);
-  const r = job.integrator === 'rk4' ? await engine.rk4Nd(work, count, settings, {}, progress) : await engine.evaluateNd(work, count, settings, progress);
-  return { records: ndRecordsOfStates(rows, r.done, settings, r, aux), done: r.done, error: r.error };
+  const D = settings.system.stateDim;
+  const stride = recordStride(D);
+  const part = Math.max(1, Math.floor(HOST_WORK_BYTES / ndBytesPerPoint(D).work));
+  const records = new Float32Array(count * stride);
+  for (let done = 0; done < count; ) {
+    const n = Math.min(part, count - done);
+    // float64 rows: the host's generator and figures read them, the GPU gets them rounded once
+    const rows = jobRows(job, start + done, n, Float64Array);
+    const aux = new Float64Array(n * auxLayout(D).length);
+    const work = fillNdWork(rows, n, settings, aux);
+    const progress = (p: { done: number }) => onProgress?.(done + p.done);
+    const r = job.integrator === 'rk4' ? await engine.rk4Nd(work, n, settings, {}, progress) : await engine.evaluateNd(work, n, settings, progress);
+    records.set(ndRecordsOfStates(rows, r.done, settings, r, aux).subarray(0, r.done * stride), done * stride);
+    done += r.done;
+    if (r.error) return { records, done, error: r.error };
+  }
+  return { records, done: count };
 }
 
 /**
