@@ -3,12 +3,11 @@
 // Environment-neutral: Node (Dawn) and the browser hand in a GPUDevice and the WGSL sources.
 
 import { STATIONARY_DECAYS } from '../../core/constants.js';
-import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstants, encodeRun } from '../../core/layout.js';
+import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstants, encodeRun, recordLayout, recordStride } from '../../core/layout.js';
 import { systemKey } from '../../system/registry.js';
 import type { RunSettings } from '../types.js';
 import { PROGRAMS, type Program, type ProgramName, type ShaderSources, assembleShader, entryPoint, workgroupsFor } from './programs.js';
 import { ndBytesPerPoint, ndLimitsRefusal, ndWorkLayout } from './nd.js';
-import { recordLayout } from '../../core/outputs.js';
 
 export interface AdapterDescription {
   vendor: string;
@@ -338,7 +337,7 @@ export class WebGpuEngine {
     const bytes = ndBytesPerPoint(sys.stateDim);
     const byBuffer = Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / bytes.work);
     const cap = Math.max(1, Math.min(count, byBuffer, lim.maxComputeWorkgroupsPerDimension, this.options.maxChunk ?? Infinity));
-    return { sys, workStride: ndWorkLayout(sys.stateDim).stride, recStride: bytes.record / 4, bytes, cap };
+    return { sys, workStride: ndWorkLayout(sys.stateDim).stride, recStride: recordStride(sys.stateDim), bytes, cap };
   }
 
   /** Copies the long-time r of points 0 .. n - 1 of a chunk from their work buffers into `staging` (stateDim f32 each, packed). */
@@ -393,7 +392,7 @@ export class WebGpuEngine {
   /** `records` of n points from point `done` on, each checked to be finished: kernel dimension 1 or 2 (NaN where G is not finite). */
   private finishedNdRecords(records: Float32Array, n: number, done: number, sys: RunSettings['system']): Float32Array {
     const { kernelDim } = recordLayout(sys.stateDim);
-    const stride = ndBytesPerPoint(sys.stateDim).record / 4;
+    const stride = recordStride(sys.stateDim);
     for (let k = 0; k < n; k++) {
       const kd = records[k * stride + kernelDim];
       if (kd !== 1 && kd !== 2 && !Number.isNaN(kd)) throw new GpuError(`webgpu: the kernel of a system of ${sys.qubits} qubits ran past this adapter's budget of loop iterations per invocation (${this.adapter.description}; llvmpipe's) at point ${done + k}: use --backend cpu, or a hardware GPU`, done);

@@ -4,8 +4,9 @@
 // one-thread-per-point kernels (programs.ts leap, spectrum, ...): nothing here touches them.
 // The host fills each point's generator from the system's compiled definition (float64,
 // src/compiler/targets.ts generatorF64) and its initial Pauli vector; the kernels
-// (shaders/kernels/nd_*.wgsl) take the leap with its early stop, the exact long-time limit
-// (null vector of G) and the spectrum from there.
+// (shaders/kernels/nd_*.wgsl) take the leap with its early stop (or rk4) and the exact
+// long-time limit (null vector of G); the host computes every output from those two states
+// (ndRun.ts). No n > 2 spectrum program yet: the record's gap slots are NaN.
 
 import { recordLayout, recordStride, rowLayout } from '../../core/layout.js';
 import { dimensionOf } from '../../core/dimension.js';
