@@ -205,19 +205,18 @@ fn solve_steady_nd(e: u32, g: u32, lid: u32) -> f32 {
   return min_pivot;
 }
 
-// Writes a point's record from r(tau) in vec_a and the long-time r in vec_b (NaN where the
-// steady solve found G' singular): the r blocks, the flags, the step h and the leap's bound;
-// the spectrum slots NaN (no n > 2 spectrum program yet). llvmpipe gives an invocation one
+// Writes a point's record (the registry's, REC_*) from r(tau) in vec_a: its r block, the flags,
+// the step h and the leap's bound, the spectrum slots NaN (no n > 2 spectrum program yet); and
+// the long-time r in vec_b (NaN where the steady solve found G' singular) into the point's work
+// buffer at `w` (the record has no slot for it: the host computes the figures from both). llvmpipe gives an invocation one
 // budget of loop iterations and, past it, ends every loop at once and carries on: a probe loop
 // after all the work finishes only if that happened nowhere before (its bound is run-time, so
 // no compiler folds it); then the record says so (kernel dimension 0, which the host refuses)
 // rather than hold a state cut short.
-fn write_nd_record(base: u32, solvable: bool, degenerate: bool, h: f32, bound: f32, lid: u32) {
+fn write_nd_record(base: u32, w: u32, solvable: bool, degenerate: bool, h: f32, bound: f32, lid: u32) {
   let nan = runtime_nan(run.pad0);
-  for (var k = lid; k < D; k += WORKGROUP_SIZE) {
-    out[base + REC_R + k] = vec_a[k / 4u][k & 3u];
-    out[base + REC_STEADY_R + k] = select(nan, vec_b[k / 4u][k & 3u], solvable);
-  }
+  for (var k = lid; k < D; k += WORKGROUP_SIZE) { out[base + REC_R + k] = vec_a[k / 4u][k & 3u]; }
+  for (var q = lid; q < Q; q += WORKGROUP_SIZE) { work[w + WORK4_STEADY_R + q] = select(vec4<f32>(nan), vec_b[q], solvable); }
   var probe = 0u;
   for (var k = 0u; k < 256u + run.pad0; k++) { probe += 1u; }
   let cut = max_all(select(0.0, 1.0, probe != 256u), lid) > 0.0;

@@ -79,5 +79,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       fix_trace_row(m, lid);
     }
   }
-  write_nd_record(base, solvable, head.z > 0.5, h, bound, lid);
+  write_nd_record(base, w, solvable, head.z > 0.5, h, bound, lid);
 }

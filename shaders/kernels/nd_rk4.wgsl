@@ -68,5 +68,5 @@ fn rk4_finish(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     apply_to_vec_a(m, 1.0, lid);
   }
   let solvable = long_time_nd(p, g, norm_inf(g, entry(g, 0u, 0u), lid), lid);
-  write_nd_record(base, solvable, head.z > 0.5, h, 3.0e38, lid);
+  write_nd_record(base, w, solvable, head.z > 0.5, h, 3.0e38, lid);
 }

@@ -16,18 +16,39 @@ export interface BackendRequest {
   adapter?: string;
   engine?: EngineOptions;
   threads?: number;
-  /** the system it will run: a GPU backend refuses one it has no kernels for, before any work */
+  /** the system it will run: a GPU backend refuses one it has no kernels for, before any work (auto takes cpu) */
   system?: SystemDefinition;
 }
 
+/** What a sweep asks of a backend beyond its system: its outputs, and whether it has a time grid. */
+export interface BackendNeeds {
+  outputs?: readonly string[];
+  times?: boolean;
+}
+
 /**
- * The one-line refusal of a backend other than cpu for a system the GPU kernels do not run yet
- * (n != 2 qubits, or a declared battery): the float64 cpu backend runs every system.
+ * Why a backend other than cpu cannot run this system (and these needs), in words for one line;
+ * undefined where it can. webgpu runs two qubits with the default battery, and 3 or 4 qubits
+ * (the n > 2 kernels, figures on the host: webgpu/ndRun.ts) but not yet their gap (no n > 2
+ * spectrum program) nor their charging curves; the float64 cpu backend runs every system.
  */
-export function refuseOffCpu(backend: string, system: SystemDefinition): void {
-  if (backend === 'cpu' || isTwoQubitDefault(system)) return;
-  const what = system.qubits !== 2 ? `${system.qubits} qubits` : `a declared battery (qubits [${system.battery.qubits.join(', ')}])`;
-  throw new InputError(`system ${system.name}: ${what}: the ${backend === 'auto' ? 'default backend (auto: webgpu)' : `${backend} backend`} runs two-qubit systems with the default battery only; use --backend cpu`);
+export function offCpuRefusal(backend: string, system: SystemDefinition, needs: BackendNeeds = {}): string | undefined {
+  if (backend === 'cpu' || isTwoQubitDefault(system)) return undefined;
+  const which = backend === 'auto' ? 'default backend (auto: webgpu)' : `${backend} backend`;
+  const webgpu = backend === 'webgpu' || backend === 'auto';
+  if (!webgpu || system.qubits < 3) {
+    const what = system.qubits !== 2 ? `${system.qubits} qubits` : `a declared battery (qubits [${system.battery.qubits.join(', ')}])`;
+    return `${what}: the ${which} runs two-qubit systems with the default battery only${webgpu ? ' (and systems of 3 or 4 qubits)' : ''}`;
+  }
+  if (needs.outputs?.includes('liouvillian_gap')) return `output liouvillian_gap: the ${which} has no Liouvillian gap of ${system.qubits} qubits yet`;
+  if (needs.times) return `a time grid: the ${which} has no charging curves of ${system.qubits} qubits yet`;
+  return undefined;
+}
+
+/** The one-line refusal of a backend other than cpu for what it cannot run (offCpuRefusal), suggesting --backend cpu. */
+export function refuseOffCpu(backend: string, system: SystemDefinition, needs?: BackendNeeds): void {
+  const why = offCpuRefusal(backend, system, needs);
+  if (why) throw new InputError(`system ${system.name}: ${why}; use --backend cpu`);
 }
 
 export interface ChosenBackend {
@@ -40,7 +61,9 @@ export async function createBackend(req: BackendRequest): Promise<ChosenBackend>
   if (!(SWEEP_BACKENDS as readonly string[]).includes(req.backend)) {
     throw new InputError(`option --backend: unknown backend ${JSON.stringify(req.backend)} (expected ${SWEEP_BACKENDS.join(', ')})`);
   }
-  if (req.system) refuseOffCpu(req.backend, req.system);
+  // auto takes cpu where webgpu cannot run the system; a backend named outright refuses it
+  const cpuInstead = req.backend === 'auto' && req.system ? offCpuRefusal('auto', req.system) : undefined;
+  if (req.system && !cpuInstead) refuseOffCpu(req.backend, req.system);
   const adapter = (req.adapter ?? process.env.QBSWEEP_ADAPTER ?? 'auto') as AdapterChoice;
   if (!ADAPTER_CHOICES.includes(adapter)) throw new InputError(`option --adapter: unknown adapter ${JSON.stringify(adapter)} (expected ${ADAPTER_CHOICES.join(', ')})`);
   // loaded on demand: puppeteer-core and gpu.js add half a second to every command's start
@@ -58,9 +81,9 @@ export async function createBackend(req: BackendRequest): Promise<ChosenBackend>
     });
     return { backend: b, why: `backend webgl: gpu.js ${b.runner.mode} (float32)` };
   }
-  if (req.backend === 'cpu') {
+  if (req.backend === 'cpu' || cpuInstead) {
     const b = new CpuBackend(req.threads);
-    return { backend: b, why: `backend cpu (float64, ${b.threads} threads)` };
+    return { backend: b, why: `backend cpu (float64, ${b.threads} threads)${cpuInstead ? `: ${cpuInstead}` : ''}` };
   }
   try {
     const b = await WebGpuBackend.create(adapter, req.engine);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { firstRepeat } from '../core/lists.js';
 import { InputError, variedKeys } from '../model/params.js';
 import { isTwoQubitDefault } from '../system/definition.js';
-import { type ChosenBackend, SWEEP_BACKENDS, createBackend, refuseOffCpu } from '../backends/select.js';
+import { type ChosenBackend, SWEEP_BACKENDS, createBackend, offCpuRefusal, refuseOffCpu } from '../backends/select.js';
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { checkOutputDir, fileSha256, writeFileAtomic } from '../io/atomic.js';
 import { Worker } from 'node:worker_threads';
@@ -204,8 +204,10 @@ export function preflight(spec: ResolvedSpec, backend: string, integrator: strin
   new Grid(spec).validate();
   if (spec.times && backend === 'webgl') checkTimeGrids(spec, { name: 'webgl', timeGrids: false });
   const cpuOnly = integrator !== undefined && (CPU_INTEGRATORS as string[]).includes(integrator) && !GPU_INTEGRATORS.includes(integrator);
-  const chosen = backend === 'auto' && cpuOnly ? 'cpu' : backend;
-  refuseOffCpu(chosen, spec.point.system);
+  // auto takes cpu where webgpu cannot run the system or what is asked of it; a GPU named outright refuses in one line
+  const needs = { outputs: spec.outputs, times: Boolean(spec.times) };
+  const chosen = backend === 'auto' && (cpuOnly || offCpuRefusal('auto', spec.point.system, needs)) ? 'cpu' : backend;
+  refuseOffCpu(chosen, spec.point.system, needs);
   refuseTwoQubitOnly(spec);
   if (integrator === undefined || chosen !== backend) return chosen;
   const known = backend === 'cpu' ? (CPU_INTEGRATORS as string[]) : GPU_INTEGRATORS;

@@ -155,14 +155,20 @@ export function wgslGenerator(sys: SystemDefinition, model: ModelName, withCurre
 const R16 = Array.from({ length: TWO_QUBITS.stateDim }, (_, i) => `r${i}`);
 
 type ThermodynamicsF64 = (aux: ArrayLike<number>, r: ArrayLike<number>) => number[];
-const thermoCache = new Map<number, ThermodynamicsF64>();
-/** [J_1..4, N_1..4, entropy production, first-law violated, second-law violated] of a state of stateDim components from GeneratorF64's aux (compiled once per size). */
-export function thermodynamicsF64(stateDim: number): ThermodynamicsF64 {
-  let fn = thermoCache.get(stateDim);
+const thermoCache = new Map<string, ThermodynamicsF64>();
+/**
+ * [J_1..4, N_1..4, entropy production, first-law violated, second-law violated] of a state of
+ * stateDim components from GeneratorF64's aux, in float64 (compiled once per size): the laws
+ * checked with the tolerances of the state's precision (f32: a GPU's state, webgpu n > 2).
+ */
+export function thermodynamicsF64(stateDim: number, precision: 'f64' | 'f32' = 'f64'): ThermodynamicsF64 {
+  const key = `${stateDim}:${precision}`;
+  let fn = thermoCache.get(key);
   if (!fn) {
     const aux = auxLayout(stateDim);
     const comps = Array.from({ length: stateDim }, (_, a) => a);
-    const th = new Emitter('js64');
+    // gpujs: JavaScript of f32 tolerances (run here in float64)
+    const th = new Emitter(precision === 'f64' ? 'js64' : 'gpujs');
     const at = (k: number) => `aux[${k}]`;
     const reservoirs = Array.from({ length: MAX_RESERVOIRS }, (_, k) => k);
     const t = emitThermodynamics(th, {
@@ -173,7 +179,7 @@ export function thermodynamicsF64(stateDim: number): ThermodynamicsF64 {
       fermion: reservoirs.map((k) => at(aux.fermion + k)),
     }, comps.map((a) => `r[${a}]`));
     th.line(`return [${[...t.heat, ...t.particles, t.entropyProduction, t.firstLaw, t.secondLaw].join(', ')}];`);
-    thermoCache.set(stateDim, (fn = new Function('aux', 'r', `'use strict';\n${th.source()}`) as ThermodynamicsF64));
+    thermoCache.set(key, (fn = new Function('aux', 'r', `'use strict';\n${th.source()}`) as ThermodynamicsF64));
   }
   return fn;
 }

@@ -89,9 +89,9 @@ export interface Thermodynamics {
   secondLawViolated: boolean;
 }
 
-/** Currents of the long-time state r for `reservoirs` reservoirs, from the generator's aux. */
-export function thermodynamics(aux: ArrayLike<number>, r: ArrayLike<number>, reservoirs: number): Thermodynamics {
-  const t = thermodynamicsF64(r.length)(aux, r);
+/** Currents of the long-time state r for `reservoirs` reservoirs, from the generator's aux; the laws checked at the tolerances of r's precision. */
+export function thermodynamics(aux: ArrayLike<number>, r: ArrayLike<number>, reservoirs: number, precision: 'f64' | 'f32' = 'f64'): Thermodynamics {
+  const t = thermodynamicsF64(r.length, precision)(aux, r);
   return { heat: t.slice(0, reservoirs), particles: t.slice(4, 4 + reservoirs), entropy_production: t[8], firstLawViolated: t[9] > 0.5, secondLawViolated: t[10] > 0.5 };
 }
 

@@ -73,38 +73,74 @@ export function evaluatePoint(p: PointParams, opts: EvaluateOptions = {}): Point
   // an unstable generator overflows float64 too, given time
   if (!r.every(Number.isFinite)) return nonFinitePoint(p, r0, aux);
 
-  const tol = PRECISION_OBSERVABLES.f64;
   // a growing mode: the state runs away, there is no long-time limit to report
-  const unstable = isUnstable(eigs, tol.unstable);
+  const unstable = isUnstable(eigs, PRECISION_OBSERVABLES.f64.unstable);
   const limit = longTimeLimit(G, r0, eigs);
   const slowest = slowestRelaxation(eigs, limit.kernelDim);
-  const limitR = unstable ? noState(p) : limit.r;
+  return pointOfStates(p, {
+    r,
+    r0,
+    limitR: unstable ? noState(p) : limit.r,
+    kernelDim: unstable ? Number.NaN : limit.kernelDim,
+    aux,
+    degenerate: parts.degenerate,
+    unstable,
+    notStationary: Math.abs(slowest) * p.tau < STATIONARY_DECAYS,
+    spectrum: { liouvillian_gap: liouvillianGap(eigs), slowest_relaxation: slowest, spectral_radius: Math.max(...eigs.map((e) => Math.hypot(e.re, e.im))) },
+    step: integrator === 'expm' ? Number.NaN : integrator === 'leap' ? evenSteps(p.tau, h).h : h,
+  });
+}
+
+/** What a point's result is made of: its states and what its spectrum (or a bound in its place) says of them. */
+export interface PointStates {
+  /** the state at tau, its initial state and its long-time limit (NaN where there is none or it is not unique and unknown) */
+  r: Float64Array;
+  r0: Float64Array;
+  limitR: Float64Array;
+  /** dimension of ker L (NaN: unstable, no limit) */
+  kernelDim: number;
+  /** the reservoirs' current coefficients (generator(p).aux) */
+  aux: Float64Array;
+  degenerate: boolean;
+  unstable: boolean;
+  /** |slowest decay| tau < STATIONARY_DECAYS (or not proven otherwise) */
+  notStationary: boolean;
+  spectrum: Pick<PointResult, 'liouvillian_gap' | 'slowest_relaxation' | 'spectral_radius'>;
+  step: number;
+  /** of the states (default f64): its tolerances flag non-positive and the laws */
+  precision?: 'f64' | 'f32';
+}
+
+/**
+ * A point's result from its states, in float64: the battery's figures and every other output
+ * (systemFigures, thermodynamics) and the flags. The one path from states to outputs: the cpu
+ * backend's evaluatePoint, and the webgpu backend for n > 2 (the states from the GPU, src/backends/webgpu/nd.ts).
+ */
+export function pointOfStates(p: PointParams, s: PointStates): PointResult {
+  const { r, limitR, unstable } = s;
+  const precision = s.precision ?? 'f64';
+  const tol = PRECISION_OBSERVABLES[precision];
   const atTau = systemFigures(p.system, r);
   const stateSteady = systemFigures(p.system, limitR);
-  const thermo = thermodynamics(aux, limitR, p.system.reservoirs.length);
+  const thermo = thermodynamics(s.aux, limitR, p.system.reservoirs.length, precision);
   // the long-time flags only where the limit exists and is unique
-  const oneLimit = !unstable && limit.kernelDim === 1;
+  const oneLimit = !unstable && s.kernelDim === 1;
 
   const flags: PointFlag[] = [];
-  if (parts.degenerate) flags.push('degenerate');
-  if (!unstable && limit.kernelDim > 1) flags.push('bistable');
-  if (Math.abs(slowest) * p.tau < STATIONARY_DECAYS) flags.push('not-stationary-at-tau');
+  if (s.degenerate) flags.push('degenerate');
+  if (!unstable && s.kernelDim > 1) flags.push('bistable');
+  if (s.notStationary) flags.push('not-stationary-at-tau');
   if (atTau.zeroEnergy) flags.push('zero-energy');
   if (atTau.rho_min_eigenvalue < -tol.nonPositive || (oneLimit && stateSteady.rho_min_eigenvalue < -tol.nonPositive)) flags.push('non-positive');
   if (oneLimit && thermo.firstLawViolated) flags.push('first-law');
   if (oneLimit && thermo.secondLawViolated) flags.push('second-law');
   if (unstable) flags.push('unstable');
 
-  const result = assemble(p, { r, r0, limitR, kernelDim: unstable ? Number.NaN : limit.kernelDim, thermo, flags, atTau, steady: stateSteady });
+  const result = assemble(p, { r, r0: s.r0, limitR, kernelDim: s.kernelDim, thermo, flags, atTau, steady: stateSteady });
   // no limit: every long-time number NaN (the emitted observables would read a NaN state as 0)
   if (unstable) result.steady = blank(result.steady);
-  Object.assign(result, {
-    liouvillian_gap: liouvillianGap(eigs),
-    slowest_relaxation: slowest,
-    step: integrator === 'expm' ? Number.NaN : integrator === 'leap' ? evenSteps(p.tau, h).h : h,
-    spectral_radius: Math.max(...eigs.map((e) => Math.hypot(e.re, e.im))),
-  });
-  return parts.degenerate ? blankNumbers(result) : result;
+  Object.assign(result, { ...s.spectrum, step: s.step });
+  return s.degenerate ? blankNumbers(result) : result;
 }
 
 /** The state of a point that has none: NaN in each of its system's components. */

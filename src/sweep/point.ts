@@ -11,7 +11,8 @@ import { initialVector } from '../model/evolve.js';
 import { generator } from '../model/generators.js';
 import { TRAJECTORY_QUANTITIES, type TimeGrid, type TrajectoryQuantity, chargingCurve, timeValues } from '../model/charging.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
-import { SWEEP_BACKENDS, createBackend } from '../backends/select.js';
+import { SWEEP_BACKENDS, createBackend, offCpuRefusal } from '../backends/select.js';
+import { densityMatrices } from '../model/observables.js';
 
 export const BACKEND_CHOICES = SWEEP_BACKENDS;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -42,11 +43,14 @@ export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): 
   }
   const { backend, why } = await createBackend({ backend: opts.backend, adapter: opts.adapter, system: p.system });
   try {
-    const spec = specOfPoint(p, { name: 'point', axes: [{ param: 'tau', values: [p.tau] }], outputs: ALL_OUTPUTS });
-    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1, extraColumns: ['_spectral_radius'] });
+    // what this backend computes for this system (webgpu: no gap of n > 2 qubits yet); rho from the record's state beyond two qubits
+    const outputs = ALL_OUTPUTS.filter((o) => !(o === 'rho' && p.system.qubits !== 2) && !offCpuRefusal(backend.name, p.system, { outputs: [o] }));
+    const spec = specOfPoint(p, { name: 'point', axes: [{ param: 'tau', values: [p.tau] }], outputs });
+    let r: number[] = [];
+    const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1, extraColumns: ['_spectral_radius'], onRecords: (records) => (r = Array.from(records.subarray(0, p.system.stateDim))) });
     if (res.error) throw res.error;
     const v = (c: string) => Number(res.values[c][0]);
-    const rows = (part: string) => [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => v(`${part}[${i}][${j}]`)));
+    const rows = (part: 'rho_real' | 'rho_imag') => (outputs.includes('rho') ? [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => v(`${part}[${i}][${j}]`))) : densityMatrices(r)[part]);
     // every scalar output by its point --json name ('steady.x' -> steady.x)
     const steady: Record<string, number> = {};
     const top: Record<string, number> = {};
@@ -63,7 +67,7 @@ export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): 
       rho_imag: rows('rho_imag'),
       steady: steady as unknown as PointResult['steady'],
       flags: flagNames(res.flags[0]) as PointFlag[],
-      r: [],
+      r,
       slowest_relaxation: Number.NaN,
       step: Number.NaN,
       spectral_radius: v('_spectral_radius'),

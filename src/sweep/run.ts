@@ -42,6 +42,8 @@ export interface SweepRunOptions {
   range?: [number, number];
   /** a block finished earlier (resume): its values, or undefined to compute it */
   loadBlock?: (start: number, n: number) => Promise<StoredBlock | undefined>;
+  /** each computed block's settled records (recordLayout of the system's state size), e.g. for a point's state, which no column holds */
+  onRecords?: (records: Float32Array | Float64Array, start: number, done: number) => void;
   /** called after each computed block, e.g. to save it */
   onBlock?: (start: number, n: number, res: SweepResult) => Promise<void>;
   /** asked between blocks: true stops the run, keeping what finished */
@@ -235,6 +237,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
       const r = await opts.backend.evaluate(job, start, n, (d) => opts.onProgress?.(result.done + d, count));
       compute += performance.now() - tb;
       for (let k = 0; k < r.done; k++) settleRecord(r.records, k, shape);
+      opts.onRecords?.(r.records, start, r.done);
       for (const c of columns) if (!figures.includes(c)) copyColumn(r.records, r.done, c, values[c], at, shape);
       for (let k = 0; k < r.done; k++) flags[at + k] = recordFlags(r.records, k, opts.backend.precision, shape);
       if (trajectories && times) storeCurves(r, times, trajectories, figures.length ? values : undefined, at, shape);

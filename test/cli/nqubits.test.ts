@@ -72,10 +72,10 @@ describe('n = 3 on the cpu backend', () => {
     }
   });
 
-  it('a GPU backend (and the default one) refuses the system in one line suggesting --backend cpu, writing nothing', () => {
-    expectOneLineError(runCli(['point', '--backend', 'webgpu', '--system', SYSTEM]), /system n3-charger-two-cells: 3 qubits: the webgpu backend .* use --backend cpu$/);
+  it('a GPU backend without n > 2 kernels refuses the system in one line suggesting --backend cpu, writing nothing (webgpu: test/cli/nqubits-webgpu.test.ts)', () => {
+    expectOneLineError(runCli(['point', '--backend', 'webgl', '--system', SYSTEM]), /system n3-charger-two-cells: 3 qubits: the webgl backend .* use --backend cpu$/);
     const out = join(dir, 'refused');
-    expectOneLineError(runCli(['sweep', '--system', SYSTEM, '--axis', 'F=0.2:0.8:2', '--out', out]), /3 qubits: the default backend \(auto: webgpu\) .* use --backend cpu$/);
+    expectOneLineError(runCli(['sweep', '--backend', 'webgl', '--system', SYSTEM, '--axis', 'F=0.2:0.8:2', '--out', out]), /3 qubits: the webgl backend .* use --backend cpu$/);
     expect(existsSync(out)).toBe(false);
   });
 

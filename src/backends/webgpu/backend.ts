@@ -8,6 +8,7 @@ import { programSlots } from '../../core/outputs.js';
 import { type AdapterChoice, acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from './nodeDevice.js';
 import type { ProgramName } from './programs.js';
 import { timeStep } from '../../model/charging.js';
+import { evaluateNdOnEngine } from './ndRun.js';
 
 export const GPU_INTEGRATORS = ['leap', 'rk4'];
 
@@ -38,6 +39,8 @@ export async function evaluateOnEngine(engine: WebGpuEngine, job: SweepJob, star
   if (!GPU_INTEGRATORS.includes(job.integrator)) {
     throw new InputError(`option --integrator: ${JSON.stringify(job.integrator)} is not a GPU integrator (expected ${GPU_INTEGRATORS.join(', ')})`);
   }
+  // n > 2: a workgroup per point, the figures on the host (ndRun.ts)
+  if (job.settings.system.qubits > 2) return evaluateNdOnEngine(engine, job, start, count, onProgress);
   const rows = jobRows(job, start, count, Float32Array);
   const settings = engineSettings(job);
   if (job.integrator === 'rk4') {
@@ -65,6 +68,14 @@ async function withTrajectories(engine: WebGpuEngine, job: SweepJob, rows: Float
 
 /** Compiles the kernels evaluateOnEngine will ask for (a miss only means it compiles them later). */
 export async function prepareEngine(engine: WebGpuEngine, job: SweepJob): Promise<void> {
+  if (job.settings.system.qubits > 2) {
+    const names: ProgramName[] = job.integrator === 'rk4' ? ['nd_rk4_init', 'nd_rk4_step', 'nd_rk4_finish'] : ['nd_leap'];
+    await Promise.all(names.map((n) => engine.pipeline(n, job.settings)));
+    // one point through them: the driver compiles at the first dispatch (and an adapter whose loop budget cuts the kernel says so here, once)
+    const r = await evaluateNdOnEngine(engine, job, 0, 1);
+    if (r.error) throw r.error;
+    return;
+  }
   const gap = job.outputs.includes('liouvillian_gap');
   const settings = engineSettings(job);
   const names: ProgramName[] = job.integrator === 'rk4' ? ['rk4_init', 'rk4_step', 'rk4_finish', 'steady', 'spectrum'] : ['leap', gap ? 'spectrum' : 'spectrum_subset'];

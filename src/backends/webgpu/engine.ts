@@ -3,11 +3,11 @@
 // Environment-neutral: Node (Dawn) and the browser hand in a GPUDevice and the WGSL sources.
 
 import { STATIONARY_DECAYS } from '../../core/constants.js';
-import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstants, encodeRun } from '../../core/layout.js';
+import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstants, encodeRun, recordLayout, recordStride } from '../../core/layout.js';
 import { systemKey } from '../../system/registry.js';
 import type { RunSettings } from '../types.js';
 import { PROGRAMS, type Program, type ProgramName, type ShaderSources, assembleShader, entryPoint, workgroupsFor } from './programs.js';
-import { ndBytesPerPoint, ndLimitsRefusal, ndRecordLayout, ndWorkLayout } from './nd.js';
+import { ndBytesPerPoint, ndLimitsRefusal, ndWorkLayout } from './nd.js';
 
 export interface AdapterDescription {
   vendor: string;
@@ -52,6 +52,11 @@ export interface EvaluateResult {
   error?: GpuError;
   chunks: number;
   gpuMs: number;
+}
+
+/** An n > 2 run: the records (recordLayout of the state's size) and each point's long-time r (stateDim f32 per point, NaN where it is not unique). */
+export interface NdEvaluateResult extends EvaluateResult {
+  longTimeR: Float32Array;
 }
 
 /** A program compiled for a system, model and constants: its declaration and its pipeline. */
@@ -332,20 +337,30 @@ export class WebGpuEngine {
     const bytes = ndBytesPerPoint(sys.stateDim);
     const byBuffer = Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / bytes.work);
     const cap = Math.max(1, Math.min(count, byBuffer, lim.maxComputeWorkgroupsPerDimension, this.options.maxChunk ?? Infinity));
-    return { sys, workStride: ndWorkLayout(sys.stateDim).stride, recStride: ndRecordLayout(sys.stateDim).stride, bytes, cap };
+    return { sys, workStride: ndWorkLayout(sys.stateDim).stride, recStride: recordStride(sys.stateDim), bytes, cap };
+  }
+
+  /** Copies the long-time r of points 0 .. n - 1 of a chunk from their work buffers into `staging` (stateDim f32 each, packed). */
+  private copyLongTimeR(enc: GPUCommandEncoder, workBuf: GPUBuffer, staging: GPUBuffer, n: number, stateDim: number, workBytes: number): void {
+    const at = ndWorkLayout(stateDim).steadyR * 4;
+    for (let k = 0; k < n; k++) enc.copyBufferToBuffer(workBuf, k * workBytes + at, staging, k * stateDim * 4, stateDim * 4);
   }
 
   /**
    * Systems of n > 2 qubits (nd.ts): the nd_leap program over `count` points whose work buffers
-   * the host filled (fillNdWork), one ndRecordLayout record per point (the gap slots NaN: no
-   * n > 2 spectrum program yet). Refuses in one line before anything is allocated where the
-   * adapter's limits cannot hold one point.
+   * the host filled (fillNdWork), one record per point (the registry's recordLayout of the
+   * state's size: r(tau), the kernel's flags, step, kernel dimension and bound; the gap slots NaN:
+   * no n > 2 spectrum program yet; the figures are the host's, ndRun.ts) and its long-time r.
+   * Refuses in one line before anything is allocated where the adapter's limits cannot hold one point.
    */
-  async evaluateNd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, onProgress?: (p: EvaluateProgress) => void): Promise<EvaluateResult> {
+  async evaluateNd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, onProgress?: (p: EvaluateProgress) => void): Promise<NdEvaluateResult> {
     const { sys, workStride, recStride, bytes, cap } = this.ndSizes(settings, count);
+    const D = sys.stateDim;
     const leap = await this.pipeline('nd_leap', settings);
     const out = new Float32Array(count * recStride);
-    const workBuf = this.buffer(cap * bytes.work, STORAGE | COPY_DST, 'nd work');
+    const longTimeR = new Float32Array(count * D);
+    const workBuf = this.buffer(cap * bytes.work, STORAGE | COPY_SRC | COPY_DST, 'nd work');
+    const stagingR = this.buffer(cap * D * 4, MAP_READ | COPY_DST, 'nd staging long-time r');
     const outBuf = this.buffer(cap * bytes.record, STORAGE | COPY_SRC | COPY_DST, 'nd out');
     const staging = this.buffer(cap * bytes.record, MAP_READ | COPY_DST, 'nd staging');
     const uniform = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, 'run');
@@ -361,20 +376,23 @@ export class WebGpuEngine {
           enc.clearBuffer(outBuf, 0, n * bytes.record);
           this.run(enc, leap, { run: uniform, work: workBuf, out: outBuf }, n);
           enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * bytes.record);
+          this.copyLongTimeR(enc, workBuf, stagingR, n, D, bytes.work);
           this.device.queue.submit([enc.finish()]);
           out.set(this.finishedNdRecords(await this.readBack(staging, n * bytes.record, done), n, done, sys), done * recStride);
+          longTimeR.set((await this.readBack(stagingR, n * D * 4, done)).subarray(0, n * D), done * D);
         },
         onProgress,
       );
-      return { out, ...r };
+      return { out, longTimeR, ...r };
     } finally {
-      for (const b of [workBuf, outBuf, staging, uniform]) b.destroy();
+      for (const b of [workBuf, outBuf, staging, stagingR, uniform]) b.destroy();
     }
   }
 
   /** `records` of n points from point `done` on, each checked to be finished: kernel dimension 1 or 2 (NaN where G is not finite). */
   private finishedNdRecords(records: Float32Array, n: number, done: number, sys: RunSettings['system']): Float32Array {
-    const { stride, kernelDim } = ndRecordLayout(sys.stateDim);
+    const { kernelDim } = recordLayout(sys.stateDim);
+    const stride = recordStride(sys.stateDim);
     for (let k = 0; k < n; k++) {
       const kd = records[k * stride + kernelDim];
       if (kd !== 1 && kd !== 2 && !Number.isNaN(kd)) throw new GpuError(`webgpu: the kernel of a system of ${sys.qubits} qubits ran past this adapter's budget of loop iterations per invocation (${this.adapter.description}; llvmpipe's) at point ${done + k}: use --backend cpu, or a hardware GPU`, done);
@@ -405,8 +423,10 @@ export class WebGpuEngine {
    * `stepsPerDispatch` steps per dispatch, one chunk of points at a time; the same record as
    * evaluateNd (the leap's bound slot 3e38: no bound). The same refusal before allocating.
    */
-  async rk4Nd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, opts: { stepsPerDispatch?: number } = {}): Promise<EvaluateResult> {
+  async rk4Nd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, opts: { stepsPerDispatch?: number } = {}, onProgress?: (p: EvaluateProgress) => void): Promise<NdEvaluateResult> {
     const { sys, workStride, recStride, bytes, cap } = this.ndSizes(settings, count);
+    const D = sys.stateDim;
+    const longTimeR = new Float32Array(count * D);
     const [init, step, finish] = await Promise.all([this.pipeline('nd_rk4_init', settings), this.pipeline('nd_rk4_step', settings), this.pipeline('nd_rk4_finish', settings)]);
     // ~20 loop iterations a step for n = 3: 400 steps stay far inside llvmpipe's budget per dispatch
     const stepsPer = Math.max(1, opts.stepsPerDispatch ?? 400);
@@ -415,6 +435,7 @@ export class WebGpuEngine {
     const outBuf = this.buffer(cap * bytes.record, STORAGE | COPY_SRC | COPY_DST, 'nd out');
     const staging = this.buffer(cap * bytes.record, MAP_READ | COPY_DST, 'nd staging');
     const stagingSteps = this.buffer(cap * 16, MAP_READ | COPY_DST, 'nd staging steps');
+    const stagingR = this.buffer(cap * D * 4, MAP_READ | COPY_DST, 'nd staging long-time r');
     const uniforms: GPUBuffer[] = [];
     const uniformFor = (run: RunConstants) => {
       const u = this.uniform(run, 'run');
@@ -443,14 +464,17 @@ export class WebGpuEngine {
           e2.clearBuffer(outBuf, 0, n * bytes.record);
           this.run(e2, finish, buffers, n);
           e2.copyBufferToBuffer(outBuf, 0, staging, 0, n * bytes.record);
+          this.copyLongTimeR(e2, workBuf, stagingR, n, D, bytes.work);
           this.device.queue.submit([e2.finish()]);
           out.set(this.finishedNdRecords(await this.readBack(staging, n * bytes.record, done), n, done, sys), done * recStride);
+          longTimeR.set((await this.readBack(stagingR, n * D * 4, done)).subarray(0, n * D), done * D);
           while (uniforms.length) uniforms.pop()!.destroy();
         },
+        onProgress,
       );
-      return { out, ...r };
+      return { out, longTimeR, ...r };
     } finally {
-      for (const b of [workBuf, outBuf, staging, stagingSteps, ...uniforms]) b.destroy();
+      for (const b of [workBuf, outBuf, staging, stagingSteps, stagingR, ...uniforms]) b.destroy();
     }
   }
 

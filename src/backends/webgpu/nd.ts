@@ -4,12 +4,13 @@
 // one-thread-per-point kernels (programs.ts leap, spectrum, ...): nothing here touches them.
 // The host fills each point's generator from the system's compiled definition (float64,
 // src/compiler/targets.ts generatorF64) and its initial Pauli vector; the kernels
-// (shaders/kernels/nd_*.wgsl) take the leap with its early stop, the exact long-time limit
-// (null vector of G) and the spectrum from there.
+// (shaders/kernels/nd_*.wgsl) take the leap with its early stop (or rk4) and the exact
+// long-time limit (null vector of G); the host computes every output from those two states
+// (ndRun.ts). No n > 2 spectrum program yet: the record's gap slots are NaN.
 
-import { rowLayout } from '../../core/layout.js';
+import { recordLayout, recordStride, rowLayout } from '../../core/layout.js';
 import { dimensionOf } from '../../core/dimension.js';
-import { generatorF64 } from '../../compiler/targets.js';
+import { auxLayout, generatorF64 } from '../../compiler/targets.js';
 import { densityToVector, pureDensity } from '../../algebra/pauli.js';
 import type { RunSettings } from '../types.js';
 
@@ -18,48 +19,40 @@ export const ND_WORKGROUP_SIZE = 64;
 
 /**
  * A point's work buffer (f32): [0] tau, [1] dt (<= 0: the kernel chooses), [2] 1 at a degenerate
- * crossing of the generator, [3] 0; r0 (stateDim), G (stateDim^2, row-major, written by the
- * host), then two stateDim^2 matrices the kernel works in (the propagator M, a product P).
+ * crossing of the generator, [3] 0; r0 (stateDim), the long-time r the kernel writes (stateDim,
+ * NaN where the limit is not unique: the record has no slot for it, the host reads it here), G
+ * (stateDim^2, row-major, written by the host), then two stateDim^2 matrices the kernel works in
+ * (the propagator M, a product P).
  */
 export function ndWorkLayout(stateDim: number) {
   const r0 = 4;
-  const G = r0 + stateDim;
+  const steadyR = r0 + stateDim;
+  const G = steadyR + stateDim;
   const M = G + stateDim * stateDim;
   const P = M + stateDim * stateDim;
-  return { tau: 0, dt: 1, degenerate: 2, r0, G, M, P, stride: P + stateDim * stateDim } as const;
+  return { tau: 0, dt: 1, degenerate: 2, r0, steadyR, G, M, P, stride: P + stateDim * stateDim } as const;
 }
 
 /**
- * A point's record for n > 2, r blocks first (the record principle of every n: the state block
- * of stateDim, then the scalars): r(tau), the long-time r, then the gap, spectral radius,
- * slowest decay outside the kernel, the flag words of the leap, long-time and spectrum passes,
- * the step, the kernel dimension and the leap's bound on |eig|^n. The battery's figures of merit
- * for n > 2 are computed from these blocks once its declaration lands (issue 20 item 2: the
- * "nqubit" branch's float64 battery observables; emitted for WGSL in compiler/observables.ts).
+ * WGSL: the work-buffer offsets (tau, dt, degenerate in the .x, .y, .z of its first vec4) and the
+ * record slots of a state of stateDim components: the registry's record (src/core/outputs.ts
+ * recordLayout, r first), as REC_* (the two-qubit OUT_* are in every program's preamble).
  */
-export function ndRecordLayout(stateDim: number) {
-  const scalars = ['gap', 'spectralRadius', 'slowest', 'flags', 'steadyFlags', 'spectrumFlags', 'dt', 'kernelDim', 'transientBound'] as const;
-  const at = Object.fromEntries(scalars.map((s, k) => [s, 2 * stateDim + k])) as Record<(typeof scalars)[number], number>;
-  return { r: 0, steadyR: stateDim, ...at, stride: 4 * Math.ceil((2 * stateDim + scalars.length) / 4) } as const;
-}
-export type NdRecordLayout = ReturnType<typeof ndRecordLayout>;
-
-/** WGSL: the work-buffer (tau, dt, degenerate in the .x, .y, .z of its first vec4) and record offsets of a state of stateDim components (from the two layouts above). */
 export function wgslNdLayout(stateDim: number): string {
   const w = ndWorkLayout(stateDim);
-  const r = ndRecordLayout(stateDim);
   const name = (k: string) => k.replace(/(?<=[a-z0-9])[A-Z]/g, (c) => `_${c}`).toUpperCase();
   return [
     `const STATE_DIM: i32 = ${stateDim};`,
     // the work buffer is read as vec4 (every block starts on one): its offsets in vec4s
     ...Object.entries(w).filter(([k]) => !['dt', 'degenerate'].includes(k)).map(([k, v]) => `const WORK4_${name(k)}: u32 = ${v / 4}u;`),
-    ...Object.entries(r).map(([k, v]) => `const REC_${name(k)}: u32 = ${v}u;`),
+    ...Object.entries(recordLayout(stateDim)).map(([k, v]) => `const REC_${name(k)}: u32 = ${v}u;`),
+    `const REC_STRIDE: u32 = ${recordStride(stateDim)}u;`,
   ].join('\n');
 }
 
 /** Bytes one point needs on the device: its work buffer (the largest binding) and its record. */
 export function ndBytesPerPoint(stateDim: number): { work: number; record: number } {
-  return { work: ndWorkLayout(stateDim).stride * 4, record: ndRecordLayout(stateDim).stride * 4 };
+  return { work: ndWorkLayout(stateDim).stride * 4, record: recordStride(stateDim) * 4 };
 }
 
 /** Workgroup storage of the n > 2 programs (shaders/nd.wgsl): three state vectors, a reduction slot per invocation and one scalar. */
@@ -94,19 +87,21 @@ export function ndLimitsRefusal(limits: Pick<GPUSupportedLimits, 'maxStorageBuff
  * system's amplitudes, float64): tau, the row's dt, the degenerate flag, the generator and the
  * initial Pauli vector, computed in float64 and rounded once to f32. (The generator is the
  * float64 one of the cpu backend: a WGSL generator for n > 2 is what remains, see the report.)
+ * With `aux` (auxLayout(stateDim).length per point), each point's current coefficients too.
  */
-export function fillNdWork(rows: ArrayLike<number>, count: number, settings: Pick<RunSettings, 'system' | 'model' | 'reservoir' | 'zeroFreq'>): Float32Array<ArrayBuffer> {
+export function fillNdWork(rows: ArrayLike<number>, count: number, settings: Pick<RunSettings, 'system' | 'model' | 'reservoir' | 'zeroFreq'>, aux?: Float64Array): Float32Array<ArrayBuffer> {
   const sys = settings.system;
   const D = sys.stateDim;
   const row = rowLayout(sys.amplitudes);
   const w = ndWorkLayout(D);
+  const auxLength = auxLayout(D).length;
   const gen = generatorF64(sys, { model: settings.model, reservoir: settings.reservoir, zeroFreq: settings.zeroFreq });
   const G = new Float64Array(D * D);
   const work = new Float32Array(count * w.stride);
   for (let k = 0; k < count; k++) {
     const o = k * row.stride;
     const b = k * w.stride;
-    const degenerate = gen(rows, o, G);
+    const degenerate = gen(rows, o, G, aux?.subarray(k * auxLength, (k + 1) * auxLength));
     const psiRe = Array.from({ length: sys.amplitudes }, (_, a) => rows[o + row.psiRe + a]);
     const psiIm = Array.from({ length: sys.amplitudes }, (_, a) => rows[o + row.psiIm + a]);
     work[b + w.tau] = rows[o + row.tau];

@@ -87,7 +87,7 @@ export const PROGRAMS: Record<ProgramName, Program> = {
     outStride: 0,
     observables: true,
   },
-  // n > 2 (record: nd.ts ndRecordLayout, sized by the system): a workgroup per point
+  // n > 2 (the registry's record of the system's state size, nd.ts wgslNdLayout): a workgroup per point
   nd_leap: { name: 'nd_leap', files: ['layout.wgsl', 'nd.wgsl', 'kernels/nd_leap.wgsl'], bindings: ND_BINDINGS, ...ND_LAYOUT },
   nd_rk4_init: { name: 'nd_rk4_init', entry: 'rk4_init', files: ND_RK4, bindings: ND_BINDINGS.slice(0, 2), ...ND_LAYOUT },
   nd_rk4_step: { name: 'nd_rk4_step', entry: 'rk4_step', files: ND_RK4, bindings: ND_BINDINGS.slice(0, 2), ...ND_LAYOUT },

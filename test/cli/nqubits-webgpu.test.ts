@@ -1,0 +1,135 @@
+// Three qubits on the webgpu backend end to end (issue 20): a small `sweep` whose every output
+// column is within the registry's float32 tolerance of `--backend cpu` on the same points, its
+// float64 cross-check passed; `point --json` against cpu; the one-line refusals of what the GPU
+// has no n > 2 path for (the gap, time grids, webgl), nothing written.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectOneLineError, runCli, runCliAsync } from '../helpers/cli.js';
+import { releaseGpu, skipWithoutGpu } from '../helpers/gpu.js';
+import { SCALAR_OUTPUTS } from '../../src/core/outputs.js';
+import { toleranceAt } from '../../src/sweep/tolerance.js';
+
+const SYSTEM = 'test/data/systems/n3-charger-two-cells.json';
+const dir = mkdtempSync(join(tmpdir(), 'qbsweep-nqubits-webgpu-'));
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await releaseGpu();
+});
+
+/** The CSV of a sweep: its header and rows of numbers. */
+function readCsv(file: string): { header: string[]; rows: number[][] } {
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  return { header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',').map(Number)) };
+}
+
+// every output but the gap (none on the GPU for n > 2) and the concurrence (a two-qubit figure: NaN on both)
+const OUTPUTS = SCALAR_OUTPUTS.filter((o) => o !== 'liouvillian_gap' && o !== 'concurrence' && o !== 'steady.concurrence' && !/^steady\.(heat|particle)_current_4$/.test(o) && !o.startsWith('steady.particle_current'));
+// three reservoirs at T = 1 (the system file's defaults): sum_k 1/T_k
+const INVERSE_TEMPERATURES = 3;
+
+describe('sweep and point of three qubits on webgpu against cpu', () => {
+  it('a 3 x 3 sweep: every output column within its float32 tolerance of cpu, the cross-check passed', async (ctx) => {
+    await skipWithoutGpu(ctx);
+    const args = ['sweep', '--system', SYSTEM, '--axis', 'F=0.2:0.8:3', '--axis', 'Delta2=-0.3:0.3:3', '--tau', '30', '--outputs', OUTPUTS.join(','), '--out', dir, '--quiet', '--no-png', '--no-h5'];
+    const [gpu, cpu, gap] = await Promise.all([
+      runCliAsync([...args, '--backend', 'webgpu', '--name', 'gpu', '--check', 'all']),
+      runCliAsync([...args, '--backend', 'cpu', '--name', 'cpu']),
+      // the float64 gap of each point sets its tolerance (|gap| tau >= 10: stationary)
+      runCliAsync([...args.map((a) => (a === OUTPUTS.join(',') ? 'liouvillian_gap,E_B_over_omega,steady.E_B_over_omega' : a)), '--backend', 'cpu', '--name', 'gap']),
+    ]);
+    for (const r of [gpu, cpu, gap]) expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'gpu.json'), 'utf8')) as { backend: { backend: string }; cross_check: string; precision: { float64_cross_check: { points: number; columns: Record<string, unknown> } } };
+    expect(manifest.backend.backend).toBe('webgpu');
+    const g = readCsv(join(dir, 'gpu.csv'));
+    const c = readCsv(join(dir, 'cpu.csv'));
+    const ref = readCsv(join(dir, 'gap.csv'));
+    expect(g.rows).toHaveLength(9);
+    expect(g.header).toEqual(c.header);
+    let worst = 0;
+    for (const o of OUTPUTS) {
+      const at = g.header.indexOf(o);
+      expect(at, o).toBeGreaterThanOrEqual(0);
+      g.rows.forEach((row, k) => {
+        const cpuValue = c.rows[k][at];
+        const r = ref.rows[k];
+        const energy = r[ref.header.indexOf(o === 'steady.efficiency' ? 'steady.E_B_over_omega' : 'E_B_over_omega')];
+        // radius 0: no conditioning floor (stricter than the cross-check's)
+        const tol = toleranceAt(o, { gap: r[ref.header.indexOf('liouvillian_gap')], radius: 0, tau: 30, inverseTemperatures: INVERSE_TEMPERATURES, energy });
+        expect(Number.isFinite(row[at]), `${o} at point ${k}`).toBe(true);
+        // no tolerance (the kernel dimension): exact
+        if (tol === undefined) return expect(row[at], o).toBe(cpuValue);
+        const ratio = Math.abs(row[at] - cpuValue) / tol;
+        worst = Math.max(worst, ratio);
+        expect(ratio, `${o} at point ${k}: webgpu ${row[at]}, cpu ${cpuValue}, tolerance ${tol}`).toBeLessThanOrEqual(1);
+      });
+    }
+    // a float32 state: not equal to float64, well within the tolerance
+    expect(worst).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(0.2);
+    expect(manifest.cross_check).toBe('passed');
+    expect(manifest.precision.float64_cross_check.points).toBe(9);
+    expect(Object.keys(manifest.precision.float64_cross_check.columns)).toHaveLength(OUTPUTS.length - 1); // all but the kernel dimension (exact, no tolerance)
+  }, 300_000);
+
+  it('point --json: the values cpu prints, within the float32 tolerance; the gap left out, not NaN', async (ctx) => {
+    await skipWithoutGpu(ctx);
+    const args = ['point', '--system', SYSTEM, '--tau', '2000', '--set', 'F=0.7', '--json'];
+    const [gpu, cpu] = await Promise.all([runCliAsync([...args, '--backend', 'webgpu']), runCliAsync([...args, '--backend', 'cpu'])]);
+    for (const r of [gpu, cpu]) expect(r.code, r.stderr).toBe(0);
+    type Point = Record<string, unknown> & { steady: Record<string, number | null>; flags: string[]; rho_real: number[][]; rho_imag: number[][]; liouvillian_gap?: number; cross_check?: string };
+    const g = JSON.parse(gpu.stdout) as Point;
+    const c = JSON.parse(cpu.stdout) as Point;
+    expect(g.backend).toBe('webgpu');
+    expect(g.cross_check).toBe('passed');
+    expect('liouvillian_gap' in g).toBe(false);
+    expect(c.liouvillian_gap).toBeLessThan(0);
+    expect(g.flags).toEqual(c.flags);
+    const at = { gap: c.liouvillian_gap!, radius: 0, tau: 2000, inverseTemperatures: INVERSE_TEMPERATURES };
+    for (const o of OUTPUTS) {
+      const [gv, cv] = o.startsWith('steady.') ? [g.steady[o.slice(7)], c.steady[o.slice(7)]] : [g[o] as number, c[o] as number];
+      const tol = toleranceAt(o, { ...at, energy: o === 'steady.efficiency' ? c.steady.E_B_over_omega! : (c.E_B_over_omega as number) });
+      if (tol === undefined) {
+        expect(gv, o).toBe(cv);
+        continue;
+      }
+      expect(Math.abs((gv as number) - (cv as number)), o).toBeLessThanOrEqual(tol);
+    }
+    // rho(tau) on the eight basis states, from the GPU's r(tau)
+    expect(g.rho_real).toHaveLength(8);
+    for (const part of ['rho_real', 'rho_imag'] as const) g[part].forEach((row, i) => row.forEach((x, j) => expect(Math.abs(x - c[part][i][j])).toBeLessThan(1e-4)));
+    expect(g.steady.kernel_dim).toBe(1);
+    expect(g.concurrence).toBeNull();
+  }, 300_000);
+});
+
+describe('the integrator and the default backend for three qubits', () => {
+  it('--integrator rk4 passes the float64 cross-check; auto takes webgpu, and cpu for the gap', async (ctx) => {
+    await skipWithoutGpu(ctx);
+    const args = ['sweep', '--system', SYSTEM, '--axis', 'F=0.3:0.7:2', '--tau', '30', '--out', dir, '--quiet', '--no-png', '--no-h5'];
+    const [rk4, auto, autoGap] = await Promise.all([
+      runCliAsync([...args, '--backend', 'webgpu', '--integrator', 'rk4', '--outputs', 'efficiency,steady.efficiency,average_power', '--check', 'all', '--name', 'rk4']),
+      runCliAsync([...args, '--name', 'auto']),
+      runCliAsync([...args, '--outputs', 'efficiency,liouvillian_gap', '--name', 'autogap']),
+    ]);
+    for (const r of [rk4, auto, autoGap]) expect(r.code, r.stderr).toBe(0);
+    const manifest = (name: string) => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as { backend: { backend: string }; integrator: string; cross_check: string };
+    expect(manifest('rk4')).toMatchObject({ backend: { backend: 'webgpu' }, integrator: 'rk4', cross_check: 'passed' });
+    expect(manifest('auto')).toMatchObject({ backend: { backend: 'webgpu' }, cross_check: 'passed' });
+    expect(manifest('autogap').backend.backend).toBe('cpu');
+  }, 300_000);
+});
+
+describe('what webgpu has no three-qubit path for: one line, exit 2, nothing written', () => {
+  const base = ['sweep', '--system', SYSTEM, '--axis', 'F=0.2:0.8:2', '--no-png'];
+  it('the gap and a time grid on webgpu; webgl at all', () => {
+    const out = join(dir, 'refused');
+    expectOneLineError(runCli([...base, '--backend', 'webgpu', '--outputs', 'efficiency,liouvillian_gap', '--out', out]), /^qbsweep: system n3-charger-two-cells: output liouvillian_gap: the webgpu backend has no Liouvillian gap of 3 qubits yet; use --backend cpu$/);
+    expectOneLineError(runCli([...base, '--backend', 'webgpu', '--times', '0:10:3', '--out', out]), /^qbsweep: system n3-charger-two-cells: a time grid: the webgpu backend has no charging curves of 3 qubits yet; use --backend cpu$/);
+    expectOneLineError(runCli([...base, '--backend', 'webgl', '--out', out]), /^qbsweep: system n3-charger-two-cells: 3 qubits: the webgl backend runs two-qubit systems with the default battery only; use --backend cpu$/);
+    expectOneLineError(runCli(['point', '--system', SYSTEM, '--backend', 'browser']), /3 qubits: the browser backend runs two-qubit systems with the default battery only; use --backend cpu$/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
