@@ -73,3 +73,114 @@ export function transferTerms(qubits: number): readonly TransferTerm[] {
   recipes.set(qubits, terms);
   return terms;
 }
+
+/**
+ * The layout of `parts` for pauliTransferF64: C = K - iH, then X_t and Y_t of each sandwich term,
+ * each an A x A complex matrix as its real then its imaginary entries (row-major), A = 2^n.
+ */
+export function transferPartsLayout(qubits: number, terms: number) {
+  const AA = 4 ** qubits;
+  const x = (t: number) => 2 * AA * (1 + 2 * t);
+  return { cRe: 0, cIm: AA, xRe: x, xIm: (t: number) => x(t) + AA, yRe: (t: number) => x(t) + 2 * AA, yIm: (t: number) => x(t) + 3 * AA, length: 2 * AA * (1 + 2 * terms) } as const;
+}
+
+interface TransferScratch {
+  perm: Int32Array;
+  phRe: Float64Array;
+  phIm: Float64Array;
+  sRe: Float64Array;
+  sIm: Float64Array;
+  mRe: Float64Array;
+  mIm: Float64Array;
+}
+const scratches = new Map<number, TransferScratch>();
+
+function transferScratch(qubits: number): TransferScratch {
+  let s = scratches.get(qubits);
+  if (s) return s;
+  const { permutations } = pauliBasis(qubits);
+  const A = 2 ** qubits;
+  s = {
+    perm: Int32Array.from(permutations.flatMap((p) => p.perm)),
+    phRe: Float64Array.from(permutations.flatMap((p) => p.phaseRe)),
+    phIm: Float64Array.from(permutations.flatMap((p) => p.phaseIm)),
+    sRe: new Float64Array(A ** 4),
+    sIm: new Float64Array(A ** 4),
+    mRe: new Float64Array(A * A),
+    mIm: new Float64Array(A * A),
+  };
+  scratches.set(qubits, s);
+  return s;
+}
+
+/**
+ * G (4^n x 4^n, row-major, row 0 zero) of L(rho) = sum_t (X_t rho Y_t + h.c.) + (C rho + h.c.),
+ * C = K - iH (so that -i[H, rho] = -iH rho + h.c.), computed in float64 from the parts' values:
+ * the same transfer as transferTerms, factorised for systems whose unrolled recipe is too large to
+ * emit (4^n x 4^n entries of 4^n terms each). G_ij = 2^(1-n) Re Tr(P_i M_j) with
+ * M_j = sum_t X_t P_j Y_t + C P_j, that is M_j[a][k] = sum_l phase_j(l) S[a][l][perm_j(l)][k]
+ * over S[a][l][b][k] = sum_t X_t[a][l] Y_t[b][k] + C[a][l] delta_bk, and
+ * Tr(P_i M_j) = sum_k phase_i(k) M_j[perm_i(k)][k]. `parts` as transferPartsLayout(qubits, terms).
+ */
+export function pauliTransferF64(qubits: number, terms: number, parts: Float64Array, G: Float64Array): void {
+  const A = 2 ** qubits;
+  const AA = A * A;
+  const D = AA;
+  const layout = transferPartsLayout(qubits, terms);
+  const { perm, phRe, phIm, sRe, sIm, mRe, mIm } = transferScratch(qubits);
+  sRe.fill(0);
+  sIm.fill(0);
+  for (let t = 0; t < terms; t++) {
+    const xr = layout.xRe(t);
+    const xi = layout.xIm(t);
+    const yr = layout.yRe(t);
+    const yi = layout.yIm(t);
+    for (let al = 0; al < AA; al++) {
+      const a = parts[xr + al];
+      const b = parts[xi + al];
+      if (a === 0 && b === 0) continue;
+      const row = al * AA;
+      for (let bk = 0; bk < AA; bk++) {
+        const c = parts[yr + bk];
+        const d = parts[yi + bk];
+        sRe[row + bk] += a * c - b * d;
+        sIm[row + bk] += a * d + b * c;
+      }
+    }
+  }
+  for (let al = 0; al < AA; al++) {
+    for (let b = 0; b < A; b++) {
+      sRe[al * AA + b * (A + 1)] += parts[layout.cRe + al];
+      sIm[al * AA + b * (A + 1)] += parts[layout.cIm + al];
+    }
+  }
+  const scale = 2 ** (1 - qubits);
+  for (let j = 0; j < D; j++) {
+    const pj = j * A;
+    for (let a = 0; a < A; a++) {
+      for (let k = 0; k < A; k++) {
+        let re = 0;
+        let im = 0;
+        for (let l = 0; l < A; l++) {
+          const s = ((a * A + l) * A + perm[pj + l]) * A + k;
+          const pr = phRe[pj + l];
+          const pi = phIm[pj + l];
+          re += pr * sRe[s] - pi * sIm[s];
+          im += pr * sIm[s] + pi * sRe[s];
+        }
+        mRe[a * A + k] = re;
+        mIm[a * A + k] = im;
+      }
+    }
+    G[j] = 0;
+    for (let i = 1; i < D; i++) {
+      const pi = i * A;
+      let tr = 0;
+      for (let k = 0; k < A; k++) {
+        const m = perm[pi + k] * A + k;
+        tr += phRe[pi + k] * mRe[m] - phIm[pi + k] * mIm[m];
+      }
+      G[i * D + j] = scale * tr;
+    }
+  }
+}
