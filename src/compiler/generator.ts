@@ -146,7 +146,7 @@ export interface EmittedGenerator {
   G: M;
   /** 1.0 at a level crossing where the i < j prescription is basis dependent */
   degenerate: Expr;
-  /** helper functions (and scratch arrays) the code uses (declare them once per module) */
+  /** helper functions the code calls (declare them once per module) */
   functions: string[];
 }
 
@@ -354,7 +354,7 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
   const K = em.cmatrix('k', mapCM(sumCM(ks, n), neg), n);
   const parts = { h: H, x: xs, y: ys, k: K };
   let G: M = [];
-  if (opts.generator !== false && opts.transferInto !== undefined) functions.add(transferAtRunTime(em, sys.qubits, parts, opts.transferInto));
+  if (opts.generator !== false && opts.transferInto !== undefined) transferAtRunTime(em, sys.qubits, parts, opts.transferInto);
   else if (opts.generator !== false) G = pauliTransfer(em, sys.qubits, parts);
   const currents = opts.currents
     ? () => ({
@@ -375,13 +375,11 @@ function maxTree(xs: Expr[]): Expr {
   return `Math.max(${maxTree(xs.slice(0, half))}, ${maxTree(xs.slice(half))})`;
 }
 
-/**
- * Emits the parts' values into a scratch array and the call of pauliTransferF64 that writes G into
- * `into` (js64); returns the module-level declaration of the scratch array.
- */
-function transferAtRunTime(em: Emitter, qubits: number, parts: { h: CM; x: CM[]; y: CM[]; k: CM }, into: Expr): string {
+/** Emits the parts' values into a scratch array and the call of pauliTransferF64 that writes G into `into` (js64). */
+function transferAtRunTime(em: Emitter, qubits: number, parts: { h: CM; x: CM[]; y: CM[]; k: CM }, into: Expr): void {
   if (em.dialect !== 'js64') throw new Error(`the generator is computed at run time in js64 only (not ${em.dialect})`);
   const layout = transferPartsLayout(qubits, parts.x.length);
+  em.scratch('transferParts', { length: layout.length });
   em.line('transferParts.fill(0.0);');
   const put = (offset: number, m: M) => m.forEach((e, k) => isZero(e) || em.line(`transferParts[${offset + k}] = ${e};`));
   // C = K - iH
@@ -394,7 +392,6 @@ function transferAtRunTime(em: Emitter, qubits: number, parts: { h: CM; x: CM[];
     put(layout.yIm(t), parts.y[t].im);
   });
   em.line(`pauliTransferF64(${qubits}, ${parts.x.length}, transferParts, ${into});`);
-  return `const transferParts = new Float64Array(${layout.length});`;
 }
 
 /** G (4^n x 4^n, row 0 zero) of an n-qubit system from the parts (2^n x 2^n) by the sparse recipe transferTerms(n). */

@@ -6,6 +6,7 @@ import { STATE_OBSERVABLES } from '../core/outputs.js';
 import { MAX_RESERVOIRS, ROW, rowLayout, wgslRowSlot } from '../core/layout.js';
 import type { ModelName, Reservoir, ZeroFreq } from '../core/layout.js';
 import { dimensionOf } from '../core/dimension.js';
+import { cmul } from '../algebra/complex.js';
 import { pauliTransferF64 } from '../algebra/pauliTransfer.js';
 import type { SystemDefinition } from '../system/definition.js';
 import { Emitter, ONE, ZERO } from './emitter.js';
@@ -57,17 +58,20 @@ export function generatorF64(sys: SystemDefinition, v: Variant): GeneratorF64 {
 }
 
 /**
- * How the float64 code builds G: `unrolled`, every entry emitted as code (the GPU kernels' form);
- * `runtime`, the parts' values emitted and G computed by pauliTransferF64. Four qubits take the
- * runtime form: their unrolled G is 30-90 MB of code that takes seconds to emit and overflows
- * Node's stack when V8 compiles it.
+ * How the float64 code computes: `unrolled`, every entry of every product and of G emitted as code
+ * (the GPU kernels' form); `runtime`, the complex products by cmul and G by pauliTransferF64 at run
+ * time on scratch arrays. Four qubits take the runtime form: unrolled, their generator is 40-250 MB
+ * of code that takes 15-40 s to emit and overflows Node's stack when V8 compiles it.
  */
 export type TransferForm = 'unrolled' | 'runtime';
 const transferFormOf = (sys: SystemDefinition): TransferForm => (sys.qubits >= 4 ? 'runtime' : 'unrolled');
 
-/** The source of the float64 generator's module: it returns the GeneratorF64, given pauliTransferF64 (src/algebra/pauliTransfer.ts). */
+/** The functions of src/algebra the float64 generator's module calls (its runtime form), by the names it calls them. */
+const RUNTIME_HELPERS = { cmul, pauliTransferF64 };
+
+/** The source of the float64 generator's module: it returns the GeneratorF64, given RUNTIME_HELPERS as its parameters. */
 export function generatorF64Source(sys: SystemDefinition, v: Variant, transfer: TransferForm = transferFormOf(sys)): string {
-  const em = new Emitter('js64');
+  const em = new Emitter('js64', transfer === 'runtime');
   const row = rowLayout(sys.amplitudes);
   const aux = auxLayout(sys.stateDim);
   const gen = emitSystemGenerator(
@@ -90,14 +94,14 @@ export function generatorF64Source(sys: SystemDefinition, v: Variant, transfer: 
   }
   em.close();
   em.line(`return ${gen.degenerate};`);
-  return `'use strict';\n${gen.functions.join('\n')}\nreturn function generator(row, offset, G, aux) {\n${em.source()}\n};`;
+  return `'use strict';\n${[...gen.functions, ...em.declarations].join('\n')}\nreturn function generator(row, offset, G, aux) {\n${em.source()}\n};`;
 }
 
 /** The float64 generator compiled (not cached: generatorF64 caches); `transfer` as generatorF64Source. */
 export function compileGeneratorF64(sys: SystemDefinition, v: Variant, transfer: TransferForm = transferFormOf(sys)): GeneratorF64 {
   // generated from the system definition (never from user text: every name is checked and
   // every expression re-emitted from its parsed tree)
-  return new Function('pauliTransferF64', generatorF64Source(sys, v, transfer))(pauliTransferF64) as GeneratorF64;
+  return new Function(...Object.keys(RUNTIME_HELPERS), generatorF64Source(sys, v, transfer))(...Object.values(RUNTIME_HELPERS)) as GeneratorF64;
 }
 
 /**
