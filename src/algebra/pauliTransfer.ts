@@ -124,8 +124,8 @@ function transferScratch(qubits: number): TransferScratch {
  */
 export function pauliTransferF64(qubits: number, terms: number, parts: Float64Array, G: Float64Array): void {
   const A = 2 ** qubits;
+  // (4^n: the entries of a part, and G's side)
   const AA = A * A;
-  const D = AA;
   const layout = transferPartsLayout(qubits, terms);
   const { perm, phRe, phIm, sRe, sIm, mRe, mIm } = transferScratch(qubits);
   sRe.fill(0);
@@ -155,7 +155,7 @@ export function pauliTransferF64(qubits: number, terms: number, parts: Float64Ar
     }
   }
   const scale = 2 ** (1 - qubits);
-  for (let j = 0; j < D; j++) {
+  for (let j = 0; j < AA; j++) {
     const pj = j * A;
     for (let a = 0; a < A; a++) {
       for (let k = 0; k < A; k++) {
@@ -163,24 +163,24 @@ export function pauliTransferF64(qubits: number, terms: number, parts: Float64Ar
         let im = 0;
         for (let l = 0; l < A; l++) {
           const s = ((a * A + l) * A + perm[pj + l]) * A + k;
-          const pr = phRe[pj + l];
-          const pi = phIm[pj + l];
-          re += pr * sRe[s] - pi * sIm[s];
-          im += pr * sIm[s] + pi * sRe[s];
+          const cr = phRe[pj + l];
+          const ci = phIm[pj + l];
+          re += cr * sRe[s] - ci * sIm[s];
+          im += cr * sIm[s] + ci * sRe[s];
         }
         mRe[a * A + k] = re;
         mIm[a * A + k] = im;
       }
     }
     G[j] = 0;
-    for (let i = 1; i < D; i++) {
+    for (let i = 1; i < AA; i++) {
       const pi = i * A;
       let tr = 0;
       for (let k = 0; k < A; k++) {
         const m = perm[pi + k] * A + k;
         tr += phRe[pi + k] * mRe[m] - phIm[pi + k] * mIm[m];
       }
-      G[i * D + j] = scale * tr;
+      G[i * AA + j] = scale * tr;
     }
   }
 }

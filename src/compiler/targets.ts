@@ -63,21 +63,21 @@ export function generatorF64(sys: SystemDefinition, v: Variant): GeneratorF64 {
  * time on scratch arrays. Four qubits take the runtime form: unrolled, their generator is 40-250 MB
  * of code that takes 15-40 s to emit and overflows Node's stack when V8 compiles it.
  */
-export type TransferForm = 'unrolled' | 'runtime';
-const transferFormOf = (sys: SystemDefinition): TransferForm => (sys.qubits >= 4 ? 'runtime' : 'unrolled');
+export type GeneratorForm = 'unrolled' | 'runtime';
+const generatorFormOf = (sys: SystemDefinition): GeneratorForm => (sys.qubits >= 4 ? 'runtime' : 'unrolled');
 
 /** The functions of src/algebra the float64 generator's module calls (its runtime form), by the names it calls them. */
 const RUNTIME_HELPERS = { cmul, pauliTransferF64 };
 
 /** The source of the float64 generator's module: it returns the GeneratorF64, given RUNTIME_HELPERS as its parameters. */
-export function generatorF64Source(sys: SystemDefinition, v: Variant, transfer: TransferForm = transferFormOf(sys)): string {
-  const em = new Emitter('js64', transfer === 'runtime');
+export function generatorF64Source(sys: SystemDefinition, v: Variant, form: GeneratorForm = generatorFormOf(sys)): string {
+  const em = new Emitter('js64', form === 'runtime');
   const row = rowLayout(sys.amplitudes);
   const aux = auxLayout(sys.stateDim);
   const gen = emitSystemGenerator(
     em,
     sys,
-    { model: v.model, statistics: { constant: statisticsCode(v.reservoir) }, zeroLimit: { constant: v.zeroFreq === 'limit' ? 1 : 0 }, currents: true, transferInto: transfer === 'runtime' ? 'G' : undefined },
+    { model: v.model, statistics: { constant: statisticsCode(v.reservoir) }, zeroLimit: { constant: v.zeroFreq === 'limit' ? 1 : 0 }, currents: true, transferInto: form === 'runtime' ? 'G' : undefined },
     { param: (i) => `row[offset + ${row.params + i}]`, lindbladW: `row[offset + ${row.lindbladW}]` },
   );
   gen.G.forEach((g, k) => em.line(`G[${k}] = ${g};`));
@@ -97,11 +97,11 @@ export function generatorF64Source(sys: SystemDefinition, v: Variant, transfer: 
   return `'use strict';\n${[...gen.functions, ...em.declarations].join('\n')}\nreturn function generator(row, offset, G, aux) {\n${em.source()}\n};`;
 }
 
-/** The float64 generator compiled (not cached: generatorF64 caches); `transfer` as generatorF64Source. */
-export function compileGeneratorF64(sys: SystemDefinition, v: Variant, transfer: TransferForm = transferFormOf(sys)): GeneratorF64 {
+/** The float64 generator compiled (not cached: generatorF64 caches); `form` as generatorF64Source. */
+export function compileGeneratorF64(sys: SystemDefinition, v: Variant, form: GeneratorForm = generatorFormOf(sys)): GeneratorF64 {
   // generated from the system definition (never from user text: every name is checked and
   // every expression re-emitted from its parsed tree)
-  return new Function(...Object.keys(RUNTIME_HELPERS), generatorF64Source(sys, v, transfer))(...Object.values(RUNTIME_HELPERS)) as GeneratorF64;
+  return new Function(...Object.keys(RUNTIME_HELPERS), generatorF64Source(sys, v, form))(...Object.values(RUNTIME_HELPERS)) as GeneratorF64;
 }
 
 /**

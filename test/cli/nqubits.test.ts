@@ -87,7 +87,7 @@ describe('n = 3 on the cpu backend', () => {
 
 describe('n = 4 on the cpu backend, Node\'s default stack', () => {
   it("point --json (n4-xxz-chain-defaults, Bloch-Redfield): the long-time values equal QuTiP's within 1e-8", () => {
-    // (its generator overflowed Node's stack while unrolled: src/compiler/targets.ts TransferForm)
+    // (its generator overflowed Node's stack while unrolled: src/compiler/targets.ts GeneratorForm)
     const ref = qutip.cases.find((c) => c.id === 'n4-xxz-chain-defaults')!;
     const got = pointJson(['--model', ref.model, ...Object.entries(ref.params).flatMap(([k, v]) => ['--set', `${k}=${v}`])], ref.system);
     expect(got.flags).toEqual([]);

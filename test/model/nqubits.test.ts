@@ -2,7 +2,7 @@
 // PROVENANCE.md): the generator, the long-time state, every battery figure of merit of the declared
 // battery (src/model/battery.ts) and the gap; and, for two qubits with the default battery, the
 // general figures equal today's two-qubit formulas (src/compiler/observables.ts).
-// n = 4 takes the runtime form of the float64 generator (src/compiler/targets.ts TransferForm): it
+// n = 4 takes the runtime form of the float64 generator (src/compiler/targets.ts GeneratorForm): it
 // is held equal to the unrolled form on n = 3 systems here.
 
 import { readFileSync } from 'node:fs';
