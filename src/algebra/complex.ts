@@ -16,8 +16,8 @@ export function fromReal(re: Float64Array): CMat {
   return { re: Float64Array.from(re), im: new Float64Array(re.length) };
 }
 
-export function cmul(a: CMat, b: CMat, n = sideOf(a.re)): CMat {
-  const out = czeros(n);
+/** a b, into `out` where given (it must not be a or b). */
+export function cmul(a: CMat, b: CMat, n = sideOf(a.re), out = czeros(n)): CMat {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       let sr = 0;

@@ -106,10 +106,24 @@ export const sumCM = (terms: CM[], n: number): CM => ({ re: identity(n).map((_, 
 
 export class Emitter {
   readonly lines: string[] = [];
+  /** module-level declarations the code uses (js64 scratch arrays) */
+  readonly declarations: string[] = [];
   private depth = 1;
   private counter = 0;
+  /** the scratch CMat each product computed at run time is held in */
+  private readonly held = new WeakMap<CM, string>();
 
-  constructor(readonly dialect: Dialect = 'gpujs') {}
+  /**
+   * atRunTime (js64 only): complex matrix products are computed by cmul (src/algebra/complex.ts,
+   * in scope in the module) on scratch arrays instead of unrolled: a four-qubit system's 16 x 16
+   * products are ~200 KB of code each unrolled.
+   */
+  constructor(
+    readonly dialect: Dialect = 'gpujs',
+    readonly atRunTime = false,
+  ) {
+    if (atRunTime && dialect !== 'js64') throw new Error(`run-time products are js64 only (not ${dialect})`);
+  }
 
   get precision(): 'f64' | 'f32' {
     return precisionOf(this.dialect);
@@ -189,8 +203,16 @@ export class Emitter {
     return { re: this.matrix(name, m.re, n), im: this.matrix(`${name}_im`, m.im, n) };
   }
 
+  /** A module-level scratch (js64): a Float64Array of `length`, or a complex n x n matrix {re, im} with side n. */
+  scratch(name: string, size: { length: number } | { side: number }): string {
+    const array = (length: number) => `new Float64Array(${length})`;
+    this.declarations.push(`const ${name} = ${'length' in size ? array(size.length) : `{ re: ${array(size.side ** 2)}, im: ${array(size.side ** 2)} }`};`);
+    return name;
+  }
+
   /** Complex matrix product; for real a and b the same code as product(name, a.re, b.re, n). */
   cproduct(name: string, a: CM, b: CM, n: number): CM {
+    if (this.atRunTime && this.denseProduct(a, b, n)) return this.cproductAtRunTime(name, a, b, n);
     const re: M = [];
     const im: M = [];
     for (let i = 0; i < n; i++) {
@@ -208,6 +230,37 @@ export class Emitter {
       }
     }
     return { re, im: this.matrix(`${name}_im`, im, n) };
+  }
+
+  /** More non-zero terms in the unrolled product than twice the entries copied to run it by cmul (a held operand is not copied). */
+  private denseProduct(a: CM, b: CM, n: number): boolean {
+    const nonZero = (m: CM) => m.re.map((x, k) => !isZero(x) || !isZero(m.im[k]));
+    const [na, nb] = [nonZero(a), nonZero(b)];
+    let terms = 0;
+    for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) if (na[i * n + k]) for (let j = 0; j < n; j++) if (nb[k * n + j]) terms++;
+    const copied = (m: CM, nz: boolean[]) => (this.held.has(m) ? 0 : nz.filter(Boolean).length);
+    return terms > 2 * (copied(a, na) + copied(b, nb));
+  }
+
+  /** cproduct by cmul at run time; the entries of the result are read from its scratch (its imaginary part the literal 0 for real a and b). */
+  private cproductAtRunTime(name: string, a: CM, b: CM, n: number): CM {
+    const operand = (m: CM, tag: string): string => {
+      const known = this.held.get(m);
+      if (known) return known;
+      const s = this.scratch(`${name}_${tag}`, { side: n });
+      this.line(`${s}.re.fill(0.0);`);
+      this.line(`${s}.im.fill(0.0);`);
+      m.re.forEach((e, k) => isZero(e) || this.line(`${s}.re[${k}] = ${e};`));
+      m.im.forEach((e, k) => isZero(e) || this.line(`${s}.im[${k}] = ${e};`));
+      return s;
+    };
+    const out = this.scratch(name, { side: n });
+    this.line(`cmul(${operand(a, 'a')}, ${operand(b, 'b')}, ${n}, ${out});`);
+    // (for real a and b the scratch's imaginary part is exactly 0: the product can be an operand as it is)
+    const real = isRealCM(a) && isRealCM(b);
+    const product: CM = { re: a.re.map((_, k) => `${out}.re[${k}]`), im: a.im.map((_, k) => (real ? ZERO : `${out}.im[${k}]`)) };
+    this.held.set(product, out);
+    return product;
   }
 
   /** dst := src entry by entry, all right-hand sides evaluated before any assignment. */

@@ -19,7 +19,7 @@ import { PRECISION } from '../core/constants.js';
 import type { ModelName } from '../core/layout.js';
 import { sideOf } from '../core/dimension.js';
 import { pauliBasis } from '../algebra/pauli.js';
-import { transferTerms } from '../algebra/pauliTransfer.js';
+import { transferPartsLayout, transferTerms } from '../algebra/pauliTransfer.js';
 import { operatorMatrix, type OperatorTerm, type SystemDefinition } from '../system/definition.js';
 import { type Node, constantValue } from '../system/expr.js';
 import { type CM, type Emitter, type Expr, type M, ONE, ZERO, addCM, dagger, div, hadamardCM, identity, isZero, lit, mapCM, mul, neg, sub, sum, sumCM, transpose } from './emitter.js';
@@ -39,6 +39,12 @@ export interface GeneratorOptions {
   currents?: boolean;
   /** emit G (default true; false: only what the currents need) */
   generator?: boolean;
+  /**
+   * js64 only: G is not emitted entry by entry but computed at run time from the parts' values by
+   * pauliTransferF64 (src/algebra/pauliTransfer.ts, in scope in the module) into the Float64Array of
+   * this name; the returned G is then empty (for four qubits the unrolled G is tens of MB of code)
+   */
+  transferInto?: Expr;
 }
 
 /** +1 where a jump rate is an absorption rate of its reservoir, -1 an emission rate, else 0. */
@@ -346,7 +352,10 @@ export function emitSystemGenerator(em: Emitter, sys: SystemDefinition, opts: Ge
     });
   }
   const K = em.cmatrix('k', mapCM(sumCM(ks, n), neg), n);
-  const G = opts.generator === false ? [] : pauliTransfer(em, sys.qubits, { h: H, x: xs, y: ys, k: K });
+  const parts = { h: H, x: xs, y: ys, k: K };
+  let G: M = [];
+  if (opts.generator !== false && opts.transferInto !== undefined) transferAtRunTime(em, sys.qubits, parts, opts.transferInto);
+  else if (opts.generator !== false) G = pauliTransfer(em, sys.qubits, parts);
   const currents = opts.currents
     ? () => ({
         heat: reservoirs.map((_, q) => adjointPauli(em, `qh${q}`, H, xs, ys, ks, owner, q)),
@@ -364,6 +373,25 @@ function maxTree(xs: Expr[]): Expr {
   if (xs.length === 1) return xs[0];
   const half = Math.ceil(xs.length / 2);
   return `Math.max(${maxTree(xs.slice(0, half))}, ${maxTree(xs.slice(half))})`;
+}
+
+/** Emits the parts' values into a scratch array and the call of pauliTransferF64 that writes G into `into` (js64). */
+function transferAtRunTime(em: Emitter, qubits: number, parts: { h: CM; x: CM[]; y: CM[]; k: CM }, into: Expr): void {
+  if (em.dialect !== 'js64') throw new Error(`the generator is computed at run time in js64 only (not ${em.dialect})`);
+  const layout = transferPartsLayout(qubits, parts.x.length);
+  em.scratch('transferParts', { length: layout.length });
+  em.line('transferParts.fill(0.0);');
+  const put = (offset: number, m: M) => m.forEach((e, k) => isZero(e) || em.line(`transferParts[${offset + k}] = ${e};`));
+  // C = K - iH
+  put(layout.cRe, parts.k.re.map((x, k) => sum([x, parts.h.im[k]])));
+  put(layout.cIm, parts.k.im.map((x, k) => sub(x, parts.h.re[k])));
+  parts.x.forEach((X, t) => {
+    put(layout.xRe(t), X.re);
+    put(layout.xIm(t), X.im);
+    put(layout.yRe(t), parts.y[t].re);
+    put(layout.yIm(t), parts.y[t].im);
+  });
+  em.line(`pauliTransferF64(${qubits}, ${parts.x.length}, transferParts, ${into});`);
 }
 
 /** G (4^n x 4^n, row 0 zero) of an n-qubit system from the parts (2^n x 2^n) by the sparse recipe transferTerms(n). */

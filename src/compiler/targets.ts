@@ -5,8 +5,9 @@
 import { STATE_OBSERVABLES } from '../core/outputs.js';
 import { MAX_RESERVOIRS, ROW, rowLayout, wgslRowSlot } from '../core/layout.js';
 import type { ModelName, Reservoir, ZeroFreq } from '../core/layout.js';
-import { InputError } from '../core/errors.js';
 import { dimensionOf } from '../core/dimension.js';
+import { cmul } from '../algebra/complex.js';
+import { pauliTransferF64 } from '../algebra/pauliTransfer.js';
 import type { SystemDefinition } from '../system/definition.js';
 import { Emitter, ONE, ZERO } from './emitter.js';
 import { emitSystemGenerator } from './generator.js';
@@ -50,20 +51,33 @@ export function generatorF64(sys: SystemDefinition, v: Variant): GeneratorF64 {
   const key = `${v.model}:${v.reservoir ?? ''}:${v.zeroFreq}`;
   let fn = bySystem.get(key);
   if (!fn) {
-    fn = compileF64(sys, v);
+    fn = compileGeneratorF64(sys, v);
     bySystem.set(key, fn);
   }
   return fn;
 }
 
-export function generatorF64Source(sys: SystemDefinition, v: Variant): string {
-  const em = new Emitter('js64');
+/**
+ * How the float64 code computes: `unrolled`, every entry of every product and of G emitted as code
+ * (the GPU kernels' form); `runtime`, the complex products by cmul and G by pauliTransferF64 at run
+ * time on scratch arrays. Four qubits take the runtime form: unrolled, their generator is 40-250 MB
+ * of code that takes 15-40 s to emit and overflows Node's stack when V8 compiles it.
+ */
+export type GeneratorForm = 'unrolled' | 'runtime';
+const generatorFormOf = (sys: SystemDefinition): GeneratorForm => (sys.qubits >= 4 ? 'runtime' : 'unrolled');
+
+/** The functions of src/algebra the float64 generator's module calls (its runtime form), by the names it calls them. */
+const RUNTIME_HELPERS = { cmul, pauliTransferF64 };
+
+/** The source of the float64 generator's module: it returns the GeneratorF64, given RUNTIME_HELPERS as its parameters. */
+export function generatorF64Source(sys: SystemDefinition, v: Variant, form: GeneratorForm = generatorFormOf(sys)): string {
+  const em = new Emitter('js64', form === 'runtime');
   const row = rowLayout(sys.amplitudes);
   const aux = auxLayout(sys.stateDim);
   const gen = emitSystemGenerator(
     em,
     sys,
-    { model: v.model, statistics: { constant: statisticsCode(v.reservoir) }, zeroLimit: { constant: v.zeroFreq === 'limit' ? 1 : 0 }, currents: true },
+    { model: v.model, statistics: { constant: statisticsCode(v.reservoir) }, zeroLimit: { constant: v.zeroFreq === 'limit' ? 1 : 0 }, currents: true, transferInto: form === 'runtime' ? 'G' : undefined },
     { param: (i) => `row[offset + ${row.params + i}]`, lindbladW: `row[offset + ${row.lindbladW}]` },
   );
   gen.G.forEach((g, k) => em.line(`G[${k}] = ${g};`));
@@ -80,24 +94,14 @@ export function generatorF64Source(sys: SystemDefinition, v: Variant): string {
   }
   em.close();
   em.line(`return ${gen.degenerate};`);
-  return `'use strict';\n${gen.functions.join('\n')}\nreturn function generator(row, offset, G, aux) {\n${em.source()}\n};`;
+  return `'use strict';\n${[...gen.functions, ...em.declarations].join('\n')}\nreturn function generator(row, offset, G, aux) {\n${em.source()}\n};`;
 }
 
-function compileF64(sys: SystemDefinition, v: Variant): GeneratorF64 {
+/** The float64 generator compiled (not cached: generatorF64 caches); `form` as generatorF64Source. */
+export function compileGeneratorF64(sys: SystemDefinition, v: Variant, form: GeneratorForm = generatorFormOf(sys)): GeneratorF64 {
   // generated from the system definition (never from user text: every name is checked and
   // every expression re-emitted from its parsed tree)
-  const fn = new Function(generatorF64Source(sys, v))() as GeneratorF64;
-  if (sys.qubits < 4) return fn;
-  // V8 compiles the unrolled code of a large four-qubit generator at its first call, and can outgrow
-  // Node's default stack there (issue 20: a loop-based generator)
-  return (row, offset, G, aux) => {
-    try {
-      return fn(row, offset, G, aux);
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      throw new InputError(`system ${sys.name}: its ${v.model} generator for ${sys.qubits} qubits is too large to compile here (${e.message}); run node with a larger stack (node --stack-size=30000 $(command -v qbsweep) ...) or take a model with fewer terms (lindblad)`);
-    }
-  };
+  return new Function(...Object.keys(RUNTIME_HELPERS), generatorF64Source(sys, v, form))(...Object.values(RUNTIME_HELPERS)) as GeneratorF64;
 }
 
 /**

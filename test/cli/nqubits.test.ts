@@ -16,8 +16,8 @@ const qutip = JSON.parse(readFileSync(join(REPO, 'test/data/qutip-nqubits.json')
 const dir = mkdtempSync(join(tmpdir(), 'qbsweep-nqubits-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const pointJson = (args: string[]) => {
-  const r = runCli(['point', '--backend', 'cpu', '--system', SYSTEM, '--json', ...args]);
+const pointJson = (args: string[], system = SYSTEM) => {
+  const r = runCli(['point', '--backend', 'cpu', '--system', system, '--json', ...args]);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Record<string, unknown> & { steady: Record<string, number | null>; flags: string[] };
 };
@@ -82,5 +82,18 @@ describe('n = 3 on the cpu backend', () => {
   it('a state of the wrong size: one line naming it', () => {
     expectOneLineError(runCli(['point', '--backend', 'cpu', '--system', SYSTEM, '--state', 'eg']), /initial_state\.label: a state of this system's 3 qubits is a label of 3 letters e\/g such as "egg".*\(got "eg"\)/);
     expectOneLineError(runCli(['point', '--backend', 'cpu', '--system', SYSTEM, '--set', 'initial_state={"psi_real":[1,0,0,0]}']), /initial_state\.psi_real: must be an array of 8 numbers/);
+  });
+});
+
+describe('n = 4 on the cpu backend, Node\'s default stack', () => {
+  it("point --json (n4-xxz-chain-defaults, Bloch-Redfield): the long-time values equal QuTiP's within 1e-8", () => {
+    // (its generator overflowed Node's stack while unrolled: src/compiler/targets.ts GeneratorForm)
+    const ref = qutip.cases.find((c) => c.id === 'n4-xxz-chain-defaults')!;
+    const got = pointJson(['--model', ref.model, ...Object.entries(ref.params).flatMap(([k, v]) => ['--set', `${k}=${v}`])], ref.system);
+    expect(got.flags).toEqual([]);
+    // particle currents of the fermion lead only (reservoir 2); no negativity output yet
+    const keys = Object.keys(ref.steady).filter((k) => k !== 'r' && k !== 'negativity' && k !== 'particle_current_1' && k !== 'particle_current_3');
+    expect(keys).toHaveLength(14);
+    for (const k of keys) expect(Math.abs((got.steady[k] as number) - (ref.steady[k] as number)), k).toBeLessThan(1e-8);
   });
 });
