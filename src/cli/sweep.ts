@@ -26,7 +26,7 @@ import { Grid } from '../sweep/grid.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
 import { GPU_INTEGRATORS } from '../backends/webgpu/backend.js';
 import { PRESETS, preset, runTitle } from '../sweep/presets.js';
-import { DEFAULT_CHECK_POINTS, type SweepResult, blockPointsFor, checkResultMemory, checkTimeGrids, crossCheck, runSweep } from '../sweep/run.js';
+import { DEFAULT_CHECK_POINTS, type SweepResult, blockPointsFor, checkResultMemory, checkTimeGrids, crossCheck, probeBackend, runSweep } from '../sweep/run.js';
 import { CHARGING_FIGURES, MAX_TIMES, timeValues } from '../model/charging.js';
 import { finishedRun } from '../io/finished.js';
 import { type ResolvedSpec, type SweepSpec, applyGrid, normalizeBase, resolveSpec, specFromJson } from '../sweep/spec.js';
@@ -203,11 +203,8 @@ export function runOptions(opts: Record<string, unknown>): { dt?: number; maxChu
 export function preflight(spec: ResolvedSpec, backend: string, integrator: string | undefined): string {
   new Grid(spec).validate();
   if (spec.times && backend === 'webgl') checkTimeGrids(spec, { name: 'webgl', timeGrids: false });
-  const cpuOnly = integrator !== undefined && (CPU_INTEGRATORS as string[]).includes(integrator) && !GPU_INTEGRATORS.includes(integrator);
-  // auto takes cpu where webgpu cannot run the system or what is asked of it; a GPU named outright refuses in one line
-  const needs = { outputs: spec.outputs, times: Boolean(spec.times) };
-  const chosen = backend === 'auto' && (cpuOnly || offCpuRefusal('auto', spec.point.system, needs)) ? 'cpu' : backend;
-  refuseOffCpu(chosen, spec.point.system, needs);
+  const chosen = backend === 'auto' && autoTakesCpu(spec, integrator) ? 'cpu' : backend;
+  refuseOffCpu(chosen, spec.point.system, { outputs: spec.outputs, times: Boolean(spec.times) });
   refuseTwoQubitOnly(spec);
   if (integrator === undefined || chosen !== backend) return chosen;
   const known = backend === 'cpu' ? (CPU_INTEGRATORS as string[]) : GPU_INTEGRATORS;
@@ -215,6 +212,12 @@ export function preflight(spec: ResolvedSpec, backend: string, integrator: strin
     throw new InputError(`option --integrator: ${JSON.stringify(integrator)} is not a${backend === 'cpu' ? ' cpu' : ' GPU'} integrator (expected ${known.join(', ')})`);
   }
   return backend;
+}
+
+/** Why `auto` takes cpu for this sweep (a cpu-only integrator, or what webgpu cannot run), in words for one line; undefined: auto tries webgpu. */
+export function autoTakesCpu(spec: ResolvedSpec, integrator: string | undefined): string | undefined {
+  if (integrator !== undefined && (CPU_INTEGRATORS as string[]).includes(integrator) && !GPU_INTEGRATORS.includes(integrator)) return `integrator ${integrator} is cpu's`;
+  return offCpuRefusal('auto', spec.point.system, { outputs: spec.outputs, times: Boolean(spec.times) });
 }
 
 /** What a sweep of a system other than two qubits with the default battery cannot give yet (issue 20): one line naming it. */
@@ -228,9 +231,25 @@ function refuseTwoQubitOnly(spec: ResolvedSpec): void {
   if (twoQubitOnly) throw new InputError(`system ${sys.name}: ${twoQubitOnly} is for two-qubit systems with the default battery only for now (this one has ${sys.qubits} qubits, battery qubits [${sys.battery.qubits.join(', ')}])`);
 }
 
-export async function chooseBackend(name: string, opts: Record<string, unknown>, quiet: boolean): Promise<ChosenBackend> {
+/**
+ * The backend `name` (preflight's choice), said on stderr with why. `auto` (the user's word) says
+ * why it took cpu; for n > 2 it first runs webgpu's kernels on one point (probeBackend) and takes
+ * cpu where the adapter cannot run them (llvmpipe's loop budget at n = 4).
+ */
+export async function chooseBackend(name: string, opts: Record<string, unknown>, quiet: boolean, auto?: { spec: ResolvedSpec; integrator?: string }): Promise<ChosenBackend> {
   const { maxChunk, threads } = runOptions(opts);
-  const chosen = await createBackend({ backend: name, adapter: opts.adapter as string | undefined, engine: { maxChunk }, threads });
+  const create = (backend: string) => createBackend({ backend, adapter: opts.adapter as string | undefined, engine: { maxChunk }, threads });
+  let chosen = await create(name);
+  const autoWhy = auto && name === 'cpu' ? autoTakesCpu(auto.spec, auto.integrator) : undefined;
+  if (autoWhy) chosen = { ...chosen, why: `${chosen.why} (auto: ${autoWhy})` };
+  if (auto && chosen.backend.name === 'webgpu' && auto.spec.point.system.qubits > 2) {
+    const failed = await probeBackend(auto.spec, chosen.backend, auto.integrator);
+    if (failed) {
+      await chosen.backend.close();
+      const cpu = await create('cpu');
+      chosen = { ...cpu, why: `${cpu.why} (auto: ${failed.message.replace(/: use --backend cpu.*$/, '')})` };
+    }
+  }
   if (!quiet) process.stderr.write(`qbsweep: ${chosen.why}\n`);
   return chosen;
 }
@@ -408,7 +427,7 @@ export function registerSweep(program: Command): void {
         RunState.refuseOverwrite(dir, stem, Boolean(opts.resume));
         if (shard) note(`shard ${shard.index} of ${shard.count} (from ${shard.source}): points ${range[0]}..${range[1] - 1} of ${spec.count}`);
         // (started after the device: while Dawn is set up, no other thread may open files, see nativeStderr.ts)
-        const { backend } = await chooseBackend(backendName, opts, quiet);
+        const { backend } = await chooseBackend(backendName, opts, quiet, opts.backend === undefined || opts.backend === 'auto' ? { spec, integrator: opts.integrator as string | undefined } : undefined);
         // whole-grid runs draw pictures at the end: their thread loads its libraries meanwhile
         const pictureWorker = opts.png !== false && !shard ? new PictureWorker() : undefined;
         // and the HDF5 library's WebAssembly compiles in the background meanwhile

@@ -164,6 +164,21 @@ export function blockPointsFor(backend: SweepBackend, spec: ResolvedSpec): numbe
   return Math.max(64, Math.min(block, 2 ** Math.floor(Math.log2((256 * 2 ** 20) / perPoint))));
 }
 
+/**
+ * Whether `backend` runs this sweep's kernels at all: its prepare (compile, one point) on the
+ * first point, without the run. `auto` asks before it commits to webgpu for n > 2, where an
+ * adapter's loop budget may cut the kernel (llvmpipe at n = 4); the error, or undefined.
+ */
+export async function probeBackend(spec: ResolvedSpec, backend: SweepBackend, integrator?: string): Promise<Error | undefined> {
+  if (!backend.prepare) return undefined;
+  const grid = new Grid(spec);
+  const job: SweepJob = { rows: grid, settings: settingsOf(grid), integrator: integrator ?? defaultIntegrator(backend), outputs: spec.outputs, times: spec.times };
+  return backend.prepare(job).then(
+    () => undefined,
+    (e: Error) => e,
+  );
+}
+
 export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promise<SweepResult> {
   const t0 = performance.now();
   const grid = new Grid(spec);

@@ -122,6 +122,18 @@ describe('the integrator and the default backend for three qubits', () => {
   }, 300_000);
 });
 
+describe('four qubits and the default backend', () => {
+  it('auto runs the kernels on one point first, and takes cpu, saying why, where the adapter cannot run them', async (ctx) => {
+    await skipWithoutGpu(ctx);
+    const r = await runCliAsync(['sweep', '--system', 'test/data/systems/n4-central-spin.json', '--axis', 'F=0.5:0.5:1', '--tau', '30', '--outputs', 'efficiency', '--out', dir, '--name', 'auto4', '--no-png', '--no-h5']);
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'auto4.json'), 'utf8')) as { backend: { backend: string }; cross_check: string };
+    // llvmpipe's loop budget cuts the four-qubit kernel (a hardware GPU runs it, cross-checked)
+    if (m.backend.backend === 'cpu') expect(r.stderr).toMatch(/^qbsweep: backend cpu \(float64, \d+ threads\) \(auto: webgpu: the kernel of a system of 4 qubits ran past this adapter's budget of loop iterations/m);
+    else expect(m).toMatchObject({ backend: { backend: 'webgpu' }, cross_check: 'passed' });
+  }, 300_000);
+});
+
 describe('what webgpu has no three-qubit path for: one line, exit 2, nothing written', () => {
   const base = ['sweep', '--system', SYSTEM, '--axis', 'F=0.2:0.8:2', '--no-png'];
   it('the gap and a time grid on webgpu; webgl at all', () => {
