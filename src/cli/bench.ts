@@ -86,7 +86,7 @@ function measureQutip(presetName: string, grid: string, python: string): BenchRo
   const missing = `(QuTiP 4.7 for Debian's python: apt-get install python3-qutip; another Python: --python PATH)`;
   if (r.error) throw new InputError(`option --backends: qutip runs ${python}, which cannot be started (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}) ${missing}`);
   if (r.status !== 0) {
-    const why = r.stderr.trim().split('\n').pop() ?? `exit status ${r.status}`;
+    const why = r.stderr.trim().split('\n').pop() || `exit status ${r.status}`;
     throw new InputError(`option --backends: qutip: ${python} scripts/reference/qutip_bench.py failed: ${why} ${missing}`);
   }
   const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { points: number; seconds: number; machine: { qutip: string } };
@@ -120,7 +120,7 @@ export function registerBench(program: Command): void {
     .option('--qutip-grid <NxM>', 'grid of the qutip measurement (default 8x8; 4x4 for three qubits, 2x2 for four)')
     .option('--python <path>', 'the Python with QuTiP 4.7 that the qutip measurement runs (default /usr/bin/python3, Debian\'s)')
     .option('--rk4-grid <NxM>', 'grid of the webgpu rk4 measurement, "none" to skip (default 8x8)')
-    .option('--backends <list>', 'backends to measure: webgpu, webgl, cpu, qutip (default webgpu,cpu; webgpu,cpu,qutip for a preset of 1, 3 or 4 qubits)')
+    .option('--backends <list>', 'backends to measure: webgpu, cpu, browser, webgl, qutip (default webgpu,cpu; webgpu,cpu,qutip for a preset of 1, 3 or 4 qubits)')
     .option('--adapter <name>', 'WebGPU adapter (default auto)')
     .option('--threads <n>', 'cpu backend threads (default: all cores)')
     .option('--dt <h>', 'RK4/leap step (default per point)')
