@@ -68,6 +68,8 @@ const DEFAULT_GRIDS: Record<'cpu' | 'qutip', Record<number, string>> = {
   qutip: { 1: '8x8', 2: '8x8', 3: '4x4', 4: '2x2' },
 };
 
+const defaultGrids = (kind: 'cpu' | 'qutip') => `default ${DEFAULT_GRIDS[kind][2]}; ${DEFAULT_GRIDS[kind][3]} for three qubits, ${DEFAULT_GRIDS[kind][4]} for four`;
+
 /**
  * QuTiP 4.7 on points of the same preset: scripts/reference/qutip_bench.py builds the
  * Bloch-Redfield tensor and its steady state per point (what a QuTiP user computes for a
@@ -116,8 +118,8 @@ export function registerBench(program: Command): void {
     )
     .option('--preset <name>', 'preset (default fig9)')
     .option('--grid <NxM>', 'grid of the webgpu leap measurement (default 256x256)')
-    .option('--cpu-grid <NxM>', 'grid of the cpu measurement (default 24x24; 8x8 for three qubits, 3x3 for four)')
-    .option('--qutip-grid <NxM>', 'grid of the qutip measurement (default 8x8; 4x4 for three qubits, 2x2 for four)')
+    .option('--cpu-grid <NxM>', `grid of the cpu measurement (${defaultGrids('cpu')})`)
+    .option('--qutip-grid <NxM>', `grid of the qutip measurement (${defaultGrids('qutip')})`)
     .option('--python <path>', 'the Python with QuTiP 4.7 that the qutip measurement runs (default /usr/bin/python3, Debian\'s)')
     .option('--rk4-grid <NxM>', 'grid of the webgpu rk4 measurement, "none" to skip (default 8x8)')
     .option('--backends <list>', 'backends to measure: webgpu, cpu, browser, webgl, qutip (default webgpu,cpu; webgpu,cpu,qutip for a preset of 1, 3 or 4 qubits)')

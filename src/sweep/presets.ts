@@ -85,7 +85,7 @@ export const PRESETS: Record<string, SweepSpec> = {
     ],
   },
   // systems of three and four qubits: the declared battery's efficiency; grids a cpu run finishes in
-  // a few minutes on two cores (the README's pictures: 41 x 41 for three qubits, 9 x 9 for four)
+  // a few minutes on two cores (the README's pictures: 41 x 41 for three qubits, 7 x 7 for four)
   'charger-two-cells': {
     name: 'charger-two-cells',
     system: 'charger-two-cells',
@@ -102,8 +102,8 @@ export const PRESETS: Record<string, SweepSpec> = {
     description: 'four qubits (system central-spin): one driven charger spin and three cells, F = 0.5, T1 + TB = 1.5, Bloch-Redfield: efficiency of the three-cell battery over the temperature difference dT = T1 - TB and the charger\'s detuning Delta1',
     base: { tau: 20000, model: 'bloch-redfield', initial_state: { label: 'eggg' } },
     axes: [
-      { param: 'dT', from: -1, to: 1.4, n: 9 },
-      { param: 'Delta1', from: -4, to: 4, n: 9 },
+      { param: 'dT', from: -1, to: 1.4, n: 7 },
+      { param: 'Delta1', from: -3, to: 3, n: 7 },
     ],
   },
 };
