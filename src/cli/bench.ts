@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { InputError, valuesByName } from '../model/params.js';
 import { packagePath } from '../paths.js';
 import { Grid } from '../sweep/grid.js';
-import { SWEEP_BACKENDS } from '../backends/select.js';
+import { SWEEP_BACKENDS, refuseOffCpu } from '../backends/select.js';
 import type { SweepBackend } from '../backends/types.js';
 import { machineInfo, packageVersions } from '../io/manifest.js';
 import { preset } from '../sweep/presets.js';
@@ -134,11 +134,14 @@ export function registerBench(program: Command): void {
         preset(presetName);
         const { dt } = runOptions(opts);
         const times = opts.times !== undefined ? parseTimes(String(opts.times)) : undefined;
-        const qubits = resolveSpec(preset(presetName)).point.system.qubits;
+        const system = resolveSpec(preset(presetName)).point.system;
+        const qubits = system.qubits;
         const backends = String(opts.backends ?? (qubits === 2 ? 'webgpu,cpu' : 'webgpu,cpu,qutip')).split(',').map((s) => s.trim());
         const benchable = [...SWEEP_BACKENDS.filter((b) => b !== 'auto'), 'qutip'];
         for (const b of backends) if (!benchable.includes(b)) throw new InputError(`option --backends: unknown backend ${JSON.stringify(b)} (expected ${benchable.join(', ')})`);
         if (times && backends.includes('qutip')) throw new InputError('option --times: the qutip measurement has no charging curves (its points are steady states); leave qutip out of --backends');
+        // a backend that cannot run the preset's system says so before anything is measured
+        for (const b of backends) if (b !== 'qutip') refuseOffCpu(b, system);
         const rows: BenchRow[] = [];
         for (const name of backends) {
           if (name === 'qutip') {
