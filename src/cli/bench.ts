@@ -9,6 +9,7 @@ import { Grid } from '../sweep/grid.js';
 import { SWEEP_BACKENDS, refuseOffCpu } from '../backends/select.js';
 import type { SweepBackend } from '../backends/types.js';
 import { machineInfo, packageVersions } from '../io/manifest.js';
+import { pointsRate } from '../io/progress.js';
 import { preset } from '../sweep/presets.js';
 import { runSweep } from '../sweep/run.js';
 import { applyGrid, resolveSpec } from '../sweep/spec.js';
@@ -32,8 +33,6 @@ export interface BenchRow {
   compile_s?: number;
 }
 
-/** Whole points/s, or 3 digits below 100 (four qubits on the cpu, QuTiP: well under one a second). */
-const pointsPerSecond = (points: number, seconds: number): number => (points >= 100 * seconds ? Math.round(points / seconds) : +(points / seconds).toPrecision(3));
 
 async function measure(backend: SweepBackend, presetName: string, grid: string, integrator: string | undefined, dt: number | undefined, times?: TimeGrid): Promise<BenchRow> {
   const specOf = (g: string) => resolveSpec({ ...applyGrid(preset(presetName), g), ...(times ? { times } : {}) });
@@ -55,7 +54,7 @@ async function measure(backend: SweepBackend, presetName: string, grid: string, 
     grid,
     points: spec.count,
     seconds: +seconds.toFixed(3),
-    points_per_s: pointsPerSecond(spec.count, seconds),
+    points_per_s: pointsRate(spec.count / seconds),
     adapter: info.adapter ? `${info.adapter.description} [${info.adapter.backend}]` : undefined,
     precision: backend.precision,
     compile_s: +compile.toFixed(2),
@@ -98,7 +97,7 @@ function measureQutip(presetName: string, grid: string, python: string): BenchRo
     grid,
     points: res.points,
     seconds: +res.seconds.toFixed(3),
-    points_per_s: pointsPerSecond(res.points, res.seconds),
+    points_per_s: pointsRate(res.points / res.seconds),
     adapter: `QuTiP ${res.machine.qutip}: bloch_redfield_tensor + steadystate per point`,
     precision: 'float64',
   };
