@@ -5,14 +5,19 @@ Per point, what a QuTiP user does for a long-time phase diagram: the Bloch-Redfi
 (bloch_redfield_tensor(H, [[X_k, S_k]], use_secular=False), the spectra and zero-frequency rule
 of scripts/reference/qutip_systems.py), its steady state (qutip.steadystate) and the battery's
 efficiency from it (battery_figures of qutip_nqubits.py). Points of a Delta1 x F grid of a
-system file, timed one after the other in one process; prints points/s and the machine.
+system file, or the points `qbsweep bench` hands over (--points-file), timed one after the other
+in one process; prints points/s and the machine.
 
     /usr/bin/python3 scripts/reference/qutip_bench.py                  # n = 2, 3, 4 systems below
     /usr/bin/python3 scripts/reference/qutip_bench.py --system test/data/systems/n3-charger-two-cells.json --seconds 10 --json
     /usr/bin/python3 scripts/reference/qutip_bench.py --evolve 2        # also mesolve to tau = 20000
+    /usr/bin/python3 scripts/reference/qutip_bench.py --points-file - --json < points.json
 
 --json prints one JSON object per system (for `bench` to read); --evolve N also times N points of
 QuTiP's time evolution of the same tensor to tau = 20000 (what qbsweep's `tau` outputs are).
+--points-file (a path, or - for stdin) holds {"system": a system definition, "zero_freq": "limit"
+or "zero", "points": [{parameter: value, ...}, ...]}: every point is timed, none skipped by the
+time budget (the caller chose them).
 """
 
 import argparse
@@ -82,13 +87,19 @@ def one_point(system, n, ov, zero_freq="limit"):
     return nq.battery_figures(rho, battery, HB, n)["efficiency"], R, ekets, H
 
 
-def bench(path, seconds, max_points, evolve, tau):
-    system, n = nq.load_system(path)
-    pts = grid_points(system, max_points)
-    one_point(system, n, pts[0])  # warm-up (imports, caches)
+def bench(path, seconds, max_points, evolve, tau, given=None):
+    """Times a system file's grid_points within `seconds`, or every point of `given` (the
+    contents of a --points-file) whatever the time."""
+    if given is None:
+        system, n = nq.load_system(path)
+        pts, zero_freq = grid_points(system, max_points), "limit"
+    else:
+        system, n = given["system"], qs.qubit_count(given["system"])
+        pts, zero_freq, seconds = given["points"], given.get("zero_freq", "limit"), float("inf")
+    one_point(system, n, pts[0], zero_freq)  # warm-up (imports, caches)
     done, t0, c0 = 0, time.perf_counter(), time.process_time()
     for ov in pts:
-        one_point(system, n, ov)
+        one_point(system, n, ov, zero_freq)
         done += 1
         if time.perf_counter() - t0 >= seconds:
             break
@@ -123,8 +134,18 @@ def main():
     ap.add_argument("--evolve", type=int, default=0, help="also time N points of mesolve to tau")
     ap.add_argument("--tau", type=float, default=20000.0)
     ap.add_argument("--json", action="store_true", help="one JSON object per line")
+    ap.add_argument("--points-file", help="JSON of a system and its points to time (- : stdin)")
     a = ap.parse_args()
+    if not qutip.__version__.startswith("4.7"):
+        sys.exit(f"qutip_bench.py: needs QuTiP 4.7 (its bloch_redfield_tensor), found {qutip.__version__}")
     m = machine()
+    if a.points_file:
+        with (sys.stdin if a.points_file == "-" else open(a.points_file)) as fh:
+            given = json.load(fh)
+        r = bench(given["system"]["name"], a.seconds, a.points, a.evolve, a.tau, given)
+        print(json.dumps({**r, "machine": m}) if a.json else
+              f"n = {r['qubits']} {r['system']}: {r['points_per_s']:.2f} points/s ({r['points']} points)")
+        return
     if not a.json:
         print(f"machine: {m['cpu']}, {m['cores']} cores, load {m['load_average_1min']:.2f}; "
               f"QuTiP {m['qutip']}, numpy {m['numpy']}, Python {m['python']}")

@@ -1,11 +1,15 @@
-// `qbsweep bench`: points/s per backend and integrator for a preset, and the ratio to the CPU
-// backend measured in the same run. Pipelines are compiled in a warm-up first.
+// `qbsweep bench`: points/s per backend and integrator for a preset, and the ratios to the CPU
+// backend and to QuTiP 4.7 measured in the same run. Pipelines are compiled in a warm-up first.
 
+import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
-import { InputError } from '../model/params.js';
-import { SWEEP_BACKENDS } from '../backends/select.js';
+import { InputError, valuesByName } from '../model/params.js';
+import { packagePath } from '../paths.js';
+import { Grid } from '../sweep/grid.js';
+import { SWEEP_BACKENDS, refuseOffCpu } from '../backends/select.js';
 import type { SweepBackend } from '../backends/types.js';
 import { machineInfo, packageVersions } from '../io/manifest.js';
+import { pointsRate } from '../io/progress.js';
 import { preset } from '../sweep/presets.js';
 import { runSweep } from '../sweep/run.js';
 import { applyGrid, resolveSpec } from '../sweep/spec.js';
@@ -23,10 +27,12 @@ export interface BenchRow {
   seconds: number;
   points_per_s: number;
   ratio_to_cpu?: number;
+  ratio_to_qutip?: number;
   adapter?: string;
   precision: string;
   compile_s?: number;
 }
+
 
 async function measure(backend: SweepBackend, presetName: string, grid: string, integrator: string | undefined, dt: number | undefined, times?: TimeGrid): Promise<BenchRow> {
   const specOf = (g: string) => resolveSpec({ ...applyGrid(preset(presetName), g), ...(times ? { times } : {}) });
@@ -48,10 +54,52 @@ async function measure(backend: SweepBackend, presetName: string, grid: string, 
     grid,
     points: spec.count,
     seconds: +seconds.toFixed(3),
-    points_per_s: Math.round(spec.count / seconds),
+    points_per_s: pointsRate(spec.count / seconds),
     adapter: info.adapter ? `${info.adapter.description} [${info.adapter.backend}]` : undefined,
     precision: backend.precision,
     compile_s: +compile.toFixed(2),
+  };
+}
+
+/** The grids a measurement takes by default, by the preset system's qubits: the cost per point grows ~16x a qubit. */
+const DEFAULT_GRIDS: Record<'cpu' | 'qutip', Record<number, string>> = {
+  cpu: { 1: '24x24', 2: '24x24', 3: '8x8', 4: '3x3' },
+  qutip: { 1: '8x8', 2: '8x8', 3: '4x4', 4: '2x2' },
+};
+
+const defaultGrids = (kind: 'cpu' | 'qutip') => `default ${DEFAULT_GRIDS[kind][2]}; ${DEFAULT_GRIDS[kind][3]} for three qubits, ${DEFAULT_GRIDS[kind][4]} for four`;
+
+/**
+ * QuTiP 4.7 on points of the same preset: scripts/reference/qutip_bench.py builds the
+ * Bloch-Redfield tensor and its steady state per point (what a QuTiP user computes for a
+ * long-time phase diagram), timed after a warm-up point, in the Python of `python`.
+ */
+function measureQutip(presetName: string, grid: string, python: string): BenchRow {
+  const spec = resolveSpec(applyGrid(preset(presetName), grid));
+  const g = new Grid(spec);
+  const base = spec.point;
+  const json = base.system.json as { reservoirs: Record<string, unknown>[] };
+  // the point's `reservoir` sets every reservoir's statistics (fig10's fermions)
+  const system = base.reservoir ? { ...json, reservoirs: json.reservoirs.map((r) => ({ ...r, statistics: base.reservoir })) } : json;
+  const points = Array.from({ length: g.count }, (_, k) => valuesByName(g.point(k)));
+  const script = packagePath('scripts/reference/qutip_bench.py');
+  const r = spawnSync(python, [script, '--points-file', '-', '--json'], { input: JSON.stringify({ system, zero_freq: base.zero_freq, points }), encoding: 'utf8' });
+  const missing = `(QuTiP 4.7 for Debian's python: apt-get install python3-qutip; another Python: --python PATH)`;
+  if (r.error) throw new InputError(`option --backends: qutip runs ${python}, which cannot be started (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}) ${missing}`);
+  if (r.status !== 0) {
+    const why = r.stderr.trim().split('\n').pop() || `exit status ${r.status}`;
+    throw new InputError(`option --backends: qutip: ${python} scripts/reference/qutip_bench.py failed: ${why} ${missing}`);
+  }
+  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { points: number; seconds: number; machine: { qutip: string } };
+  return {
+    backend: 'qutip',
+    integrator: 'steadystate',
+    grid,
+    points: res.points,
+    seconds: +res.seconds.toFixed(3),
+    points_per_s: pointsRate(res.points / res.seconds),
+    adapter: `QuTiP ${res.machine.qutip}: bloch_redfield_tensor + steadystate per point`,
+    precision: 'float64',
   };
 }
 
@@ -63,13 +111,17 @@ export function registerBench(program: Command): void {
       'Measure points/s of a preset sweep (all default outputs, parameters to CSV-ready columns) per backend and ' +
         'integrator, after a warm-up that compiles the kernels. The cpu backend runs a coarser grid of the same ' +
         'preset (its cost per point does not depend on the grid); the ratio to it is measured in the same run. ' +
-        'rk4 time-steps all of tau, so it runs on its own small grid.',
+        'rk4 time-steps all of tau, so it runs on its own small grid. qutip (python3 with QuTiP 4.7) times ' +
+        "QuTiP's Bloch-Redfield tensor and steady state on points of the same preset (scripts/reference/qutip_bench.py); " +
+        'every row gets its ratio to it.',
     )
     .option('--preset <name>', 'preset (default fig9)')
     .option('--grid <NxM>', 'grid of the webgpu leap measurement (default 256x256)')
-    .option('--cpu-grid <NxM>', 'grid of the cpu measurement (default 24x24)')
+    .option('--cpu-grid <NxM>', `grid of the cpu measurement (${defaultGrids('cpu')})`)
+    .option('--qutip-grid <NxM>', `grid of the qutip measurement (${defaultGrids('qutip')})`)
+    .option('--python <path>', 'the Python with QuTiP 4.7 that the qutip measurement runs (default /usr/bin/python3, Debian\'s)')
     .option('--rk4-grid <NxM>', 'grid of the webgpu rk4 measurement, "none" to skip (default 8x8)')
-    .option('--backends <list>', 'backends to measure (default webgpu,cpu)')
+    .option('--backends <list>', 'backends to measure: webgpu, cpu, browser, webgl, qutip (default webgpu,cpu; webgpu,cpu,qutip for a preset of 1, 3 or 4 qubits)')
     .option('--adapter <name>', 'WebGPU adapter (default auto)')
     .option('--threads <n>', 'cpu backend threads (default: all cores)')
     .option('--dt <h>', 'RK4/leap step (default per point)')
@@ -81,14 +133,23 @@ export function registerBench(program: Command): void {
         preset(presetName);
         const { dt } = runOptions(opts);
         const times = opts.times !== undefined ? parseTimes(String(opts.times)) : undefined;
-        const backends = String(opts.backends ?? 'webgpu,cpu').split(',').map((s) => s.trim());
-        const benchable = SWEEP_BACKENDS.filter((b) => b !== 'auto');
-        for (const b of backends) if (!(benchable as string[]).includes(b)) throw new InputError(`option --backends: unknown backend ${JSON.stringify(b)} (expected ${benchable.join(', ')})`);
+        const system = resolveSpec(preset(presetName)).point.system;
+        const qubits = system.qubits;
+        const backends = String(opts.backends ?? (qubits === 2 ? 'webgpu,cpu' : 'webgpu,cpu,qutip')).split(',').map((s) => s.trim());
+        const benchable = [...SWEEP_BACKENDS.filter((b) => b !== 'auto'), 'qutip'];
+        for (const b of backends) if (!benchable.includes(b)) throw new InputError(`option --backends: unknown backend ${JSON.stringify(b)} (expected ${benchable.join(', ')})`);
+        if (times && backends.includes('qutip')) throw new InputError('option --times: the qutip measurement has no charging curves (its points are steady states); leave qutip out of --backends');
+        // a backend that cannot run the preset's system says so before anything is measured
+        for (const b of backends) if (b !== 'qutip') refuseOffCpu(b, system);
         const rows: BenchRow[] = [];
         for (const name of backends) {
+          if (name === 'qutip') {
+            rows.push(measureQutip(presetName, String(opts.qutipGrid ?? DEFAULT_GRIDS.qutip[qubits]), String(opts.python ?? '/usr/bin/python3')));
+            continue;
+          }
           const { backend } = await chooseBackend(name, opts, Boolean(opts.json));
           try {
-            if (name === 'cpu') rows.push(await measure(backend, presetName, String(opts.cpuGrid ?? '24x24'), 'expm', dt, times));
+            if (name === 'cpu') rows.push(await measure(backend, presetName, String(opts.cpuGrid ?? DEFAULT_GRIDS.cpu[qubits]), 'expm', dt, times));
             else {
               rows.push(await measure(backend, presetName, String(opts.grid ?? '256x256'), 'leap', dt, times));
               // the webgl backend has no rk4 integrator; with a time grid the curves are the leap's whatever the integrator
@@ -101,6 +162,8 @@ export function registerBench(program: Command): void {
         }
         const cpu = rows.find((r) => r.backend === 'cpu');
         if (cpu) for (const r of rows) r.ratio_to_cpu = +(r.points_per_s / cpu.points_per_s).toFixed(2);
+        const qutip = rows.find((r) => r.backend === 'qutip');
+        if (qutip) for (const r of rows) r.ratio_to_qutip = +(r.points_per_s / qutip.points_per_s).toPrecision(3);
         if (opts.json) {
           process.stdout.write(JSON.stringify(rows.map((r) => ({ ...r, preset: presetName, ...(times ? { times } : {}), machine: machineInfo(), versions: packageVersions() })), null, 2) + '\n');
           return;
@@ -108,9 +171,11 @@ export function registerBench(program: Command): void {
         const m = machineInfo();
         const curves = times ? `, with charging curves at ${times.n} times ${times.from}..${times.to}` : '';
         const out = [`qbsweep bench: preset ${presetName}, tau = 20000${curves}; ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB`, ''];
-        out.push(`  ${'backend'.padEnd(8)}${'integrator'.padEnd(12)}${'grid'.padEnd(11)}${'points'.padStart(9)}${'seconds'.padStart(10)}${'points/s'.padStart(12)}${'x cpu'.padStart(9)}   adapter`);
+        // the ratio to QuTiP spans 0.01 (four qubits on the cpu) to thousands: two digits at least
+        const xQutip = (r: BenchRow) => (qutip ? (r.ratio_to_qutip! >= 10 ? r.ratio_to_qutip!.toFixed(0) : r.ratio_to_qutip!.toPrecision(2)).padStart(9) : '');
+        out.push(`  ${'backend'.padEnd(8)}${'integrator'.padEnd(12)}${'grid'.padEnd(11)}${'points'.padStart(9)}${'seconds'.padStart(10)}${'points/s'.padStart(12)}${'x cpu'.padStart(9)}${qutip ? 'x qutip'.padStart(9) : ''}   adapter`);
         for (const r of rows) {
-          out.push(`  ${r.backend.padEnd(8)}${r.integrator.padEnd(12)}${r.grid.padEnd(11)}${String(r.points).padStart(9)}${r.seconds.toFixed(2).padStart(10)}${r.points_per_s.toLocaleString('en-US').padStart(12)}${(r.ratio_to_cpu === undefined ? '-' : r.ratio_to_cpu.toFixed(1)).padStart(9)}   ${r.adapter ?? `float64, ${r.backend === 'cpu' ? 'worker threads' : ''}`}`);
+          out.push(`  ${r.backend.padEnd(8)}${r.integrator.padEnd(12)}${r.grid.padEnd(11)}${String(r.points).padStart(9)}${r.seconds.toFixed(2).padStart(10)}${r.points_per_s.toLocaleString('en-US').padStart(12)}${(r.ratio_to_cpu === undefined ? '-' : r.ratio_to_cpu.toFixed(1)).padStart(9)}${xQutip(r)}   ${r.adapter ?? `float64, ${r.backend === 'cpu' ? 'worker threads' : ''}`}`);
         }
         const panels = preset(presetName).axes.length === 3 ? (preset(presetName).axes[0].values?.length ?? 1) : 1;
         out.push('', `  (warm: kernels compiled, workers started and optimised before timing; grids are per panel, ${panels} panel${panels === 1 ? '' : 's'})`);

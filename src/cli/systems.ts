@@ -1,8 +1,8 @@
-// `qbsweep systems`: the built-in two-qubit systems and what a system file defines.
+// `qbsweep systems`: the built-in systems and what a system file defines.
 
 import type { Command } from 'commander';
 import { SPECTRAL_DENSITIES, type SpectralKind } from '../compiler/rates.js';
-import { type SystemDefinition } from '../system/definition.js';
+import { type SystemDefinition, isTwoQubitDefault } from '../system/definition.js';
 import { formatExpr } from '../system/expr.js';
 import { BUILTIN_NAMES, DEFAULT_SYSTEM, builtinSystem, resolveSystem } from '../system/registry.js';
 import { genericSpace } from '../system/space.js';
@@ -18,7 +18,8 @@ export function describeSystem(sys: SystemDefinition, detail: boolean): string {
   if (!detail) return lines.join('\n');
   const settable = new Set(genericSpace(sys).settable);
   for (const d of sys.derived) lines.push(`    ${d.name.padEnd(width)}  = ${formatExpr(d.expr)}${d.sets ? `   (sweepable: sets ${d.sets.join(' = ')})` : settable.has(d.name) ? '   (sweepable)' : ''}`);
-  lines.push(`  H = ${operator(sys.hamiltonian)}   (first letter: charger, qubit 1; second: battery, qubit 2)`);
+  lines.push(`  H = ${operator(sys.hamiltonian)}   (first letter: qubit 1${isTwoQubitDefault(sys) ? ', the charger; second: qubit 2, the battery' : `; ${sys.qubits} qubits`})`);
+  if (!sys.battery.isDefault) lines.push(`  battery: qubits ${sys.battery.qubits.join(', ')}, H_B = ${operator(sys.battery.hamiltonian)}   (first letter: qubit ${sys.battery.qubits[0]})`);
   sys.reservoirs.forEach((r, k) => {
     const sd = r.spectralDensity;
     const kind = sd.kind as SpectralKind;
@@ -35,7 +36,7 @@ export function registerSystems(program: Command): void {
     .command('systems [system]')
     .summary('list the built-in systems, or show one system (built-in or file)')
     .description(
-      'Without an argument: the built-in two-qubit systems with their parameters (defaults and units). ' +
+      'Without an argument: the built-in systems with their parameters (defaults and units). ' +
         'With a built-in name or a system JSON file: the whole definition as qbsweep reads it (H, reservoirs, ' +
         'derived names, jumps); --json prints the definition itself, a starting point for your own file.',
     )

@@ -52,7 +52,7 @@ export class Progress {
     const pct = Math.floor((100 * done) / Math.max(this.total, 1));
     const meaningful = this.rate !== undefined && this.updates >= ETA_MIN_UPDATES && secs >= ETA_MIN_SECONDS;
     const eta = meaningful ? `ETA ${fmtSecs((this.total - done) / this.rate!)}` : 'ETA after the first blocks';
-    const text = `${this.label}: ${done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} points, ${Math.round(rate).toLocaleString('en-US')} points/s, ${eta}`;
+    const text = `${this.label}: ${done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} points, ${pointsRate(rate).toLocaleString('en-US')} points/s, ${eta}`;
     if (this.tty) {
       if (now - this.lastLine < 100 && done < this.total) return;
       const width = 24;
@@ -72,9 +72,12 @@ export class Progress {
     const secs = seconds ?? (performance.now() - this.start) / 1000;
     const rate = (done - this.loaded) / Math.max(secs, 1e-9);
     if (this.tty) this.stream.write('\r\x1b[K');
-    this.stream.write(`${this.label}: ${done.toLocaleString('en-US')} points in ${fmtSecs(secs)} of computing (${Math.round(rate).toLocaleString('en-US')} points/s)\n`);
+    this.stream.write(`${this.label}: ${done.toLocaleString('en-US')} points in ${fmtSecs(secs)} of computing (${pointsRate(rate).toLocaleString('en-US')} points/s)\n`);
   }
 }
+
+/** A rate of points/s as printed: whole above 100, else 3 digits (four qubits on the cpu: 0.428, not 0). */
+export const pointsRate = (rate: number): number => (rate >= 100 ? Math.round(rate) : +rate.toPrecision(3));
 
 export function fmtSecs(s: number): string {
   if (!Number.isFinite(s)) return '?';

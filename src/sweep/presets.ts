@@ -84,6 +84,28 @@ export const PRESETS: Record<string, SweepSpec> = {
       { param: 'Delta', from: -4, to: 4, n: N },
     ],
   },
+  // systems of three and four qubits: the declared battery's efficiency; grids a cpu run finishes in
+  // a few minutes on two cores (the README's pictures: 41 x 41 for three qubits, 7 x 7 for four)
+  'charger-two-cells': {
+    name: 'charger-two-cells',
+    system: 'charger-two-cells',
+    description: 'three qubits (system charger-two-cells): a driven charger and two detuned cells, T = 1, Bloch-Redfield: efficiency of the two-cell battery over driving F and the charger\'s detuning Delta1',
+    base: { tau: 20000, model: 'bloch-redfield', initial_state: { label: 'egg' } },
+    axes: [
+      { param: 'F', from: 0, to: 2, n: 41 },
+      { param: 'Delta1', from: -4, to: 4, n: 41 },
+    ],
+  },
+  'central-spin': {
+    name: 'central-spin',
+    system: 'central-spin',
+    description: 'four qubits (system central-spin): one driven charger spin and three cells, F = 0.5, T1 + TB = 1.5, Bloch-Redfield: efficiency of the three-cell battery over the temperature difference dT = T1 - TB and the charger\'s detuning Delta1',
+    base: { tau: 20000, model: 'bloch-redfield', initial_state: { label: 'eggg' } },
+    axes: [
+      { param: 'dT', from: -1, to: 1.4, n: 7 },
+      { param: 'Delta1', from: -3, to: 3, n: 7 },
+    ],
+  },
 };
 
 export function preset(name: string): SweepSpec {

@@ -4,6 +4,8 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
+import centralSpin from '../../systems/central-spin.json' with { type: 'json' };
+import chargerTwoCells from '../../systems/charger-two-cells.json' with { type: 'json' };
 import commonBath from '../../systems/common-bath.json' with { type: 'json' };
 import wang2023 from '../../systems/wang2023.json' with { type: 'json' };
 import xxz from '../../systems/xxz.json' with { type: 'json' };
@@ -11,7 +13,7 @@ import { type SystemDefinition, loadSystemFile, parseSystem } from './definition
 
 export const DEFAULT_SYSTEM = 'wang2023';
 
-const BUILTIN_JSON: Record<string, unknown> = { wang2023, xxz, 'common-bath': commonBath };
+const BUILTIN_JSON: Record<string, unknown> = { wang2023, xxz, 'common-bath': commonBath, 'charger-two-cells': chargerTwoCells, 'central-spin': centralSpin };
 const builtins = new Map<string, SystemDefinition>();
 
 export const BUILTIN_NAMES: readonly string[] = Object.keys(BUILTIN_JSON);

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserBackend } from '../../src/backends/browser/backend.js';
 import { CpuBackend } from '../../src/backends/cpu/backend.js';
 import { PRESETS } from '../../src/sweep/presets.js';
+import { resolveSpec } from '../../src/sweep/spec.js';
+import { isTwoQubitDefault } from '../../src/system/definition.js';
 import { browserMissing } from '../helpers/browser.js';
 import { checkReferenceCases, comparePreset, writeReport } from '../helpers/harness.js';
 import { referenceCases } from '../helpers/reference.js';
@@ -53,7 +55,8 @@ describe('the engine in headless Chromium on the browser\'s WebGPU adapter', () 
     const presets: Record<string, unknown> = {};
     let points = 0;
     let seconds = 0;
-    for (const name of Object.keys(PRESETS)) {
+    // the presets of three and four qubits run on the float64 cpu backend only (issue 20)
+    for (const name of Object.keys(PRESETS).filter((n) => isTwoQubitDefault(resolveSpec(PRESETS[n]).point.system))) {
       const r = await comparePreset(backend!, cpu, name, '5x4');
       presets[name] = { points: r.points, seconds: +r.seconds.toFixed(2), columns: r.columns };
       points += r.points;

@@ -103,7 +103,7 @@ describe('qbsweep sweep', () => {
   }, 240_000);
 
   const bad: [string, string[], string | undefined, RegExp][] = [
-    ['unknown preset', ['sweep', '--preset', 'fig12'], undefined, /option --preset: unknown preset "fig12" \(expected fig8, fig9, fig10, fig11, gap, xxz, common-bath\)/],
+    ['unknown preset', ['sweep', '--preset', 'fig12'], undefined, /option --preset: unknown preset "fig12" \(expected fig8, fig9, fig10, fig11, gap, xxz, common-bath, charger-two-cells, central-spin\)/],
     ['spec and preset', ['sweep', '--preset', 'fig9', '--spec', 'x.json'], undefined, /give exactly one of --spec FILE, --preset NAME and --axis NAME=FROM:TO:N/],
     ['bad grid', ['sweep', '--preset', 'fig9', '--grid', '10by10'], undefined, /option --grid: expected NxM/],
     ['unknown param', ['sweep', '--spec', '-'], '{"axes": [{"param": "Omega", "from": 0, "to": 1, "n": 3}]}', /spec axes\[0\] \(Omega\): unknown param/],

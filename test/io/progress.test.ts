@@ -28,6 +28,18 @@ describe('Progress', () => {
     expect(lines().at(-1)).toBe('fig9: 1,000 points in 2.5 s of computing (160 points/s)');
   });
 
+  it('prints a rate under 100 points/s to 3 digits (four qubits: 0.163, not 0)', () => {
+    const { stream, lines } = capture(false);
+    const p = new Progress('central-spin', 49, stream);
+    p.restart();
+    p.finish(49, 300);
+    expect(lines().at(-1)).toBe('central-spin: 49 points in 5 min 0 s of computing (0.163 points/s)');
+    const q = new Progress('charger-two-cells', 1681, stream);
+    q.restart();
+    q.finish(1681, 218);
+    expect(lines().at(-1)).toBe('charger-two-cells: 1,681 points in 3 min 38 s of computing (7.71 points/s)');
+  });
+
   it('prints plain lines only once the ETA is meaningful (not a terminal)', () => {
     const { stream, lines } = capture(false);
     const p = new Progress('run', 1000, stream);

@@ -3,6 +3,7 @@
 import { PARAM_STRIDE, ROW } from '../../src/core/layout.js';
 import { pointRow } from '../../src/model/generators.js';
 import { paperSystem } from '../../src/system/registry.js';
+import { isTwoQubitDefault } from '../../src/system/definition.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/backends/cpu/backend.js';
 import { WebGpuBackend } from '../../src/backends/webgpu/backend.js';
@@ -115,7 +116,8 @@ const LINDBLAD_FORMS: (string | number)[] = ['lambda', 'M', 2.5];
 const p0Names = paperSystem().parameters.map((d) => d.name);
 
 describe('every preset: webgpu against the float64 cpu backend, coarse grid', () => {
-  for (const name of Object.keys(PRESETS)) {
+  // the presets of three and four qubits (charger-two-cells, central-spin) join where webgpu runs n > 2 (issue 20)
+  for (const name of Object.keys(PRESETS).filter((n) => isTwoQubitDefault(resolveSpec(PRESETS[n]).point.system))) {
     it(name, async (ctx) => {
       if (!engine && !process.env.CI) ctx.skip();
       const spec = resolveSpec({ ...applyGrid(preset(name), '7x5'), outputs: ['efficiency', 'E_B_over_omega', 'ergotropy_over_omega', 'concurrence', 'liouvillian_gap', 'steady.efficiency', 'rho'] });

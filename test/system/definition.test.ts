@@ -77,8 +77,27 @@ function expectOnly(m: { re: Float64Array; im: Float64Array }, nonzero: [number,
 describe('built-in system files', () => {
   const files = readdirSync(SYSTEMS_DIR).filter((f) => f.endsWith('.json')).sort();
 
-  it('are the three of issue 10', () => {
-    expect(files).toEqual(['common-bath.json', 'wang2023.json', 'xxz.json']);
+  it('are the three of issue 10 and the two of issue 20', () => {
+    expect(files).toEqual(['central-spin.json', 'charger-two-cells.json', 'common-bath.json', 'wang2023.json', 'xxz.json']);
+  });
+
+  // the physics QuTiP 4.7 checks (test/data/qutip-nqubits.json): the built-ins add names and docs, nothing else
+  it.each([
+    ['charger-two-cells.json', 'n3-charger-two-cells.json', 3, [2, 3]],
+    ['central-spin.json', 'n4-central-spin.json', 4, [2, 3, 4]],
+  ] as const)('%s is the QuTiP-checked test/data/systems/%s', (file, reference, qubits, battery) => {
+    const sys = loadSystemFile(join(SYSTEMS_DIR, file));
+    const ref = loadSystemFile(join(SYSTEMS_DIR, '..', 'test', 'data', 'systems', reference));
+    expect([sys.qubits, sys.battery.qubits]).toEqual([qubits, battery]);
+    const physics = (s: typeof sys) => ({
+      defaults: s.parameters.map((p) => [p.name, p.default]),
+      hamiltonian: s.json.hamiltonian,
+      reservoirs: s.json.reservoirs,
+      battery: s.battery.matrix,
+      jumps: s.json.jumps,
+      coupling: s.blochRedfieldCoupling,
+    });
+    expect(physics(sys)).toEqual(physics(ref));
   });
 
   it.each(files)('%s parses, is real, and its name matches the file', (file) => {
