@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import { InputError, valuesByName } from '../model/params.js';
 import { packagePath } from '../paths.js';
 import { Grid } from '../sweep/grid.js';
-import { SWEEP_BACKENDS, refuseOffCpu } from '../backends/select.js';
+import { SWEEP_BACKENDS, offCpuRefusal } from '../backends/select.js';
 import type { SweepBackend } from '../backends/types.js';
+import { deviceBytesPerPoint } from '../backends/webgpu/engine.js';
 import { machineInfo, packageVersions } from '../io/manifest.js';
 import { pointsRate } from '../io/progress.js';
 import { preset } from '../sweep/presets.js';
-import { runSweep } from '../sweep/run.js';
+import { probeBackend, runSweep } from '../sweep/run.js';
 import { applyGrid, resolveSpec } from '../sweep/spec.js';
 import { action } from './common.js';
 import { chooseBackend, runOptions } from './sweep.js';
@@ -31,6 +32,8 @@ export interface BenchRow {
   adapter?: string;
   precision: string;
   compile_s?: number;
+  /** webgpu: device memory per point of a leap run (engine.ts deviceBytesPerPoint) */
+  device_bytes_per_point?: number;
 }
 
 
@@ -58,16 +61,19 @@ async function measure(backend: SweepBackend, presetName: string, grid: string, 
     adapter: info.adapter ? `${info.adapter.description} [${info.adapter.backend}]` : undefined,
     precision: backend.precision,
     compile_s: +compile.toFixed(2),
+    ...(backend.name === 'webgpu' ? { device_bytes_per_point: deviceBytesPerPoint(spec.point.system.stateDim) } : {}),
   };
 }
 
 /** The grids a measurement takes by default, by the preset system's qubits: the cost per point grows ~16x a qubit. */
-const DEFAULT_GRIDS: Record<'cpu' | 'qutip', Record<number, string>> = {
+const DEFAULT_GRIDS: Record<'webgpu' | 'rk4' | 'cpu' | 'qutip', Record<number, string>> = {
+  webgpu: { 1: '256x256', 2: '256x256', 3: '16x16', 4: '4x4' },
+  rk4: { 1: '8x8', 2: '8x8', 3: '4x4', 4: '2x2' },
   cpu: { 1: '24x24', 2: '24x24', 3: '8x8', 4: '3x3' },
   qutip: { 1: '8x8', 2: '8x8', 3: '4x4', 4: '2x2' },
 };
 
-const defaultGrids = (kind: 'cpu' | 'qutip') => `default ${DEFAULT_GRIDS[kind][2]}; ${DEFAULT_GRIDS[kind][3]} for three qubits, ${DEFAULT_GRIDS[kind][4]} for four`;
+const defaultGrids = (kind: keyof typeof DEFAULT_GRIDS) => `default ${DEFAULT_GRIDS[kind][2]}; ${DEFAULT_GRIDS[kind][3]} for three qubits, ${DEFAULT_GRIDS[kind][4]} for four`;
 
 /**
  * QuTiP 4.7 on points of the same preset: scripts/reference/qutip_bench.py builds the
@@ -116,11 +122,11 @@ export function registerBench(program: Command): void {
         'every row gets its ratio to it.',
     )
     .option('--preset <name>', 'preset (default fig9)')
-    .option('--grid <NxM>', 'grid of the webgpu leap measurement (default 256x256)')
+    .option('--grid <NxM>', `grid of the webgpu leap measurement (${defaultGrids('webgpu')})`)
     .option('--cpu-grid <NxM>', `grid of the cpu measurement (${defaultGrids('cpu')})`)
     .option('--qutip-grid <NxM>', `grid of the qutip measurement (${defaultGrids('qutip')})`)
     .option('--python <path>', 'the Python with QuTiP 4.7 that the qutip measurement runs (default /usr/bin/python3, Debian\'s)')
-    .option('--rk4-grid <NxM>', 'grid of the webgpu rk4 measurement, "none" to skip (default 8x8)')
+    .option('--rk4-grid <NxM>', `grid of the webgpu rk4 measurement, "none" to skip (${defaultGrids('rk4')})`)
     .option('--backends <list>', 'backends to measure: webgpu, cpu, browser, webgl, qutip (default webgpu,cpu; webgpu,cpu,qutip for a preset of 1, 3 or 4 qubits)')
     .option('--adapter <name>', 'WebGPU adapter (default auto)')
     .option('--threads <n>', 'cpu backend threads (default: all cores)')
@@ -140,7 +146,10 @@ export function registerBench(program: Command): void {
         for (const b of backends) if (!benchable.includes(b)) throw new InputError(`option --backends: unknown backend ${JSON.stringify(b)} (expected ${benchable.join(', ')})`);
         if (times && backends.includes('qutip')) throw new InputError('option --times: the qutip measurement has no charging curves (its points are steady states); leave qutip out of --backends');
         // a backend that cannot run the preset's system says so before anything is measured
-        for (const b of backends) if (b !== 'qutip') refuseOffCpu(b, system);
+        for (const b of backends) {
+          const why = b === 'qutip' ? undefined : offCpuRefusal(b, system, { times: Boolean(times) });
+          if (why) throw new InputError(`option --backends: ${b}: preset ${presetName}, system ${system.name}: ${why}; leave ${b} out of --backends`);
+        }
         const rows: BenchRow[] = [];
         for (const name of backends) {
           if (name === 'qutip') {
@@ -149,11 +158,17 @@ export function registerBench(program: Command): void {
           }
           const { backend } = await chooseBackend(name, opts, Boolean(opts.json));
           try {
+            // an adapter that cannot run the kernels of n > 2 (llvmpipe's loop budget at n = 4): said, and the others measured
+            const failed = name !== 'cpu' && qubits > 2 ? await probeBackend(resolveSpec(applyGrid(preset(presetName), '2x2')), backend) : undefined;
+            if (failed) {
+              process.stderr.write(`qbsweep bench: ${name} not measured: ${failed.message.replace(/: use --backend cpu.*$/, '')}\n`);
+              continue;
+            }
             if (name === 'cpu') rows.push(await measure(backend, presetName, String(opts.cpuGrid ?? DEFAULT_GRIDS.cpu[qubits]), 'expm', dt, times));
             else {
-              rows.push(await measure(backend, presetName, String(opts.grid ?? '256x256'), 'leap', dt, times));
+              rows.push(await measure(backend, presetName, String(opts.grid ?? DEFAULT_GRIDS.webgpu[qubits]), 'leap', dt, times));
               // the webgl backend has no rk4 integrator; with a time grid the curves are the leap's whatever the integrator
-              const rk4Grid = name === 'webgl' || times ? 'none' : String(opts.rk4Grid ?? '8x8');
+              const rk4Grid = name === 'webgl' || times ? 'none' : String(opts.rk4Grid ?? DEFAULT_GRIDS.rk4[qubits]);
               if (rk4Grid !== 'none') rows.push(await measure(backend, presetName, rk4Grid, 'rk4', dt));
             }
           } finally {
@@ -178,6 +193,8 @@ export function registerBench(program: Command): void {
           out.push(`  ${r.backend.padEnd(8)}${r.integrator.padEnd(12)}${r.grid.padEnd(11)}${String(r.points).padStart(9)}${r.seconds.toFixed(2).padStart(10)}${r.points_per_s.toLocaleString('en-US').padStart(12)}${(r.ratio_to_cpu === undefined ? '-' : r.ratio_to_cpu.toFixed(1)).padStart(9)}${xQutip(r)}   ${r.adapter ?? `float64, ${r.backend === 'cpu' ? 'worker threads' : ''}`}`);
         }
         const panels = preset(presetName).axes.length === 3 ? (preset(presetName).axes[0].values?.length ?? 1) : 1;
+        const device = rows.find((r) => r.device_bytes_per_point !== undefined)?.device_bytes_per_point;
+        if (device !== undefined) out.push('', `  webgpu device memory per point (${qubits} qubits, leap): ${device.toLocaleString('en-US')} bytes`);
         out.push('', `  (warm: kernels compiled, workers started and optimised before timing; grids are per panel, ${panels} panel${panels === 1 ? '' : 's'})`);
         process.stdout.write(out.join('\n') + '\n');
       }),

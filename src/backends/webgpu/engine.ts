@@ -21,6 +21,17 @@ export interface AdapterDescription {
 }
 
 /** A GPU failure with a message for people; `done` points were finished before it. */
+/**
+ * Device memory one point takes in a leap run, in bytes (what `bench` reports): two qubits, its
+ * parameter row, record and staging copy; n > 2, its work buffer (generator, propagator, product),
+ * record, staging copy and long-time r.
+ */
+export function deviceBytesPerPoint(stateDim: number): number {
+  if (stateDim === 16) return PARAM_BYTES + 2 * OUT_STRIDE * 4;
+  const b = ndBytesPerPoint(stateDim);
+  return b.work + 2 * b.record + stateDim * 4;
+}
+
 export class GpuError extends Error {
   constructor(
     message: string,
