@@ -207,20 +207,16 @@ fn solve_steady_nd(e: u32, g: u32, lid: u32) -> f32 {
 
 // Writes a point's record from r(tau) in vec_a and the long-time r in vec_b (NaN where the
 // steady solve found G' singular): the r blocks, the flags, the step h and the leap's bound;
-// the spectrum slots NaN (no n > 2 spectrum program yet). llvmpipe gives an invocation one
-// budget of loop iterations and, past it, ends every loop at once and carries on: a probe loop
-// after all the work finishes only if that happened nowhere before (its bound is run-time, so
-// no compiler folds it); then the record says so (kernel dimension 0, which the host refuses)
-// rather than hold a state cut short.
+// the spectrum slots NaN (its program, nd_spectrum.wgsl, writes a record of its own). Where the
+// loop budget ran out (loop_budget_exhausted) the record says so (kernel dimension 0, which
+// the host refuses) rather than hold a state cut short.
 fn write_nd_record(base: u32, solvable: bool, degenerate: bool, h: f32, bound: f32, lid: u32) {
   let nan = runtime_nan(run.pad0);
   for (var k = lid; k < D; k += WORKGROUP_SIZE) {
     out[base + REC_R + k] = vec_a[k / 4u][k & 3u];
     out[base + REC_STEADY_R + k] = select(nan, vec_b[k / 4u][k & 3u], solvable);
   }
-  var probe = 0u;
-  for (var k = 0u; k < 256u + run.pad0; k++) { probe += 1u; }
-  let cut = max_all(select(0.0, 1.0, probe != 256u), lid) > 0.0;
+  let cut = loop_budget_exhausted(lid);
   if (lid == 0u) {
     var flags = 0u;
     if (degenerate) { flags |= FLAG_DEGENERATE; }
@@ -255,4 +251,14 @@ fn write_nd_non_finite(base: u32, lid: u32) {
 // The long-time limit into vec_b (`e` a scratch matrix): whether G' was solvable.
 fn long_time_nd(e: u32, g: u32, norm: f32, lid: u32) -> bool {
   return uniform_from_first(solve_steady_nd(e, g, lid), lid) >= SINGULAR_PIVOT * max(norm, 1e-30);
+}
+
+// Whether llvmpipe's budget of loop iterations ran out in this invocation (in any invocation of
+// the workgroup): past it, llvmpipe ends every loop at once and carries on, so a kernel writes
+// values cut short. A probe loop run after all the work finishes only if that happened nowhere
+// before (its bound is run-time, so no compiler folds it).
+fn loop_budget_exhausted(lid: u32) -> bool {
+  var probe = 0u;
+  for (var k = 0u; k < 256u + run.pad0; k++) { probe += 1u; }
+  return max_all(select(0.0, 1.0, probe != 256u), lid) > 0.0;
 }
