@@ -338,8 +338,8 @@ export class WebGpuEngine {
 
   /**
    * Systems of n > 2 qubits (nd.ts): the nd_leap program over `count` points whose work buffers
-   * the host filled (fillNdWork), one ndRecordLayout record per point (the gap slots NaN: no
-   * n > 2 spectrum program yet). Refuses in one line before anything is allocated where the
+   * the host filled (fillNdWork), one ndRecordLayout record per point (the gap slots NaN:
+   * spectrumNd computes them). Refuses in one line before anything is allocated where the
    * adapter's limits cannot hold one point.
    */
   async evaluateNd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, onProgress?: (p: EvaluateProgress) => void): Promise<EvaluateResult> {
