@@ -2,8 +2,9 @@
 // "nd_spectrum_finish" (systems of n > 2 qubits, src/backends/webgpu/ndSpectrum.ts): the
 // Liouvillian gap, spectral radius and slowest decay of each point, a workgroup per point, by
 // the algorithm of the n = 2 spectrum program (shaders/spectrum.wgsl: balancing, Householder
-// reduction to Hessenberg form, Francis double-shift QR, EISPACK balanc + orthes + hqr) with
-// each step parallel over rows or columns. G = [[0, 0], [c, A]], so only the N x N block A
+// reduction to Hessenberg form, Francis double-shift QR, EISPACK balanc + orthes + hqr), the
+// balancing and the reduction parallel over rows or columns, the QR iterations in one
+// invocation (spectrum_qr says why). G = [[0, 0], [c, A]], so only the N x N block A
 // (N = STATE_DIM - 1) is reduced and the eigenvalue 0 stays exact. The work is split over
 // dispatches (reduce: Run.steps Householder steps from step Run.first_step; qr: at most
 // Run.steps QR iterations) so that no invocation runs past llvmpipe's loop budget; every
@@ -49,7 +50,7 @@ fn state_at() -> u32 {
 // The sum (or maximum) of every invocation's `mine`, the same in every invocation (nd.wgsl
 // max_all's pattern: a tree, a loop with a barrier in it, left the rest of the kernel unrun on
 // llvmpipe, Mesa 22.3, measured).
-fn tree(mine: f32, lid: u32, maximum: bool) -> f32 {
+fn combine_all(mine: f32, lid: u32, maximum: bool) -> f32 {
   reduce[lid] = mine;
   workgroupBarrier();
   if (lid == 0u) {
@@ -149,7 +150,7 @@ fn spectrum_balance(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgrou
       vec_a[r / 4u][r & 3u] = f;
       if (f != 1.0) { changed = 1.0; }
     }
-    if (tree(changed, lid, true) == 0.0) { break; }
+    if (combine_all(changed, lid, true) == 0.0) { break; }
     // a_ij f_j / f_i
     for (var r = lid; r < NU; r += WORKGROUP_SIZE) {
       let fr = vec_a[r / 4u][r & 3u];
@@ -177,7 +178,7 @@ fn spectrum_reduce(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
 fn householder_step(m: u32, lid: u32) {
   var part = 0.0;
   for (var r = m + lid; r < NU; r += WORKGROUP_SIZE) { part += abs(work[hb + r * Q + (m - 1u) / 4u][(m - 1u) & 3u]); }
-  let scale = tree(part, lid, false);
+  let scale = combine_all(part, lid, false);
   if (scale == 0.0) { return; }
   var hp = 0.0;
   for (var r = lid; r < D; r += WORKGROUP_SIZE) {
@@ -185,7 +186,7 @@ fn householder_step(m: u32, lid: u32) {
     vec_a[r / 4u][r & 3u] = v;
     hp += v * v;
   }
-  var h = tree(hp, lid, false);
+  var h = combine_all(hp, lid, false);
   let um = vec_a[m / 4u][m & 3u];
   let g = select(sqrt(h), -sqrt(h), um > 0.0);
   h -= um * g;

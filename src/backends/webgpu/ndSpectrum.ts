@@ -39,11 +39,11 @@ export function ndSpectrumPlan(stateDim: number) {
   const N = stateDim - 1;
   const Q = stateDim / 4;
   const rowsEach = Math.ceil(stateDim / 64); // rows (or columns) of one invocation
-  const tree = 6; // log2 of the workgroup size
+  const combine = 64; // nd_spectrum.wgsl combine_all: one invocation over the workgroup's values
   // loop iterations per invocation of one pass, step, iteration (the loops of nd_spectrum.wgsl)
-  const balancePass = rowsEach * (Q + N + 8) + tree + rowsEach * Q + 1;
-  const householderStep = 2 * rowsEach + 2 * tree + Math.ceil(Q / 64) * 2 * N + rowsEach * 2 * Q + rowsEach + 1;
-  // one invocation's (nd_spectrum.wgsl spectrum_qr says why): deflation, shift, start, zeroing, then the chase's rows and columns
+  const balancePass = rowsEach * (Q + N + 8) + combine + rowsEach * Q + 1;
+  const householderStep = 2 * rowsEach + 2 * combine + Math.ceil(Q / 64) * 2 * N + rowsEach * 2 * Q + rowsEach + 1;
+  // one invocation's (spectrum_qr says why): deflation, shift, start, zeroing, then the chase's rows and columns
   const qrIteration = 4 * N + (N - 1) * (N + 5) + 1;
   const balancePasses = Math.min(BALANCE_PASSES, Math.floor(ND_LOOP_SHARE / balancePass));
   return {
