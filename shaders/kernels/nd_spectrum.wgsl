@@ -399,7 +399,7 @@ fn spectrum_finish(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
   let st1 = work[state_at() + 1u];
   let nan = runtime_nan(run.pad0);
   out[base + NDSPEC_LEFT] = 0.0;
-  out[base + NDSPEC_SWEEPS] = st1.y;
+  out[base + NDSPEC_QR_ITERATIONS] = st1.y;
   out[base + NDSPEC_KERNEL_DIM] = st1.x;
   if (pt.status != FINISHED) {
     out[base + NDSPEC_GAP] = nan;

@@ -504,13 +504,13 @@ export class WebGpuEngine {
           const enc = this.device.createCommandEncoder();
           enc.clearBuffer(outBuf, 0, n * recordBytes);
           this.run(enc, init, buffers({}), n);
-          for (let k = 0; k < plan.balanceDispatches; k++) this.run(enc, balance, buffers({ steps: plan.balancePasses }), n);
-          for (let m = 1; m <= plan.householderTotal; m += plan.householderSteps) this.run(enc, reduce, buffers({ firstStep: m, steps: plan.householderSteps }), n);
+          for (let k = 0; k < plan.balanceDispatches; k++) this.run(enc, balance, buffers({ steps: plan.balancePassesPerDispatch }), n);
+          for (let m = 1; m <= plan.householderTotal; m += plan.householderStepsPerDispatch) this.run(enc, reduce, buffers({ firstStep: m, steps: plan.householderStepsPerDispatch }), n);
           this.device.queue.submit([enc.finish()]);
           // QR iterations until no point has eigenvalues left (hqr's own budget bounds them)
           for (let k = 0; k < plan.qrDispatchesMax; k++) {
             const e = this.device.createCommandEncoder();
-            this.run(e, qr, buffers({ steps: plan.qrIterations }), n);
+            this.run(e, qr, buffers({ steps: plan.qrIterationsPerDispatch }), n);
             this.device.queue.submit([e.finish()]);
             const progress = await readOut();
             let left = 0;

@@ -8,7 +8,7 @@
 // invocation stays inside llvmpipe's budget of loop iterations (a probe tells where it did not).
 
 /** A point's spectrum record (f32): the four values of the n = 2 spectrum slots, then the kernel dimension they used (1, or 2 where G' is singular in f32; 0: the point ran past the loop budget), the QR iterations taken and, while they run, the eigenvalues still to find. */
-export const ND_SPECTRUM_SLOTS = ['gap', 'spectralRadius', 'slowest', 'spectrumFlags', 'kernelDim', 'sweeps', 'left'] as const;
+export const ND_SPECTRUM_SLOTS = ['gap', 'spectralRadius', 'slowest', 'spectrumFlags', 'kernelDim', 'qrIterations', 'left'] as const;
 
 export function ndSpectrumLayout() {
   const at = Object.fromEntries(ND_SPECTRUM_SLOTS.map((s, k) => [s, k])) as Record<(typeof ND_SPECTRUM_SLOTS)[number], number>;
@@ -45,14 +45,14 @@ export function ndSpectrumPlan(stateDim: number) {
   const householderStep = 2 * rowsEach + 2 * combine + Math.ceil(Q / 64) * 2 * N + rowsEach * 2 * Q + rowsEach + 1;
   // one invocation's (spectrum_qr says why): deflation, shift, start, zeroing, then the chase's rows and columns
   const qrIteration = 4 * N + (N - 1) * (N + 5) + 1;
-  const balancePasses = Math.min(BALANCE_PASSES, Math.floor(ND_LOOP_SHARE / balancePass));
+  const balancePassesPerDispatch = Math.min(BALANCE_PASSES, Math.floor(ND_LOOP_SHARE / balancePass));
   return {
-    balancePasses,
-    balanceDispatches: Math.ceil(BALANCE_PASSES / balancePasses),
-    householderSteps: Math.floor(ND_LOOP_SHARE / householderStep),
+    balancePassesPerDispatch,
+    balanceDispatches: Math.ceil(BALANCE_PASSES / balancePassesPerDispatch),
+    householderStepsPerDispatch: Math.floor(ND_LOOP_SHARE / householderStep),
     /** Householder steps 1 .. N - 2 */
     householderTotal: N - 2,
-    qrIterations: Math.max(1, Math.floor(ND_LOOP_SHARE / qrIteration)),
+    qrIterationsPerDispatch: Math.max(1, Math.floor(ND_LOOP_SHARE / qrIteration)),
     /** hqr's budget, 30 N iterations per eigenvalue found: the QR dispatches never exceed it for N eigenvalues */
     qrDispatchesMax: Math.ceil((30 * N * N) / Math.max(1, Math.floor(ND_LOOP_SHARE / qrIteration))),
   };
