@@ -75,12 +75,13 @@ fn norm_inf(a: u32, corner: f32, lid: u32) -> f32 {
   return max_all(best, lid);
 }
 
-// Every entry of the matrix at `a` finite (NaN and inf fail |x| <= 3e38).
+// Every entry of the matrix at `a` finite: no exponent of all ones (inf, NaN), read from the bits
+// (llvmpipe's GL path let NaN through !(|x| <= 3e38), measured).
 fn finite_matrix(a: u32, lid: u32) -> bool {
   var bad = 0.0;
   for (var i = lid; i < D; i += WORKGROUP_SIZE) {
     for (var q = 0u; q < Q; q++) {
-      if (!all(abs(work[a + i * Q + q]) <= vec4<f32>(3.0e38))) { bad = 1.0; }
+      if (any((bitcast<vec4<u32>>(work[a + i * Q + q]) & vec4<u32>(0x7f800000u)) == vec4<u32>(0x7f800000u))) { bad = 1.0; }
     }
   }
   return max_all(bad, lid) == 0.0;
@@ -206,20 +207,16 @@ fn solve_steady_nd(e: u32, g: u32, lid: u32) -> f32 {
 }
 
 // Writes a point's record (the registry's, REC_*) from r(tau) in vec_a: its r block, the flags,
-// the step h and the leap's bound, the spectrum slots NaN (no n > 2 spectrum program yet); and
+// the step h and the leap's bound, the spectrum slots NaN (its program, nd_spectrum.wgsl, writes a record of its own); and
 // the long-time r in vec_b (NaN where the steady solve found G' singular) into the point's work
-// buffer at `w` (the record has no slot for it: the host computes the figures from both). llvmpipe gives an invocation one
-// budget of loop iterations and, past it, ends every loop at once and carries on: a probe loop
-// after all the work finishes only if that happened nowhere before (its bound is run-time, so
-// no compiler folds it); then the record says so (kernel dimension 0, which the host refuses)
-// rather than hold a state cut short.
+// buffer at `w` (the record has no slot for it: the host computes the figures from both). Where
+// the loop budget ran out (loop_budget_exhausted) the record says so (kernel dimension 0, which
+// the host refuses) rather than hold a state cut short.
 fn write_nd_record(base: u32, w: u32, solvable: bool, degenerate: bool, h: f32, bound: f32, lid: u32) {
   let nan = runtime_nan(run.pad0);
   for (var k = lid; k < D; k += WORKGROUP_SIZE) { out[base + REC_R + k] = vec_a[k / 4u][k & 3u]; }
   for (var q = lid; q < Q; q += WORKGROUP_SIZE) { work[w + WORK4_STEADY_R + q] = select(vec4<f32>(nan), vec_b[q], solvable); }
-  var probe = 0u;
-  for (var k = 0u; k < 256u + run.pad0; k++) { probe += 1u; }
-  let cut = max_all(select(0.0, 1.0, probe != 256u), lid) > 0.0;
+  let cut = loop_budget_exhausted(lid);
   if (lid == 0u) {
     var flags = 0u;
     if (degenerate) { flags |= FLAG_DEGENERATE; }
@@ -254,4 +251,14 @@ fn write_nd_non_finite(base: u32, lid: u32) {
 // The long-time limit into vec_b (`e` a scratch matrix): whether G' was solvable.
 fn long_time_nd(e: u32, g: u32, norm: f32, lid: u32) -> bool {
   return uniform_from_first(solve_steady_nd(e, g, lid), lid) >= SINGULAR_PIVOT * max(norm, 1e-30);
+}
+
+// Whether llvmpipe's budget of loop iterations ran out in this invocation (in any invocation of
+// the workgroup): past it, llvmpipe ends every loop at once and carries on, so a kernel writes
+// values cut short. A probe loop run after all the work finishes only if that happened nowhere
+// before (its bound is run-time, so no compiler folds it).
+fn loop_budget_exhausted(lid: u32) -> bool {
+  var probe = 0u;
+  for (var k = 0u; k < 256u + run.pad0; k++) { probe += 1u; }
+  return max_all(select(0.0, 1.0, probe != 256u), lid) > 0.0;
 }

@@ -75,9 +75,8 @@ fn hessenberg() {
 
 struct Eig { re: array<f32, STATE_DIM>, im: array<f32, STATE_DIM>, ok: bool }
 
-// The classic tests "|x| + s == s" are written as |x| <= EPS_F32 s: compilers may simplify the
-// former to x == 0 under fast-math, and the iteration would never deflate.
-const EPS_F32: f32 = 1.1920929e-7;
+// The classic tests "|x| + s == s" are written as |x| <= EPS_F32 s (src/core/constants.ts):
+// compilers may simplify the former to x == 0 under fast-math, and the iteration would never deflate.
 
 fn hqr() -> Eig {
   var res: Eig;

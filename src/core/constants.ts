@@ -99,5 +99,7 @@ export function wgslConstants(): string {
     `const SINGULAR_PIVOT: f32 = ${f(SINGULAR_PIVOT)};`,
     `const STATIONARY_DECAYS: f32 = ${f(STATIONARY_DECAYS)};`,
     `const DECAYED: f32 = ${f(LEAP_DECAYED)};`,
+    // float32's machine epsilon, the QR iterations' test for a negligible entry (shaders/spectrum.wgsl, nd_spectrum.wgsl)
+    `const EPS_F32: f32 = 1.1920929e-7;`,
   ].join('\n');
 }

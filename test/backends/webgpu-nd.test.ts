@@ -199,7 +199,7 @@ describe('n = 3 on the GPU: r(tau) and the long-time limit against float64 and Q
         expect(rec[b + L.kernelDim]).toBe(1);
         expect(rec[b + L.flags]).toBe(0);
         expect(rec[b + L.steadyFlags]).toBe(0);
-        expect(Number.isNaN(rec[b + L.gap])).toBe(true); // no n > 2 spectrum program yet
+        expect(Number.isNaN(rec[b + L.gap])).toBe(true); // the spectrum is spectrumNd's (webgpu-nd-spectrum.test.ts)
         // the leap's bound is an upper bound on |eig(M)|^n = exp(gap tau): below exp(-10) it proves stationarity
         if (Math.exp(ref.gap * tau) > 1e-30) expect(rec[b + L.transientBound]).toBeGreaterThanOrEqual(Math.exp(ref.gap * tau) * (1 - 1e-3));
         if (tau === 20000) expect(rec[b + L.transientBound]).toBeLessThan(Math.exp(-10));

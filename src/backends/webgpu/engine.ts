@@ -8,6 +8,7 @@ import { systemKey } from '../../system/registry.js';
 import type { RunSettings } from '../types.js';
 import { PROGRAMS, type Program, type ProgramName, type ShaderSources, assembleShader, entryPoint, workgroupsFor } from './programs.js';
 import { ndBytesPerPoint, ndLimitsRefusal, ndWorkLayout } from './nd.js';
+import { ndSpectrumLayout, ndSpectrumPlan } from './ndSpectrum.js';
 
 export interface AdapterDescription {
   vendor: string;
@@ -361,7 +362,7 @@ export class WebGpuEngine {
    * Systems of n > 2 qubits (nd.ts): the nd_leap program over `count` points whose work buffers
    * the host filled (fillNdWork), one record per point (the registry's recordLayout of the
    * state's size: r(tau), the kernel's flags, step, kernel dimension and bound; the gap slots NaN:
-   * no n > 2 spectrum program yet; the figures are the host's, ndRun.ts) and its long-time r.
+   * spectrumNd computes them; the figures are the host's, ndRun.ts) and its long-time r.
    * Refuses in one line before anything is allocated where the adapter's limits cannot hold one point.
    */
   async evaluateNd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, onProgress?: (p: EvaluateProgress) => void): Promise<NdEvaluateResult> {
@@ -406,9 +407,14 @@ export class WebGpuEngine {
     const stride = recordStride(sys.stateDim);
     for (let k = 0; k < n; k++) {
       const kd = records[k * stride + kernelDim];
-      if (kd !== 1 && kd !== 2 && !Number.isNaN(kd)) throw new GpuError(`webgpu: the kernel of a system of ${sys.qubits} qubits ran past this adapter's budget of loop iterations per invocation (${this.adapter.description}; llvmpipe's) at point ${done + k}: use --backend cpu, or a hardware GPU`, done);
+      if (kd !== 1 && kd !== 2 && !Number.isNaN(kd)) throw this.loopBudgetError(sys.qubits, done + k, done);
     }
     return records;
+  }
+
+  /** The one line of a point whose n > 2 kernel ran past the adapter's loop budget (its record then says kernel dimension 0). */
+  private loopBudgetError(qubits: number, point: number, done: number): GpuError {
+    return new GpuError(`webgpu: the kernel of a system of ${qubits} qubits ran past this adapter's budget of loop iterations per invocation (${this.adapter.description}; llvmpipe's) at point ${point}: use --backend cpu, or a hardware GPU`, done);
   }
 
   /**
@@ -486,6 +492,79 @@ export class WebGpuEngine {
       return { out, longTimeR, ...r };
     } finally {
       for (const b of [workBuf, outBuf, staging, stagingSteps, stagingR, ...uniforms]) b.destroy();
+    }
+  }
+
+  /**
+   * The spectrum of systems of n > 2 qubits (ndSpectrum.ts, shaders/kernels/nd_spectrum.wgsl)
+   * over `count` points whose work buffers the host filled (fillNdWork: G and tau are read):
+   * `out` holds an ndSpectrumLayout record per point, the gap, spectral radius, slowest decay
+   * and spectrum flags as the n = 2 spectrum program and float64 define them, with the kernel
+   * dimension they used (the nd_leap program's decision). The same adapter-limit refusal as
+   * evaluateNd before anything is allocated; a point that ran past the adapter's loop budget
+   * (llvmpipe) ends the run with one line. Dispatches: init, balance, the Householder
+   * reduction and the QR iterations in slices (ndSpectrumPlan; the QR progress read back after
+   * each slice until no point has eigenvalues left), finish.
+   */
+  async spectrumNd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, onProgress?: (p: EvaluateProgress) => void): Promise<EvaluateResult> {
+    const { sys, workStride, bytes, cap } = this.ndSizes(settings, count);
+    const [init, balance, reduce, qr, finish] = await Promise.all(
+      (['nd_spectrum_init', 'nd_spectrum_balance', 'nd_spectrum_reduce', 'nd_spectrum_qr', 'nd_spectrum_finish'] as const).map((p) => this.pipeline(p, settings)),
+    );
+    const L = ndSpectrumLayout();
+    const plan = ndSpectrumPlan(sys.stateDim);
+    const out = new Float32Array(count * L.stride);
+    const recordBytes = L.stride * 4;
+    const workBuf = this.buffer(cap * bytes.work, STORAGE | COPY_DST, 'nd work');
+    const outBuf = this.buffer(cap * recordBytes, STORAGE | COPY_SRC | COPY_DST, 'nd spectrum');
+    const staging = this.buffer(cap * recordBytes, MAP_READ | COPY_DST, 'nd spectrum staging');
+    const uniforms: GPUBuffer[] = [];
+    try {
+      const r = await this.inChunks(
+        count,
+        { cap, first: cap, what: (from, n) => `the spectrum of points ${from}..${from + n - 1}` },
+        async (done, n) => {
+          const buffers = (run: Pick<RunConstants, 'steps' | 'firstStep'>) => {
+            const u = this.uniform({ ...settings, count: n, ...run }, 'run');
+            uniforms.push(u);
+            return { run: u, work: workBuf, out: outBuf };
+          };
+          const readOut = async () => {
+            const enc = this.device.createCommandEncoder();
+            enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * recordBytes);
+            this.device.queue.submit([enc.finish()]);
+            return this.readBack(staging, n * recordBytes, done);
+          };
+          this.device.queue.writeBuffer(workBuf, 0, work, done * workStride, n * workStride);
+          const enc = this.device.createCommandEncoder();
+          enc.clearBuffer(outBuf, 0, n * recordBytes);
+          this.run(enc, init, buffers({}), n);
+          for (let k = 0; k < plan.balanceDispatches; k++) this.run(enc, balance, buffers({ steps: plan.balancePassesPerDispatch }), n);
+          for (let m = 1; m <= plan.householderTotal; m += plan.householderStepsPerDispatch) this.run(enc, reduce, buffers({ firstStep: m, steps: plan.householderStepsPerDispatch }), n);
+          this.device.queue.submit([enc.finish()]);
+          // QR iterations until no point has eigenvalues left (hqr's own budget bounds them)
+          for (let k = 0; k < plan.qrDispatchesMax; k++) {
+            const e = this.device.createCommandEncoder();
+            this.run(e, qr, buffers({ steps: plan.qrIterationsPerDispatch }), n);
+            this.device.queue.submit([e.finish()]);
+            const progress = await readOut();
+            let left = 0;
+            for (let j = 0; j < n; j++) left += progress[j * L.stride + L.left];
+            if (left === 0) break;
+          }
+          const e2 = this.device.createCommandEncoder();
+          this.run(e2, finish, buffers({}), n);
+          this.device.queue.submit([e2.finish()]);
+          const records = await readOut();
+          while (uniforms.length) uniforms.pop()!.destroy();
+          for (let j = 0; j < n; j++) if (records[j * L.stride + L.kernelDim] === 0) throw this.loopBudgetError(sys.qubits, done + j, done);
+          out.set(records.subarray(0, n * L.stride), done * L.stride);
+        },
+        onProgress,
+      );
+      return { out, ...r };
+    } finally {
+      for (const b of [workBuf, outBuf, staging, ...uniforms]) b.destroy();
     }
   }
 

@@ -11,8 +11,13 @@ import type { ModelName } from '../../model/params.js';
 import type { SystemDefinition } from '../../system/definition.js';
 import { generatedWgsl } from './codegen.js';
 import { ND_WORKGROUP_SIZE, wgslNdLayout } from './nd.js';
+import { wgslNdSpectrumLayout } from './ndSpectrum.js';
 
-export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish' | 'times' | 'nd_leap' | 'nd_rk4_init' | 'nd_rk4_step' | 'nd_rk4_finish';
+export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish' | 'times' | 'nd_leap' | 'nd_rk4_init' | 'nd_rk4_step' | 'nd_rk4_finish' | NdSpectrumProgram;
+
+/** The dispatches of the n > 2 spectrum (ndSpectrum.ts), in the order they run. */
+export const ND_SPECTRUM_PROGRAMS = ['nd_spectrum_init', 'nd_spectrum_balance', 'nd_spectrum_reduce', 'nd_spectrum_qr', 'nd_spectrum_finish'] as const;
+export type NdSpectrumProgram = (typeof ND_SPECTRUM_PROGRAMS)[number];
 
 /** How a shader reads a buffer (WebGPU's GPUBufferBindingType): var<uniform>, var<storage, read>, var<storage, read_write>. */
 export type BindingType = 'uniform' | 'read-only-storage' | 'storage';
@@ -44,6 +49,8 @@ export interface Program {
   observables?: boolean;
   /** a program of the n > 2 kernels (nd.ts): its work-buffer and record layout are compiled in, not the two-qubit generator */
   nd?: boolean;
+  /** WGSL generated for it alone (its record's layout), after the n > 2 layouts */
+  generated?: () => string;
 }
 
 const RUN: Binding = { binding: 0, name: 'run', type: 'uniform' };
@@ -60,6 +67,15 @@ const PHYSICS = ['layout.wgsl', 'observables.wgsl', 'propagate.wgsl'];
 const ND_BINDINGS: Binding[] = [RUN, { binding: 1, name: 'work', type: 'storage' }, { binding: 2, name: 'out', type: 'storage' }];
 const ND_LAYOUT = { workgroupSize: ND_WORKGROUP_SIZE, workgroups: (count: number) => count, outStride: 0, nd: true } as const;
 const ND_RK4 = ['layout.wgsl', 'propagate.wgsl', 'nd.wgsl', 'kernels/nd_rk4.wgsl'];
+// the n > 2 spectrum: init, balance and reduce work in the work buffer alone, qr and finish write the record
+const ndSpectrum = (name: NdSpectrumProgram): Program => ({
+  name,
+  entry: name.replace('nd_', ''),
+  files: ['layout.wgsl', 'nd.wgsl', 'kernels/nd_spectrum.wgsl'],
+  bindings: name === 'nd_spectrum_qr' || name === 'nd_spectrum_finish' ? ND_BINDINGS : ND_BINDINGS.slice(0, 2),
+  generated: wgslNdSpectrumLayout,
+  ...ND_LAYOUT,
+});
 
 export const PROGRAMS: Record<ProgramName, Program> = {
   leap: { name: 'leap', files: [...PHYSICS, 'records.wgsl', 'kernels/leap.wgsl'], bindings: RUN_PARAMS_OUT, outStride: OUT_STRIDE, observables: true },
@@ -92,6 +108,7 @@ export const PROGRAMS: Record<ProgramName, Program> = {
   nd_rk4_init: { name: 'nd_rk4_init', entry: 'rk4_init', files: ND_RK4, bindings: ND_BINDINGS.slice(0, 2), ...ND_LAYOUT },
   nd_rk4_step: { name: 'nd_rk4_step', entry: 'rk4_step', files: ND_RK4, bindings: ND_BINDINGS.slice(0, 2), ...ND_LAYOUT },
   nd_rk4_finish: { name: 'nd_rk4_finish', entry: 'rk4_finish', files: ND_RK4, bindings: ND_BINDINGS, ...ND_LAYOUT },
+  ...(Object.fromEntries(ND_SPECTRUM_PROGRAMS.map((p) => [p, ndSpectrum(p)])) as Record<NdSpectrumProgram, Program>),
 };
 
 /** Every shader file any program needs (what a browser must fetch). */
@@ -110,7 +127,7 @@ export function assembleShader(program: Program, sources: ShaderSources, workgro
     if (src === undefined) throw new Error(`shader source ${f} is missing`);
     parts.push(`// ---- ${f}\n${src}`);
     if (f === 'records.wgsl') parts.push(wgslRecordWriters(16));
-    if (f === 'layout.wgsl' && program.nd) parts.push(`// ---- generated: the n > 2 layouts\n${wgslNdLayout(system.stateDim)}`);
+    if (f === 'layout.wgsl' && program.nd) parts.push(`// ---- generated: the n > 2 layouts\n${wgslNdLayout(system.stateDim)}${program.generated ? `\n${program.generated()}` : ''}`);
     else if (f === 'layout.wgsl') parts.push(`// ---- generated: the system's generator${program.observables ? ', its currents and the observables' : ''}\n${wgslGenerator(system, model, program.observables === true)}${program.observables ? `\n${wgslObservables()}` : ''}`);
   }
   return parts.join('\n\n');
