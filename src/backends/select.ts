@@ -29,8 +29,8 @@ export interface BackendNeeds {
 /**
  * Why a backend other than cpu cannot run this system (and these needs), in words for one line;
  * undefined where it can. webgpu runs two qubits with the default battery, and 3 or 4 qubits
- * (the n > 2 kernels, figures on the host: webgpu/ndRun.ts) but not yet their gap (no n > 2
- * spectrum program) nor their charging curves; the float64 cpu backend runs every system.
+ * (the n > 2 kernels and their spectrum, figures on the host: webgpu/ndRun.ts) but not yet their
+ * charging curves; the float64 cpu backend runs every system.
  */
 export function offCpuRefusal(backend: string, system: SystemDefinition, needs: BackendNeeds = {}): string | undefined {
   if (backend === 'cpu' || isTwoQubitDefault(system)) return undefined;
@@ -40,7 +40,6 @@ export function offCpuRefusal(backend: string, system: SystemDefinition, needs: 
     const what = system.qubits !== 2 ? `${system.qubits} qubits` : `a declared battery (qubits [${system.battery.qubits.join(', ')}])`;
     return `${what}: the ${which} runs two-qubit systems with the default battery only${webgpu ? ' (and systems of 3 or 4 qubits)' : ''}`;
   }
-  if (needs.outputs?.includes('liouvillian_gap')) return `output liouvillian_gap: the ${which} has no Liouvillian gap of ${system.qubits} qubits yet`;
   if (needs.times) return `a time grid: the ${which} has no charging curves of ${system.qubits} qubits yet`;
   return undefined;
 }

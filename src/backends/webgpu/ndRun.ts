@@ -2,9 +2,10 @@
 // (nd_leap, or nd_rk4 with --integrator rk4) and solves its long-time limit; every output is then
 // computed on the host, in float64, from those two GPU states by the cpu backend's own path
 // (model/point.ts pointOfStates: the battery's figures of merit, currents, flags), so for n > 2 the
-// figures are the host's of the GPU state. What needs the spectrum has no n > 2 GPU program yet:
-// the gap is refused before the run (select.ts), and `not-stationary-at-tau` stands wherever the
-// leap's bound does not prove the point stationary.
+// figures are the host's of the GPU state. Where the gap is asked for, the spectrum program
+// (nd_spectrum, engine.spectrumNd) runs on the same work buffers and gives the gap, the spectral
+// radius, the slowest decay and the `unstable`/`not-stationary-at-tau` verdicts; without it,
+// `not-stationary-at-tau` stands wherever the leap's bound does not prove the point stationary.
 
 import { FLAG_BITS, recordLayout, recordStride } from '../../core/layout.js';
 import { auxLayout } from '../../compiler/targets.js';
@@ -14,6 +15,7 @@ import { rowToPoint, writeRecord } from '../cpu/record.js';
 import { type RangeResult, type RunSettings, type SweepJob, jobRows } from '../types.js';
 import { type NdEvaluateResult, WebGpuEngine } from './engine.js';
 import { fillNdWork, ndBytesPerPoint } from './nd.js';
+import { ndSpectrumLayout } from './ndSpectrum.js';
 
 const NO_SPECTRUM = { liouvillian_gap: Number.NaN, slowest_relaxation: Number.NaN, spectral_radius: Number.NaN };
 
@@ -35,9 +37,13 @@ export async function evaluateNdOnEngine(engine: WebGpuEngine, job: SweepJob, st
     const work = fillNdWork(rows, n, settings, aux);
     const progress = (p: { done: number }) => onProgress?.(done + p.done);
     const r = job.integrator === 'rk4' ? await engine.rk4Nd(work, n, settings, {}, progress) : await engine.evaluateNd(work, n, settings, progress);
-    records.set(ndRecordsOfStates(rows, r.done, settings, r, aux).subarray(0, r.done * stride), done * stride);
-    done += r.done;
-    if (r.error) return { records, done, error: r.error };
+    // the spectrum of the points the evolution finished, from the same work buffers (G, tau)
+    const spectrum = job.outputs.includes('liouvillian_gap') && r.done > 0 ? await engine.spectrumNd(work, r.done, settings) : undefined;
+    const finished = Math.min(r.done, spectrum?.done ?? r.done);
+    records.set(ndRecordsOfStates(rows, finished, settings, r, aux, spectrum?.out).subarray(0, finished * stride), done * stride);
+    done += finished;
+    const error = r.error ?? spectrum?.error;
+    if (error) return { records, done, error };
   }
   return { records, done: count };
 }
@@ -47,7 +53,8 @@ export async function evaluateNdOnEngine(engine: WebGpuEngine, job: SweepJob, st
  * long-time r: every output by pointOfStates, in float64; the kernel's step, kernel dimension
  * and bound kept. A point the kernel found not finite keeps its record (settleRecord blanks it).
  */
-export function ndRecordsOfStates(rows: Float64Array, done: number, settings: RunSettings, gpu: Pick<NdEvaluateResult, 'out' | 'longTimeR'>, aux: Float64Array): Float32Array {
+export function ndRecordsOfStates(rows: Float64Array, done: number, settings: RunSettings, gpu: Pick<NdEvaluateResult, 'out' | 'longTimeR'>, aux: Float64Array, spectra?: Float32Array): Float32Array {
+  const S = ndSpectrumLayout();
   const D = settings.system.stateDim;
   const L = recordLayout(D);
   const stride = recordStride(D);
@@ -61,6 +68,8 @@ export function ndRecordsOfStates(rows: Float64Array, done: number, settings: Ru
     const p = rowToPoint(rows, k, settings);
     const bound = out[b + L.transientBound];
     const step = out[b + L.dt];
+    const s = spectra?.subarray(k * S.stride, (k + 1) * S.stride);
+    const spectrumFlags = s ? s[S.spectrumFlags] | 0 : 0;
     const res = pointOfStates(p, {
       r: Float64Array.from(out.subarray(b + L.r, b + L.r + D)),
       r0: initialVector(p),
@@ -68,10 +77,10 @@ export function ndRecordsOfStates(rows: Float64Array, done: number, settings: Ru
       kernelDim: out[b + L.kernelDim],
       aux: aux.subarray(k * auxLength, (k + 1) * auxLength),
       degenerate: (words & FLAG_BITS.degenerate) !== 0,
-      // a growing mode shows only in the spectrum (none on the GPU for n > 2 yet): the cross-check's float64 points catch one
-      unstable: false,
-      notStationary: !(bound < WebGpuEngine.STATIONARY_BOUND),
-      spectrum: NO_SPECTRUM,
+      // a growing mode shows only in the spectrum: without it, the cross-check's float64 points catch one
+      unstable: (spectrumFlags & FLAG_BITS.unstable) !== 0,
+      notStationary: s ? (spectrumFlags & FLAG_BITS['not-stationary-at-tau']) !== 0 : !(bound < WebGpuEngine.STATIONARY_BOUND),
+      spectrum: s ? { liouvillian_gap: s[S.gap], slowest_relaxation: s[S.slowest], spectral_radius: s[S.spectralRadius] } : NO_SPECTRUM,
       step,
       precision: 'f32',
     });
