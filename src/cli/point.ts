@@ -336,6 +336,7 @@ export function toJson(r: PointResult, backend: string, p: PointParams, check?: 
     battery_purity: r.battery_purity,
     battery_entropy: r.battery_entropy,
     rho_min_eigenvalue: r.rho_min_eigenvalue,
+    negativity: r.negativity,
     average_power: r.average_power,
     average_ergotropic_power: r.average_ergotropic_power,
     liouvillian_gap: r.liouvillian_gap,
