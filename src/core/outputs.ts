@@ -78,15 +78,16 @@ const APPENDED_STATE_OBSERVABLES = STATE_OBSERVABLES.findIndex(([slot]) => slot 
 function stateEntries(limit: false, first: number, end?: number): (RecordEntry & { slot: StateSlot })[];
 function stateEntries(limit: true, first: number, end?: number): (RecordEntry & { slot: `steady${Capitalize<StateSlot>}` })[];
 function stateEntries(limit: boolean, first: number, end?: number): RecordEntry[] {
+  const keyOf = (k: string) => (limit ? `steady.${k}` : k);
   return STATE_OBSERVABLES.slice(first, end).map(([slot, key, label, unit], j) => ({
     slot: limit ? `steady${slot[0].toUpperCase()}${slot.slice(1)}` : slot,
-    key: limit ? `steady.${key}` : key,
+    key: keyOf(key),
     program: limit ? 'limit' : 'tau',
     from: at('state', first + j),
     doc: { label: limit ? `${LONG_TIME} ${label}` : label, unit },
     tolerance: 'state',
-    // listed with the other state observables, not after the currents
-    ...(first + j >= APPENDED_STATE_OBSERVABLES ? { listAfter: limit ? `steady.${STATE_OBSERVABLES[first + j - 1][1]}` : STATE_OBSERVABLES[first + j - 1][1] } : {}),
+    // an appended one is listed after the state observable before it, not after the currents
+    ...(first + j >= APPENDED_STATE_OBSERVABLES ? { listAfter: keyOf(STATE_OBSERVABLES[first + j - 1][1]) } : {}),
   }));
 }
 

@@ -2,7 +2,7 @@
 // read each from the record every backend fills (the layout of shaders/layout.wgsl).
 
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
-import { FLAG_BITS, OUT, OUT_STRIDE, recordLayout, recordStride } from '../core/layout.js';
+import { FLAG_BITS, OUT, recordLayout, recordStride } from '../core/layout.js';
 import { GPU_TOLERANCE } from './tolerance.js';
 import { pauliBasis } from '../algebra/pauli.js';
 import { qubitsOfState } from '../core/dimension.js';
@@ -11,7 +11,6 @@ import { CHARGING_FIGURES, CHARGING_FIGURE_DOCS, TRAJECTORY_QUANTITIES } from '.
 export { SCALAR_OUTPUTS, INTERNAL_COLUMNS, FlagWords, outputSlot, flagNames, flagBits } from '../core/outputs.js';
 import { RECORD_ENTRIES, type RecordEntry, type RecordLayout, SCALAR_OUTPUTS, entryOutputs, outputValue, programSlots } from '../core/outputs.js';
 
-export const RECORD_STRIDE = OUT_STRIDE;
 export const RECORD = OUT;
 
 /** The record of a state of stateDim components: its layout, its stride, the long-time values, the internal columns' slots. */
