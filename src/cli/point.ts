@@ -371,6 +371,7 @@ function formatTable(r: PointResult, backend: string, p: PointParams, check?: Cr
   row('E_B / omega', fmtNum(r.E_B_over_omega), fmtNum(r.steady.E_B_over_omega));
   row('ergotropy / omega', fmtNum(r.ergotropy_over_omega), fmtNum(r.steady.ergotropy_over_omega));
   row('concurrence', fmtNum(r.concurrence), fmtNum(r.steady.concurrence));
+  row('negativity', fmtNum(r.negativity), fmtNum(r.steady.negativity));
   row('coherent ergotropy', fmtNum(r.ergotropy_coherent_over_omega), fmtNum(r.steady.ergotropy_coherent_over_omega));
   row('incoherent ergotropy', fmtNum(r.ergotropy_incoherent_over_omega), fmtNum(r.steady.ergotropy_incoherent_over_omega));
   row('capacity / omega', fmtNum(r.capacity_over_omega), fmtNum(r.steady.capacity_over_omega));
