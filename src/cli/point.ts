@@ -336,6 +336,7 @@ export function toJson(r: PointResult, backend: string, p: PointParams, check?: 
     battery_purity: r.battery_purity,
     battery_entropy: r.battery_entropy,
     rho_min_eigenvalue: r.rho_min_eigenvalue,
+    negativity: r.negativity,
     average_power: r.average_power,
     average_ergotropic_power: r.average_ergotropic_power,
     liouvillian_gap: r.liouvillian_gap,
@@ -370,6 +371,7 @@ function formatTable(r: PointResult, backend: string, p: PointParams, check?: Cr
   row('E_B / omega', fmtNum(r.E_B_over_omega), fmtNum(r.steady.E_B_over_omega));
   row('ergotropy / omega', fmtNum(r.ergotropy_over_omega), fmtNum(r.steady.ergotropy_over_omega));
   row('concurrence', fmtNum(r.concurrence), fmtNum(r.steady.concurrence));
+  row('negativity', fmtNum(r.negativity), fmtNum(r.steady.negativity));
   row('coherent ergotropy', fmtNum(r.ergotropy_coherent_over_omega), fmtNum(r.steady.ergotropy_coherent_over_omega));
   row('incoherent ergotropy', fmtNum(r.ergotropy_incoherent_over_omega), fmtNum(r.steady.ergotropy_incoherent_over_omega));
   row('capacity / omega', fmtNum(r.capacity_over_omega), fmtNum(r.steady.capacity_over_omega));

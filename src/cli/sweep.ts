@@ -205,7 +205,7 @@ export function preflight(spec: ResolvedSpec, backend: string, integrator: strin
   if (spec.times && backend === 'webgl') checkTimeGrids(spec, { name: 'webgl', timeGrids: false });
   const chosen = backend === 'auto' && autoTakesCpu(spec, integrator) ? 'cpu' : backend;
   refuseOffCpu(chosen, spec.point.system, { outputs: spec.outputs, times: Boolean(spec.times) });
-  refuseTwoQubitOnly(spec);
+  refuseTwoQubitOnly(spec, chosen);
   if (integrator === undefined || chosen !== backend) return chosen;
   const known = backend === 'cpu' ? (CPU_INTEGRATORS as string[]) : GPU_INTEGRATORS;
   if (!known.includes(integrator)) {
@@ -217,18 +217,29 @@ export function preflight(spec: ResolvedSpec, backend: string, integrator: strin
 /** Why `auto` takes cpu for this sweep (a cpu-only integrator, or what webgpu cannot run), in words for one line; undefined: auto tries webgpu. */
 export function autoTakesCpu(spec: ResolvedSpec, integrator: string | undefined): string | undefined {
   if (integrator !== undefined && (CPU_INTEGRATORS as string[]).includes(integrator) && !GPU_INTEGRATORS.includes(integrator)) return `integrator ${integrator} is cpu's`;
-  return offCpuRefusal('auto', spec.point.system, { outputs: spec.outputs, times: Boolean(spec.times) });
+  return offCpuRefusal('auto', spec.point.system, { outputs: spec.outputs, times: Boolean(spec.times) }) ?? cpuOnlyNeed(spec, 'auto');
 }
 
-/** What a sweep of a system other than two qubits with the default battery cannot give yet (issue 20): one line naming it. */
-function refuseTwoQubitOnly(spec: ResolvedSpec): void {
+/** What of a sweep of a system other than two qubits with the default battery only the cpu backend computes, for now (rho, charging curves); undefined: nothing, or the backend is cpu. */
+function cpuOnlyNeed(spec: ResolvedSpec, backend: string): string | undefined {
   const sys = spec.point.system;
-  const twoQubitOnly = [
-    sys.qubits !== 2 && spec.outputs.includes('rho') && 'output rho (the 4 x 4 density matrix)',
-    sys.qubits !== 2 && spec.resolvedAxes.some((a) => a.param === 'theta' || a.param === 'phi') && 'an axis over theta/phi (a two-qubit state)',
-    !isTwoQubitDefault(sys) && spec.times && 'a time grid (the charging curves are of the two-qubit default battery)',
-  ].find((x) => x);
-  if (twoQubitOnly) throw new InputError(`system ${sys.name}: ${twoQubitOnly} is for two-qubit systems with the default battery only for now (this one has ${sys.qubits} qubits, battery qubits [${sys.battery.qubits.join(', ')}])`);
+  if (backend === 'cpu' || isTwoQubitDefault(sys)) return undefined;
+  return [sys.qubits !== 2 && spec.outputs.includes('rho') && `output rho (the ${2 ** sys.qubits} x ${2 ** sys.qubits} density matrix)`, spec.times && 'a time grid (charging curves)'].find((x) => x) || undefined;
+}
+
+/**
+ * What a sweep of a system other than two qubits with the default battery cannot give (issue 20):
+ * one line naming it. theta/phi are the two-qubit states' angles; rho and the charging curves of
+ * such a system are computed by the cpu backend only, for now.
+ */
+export function refuseTwoQubitOnly(spec: ResolvedSpec, backend: string): void {
+  const sys = spec.point.system;
+  const shape = `this one has ${sys.qubits} qubits, battery qubits [${sys.battery.qubits.join(', ')}]`;
+  if (sys.qubits !== 2 && spec.resolvedAxes.some((a) => a.param === 'theta' || a.param === 'phi')) {
+    throw new InputError(`system ${sys.name}: an axis over theta/phi (the angles of a two-qubit state) is for two-qubit systems only (${shape})`);
+  }
+  const cpuOnly = cpuOnlyNeed(spec, backend);
+  if (cpuOnly) throw new InputError(`system ${sys.name}: ${cpuOnly} of a system other than two qubits with the default battery is computed by the cpu backend only for now (${shape}); use --backend cpu`);
 }
 
 /**
@@ -455,7 +466,7 @@ export function registerSweep(program: Command): void {
           const block = blockOpt ?? blockPointsFor(backend, spec);
           // before anything is created: a refusal for size or for a backend without time grids leaves nothing behind
           checkTimeGrids(spec, backend);
-          checkResultMemory(range[1] - range[0], outputColumns(spec.outputs).length, backend.precision, undefined, spec.times?.n ?? 0);
+          checkResultMemory(range[1] - range[0], outputColumns(spec.outputs, spec.point.system.stateDim).length, backend.precision, undefined, spec.times?.n ?? 0);
           const state = new RunState(dir, stem, {
             spec_hash: specHash(spec),
             backend: backend.name,
@@ -464,7 +475,7 @@ export function registerSweep(program: Command): void {
             dt: dt ?? null,
             range,
             block_points: block,
-            columns: outputColumns(spec.outputs),
+            columns: outputColumns(spec.outputs, spec.point.system.stateDim),
           }, note, spec.times ? timeValues(spec.times) : undefined);
           if (opts.resume && !state.exists()) {
             const done = await finishedRun(dir, stem, { spec_hash: specHash(spec), backend: backend.name, integrator, dt: dt ?? null, range });

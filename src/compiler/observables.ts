@@ -1,6 +1,6 @@
 // Observables of the Pauli vector r, written once as emitted code (float64 JS, WGSL, gpu.js):
-// the battery's energy, ergotropy and efficiency (MODEL.md "Observables") and the Wootters
-// concurrence of the two-qubit state.
+// the battery's energy, ergotropy and efficiency (MODEL.md "Observables"), the Wootters
+// concurrence and the negativity of the two-qubit state.
 
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
 import { PAULI_STRINGS } from '../algebra/pauli.js';
@@ -119,9 +119,11 @@ export interface StateCode {
   entropy: Expr;
   /** smallest eigenvalue of the two-qubit rho (negative: the master equation left the physical states) */
   rhoMin: Expr;
+  /** negativity of the battery against the charger: the sum of |negative eigenvalues| of rho^(T_B) */
+  negativity: Expr;
 }
 
-/** The battery's coherent/incoherent ergotropy, capacity, purity, entropy, and rho's smallest eigenvalue. */
+/** The battery's coherent/incoherent ergotropy, capacity, purity, entropy, rho's smallest eigenvalue and the negativity. */
 export function emitStateObservables(em: Emitter, name: string, r: Expr[], ergotropy: Expr): StateCode {
   const z = r[3];
   const capacity = em.value(`${name}cap`, `Math.sqrt(${r[1]} * ${r[1]} + ${r[2]} * ${r[2]} + ${z} * ${z})`);
@@ -134,7 +136,12 @@ export function emitStateObservables(em: Emitter, name: string, r: Expr[], ergot
   const entropy = em.value(`${name}ent`, `-(${em.sel(`${p} > 0.0`, `${p} * Math.log(Math.max(${p}, 1e-30))`, ZERO)} + ${em.sel(`${q} > 0.0`, `${q} * Math.log(Math.max(${q}, 1e-30))`, ZERO)})`);
   const eig = jacobi(em, `${name}rj`, emitDensity(em, `${name}rho`, r), false).values;
   const rhoMin = em.value(`${name}rmin`, `Math.min(Math.min(${eig[0]}, ${eig[1]}), Math.min(${eig[2]}, ${eig[3]}))`);
-  return { incoherent, coherent, capacity, purity, entropy, rhoMin };
+  // transposing the battery (qubit 2, the second letter: component 4 a1 + a2) flips the sign of its sigma_y components
+  const transposed = r.map((x, i) => (i % 4 === 2 ? neg(x) : x));
+  const pt = jacobi(em, `${name}nj`, emitDensity(em, `${name}pt`, transposed), false).values;
+  // sum of |negative eigenvalues| = (||rho^T_B||_1 - 1)/2 for Tr rho = 1, without the 1 - 1 cancellation
+  const negativity = em.value(`${name}neg`, sum(pt.map((x) => `Math.max(${neg(x)}, 0.0)`)));
+  return { incoherent, coherent, capacity, purity, entropy, rhoMin, negativity };
 }
 
 export interface ThermoCode {

@@ -69,18 +69,25 @@ export const STATE_OBSERVABLES = [
   ['purity', 'battery_purity', 'battery purity (1 + |r_B|^2)/2', ''],
   ['entropy', 'battery_entropy', 'battery von Neumann entropy', 'nat'],
   ['rhoMin', 'rho_min_eigenvalue', 'smallest eigenvalue of rho (< 0: unphysical)', ''],
+  ['negativity', 'negativity', 'negativity of the battery against the rest (||rho^T_B||_1 - 1)/2', ''],
 ] as const;
 type StateSlot = (typeof STATE_OBSERVABLES)[number][0];
-function stateEntries(limit: false): (RecordEntry & { slot: StateSlot })[];
-function stateEntries(limit: true): (RecordEntry & { slot: `steady${Capitalize<StateSlot>}` })[];
-function stateEntries(limit: boolean): RecordEntry[] {
-  return STATE_OBSERVABLES.map(([slot, key, label, unit], k) => ({
+/** The state observables added after the record's layout was fixed: their slots come last (the layout appends). */
+const APPENDED_STATE_OBSERVABLES = STATE_OBSERVABLES.findIndex(([slot]) => slot === 'negativity');
+/** The entries of the state observables [first, end) of STATE_OBSERVABLES, at tau or at the long-time limit. */
+function stateEntries(limit: false, first: number, end?: number): (RecordEntry & { slot: StateSlot })[];
+function stateEntries(limit: true, first: number, end?: number): (RecordEntry & { slot: `steady${Capitalize<StateSlot>}` })[];
+function stateEntries(limit: boolean, first: number, end?: number): RecordEntry[] {
+  const keyOf = (k: string) => (limit ? `steady.${k}` : k);
+  return STATE_OBSERVABLES.slice(first, end).map(([slot, key, label, unit], j) => ({
     slot: limit ? `steady${slot[0].toUpperCase()}${slot.slice(1)}` : slot,
-    key: limit ? `steady.${key}` : key,
+    key: keyOf(key),
     program: limit ? 'limit' : 'tau',
-    from: at('state', k),
+    from: at('state', first + j),
     doc: { label: limit ? `${LONG_TIME} ${label}` : label, unit },
     tolerance: 'state',
+    // an appended one is listed after the state observable before it, not after the currents
+    ...(first + j >= APPENDED_STATE_OBSERVABLES ? { listAfter: keyOf(STATE_OBSERVABLES[first + j - 1][1]) } : {}),
   }));
 }
 
@@ -105,13 +112,15 @@ const ENTRY_LIST = [
   // ||A^p||_inf^(n/p) from the leap's last square A^p on traceless vectors (p <= n a power of two):
   // a bound on |eig|^n, so < exp(-10) proves the point stationary at tau (the spectrum skips it)
   { slot: 'transientBound', program: 'tau' },
-  ...stateEntries(false),
+  ...stateEntries(false, 0, APPENDED_STATE_OBSERVABLES),
   { slot: 'averagePower', key: 'average_power', program: 'tau', from: at('power', 0), doc: { label: 'average charging power (E_B(tau) - E_B(0))/tau', unit: 'omega lambda' }, tolerance: 'state' },
   { slot: 'averageErgotropicPower', key: 'average_ergotropic_power', program: 'tau', from: at('power', 1), doc: { label: 'average ergotropic power (W(tau) - W(0))/tau', unit: 'omega lambda' }, tolerance: 'state' },
-  ...stateEntries(true),
+  ...stateEntries(true, 0, APPENDED_STATE_OBSERVABLES),
   { slot: 'steadyHeat', key: 'steady.heat_current_#', size: MAX_RESERVOIRS, program: 'limit', from: at('thermodynamics', 0), doc: { label: `${LONG_TIME} energy current from reservoir #`, unit: 'lambda^2' }, tolerance: 'state' },
   { slot: 'steadyParticles', key: 'steady.particle_current_#', size: MAX_RESERVOIRS, program: 'limit', from: at('thermodynamics', MAX_RESERVOIRS), doc: { label: `${LONG_TIME} particle current from reservoir # (absorptions - emissions)`, unit: 'lambda' }, tolerance: 'state' },
   { slot: 'steadyEntropyProduction', key: 'steady.entropy_production', program: 'limit', from: at('thermodynamics', 2 * MAX_RESERVOIRS), doc: { label: `${LONG_TIME} entropy production -sum_k (J_k - mu_k N_k)/T_k`, unit: 'lambda' }, tolerance: 'state', perTemperature: true },
+  ...stateEntries(false, APPENDED_STATE_OBSERVABLES),
+  ...stateEntries(true, APPENDED_STATE_OBSERVABLES),
 ] as const satisfies readonly RecordEntry[];
 
 /** The record after the state's components, in slot order (the order is the layout: append, never insert). */
@@ -136,7 +145,7 @@ export function recordLayout(stateDim: number): RecordLayout {
 /** f32 (or f64) values per record of a state of `stateDim` components. */
 export const recordStride = (stateDim: number): number => RECORD_ENTRIES.reduce((n, e) => n + (e.size ?? 1), stateDim);
 
-/** The two-qubit record (16 components): 56 values, 224 bytes in f32. */
+/** The two-qubit record (16 components): 58 values, 232 bytes in f32. */
 export const OUT = recordLayout(16);
 export const OUT_STRIDE = recordStride(16);
 export const OUT_BYTES = OUT_STRIDE * 4;

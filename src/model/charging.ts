@@ -5,8 +5,9 @@
 import { matvec } from './linalg.js';
 import { propagator } from './evolve.js';
 import type { Mat } from './linalg.js';
-import { batteryObservables, concurrenceOf } from './observables.js';
+import { concurrenceOf, systemBattery } from './observables.js';
 import { observablesF64 } from '../compiler/targets.js';
+import type { SystemDefinition } from '../system/definition.js';
 
 /** A time grid t_j = from + j (to - from) / (n - 1), j = 0 .. n-1 (1/lambda). */
 export interface TimeGrid {
@@ -31,22 +32,23 @@ export function timeValues(g: TimeGrid): number[] {
 export const timeStep = (g: TimeGrid): number => (g.n > 1 ? (g.to - g.from) / (g.n - 1) : 0);
 
 /**
- * The float64 charging curve of a point with generator G and initial vector r0: r(from) =
- * exp(from G) r0, then r(t + step) = exp(step G) r(t). Returns TRAJECTORY_QUANTITIES x n values,
- * quantity-major (curve[q * n + j]); the concurrence NaN unless asked for (it is ~40% of a GPU
- * curve's cost, so a sweep computes it only when its outputs include `concurrence`).
+ * The float64 charging curve of a point of `system` with generator G and initial vector r0: r(from) =
+ * exp(from G) r0, then r(t + step) = exp(step G) r(t), the figures of the system's battery at each
+ * time (any n, a declared battery). Returns TRAJECTORY_QUANTITIES x n values, quantity-major
+ * (curve[q * n + j]); the concurrence NaN unless asked for (it is ~40% of a GPU curve's cost, so a
+ * sweep computes it only when its outputs include `concurrence`) and for a state of other than two qubits.
  */
-export function chargingCurve(G: Mat, r0: Float64Array, grid: TimeGrid, opts: { concurrence?: boolean } = {}): Float64Array {
+export function chargingCurve(system: SystemDefinition, G: Mat, r0: Float64Array, grid: TimeGrid, opts: { concurrence?: boolean } = {}): Float64Array {
   const withConcurrence = opts.concurrence !== false;
   const n = grid.n;
   const out = new Float64Array(TRAJECTORY_QUANTITIES.length * n);
-  const e0 = batteryObservables(r0).E_B_over_omega;
+  const e0 = systemBattery(system, r0).E_B_over_omega;
   const times = timeValues(grid);
   let r = grid.from > 0 ? matvec(propagator(G, grid.from), r0, r0.length) : Float64Array.from(r0);
   const step = n > 1 ? propagator(G, timeStep(grid)) : undefined;
   for (let j = 0; j < n; j++) {
     r[0] = 1;
-    const b = batteryObservables(r);
+    const b = systemBattery(system, r);
     out[j] = b.E_B_over_omega;
     out[n + j] = b.ergotropy_over_omega;
     out[2 * n + j] = b.efficiency;

@@ -48,8 +48,12 @@ export function systemFigures(sys: SystemDefinition, r: ArrayLike<number>): Batt
     const nan = Object.fromEntries(['E_B_over_omega', 'ergotropy_over_omega', 'efficiency', ...STATE_OBSERVABLES.map(([, key]) => key)].map((k) => [k, Number.NaN]));
     return { ...nan, zeroEnergy: false } as BatteryObservables & StateObservables;
   }
-  const { negativity: _, ...figures } = batteryFigures(r, sys.battery);
-  return figures;
+  return batteryFigures(r, sys.battery);
+}
+
+/** The battery's energy, ergotropy and efficiency of a state r of a system (systemFigures without the state observables for two qubits). */
+export function systemBattery(sys: SystemDefinition, r: ArrayLike<number>): BatteryObservables {
+  return isTwoQubitDefault(sys) ? batteryObservables(r) : systemFigures(sys, r);
 }
 
 /** The state observables of a state's figures, in the order of STATE_OBSERVABLES (the order `point --json` lists them). */

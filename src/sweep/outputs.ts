@@ -2,19 +2,21 @@
 // read each from the record every backend fills (the layout of shaders/layout.wgsl).
 
 import { PRECISION_OBSERVABLES } from '../core/constants.js';
-import { FLAG_BITS, OUT, OUT_STRIDE, recordLayout, recordStride } from '../core/layout.js';
+import { FLAG_BITS, OUT, recordLayout, recordStride } from '../core/layout.js';
 import { GPU_TOLERANCE } from './tolerance.js';
-import { PAULI_STRINGS } from '../algebra/pauli.js';
+import { pauliBasis } from '../algebra/pauli.js';
+import { qubitsOfState } from '../core/dimension.js';
 import { CHARGING_FIGURES, CHARGING_FIGURE_DOCS, TRAJECTORY_QUANTITIES } from '../model/charging.js';
 
 export { SCALAR_OUTPUTS, INTERNAL_COLUMNS, FlagWords, outputSlot, flagNames, flagBits } from '../core/outputs.js';
 import { RECORD_ENTRIES, type RecordEntry, type RecordLayout, SCALAR_OUTPUTS, entryOutputs, outputValue, programSlots } from '../core/outputs.js';
 
-export const RECORD_STRIDE = OUT_STRIDE;
 export const RECORD = OUT;
 
 /** The record of a state of stateDim components: its layout, its stride, the long-time values, the internal columns' slots. */
 export interface RecordShape {
+  /** components of the state (r, the first slots) */
+  stateDim: number;
   layout: RecordLayout;
   stride: number;
   steadySlots: readonly number[];
@@ -27,7 +29,7 @@ export function recordShape(stateDim = 16): RecordShape {
   if (!s) {
     const layout = recordLayout(stateDim);
     const internal = Object.fromEntries(RECORD_ENTRIES.filter((e) => e.internalColumn).map((e) => [e.internalColumn!, (layout as unknown as Record<string, number>)[e.slot]]));
-    shapes.set(stateDim, (s = { layout, stride: recordStride(stateDim), steadySlots: programSlots(layout, 'limit', false), internal }));
+    shapes.set(stateDim, (s = { stateDim, layout, stride: recordStride(stateDim), steadySlots: programSlots(layout, 'limit', false), internal }));
   }
   return s;
 }
@@ -38,7 +40,7 @@ function slotOf(shape: RecordShape, column: string): number | undefined {
   return v === undefined ? undefined : (shape.layout as unknown as Record<string, number>)[v.entry.slot] + v.offset;
 }
 
-/** `rho` expands to the 32 columns rho_real[i][j], rho_imag[i][j]; the charging figures need a spec's time grid */
+/** `rho` expands to the 2 x 2^n x 2^n columns rho_real[i][j], rho_imag[i][j] (32 for two qubits); the charging figures need a spec's time grid */
 export const OUTPUT_KEYS = [...SCALAR_OUTPUTS, 'rho', ...CHARGING_FIGURES] as const;
 export type OutputKey = (typeof OUTPUT_KEYS)[number];
 export const DEFAULT_OUTPUTS: OutputKey[] = ['efficiency', 'E_B_over_omega', 'ergotropy_over_omega', 'concurrence', 'steady.efficiency'];
@@ -54,22 +56,38 @@ for (const q of TRAJECTORY_QUANTITIES) OUTPUT_DOCS[`trajectory.${q}`] = { label:
 /** Columns of grid times (the charging figures' times): kept in float64 on every backend, so they read as the grid's times. */
 export const TIME_COLUMNS: readonly string[] = ['time_of_max_average_power', 'charging_time_90'];
 
-/** CSV/array column names for the chosen outputs, in order. */
-export function outputColumns(outputs: string[]): string[] {
+/** CSV/array column names for the chosen outputs, in order, for a system's state of stateDim components (`rho`: its 2^n x 2^n entries). */
+export function outputColumns(outputs: string[], stateDim = 16): string[] {
+  const side = 2 ** qubitsOfState(stateDim);
   const cols: string[] = [];
   for (const o of outputs) {
     if (o === 'rho') {
-      for (const part of ['rho_real', 'rho_imag']) for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) cols.push(`${part}[${i}][${j}]`);
+      for (const part of ['rho_real', 'rho_imag']) for (let i = 0; i < side; i++) for (let j = 0; j < side; j++) cols.push(`${part}[${i}][${j}]`);
     } else cols.push(o);
   }
   return cols;
 }
 
-// rho from r: rho = (1/4) sum_i r_i P_i, entry (i, j) as a sparse list of (component, coefficient)
-const RHO_TERMS: { re: [number, number][]; im: [number, number][] }[] = Array.from({ length: 16 }, (_, e) => ({
-  re: PAULI_STRINGS.map((p, i) => [i, 0.25 * p.re[e]] as [number, number]).filter(([, c]) => c !== 0),
-  im: PAULI_STRINGS.map((p, i) => [i, 0.25 * p.im[e]] as [number, number]).filter(([, c]) => c !== 0),
-}));
+/** rho's entries from r (rho = 2^-n sum_a r_a P_a), entry i side + j as a sparse list of (component, coefficient) for each part. */
+type RhoTerms = { re: [number, number][]; im: [number, number][] }[];
+const rhoTermsCache = new Map<number, RhoTerms>();
+function rhoTerms(stateDim: number): RhoTerms {
+  let terms = rhoTermsCache.get(stateDim);
+  if (!terms) {
+    const { qubits, permutations } = pauliBasis(qubitsOfState(stateDim));
+    const side = 2 ** qubits;
+    terms = Array.from({ length: side * side }, () => ({ re: [], im: [] }));
+    // each Pauli string has one entry per row i, in column perm[i]
+    permutations.forEach(({ perm, phaseRe, phaseIm }, a) =>
+      perm.forEach((j, i) => {
+        if (phaseRe[i] !== 0) terms![i * side + j].re.push([a, phaseRe[i] / side]);
+        if (phaseIm[i] !== 0) terms![i * side + j].im.push([a, phaseIm[i] / side]);
+      }),
+    );
+    rhoTermsCache.set(stateDim, terms);
+  }
+  return terms;
+}
 
 
 /** Copies one column of `n` records into dst[at ..]: a plain strided copy for scalar outputs. */
@@ -88,10 +106,10 @@ export function columnValue(records: ArrayLike<number>, k: number, column: strin
   const slot = slotOf(shape, column);
   if (slot !== undefined) return records[base + slot];
   if (column in shape.internal) return records[base + shape.internal[column]];
-  const m = /^rho_(real|imag)\[(\d)\]\[(\d)\]$/.exec(column);
-  // rho's columns are the two-qubit density matrix's (a sweep of another size refuses `rho`)
-  if (!m || shape.stride !== RECORD_STRIDE) throw new Error(`unknown column ${column}`);
-  const terms = RHO_TERMS[Number(m[2]) * 4 + Number(m[3])][m[1] === 'real' ? 're' : 'im'];
+  const m = /^rho_(real|imag)\[(\d+)\]\[(\d+)\]$/.exec(column);
+  const side = Math.sqrt(shape.stateDim);
+  if (!m || Number(m[2]) >= side || Number(m[3]) >= side) throw new Error(`unknown column ${column}`);
+  const terms = rhoTerms(shape.stateDim)[Number(m[2]) * side + Number(m[3])][m[1] === 'real' ? 're' : 'im'];
   let v = 0;
   for (const [i, c] of terms) v += c * records[base + i];
   return v;

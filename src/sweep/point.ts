@@ -95,7 +95,7 @@ export async function trajectoryOnBackend(p: PointParams, times: TimeGrid, opts:
   const t = timeValues(times);
   const out = { t } as Trajectory;
   if (opts.backend === 'cpu') {
-    const curve = chargingCurve(generator(p).G, initialVector(p), times);
+    const curve = chargingCurve(p.system, generator(p).G, initialVector(p), times);
     TRAJECTORY_QUANTITIES.forEach((q, i) => (out[q] = Array.from(curve.subarray(i * times.n, (i + 1) * times.n))));
     return { trajectory: out };
   }

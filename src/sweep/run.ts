@@ -185,7 +185,7 @@ export async function runSweep(spec: ResolvedSpec, opts: SweepRunOptions): Promi
   grid.validate();
   const [offset, end] = opts.range ?? [0, spec.count];
   const count = end - offset;
-  const columns = outputColumns(spec.outputs);
+  const columns = outputColumns(spec.outputs, spec.point.system.stateDim);
   for (const c of opts.extraColumns ?? []) if (!columns.includes(c)) columns.push(c);
   checkTimeGrids(spec, opts.backend);
   const nt = spec.times?.n ?? 0;
@@ -354,7 +354,7 @@ export function crossCheck(res: SweepResult, n: number): CrossCheck {
     // a non-finite point is NaN everywhere: its scalars agreed above where this run has NaN too
     if (!res.trajectories || !res.times || !res.spec.times || ref.flags.includes('non-finite')) continue;
     // the charging curve at every time of the grid, and the figures read off it
-    const curve = chargingCurve(generator(p).G, initialVector(p), res.spec.times, { concurrence: res.spec.outputs.includes('concurrence') });
+    const curve = chargingCurve(p.system, generator(p).G, initialVector(p), res.spec.times, { concurrence: res.spec.outputs.includes('concurrence') });
     TRAJECTORY_COLUMNS.forEach((c, q) => {
       for (let t = 0; t < nt; t++) {
         const value = res.trajectories![c][k * nt + t];

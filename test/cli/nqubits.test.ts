@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, expectOneLineError, runCli } from '../helpers/cli.js';
+import { refuseTwoQubitOnly } from '../../src/cli/sweep.js';
+import { resolveSpec } from '../../src/sweep/spec.js';
 
 const SYSTEM = 'test/data/systems/n3-charger-two-cells.json';
 const qutip = JSON.parse(readFileSync(join(REPO, 'test/data/qutip-nqubits.json'), 'utf8')) as {
@@ -28,9 +30,9 @@ describe('n = 3 on the cpu backend', () => {
     expect(ref.system).toBe(SYSTEM);
     const got = pointJson(['--model', ref.model, ...Object.entries(ref.params).flatMap(([k, v]) => ['--set', `${k}=${v}`])]);
     expect(got.flags).toEqual([]);
-    // (its reservoirs are bosons: qbsweep reports particle currents of fermion reservoirs only; no negativity output yet)
-    const keys = Object.keys(ref.steady).filter((k) => k !== 'r' && k !== 'negativity' && !k.startsWith('particle_current_'));
-    expect(keys).toHaveLength(13);
+    // (its reservoirs are bosons: qbsweep reports particle currents of fermion reservoirs only)
+    const keys = Object.keys(ref.steady).filter((k) => k !== 'r' && !k.startsWith('particle_current_'));
+    expect(keys).toHaveLength(14);
     for (const k of keys) expect(Math.abs((got.steady[k] as number) - (ref.steady[k] as number)), k).toBeLessThan(1e-8);
     // the concurrence is a two-qubit figure
     expect(got.concurrence).toBeNull();
@@ -70,6 +72,51 @@ describe('n = 3 on the cpu backend', () => {
     } finally {
       f.close();
     }
+  });
+
+  it('sweep --backend cpu with rho, the negativity and a time grid: the 8 x 8 rho, the figures and the curves of the point', async () => {
+    const outputs = ['E_B_over_omega', 'negativity', 'steady.negativity', 'rho', 'max_average_power'];
+    const r = runCli(['sweep', '--backend', 'cpu', '--system', SYSTEM, '--axis', 'F=0.2:0.8:2', '--tau', '20', '--times', '0:20:5', '--outputs', outputs.join(','), '--out', dir, '--name', 'n3rho', '--quiet', '--no-png']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 'n3rho.csv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const header = lines[0].split(',');
+    const rhoColumns = header.filter((c) => c.startsWith('rho_'));
+    expect(rhoColumns).toHaveLength(2 * 64);
+    expect(rhoColumns.slice(0, 9)).toEqual([...Array.from({ length: 8 }, (_, j) => `rho_real[0][${j}]`), 'rho_real[1][0]']);
+    expect(rhoColumns.at(-1)).toBe('rho_imag[7][7]');
+    const last = lines[2].split(',');
+    const col = (c: string) => Number(last[header.indexOf(c)]);
+    // the point F = 0.8 from its record is the point's own number: rho(tau), the negativity, the curve's end
+    const p = pointJson(['--set', 'F=0.8', '--tau', '20', '--times', '0:20:5']);
+    const rho = { real: p.rho_real as number[][], imag: p.rho_imag as number[][] };
+    for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) for (const part of ['real', 'imag'] as const) expect(col(`rho_${part}[${i}][${j}]`), `rho_${part}[${i}][${j}]`).toBeCloseTo(rho[part][i][j], 12);
+    expect(Array.from({ length: 8 }, (_, i) => col(`rho_real[${i}][${i}]`)).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    for (const o of ['E_B_over_omega', 'negativity']) expect(col(o), o).toBeCloseTo(p[o] as number, 12);
+    expect(col('steady.negativity')).toBeCloseTo(p.steady.negativity as number, 12);
+    const traj = p.trajectory as Record<string, (number | null)[]>;
+    expect(traj.t).toEqual([0, 5, 10, 15, 20]);
+    // the curve's last time is tau: the point's own E_B; the charging figure is read off that curve
+    expect(traj.E_B_over_omega[4]).toBeCloseTo(p.E_B_over_omega as number, 10);
+    expect(col('max_average_power')).toBeCloseTo(Math.max(...(traj.average_power as number[])), 10);
+    expect(traj.concurrence.every((x) => x === null)).toBe(true);
+    await h5wasm.ready;
+    const f = new h5wasm.File(join(dir, 'n3rho.h5'), 'r');
+    try {
+      const e = (f.get('trajectory_E_B_over_omega') as { value: Float64Array; shape: number[] });
+      expect(e.shape).toEqual([2, 5]);
+      Array.from(e.value.subarray(5)).forEach((x, j) => expect(x, `t = ${traj.t[j]}`).toBeCloseTo(traj.E_B_over_omega[j] as number, 12));
+    } finally {
+      f.close();
+    }
+  });
+
+  it('rho and time grids of such a system off the cpu backend: one line saying --backend cpu (theta/phi axes: two qubits only)', () => {
+    const spec = (more: Record<string, unknown>) => resolveSpec({ name: 'n3', system: SYSTEM, axes: [{ param: 'F', values: [0.2, 0.8] }], outputs: ['efficiency'], ...more }, REPO);
+    expect(() => refuseTwoQubitOnly(spec({ outputs: ['rho'] }), 'cpu')).not.toThrow();
+    expect(() => refuseTwoQubitOnly(spec({ times: { from: 0, to: 10, n: 3 } }), 'cpu')).not.toThrow();
+    expect(() => refuseTwoQubitOnly(spec({ outputs: ['rho'] }), 'webgpu')).toThrow(/^system n3-charger-two-cells: output rho \(the 8 x 8 density matrix\) .* cpu backend only .*; use --backend cpu$/);
+    expect(() => refuseTwoQubitOnly(spec({ times: { from: 0, to: 10, n: 3 } }), 'browser')).toThrow(/a time grid \(charging curves\) .*; use --backend cpu$/);
+    expectOneLineError(runCli(['sweep', '--backend', 'cpu', '--system', SYSTEM, '--axis', 'theta=0:1:2', '--out', join(dir, 'theta')]), /an axis over theta\/phi .* two-qubit systems only/);
   });
 
   it('a GPU backend without n > 2 kernels refuses the system in one line suggesting --backend cpu, writing nothing (webgpu: test/cli/nqubits-webgpu.test.ts)', () => {

@@ -33,12 +33,19 @@ const SENTINEL = -12345.5;
 /** Every slot of the registry (and r) for a state of 16 components: what each writer must write. */
 const ALL_SLOTS = Array.from({ length: OUT_STRIDE }, (_, s) => s);
 
-/** A generic point (a unique limit, fermion currents, not stationary at tau: every output a number) and a bistable one (one system: one compile). */
+/**
+ * A generic point (a unique limit, fermion currents, not stationary at tau: every output a number),
+ * a bistable one, and the generic one from an entangled state (negativity 0.059 at tau, 0.041 in
+ * the limit; concurrence 0.15, 0.083) (one system: one compile).
+ */
 const POINTS: [string, PointParams][] = [
   ['fermion Delta 1 tau 4', resolvePoint({ Delta: 1, reservoir: 'fermion', tau: 4 })],
   ['fermion Delta 0 tau 4 (bistable)', resolvePoint({ Delta: 0, reservoir: 'fermion', tau: 4 })],
+  ['fermion Delta 1 tau 4 from (|eg> + |ge>)/sqrt2', resolvePoint({ Delta: 1, reservoir: 'fermion', tau: 4, initial_state: { label: 'plus' } })],
 ];
-const [GENERIC] = POINTS;
+const [GENERIC, , ENTANGLED] = POINTS;
+/** The points whose every output is checked against float64 (the bistable one's limit is not unique). */
+const MATCHED = [GENERIC[1], ENTANGLED[1]];
 
 /** Slots still holding the sentinel, by name. */
 function unwritten(rec: ArrayLike<number>, slots: number[] = ALL_SLOTS): string[] {
@@ -59,16 +66,18 @@ function expectOutputsMatch(rec: ArrayLike<number>, p: PointParams, ref: PointRe
 }
 
 describe('the record layout follows from the registry', () => {
-  it('for 16 components: r 0-15, then every slot where the files of today have it (stride 56)', () => {
+  it('for 16 components: r 0-15, then every slot where the files of today have it, the negativity appended (stride 58)', () => {
     expect(OUT).toEqual({
       r: 0, efficiency: 16, energy: 17, ergotropy: 18, concurrence: 19, steadyEfficiency: 20, steadyEnergy: 21, steadyErgotropy: 22, steadyConcurrence: 23,
       kernelDim: 24, gap: 25, flags: 26, dt: 27, spectralRadius: 28, slowest: 29, steadyFlags: 30, spectrumFlags: 31, transientBound: 32,
       incoherent: 33, coherent: 34, capacity: 35, purity: 36, entropy: 37, rhoMin: 38, averagePower: 39, averageErgotropicPower: 40,
       steadyIncoherent: 41, steadyCoherent: 42, steadyCapacity: 43, steadyPurity: 44, steadyEntropy: 45, steadyRhoMin: 46,
       steadyHeat: 47, steadyParticles: 51, steadyEntropyProduction: 55,
+      // appended after the layout of the files of today
+      negativity: 56, steadyNegativity: 57,
     });
-    expect(OUT_STRIDE).toBe(56);
-    expect(programSlots(OUT, 'limit', false)).toEqual([20, 21, 22, 23, 24, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55]);
+    expect(OUT_STRIDE).toBe(58);
+    expect(programSlots(OUT, 'limit', false)).toEqual([20, 21, 22, 23, 24, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 57]);
   });
 
   it('for any state dimension: the r block first, then the entries in order, each slot once', () => {
@@ -92,6 +101,9 @@ describe('every writer writes every slot of the registry', () => {
       expect(SCALAR_OUTPUTS.filter((key) => resultValue(res, key) === undefined && !outputValue(key)!.entry.size), label).toEqual([]);
       for (const key of SCALAR_OUTPUTS) expect(Object.is(rec[outputSlot(key)!], resultValue(res, key) ?? Number.NaN), `${label} ${key}`).toBe(true);
     }
+    // the float32 writers' negativity is checked where there is some
+    const entangled = evaluatePoint(ENTANGLED[1]);
+    expect(Math.min(entangled.negativity, entangled.steady.negativity)).toBeGreaterThan(0.04);
   });
 
   it('gpu.js (webgl): the kernel map and the float64 state outputs together write every slot, within tolerance of float64', () => {
@@ -106,7 +118,7 @@ describe('every writer writes every slot of the registry', () => {
       writeStateOutputs(rows, rec, 0, 1, { system: p.system, model: p.model, reservoir: p.reservoir, zeroFreq: p.zero_freq });
       expect(unwritten(rec), label).toEqual([]);
       // the gap comes from the spectrum pass (NaN until then)
-      if (p === GENERIC[1]) expectOutputsMatch(rec.map((v, s) => (s === OUT.gap ? evaluatePoint(p).liouvillian_gap : v)), p, evaluatePoint(p), label);
+      if (MATCHED.includes(p)) expectOutputsMatch(rec.map((v, s) => (s === OUT.gap ? evaluatePoint(p).liouvillian_gap : v)), p, evaluatePoint(p), label);
     }
   });
 
@@ -155,7 +167,7 @@ describe('every writer writes every slot of the registry', () => {
       POINTS.forEach(([label, p], k) => {
         const rec = recs.subarray(k * OUT_STRIDE, (k + 1) * OUT_STRIDE);
         expect(unwritten(rec), label).toEqual([]);
-        if (p === GENERIC[1]) expectOutputsMatch(rec, p, evaluatePoint(p), label);
+        if (MATCHED.includes(p)) expectOutputsMatch(rec, p, evaluatePoint(p), label);
       });
     });
 

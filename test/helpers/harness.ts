@@ -81,10 +81,11 @@ export async function checkReferenceCases(backend: BrowserBackend, cases: Refere
 
 /** A coarse grid of a preset (or of a spec) on `backend` and on the float64 CPU backend, compared column by column. */
 export async function comparePreset(backend: BrowserBackend, cpu: CpuBackend, named: string | SweepSpec, grid: string): Promise<{ name: string; points: number; columns: Record<string, { max: number; worstRatio: number }>; seconds: number; cpu: SweepResult }> {
-  // the gap as an output: every point gets its spectrum (not only those the leap bound leaves open)
+  // the gap as an output: every point gets its spectrum (not only those the leap bound leaves open);
+  // the negativity: every backend's own writer of it (WGSL, gpu.js + float64) against float64's
   const p = applyGrid(typeof named === 'string' ? preset(named) : named, grid);
   const name = p.name;
-  const spec = resolveSpec({ ...p, outputs: [...new Set([...(p.outputs ?? DEFAULT_OUTPUTS), 'liouvillian_gap'])] });
+  const spec = resolveSpec({ ...p, outputs: [...new Set([...(p.outputs ?? DEFAULT_OUTPUTS), 'liouvillian_gap', 'negativity', 'steady.negativity'])] });
   const extra = ['_spectral_radius'];
   const t0 = performance.now();
   const got = await runSweep(spec, { backend, check: 0, extraColumns: extra });

@@ -15,6 +15,10 @@ import { batteryObservables, concurrenceOf, stateObservables } from '../../src/m
 import { liouvillianGap, longTimeLimit, spectrum } from '../../src/model/spectrum.js';
 import { type SystemDefinition, parseSystem } from '../../src/system/definition.js';
 import type { ModelName, ZeroFreq } from '../../src/core/layout.js';
+import { TRAJECTORY_QUANTITIES, chargingCurve, timeValues } from '../../src/model/charging.js';
+import { evolveExact, initialVector } from '../../src/model/evolve.js';
+import { generator } from '../../src/model/generators.js';
+import { resolvePoint } from '../../src/model/params.js';
 
 interface NCase {
   id: string;
@@ -23,6 +27,7 @@ interface NCase {
   model: ModelName;
   zero_freq: ZeroFreq;
   battery_qubits: number[];
+  params: Record<string, number>;
   resolved: Record<string, number>;
   generator?: number[];
   generator_max_abs: number;
@@ -125,7 +130,7 @@ describe('two qubits, the default battery: the general figures are today\'s', ()
   ];
   const pure = psi.map(([re, im]) => densityToVector(pureDensity(re, im)));
 
-  it('E_B, ergotropy, efficiency, incoherent and coherent ergotropy, capacity, purity, entropy, rho_min to 1e-12', () => {
+  it('E_B, ergotropy, efficiency, incoherent and coherent ergotropy, capacity, purity, entropy, rho_min, negativity to 1e-12', () => {
     for (const r of [...steady, ...pure, ...steady.map((s, k) => s.map((x, a) => 0.5 * x + 0.5 * pure[k % pure.length][a]))]) {
       const f = batteryFigures(r, two.battery);
       const b = batteryObservables(r);
@@ -159,5 +164,37 @@ describe('a battery Hamiltonian with complex terms', () => {
     const g = batteryFigures(rotated, batteryOf(real));
     for (const k of FIGURES) expect(Math.abs(f[k] - g[k]), k).toBeLessThan(1e-13);
     expect(f.ergotropy_coherent_over_omega).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('charging curves of three qubits (cpu): the declared battery\'s figures at each time', () => {
+  const c = data.cases.find((x) => x.id === 'n3-charger-hot-charger')!;
+  const p = resolvePoint({ system: c.system, model: c.model, ...c.params });
+  const { G } = generator(p);
+  const r0 = initialVector(p);
+  const at = (curve: Float64Array, n: number, q: (typeof TRAJECTORY_QUANTITIES)[number], j: number) => curve[TRAJECTORY_QUANTITIES.indexOf(q) * n + j];
+
+  it('E_B, ergotropy, efficiency and the average power equal batteryFigures of the exact exponential at each time, to 1e-10', () => {
+    const grid = { from: 0, to: 12, n: 7 };
+    const curve = chargingCurve(p.system, G, r0, grid);
+    const e0 = batteryFigures(r0, p.system.battery).E_B_over_omega;
+    timeValues(grid).forEach((t, j) => {
+      const f = batteryFigures(evolveExact(G, r0, t), p.system.battery);
+      for (const q of ['E_B_over_omega', 'ergotropy_over_omega', 'efficiency'] as const) expect(Math.abs(at(curve, grid.n, q, j) - f[q]), `${q} at t = ${t}`).toBeLessThan(1e-10);
+      if (t > 0) expect(Math.abs(at(curve, grid.n, 'average_power', j) - (f.E_B_over_omega - e0) / t), `power at t = ${t}`).toBeLessThan(1e-10);
+      // a three-qubit state has no (two-qubit) concurrence
+      expect(at(curve, grid.n, 'concurrence', j)).toBeNaN();
+    });
+    // the battery charges: the figures move (a constant curve would pass the checks above too)
+    expect(at(curve, grid.n, 'E_B_over_omega', grid.n - 1) - at(curve, grid.n, 'E_B_over_omega', 0)).not.toBeCloseTo(0, 2);
+  });
+
+  it("t -> large (|gap| t > 40): QuTiP's long-time E_B, ergotropy and efficiency within 1e-8", () => {
+    const grid = { from: 1800, to: 2000, n: 2 };
+    expect(Math.abs(c.gap) * grid.from).toBeGreaterThan(35);
+    const curve = chargingCurve(p.system, G, r0, grid);
+    for (const q of ['E_B_over_omega', 'ergotropy_over_omega', 'efficiency'] as const) {
+      for (let j = 0; j < grid.n; j++) expect(Math.abs(at(curve, grid.n, q, j) - c.steady[q]), `${q} at t = ${timeValues(grid)[j]}`).toBeLessThan(tol.long_time);
+    }
   });
 });

@@ -43,6 +43,18 @@ describe('state observables of analytic qubit states', () => {
     expect(m.rho_min_eigenvalue).toBeCloseTo(0.25, 14);
   });
 
+  it('negativity: 1/2 for a Bell state, 0 for a product state, (3p - 1)/4 for a Werner state above p = 1/3', () => {
+    // |Phi+> = (|ee> + |gg>)/sqrt2: r = (1, XX, -YY, ZZ) (Tr rho sigma_y (x) sigma_y = -1)
+    const bell = Float64Array.from({ length: 16 }, (_, i) => ({ 0: 1, 5: 1, 10: -1, 15: 1 })[i] ?? 0);
+    expect(stateObservables(bell).negativity).toBeCloseTo(0.5, 14);
+    // pure, so rho^T_B has eigenvalue 0 twice: rounding may leave -1e-17
+    expect(stateObservables(product([0.6, 0, 0.8], [0, 0.6, -0.8])).negativity).toBeLessThan(1e-14);
+    for (const p of [0.2, 1 / 3, 0.5, 0.9]) {
+      const werner = bell.map((x, i) => (i === 0 ? 1 : p * x));
+      expect(stateObservables(werner).negativity, `p = ${p}`).toBeCloseTo(Math.max(0, (3 * p - 1) / 4), 14);
+    }
+  });
+
   it('rho_min_eigenvalue sees a non-positive "state"', () => {
     // |r_B| = 1.2 > 1 is not a state: the battery factor has eigenvalue (1 - 1.2)/2 = -0.1
     const s = stateObservables(product([0, 0, 1], [0, 0, 1.2]));

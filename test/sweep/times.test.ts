@@ -73,7 +73,7 @@ describe('the float64 charging curve', () => {
     ];
     const grid: TimeGrid = { from: 0.7, to: 40, n: 17 };
     for (const p of points) {
-      const curve = chargingCurve(generator(p).G, initialVector(p), grid);
+      const curve = chargingCurve(p.system, generator(p).G, initialVector(p), grid);
       timeValues(grid).forEach((t, j) => {
         const ref = exactAt(p, t);
         TRAJECTORY_QUANTITIES.forEach((q, i) => expect(Math.abs(curve[i * grid.n + j] - ref[q]), `${p.system.name} ${q} at t = ${t}`).toBeLessThan(1e-12));

@@ -29,7 +29,7 @@ export function evaluateRows(job: SweepJob<Float64Array>): { out: Float64Array; 
     writeRecord(res, res.step, out, k);
     // the curve always by the exact exponential, whatever the integrator of the record; none where the point has no numbers
     if (traj && res.flags.includes('non-finite')) traj.fill(Number.NaN, k * stride, (k + 1) * stride);
-    else if (traj) traj.set(chargingCurve(generator(p).G, initialVector(p), job.times!, { concurrence }), k * stride);
+    else if (traj) traj.set(chargingCurve(p.system, generator(p).G, initialVector(p), job.times!, { concurrence }), k * stride);
   }
   return { out, traj };
 }
