@@ -220,11 +220,10 @@ export function autoTakesCpu(spec: ResolvedSpec, integrator: string | undefined)
   return offCpuRefusal('auto', spec.point.system, { outputs: spec.outputs, times: Boolean(spec.times) }) ?? cpuOnlyNeed(spec, 'auto');
 }
 
-/** What of a sweep of a system other than two qubits with the default battery only the cpu backend computes, for now (rho, charging curves); undefined: nothing, or the backend is cpu. */
+/** What of a sweep of a system other than two qubits with the default battery only the cpu backend computes, for now (charging curves); undefined: nothing, or the backend is cpu. */
 function cpuOnlyNeed(spec: ResolvedSpec, backend: string): string | undefined {
-  const sys = spec.point.system;
-  if (backend === 'cpu' || isTwoQubitDefault(sys)) return undefined;
-  return [sys.qubits !== 2 && spec.outputs.includes('rho') && `output rho (the ${2 ** sys.qubits} x ${2 ** sys.qubits} density matrix)`, spec.times && 'a time grid (charging curves)'].find((x) => x) || undefined;
+  if (backend === 'cpu' || isTwoQubitDefault(spec.point.system) || !spec.times) return undefined;
+  return 'a time grid (charging curves)';
 }
 
 /**

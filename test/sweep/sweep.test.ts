@@ -139,7 +139,7 @@ describe('the presets of three and four qubits: webgpu against the float64 cpu b
   for (const name of Object.keys(PRESETS).filter((n) => resolveSpec(PRESETS[n]).point.system.qubits > 2)) {
     it(name, async (ctx) => {
       if (!engine && !process.env.CI) ctx.skip();
-      const spec = resolveSpec({ ...applyGrid(preset(name), '2x2'), outputs: ['efficiency', 'E_B_over_omega', 'ergotropy_over_omega', 'negativity', 'liouvillian_gap', 'steady.efficiency'] });
+      const spec = resolveSpec({ ...applyGrid(preset(name), '2x2'), outputs: ['efficiency', 'E_B_over_omega', 'ergotropy_over_omega', 'negativity', 'liouvillian_gap', 'steady.efficiency', 'rho'] });
       const backend = WebGpuBackend.fromEngine(engine!);
       const refused = await probeBackend(spec, backend);
       // llvmpipe's loop budget cuts the four-qubit kernels: refused in one line, before any point (a hardware GPU runs them)
@@ -149,9 +149,12 @@ describe('the presets of three and four qubits: webgpu against the float64 cpu b
       const ref = await runSweep(spec, { backend: cpu, extraColumns: extra });
       const cmp = compareResults(gpu, ref);
       for (const c of cmp.columns) expect(c.pass, `${name} ${c.column}: max ${c.max} (x${c.worstRatio.toFixed(2)} of tolerance)`).toBe(true);
-      for (const o of spec.outputs) expect(cmp.columns.find((c) => c.column === o)?.compared, o).toBe(spec.count);
+      for (const o of spec.outputs.filter((x) => x !== 'rho')) expect(cmp.columns.find((c) => c.column === o)?.compared, o).toBe(spec.count);
+      // rho: the 2^n x 2^n real and imaginary parts of rho(tau)
+      const D = 2 ** resolveSpec(PRESETS[name]).point.system.qubits;
+      expect(cmp.columns.filter((c) => c.column.startsWith('rho_')).length).toBe(2 * D * D);
       expect(gpu.check!.pass, JSON.stringify(gpu.check)).toBe(true);
-      console.log(`${name}: ${cmp.columns.map((c) => `${c.column} ${c.max.toExponential(1)}`).join(', ')}`);
+      console.log(`${name}: ${cmp.columns.filter((c) => !c.column.startsWith('rho_')).map((c) => `${c.column} ${c.max.toExponential(1)}`).join(', ')}`);
     }, 300_000);
   }
 });
