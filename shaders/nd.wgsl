@@ -147,6 +147,11 @@ fn taylor_step(m: u32, p: u32, g: u32, h: f32, order: u32, lid: u32) {
   fix_trace_row(m, lid);
 }
 
+// The leap's base step: the row's dt where given, else the default step of ||G||_inf (nd_leap's, and the sub-step bound of nd_times' grid map).
+fn leap_base_step_nd(norm: f32, dt: f32) -> f32 {
+  return select(default_step_of(norm), dt, dt > 0.0);
+}
+
 // The exact long-time limit: r with r_0 = 1 and (G r)_i = 0 for i >= 1 (row 0 of G replaced by
 // e0), Gaussian elimination with partial pivoting on whole rows in `e` (a copy of G), into
 // vec_b; returns the smallest pivot (the n = 2 solve_steady of codegen.ts, rows in parallel).
@@ -205,21 +210,33 @@ fn solve_steady_nd(e: u32, g: u32, lid: u32) -> f32 {
   return min_pivot;
 }
 
+// llvmpipe gives an invocation one budget of loop iterations and, past it, ends every loop at
+// once and carries on: a probe loop after all the work finishes only if that happened nowhere
+// before (its bound is run-time, so no compiler folds it). True (in every invocation) where some
+// invocation's kernel was cut short.
+fn loop_budget_cut(lid: u32) -> bool {
+  var probe = 0u;
+  for (var k = 0u; k < 256u + run.pad0; k++) { probe += 1u; }
+  return max_all(select(0.0, 1.0, probe != 256u), lid) > 0.0;
+}
+
 // Writes a point's record (the registry's, REC_*) from r(tau) in vec_a: its r block, the flags,
 // the step h and the leap's bound, the spectrum slots NaN (no n > 2 spectrum program yet); and
 // the long-time r in vec_b (NaN where the steady solve found G' singular) into the point's work
-// buffer at `w` (the record has no slot for it: the host computes the figures from both). llvmpipe gives an invocation one
-// budget of loop iterations and, past it, ends every loop at once and carries on: a probe loop
-// after all the work finishes only if that happened nowhere before (its bound is run-time, so
-// no compiler folds it); then the record says so (kernel dimension 0, which the host refuses)
-// rather than hold a state cut short.
+// buffer at `w` (the record has no slot for it: the host computes the figures from both). Where
+// loop_budget_cut, the record says so (kernel dimension 0, which the host refuses) rather than
+// hold a state cut short.
 fn write_nd_record(base: u32, w: u32, solvable: bool, degenerate: bool, h: f32, bound: f32, lid: u32) {
   let nan = runtime_nan(run.pad0);
   for (var k = lid; k < D; k += WORKGROUP_SIZE) { out[base + REC_R + k] = vec_a[k / 4u][k & 3u]; }
-  for (var q = lid; q < Q; q += WORKGROUP_SIZE) { work[w + WORK4_STEADY_R + q] = select(vec4<f32>(nan), vec_b[q], solvable); }
-  var probe = 0u;
-  for (var k = 0u; k < 256u + run.pad0; k++) { probe += 1u; }
-  let cut = max_all(select(0.0, 1.0, probe != 256u), lid) > 0.0;
+  for (var q = lid; q < Q; q += WORKGROUP_SIZE) { work[w + WORK4_STEADY_R + q] = vec_b[q]; }
+  sync();
+  // NaN where G' is singular by invocation 0's verdict alone: on llvmpipe later invocations read
+  // the verdict (handed through workgroup storage) stale at tau <= one leap step (NaN in half the slot)
+  if (lid == 0u && !solvable) {
+    for (var q = 0u; q < Q; q++) { work[w + WORK4_STEADY_R + q] = vec4<f32>(nan); }
+  }
+  let cut = loop_budget_cut(lid);
   if (lid == 0u) {
     var flags = 0u;
     if (degenerate) { flags |= FLAG_DEGENERATE; }

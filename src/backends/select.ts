@@ -20,17 +20,16 @@ export interface BackendRequest {
   system?: SystemDefinition;
 }
 
-/** What a sweep asks of a backend beyond its system: its outputs, and whether it has a time grid. */
+/** What a sweep asks of a backend beyond its system: its outputs. */
 export interface BackendNeeds {
   outputs?: readonly string[];
-  times?: boolean;
 }
 
 /**
  * Why a backend other than cpu cannot run this system (and these needs), in words for one line;
  * undefined where it can. webgpu runs two qubits with the default battery, and 3 or 4 qubits
- * (the n > 2 kernels, figures on the host: webgpu/ndRun.ts) but not yet their gap (no n > 2
- * spectrum program) nor their charging curves; the float64 cpu backend runs every system.
+ * (the n > 2 kernels, figures and charging curves' values on the host: webgpu/ndRun.ts) but not
+ * yet their gap (no n > 2 spectrum program); the float64 cpu backend runs every system.
  */
 export function offCpuRefusal(backend: string, system: SystemDefinition, needs: BackendNeeds = {}): string | undefined {
   if (backend === 'cpu' || isTwoQubitDefault(system)) return undefined;
@@ -41,7 +40,6 @@ export function offCpuRefusal(backend: string, system: SystemDefinition, needs: 
     return `${what}: the ${which} runs two-qubit systems with the default battery only${webgpu ? ' (and systems of 3 or 4 qubits)' : ''}`;
   }
   if (needs.outputs?.includes('liouvillian_gap')) return `output liouvillian_gap: the ${which} has no Liouvillian gap of ${system.qubits} qubits yet`;
-  if (needs.times) return `a time grid: the ${which} has no charging curves of ${system.qubits} qubits yet`;
   return undefined;
 }
 

@@ -205,7 +205,7 @@ export function preflight(spec: ResolvedSpec, backend: string, integrator: strin
   if (spec.times && backend === 'webgl') checkTimeGrids(spec, { name: 'webgl', timeGrids: false });
   const cpuOnly = integrator !== undefined && (CPU_INTEGRATORS as string[]).includes(integrator) && !GPU_INTEGRATORS.includes(integrator);
   // auto takes cpu where webgpu cannot run the system or what is asked of it; a GPU named outright refuses in one line
-  const needs = { outputs: spec.outputs, times: Boolean(spec.times) };
+  const needs = { outputs: spec.outputs };
   const chosen = backend === 'auto' && (cpuOnly || offCpuRefusal('auto', spec.point.system, needs)) ? 'cpu' : backend;
   refuseOffCpu(chosen, spec.point.system, needs);
   refuseTwoQubitOnly(spec);

@@ -12,7 +12,7 @@ import type { SystemDefinition } from '../../system/definition.js';
 import { generatedWgsl } from './codegen.js';
 import { ND_WORKGROUP_SIZE, wgslNdLayout } from './nd.js';
 
-export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish' | 'times' | 'nd_leap' | 'nd_rk4_init' | 'nd_rk4_step' | 'nd_rk4_finish';
+export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish' | 'times' | 'nd_leap' | 'nd_rk4_init' | 'nd_rk4_step' | 'nd_rk4_finish' | 'nd_times_map' | 'nd_times_step';
 
 /** How a shader reads a buffer (WebGPU's GPUBufferBindingType): var<uniform>, var<storage, read>, var<storage, read_write>. */
 export type BindingType = 'uniform' | 'read-only-storage' | 'storage';
@@ -60,6 +60,7 @@ const PHYSICS = ['layout.wgsl', 'observables.wgsl', 'propagate.wgsl'];
 const ND_BINDINGS: Binding[] = [RUN, { binding: 1, name: 'work', type: 'storage' }, { binding: 2, name: 'out', type: 'storage' }];
 const ND_LAYOUT = { workgroupSize: ND_WORKGROUP_SIZE, workgroups: (count: number) => count, outStride: 0, nd: true } as const;
 const ND_RK4 = ['layout.wgsl', 'propagate.wgsl', 'nd.wgsl', 'kernels/nd_rk4.wgsl'];
+const ND_TIMES = ['layout.wgsl', 'propagate.wgsl', 'nd.wgsl', 'kernels/nd_times.wgsl'];
 
 export const PROGRAMS: Record<ProgramName, Program> = {
   leap: { name: 'leap', files: [...PHYSICS, 'records.wgsl', 'kernels/leap.wgsl'], bindings: RUN_PARAMS_OUT, outStride: OUT_STRIDE, observables: true },
@@ -92,6 +93,9 @@ export const PROGRAMS: Record<ProgramName, Program> = {
   nd_rk4_init: { name: 'nd_rk4_init', entry: 'rk4_init', files: ND_RK4, bindings: ND_BINDINGS.slice(0, 2), ...ND_LAYOUT },
   nd_rk4_step: { name: 'nd_rk4_step', entry: 'rk4_step', files: ND_RK4, bindings: ND_BINDINGS.slice(0, 2), ...ND_LAYOUT },
   nd_rk4_finish: { name: 'nd_rk4_finish', entry: 'rk4_finish', files: ND_RK4, bindings: ND_BINDINGS, ...ND_LAYOUT },
+  // n > 2 charging curves (after nd_leap to the grid's first time): r(t_j) per point and time (stateDim f32 each) into `out`, the engine sizes it
+  nd_times_map: { name: 'nd_times_map', entry: 'times_map', files: ND_TIMES, bindings: ND_BINDINGS.slice(0, 2), ...ND_LAYOUT },
+  nd_times_step: { name: 'nd_times_step', entry: 'times_step', files: ND_TIMES, bindings: ND_BINDINGS, ...ND_LAYOUT },
 };
 
 /** Every shader file any program needs (what a browser must fetch). */
