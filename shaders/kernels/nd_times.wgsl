@@ -56,6 +56,7 @@ fn times_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
   let i = nd_point(wid, nwg);
   if (i >= run.count) { return; }
   let w = i * WORK4_STRIDE;
+  // a point an earlier dispatch cut short keeps its mark (the host refuses the run)
   if (uniform_from_first(work[w + WORK4_TAU].w, lid) < 0.0) { return; }
   let solvable = limit_unique(w);
   for (var q = lid; q < Q; q += WORKGROUP_SIZE) {
