@@ -148,6 +148,11 @@ fn taylor_step(m: u32, p: u32, g: u32, h: f32, order: u32, lid: u32) {
   fix_trace_row(m, lid);
 }
 
+// The leap's base step: the row's dt where given, else the default step of ||G||_inf (nd_leap's, and the sub-step bound of nd_times' grid map).
+fn leap_base_step_nd(norm: f32, dt: f32) -> f32 {
+  return select(default_step_of(norm), dt, dt > 0.0);
+}
+
 // The exact long-time limit: r with r_0 = 1 and (G r)_i = 0 for i >= 1 (row 0 of G replaced by
 // e0), Gaussian elimination with partial pivoting on whole rows in `e` (a copy of G), into
 // vec_b; returns the smallest pivot (the n = 2 solve_steady of codegen.ts, rows in parallel).
@@ -210,12 +215,18 @@ fn solve_steady_nd(e: u32, g: u32, lid: u32) -> f32 {
 // the step h and the leap's bound, the spectrum slots NaN (its program, nd_spectrum.wgsl, writes a record of its own); and
 // the long-time r in vec_b (NaN where the steady solve found G' singular) into the point's work
 // buffer at `w` (the record has no slot for it: the host computes the figures from both). Where
-// the loop budget ran out (loop_budget_exhausted) the record says so (kernel dimension 0, which
-// the host refuses) rather than hold a state cut short.
+// loop_budget_exhausted, the record says so (kernel dimension 0, which the host refuses) rather than
+// hold a state cut short.
 fn write_nd_record(base: u32, w: u32, solvable: bool, degenerate: bool, h: f32, bound: f32, lid: u32) {
   let nan = runtime_nan(run.pad0);
   for (var k = lid; k < D; k += WORKGROUP_SIZE) { out[base + REC_R + k] = vec_a[k / 4u][k & 3u]; }
-  for (var q = lid; q < Q; q += WORKGROUP_SIZE) { work[w + WORK4_STEADY_R + q] = select(vec4<f32>(nan), vec_b[q], solvable); }
+  for (var q = lid; q < Q; q += WORKGROUP_SIZE) { work[w + WORK4_STEADY_R + q] = vec_b[q]; }
+  sync();
+  // NaN where G' is singular by invocation 0's verdict alone: on llvmpipe later invocations read
+  // the verdict (handed through workgroup storage) stale at tau <= one leap step (NaN in half the slot)
+  if (lid == 0u && !solvable) {
+    for (var q = 0u; q < Q; q++) { work[w + WORK4_STEADY_R + q] = vec4<f32>(nan); }
+  }
   let cut = loop_budget_exhausted(lid);
   if (lid == 0u) {
     var flags = 0u;

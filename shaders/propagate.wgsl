@@ -68,6 +68,19 @@ fn even_steps(tau: f32, h0: f32) -> EvenSteps {
   return EvenSteps(u32(n), select(h0, tau / n, n > 0.0));
 }
 
+// A grid step's sub-step h = step / 2^k <= h0 (k <= 40): the Taylor map of h squared k times is exp(step G) (the times programs).
+struct GridSubsteps { k: u32, h: f32 }
+fn grid_substeps(step: f32, h0: f32) -> GridSubsteps {
+  var k = 0u;
+  var h = step;
+  loop {
+    if (h <= h0 * (1.0 + 1e-6) || k >= 40u) { break; }
+    h = h * 0.5;
+    k++;
+  }
+  return GridSubsteps(k, h);
+}
+
 // Whole steps and the remainder (literal RK4): tau = steps * h + last.
 struct StepPlan { steps: u32, last: f32 }
 fn step_plan(tau: f32, h: f32) -> StepPlan {

@@ -23,7 +23,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let head = work[w + WORK4_TAU];
   let tau = uniform_from_first(head.x, lid);
   let dt = uniform_from_first(head.y, lid);
-  let h0 = select(default_step_of(norm), dt, dt > 0.0);
+  let h0 = leap_base_step_nd(norm, dt);
   let n = leap_steps(tau, h0);
   let h = select(h0, tau / n, n > 0.0);
   taylor_step(m, p, g, h, LEAP_ORDER, lid);

@@ -17,15 +17,9 @@ override WITH_CONCURRENCE: bool = true;
 // exp(step G) from sub-steps of h = step / 2^k <= h0: the Taylor map, squared k times (one
 // product call site, as SwiftShader needs).
 fn grid_step_matrix(g: Mat16, step: f32, h0: f32) -> Mat16 {
-  var k = 0u;
-  var h = step;
-  loop {
-    if (h <= h0 * (1.0 + 1e-6) || k >= 40u) { break; }
-    h = h * 0.5;
-    k++;
-  }
-  var m = taylor_step_matrix(g, h);
-  for (var s = 0u; s < k; s++) {
+  let sub = grid_substeps(step, h0);
+  var m = taylor_step_matrix(g, sub.h);
+  for (var s = 0u; s < sub.k; s++) {
     m = mat16_fix_trace_row(mat16_mul(m, m));
   }
   return m;

@@ -20,19 +20,13 @@ export interface BackendRequest {
   system?: SystemDefinition;
 }
 
-/** What a sweep asks of a backend beyond its system: its outputs, and whether it has a time grid. */
-export interface BackendNeeds {
-  outputs?: readonly string[];
-  times?: boolean;
-}
-
 /**
- * Why a backend other than cpu cannot run this system (and these needs), in words for one line;
+ * Why a backend other than cpu cannot run this system, in words for one line;
  * undefined where it can. webgpu runs two qubits with the default battery, and 3 or 4 qubits
- * (the n > 2 kernels and their spectrum, figures on the host: webgpu/ndRun.ts) but not yet their
- * charging curves; the float64 cpu backend runs every system.
+ * (the n > 2 kernels, their spectrum and charging curves; figures on the host: webgpu/ndRun.ts);
+ * the float64 cpu backend runs every system.
  */
-export function offCpuRefusal(backend: string, system: SystemDefinition, needs: BackendNeeds = {}): string | undefined {
+export function offCpuRefusal(backend: string, system: SystemDefinition): string | undefined {
   if (backend === 'cpu' || isTwoQubitDefault(system)) return undefined;
   const which = backend === 'auto' ? 'default backend (auto: webgpu)' : `${backend} backend`;
   const webgpu = backend === 'webgpu' || backend === 'auto';
@@ -40,13 +34,12 @@ export function offCpuRefusal(backend: string, system: SystemDefinition, needs: 
     const what = system.qubits !== 2 ? `${system.qubits} qubits` : `a declared battery (qubits [${system.battery.qubits.join(', ')}])`;
     return `${what}: the ${which} runs two-qubit systems with the default battery only${webgpu ? ' (and systems of 3 or 4 qubits)' : ''}`;
   }
-  if (needs.times) return `a time grid: the ${which} has no charging curves of ${system.qubits} qubits yet`;
   return undefined;
 }
 
 /** The one-line refusal of a backend other than cpu for what it cannot run (offCpuRefusal), suggesting --backend cpu. */
-export function refuseOffCpu(backend: string, system: SystemDefinition, needs?: BackendNeeds): void {
-  const why = offCpuRefusal(backend, system, needs);
+export function refuseOffCpu(backend: string, system: SystemDefinition): void {
+  const why = offCpuRefusal(backend, system);
   if (why) throw new InputError(`system ${system.name}: ${why}; use --backend cpu`);
 }
 

@@ -147,7 +147,7 @@ export function registerBench(program: Command): void {
         if (times && backends.includes('qutip')) throw new InputError('option --times: the qutip measurement has no charging curves (its points are steady states); leave qutip out of --backends');
         // a backend that cannot run the preset's system says so before anything is measured
         for (const b of backends) {
-          const why = b === 'qutip' ? undefined : offCpuRefusal(b, system, { times: Boolean(times) });
+          const why = b === 'qutip' ? undefined : offCpuRefusal(b, system);
           if (why) throw new InputError(`option --backends: ${b}: preset ${presetName}, system ${system.name}: ${why}; leave ${b} out of --backends`);
         }
         const rows: BenchRow[] = [];

@@ -4,7 +4,6 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { firstRepeat } from '../core/lists.js';
 import { InputError, variedKeys } from '../model/params.js';
-import { isTwoQubitDefault } from '../system/definition.js';
 import { type ChosenBackend, SWEEP_BACKENDS, createBackend, offCpuRefusal, refuseOffCpu } from '../backends/select.js';
 import { ADAPTER_CHOICES } from '../backends/webgpu/nodeDevice.js';
 import { checkOutputDir, fileSha256, writeFileAtomic } from '../io/atomic.js';
@@ -204,8 +203,8 @@ export function preflight(spec: ResolvedSpec, backend: string, integrator: strin
   new Grid(spec).validate();
   if (spec.times && backend === 'webgl') checkTimeGrids(spec, { name: 'webgl', timeGrids: false });
   const chosen = backend === 'auto' && autoTakesCpu(spec, integrator) ? 'cpu' : backend;
-  refuseOffCpu(chosen, spec.point.system, { outputs: spec.outputs, times: Boolean(spec.times) });
-  refuseTwoQubitOnly(spec, chosen);
+  refuseOffCpu(chosen, spec.point.system);
+  refuseTwoQubitOnly(spec);
   if (integrator === undefined || chosen !== backend) return chosen;
   const known = backend === 'cpu' ? (CPU_INTEGRATORS as string[]) : GPU_INTEGRATORS;
   if (!known.includes(integrator)) {
@@ -217,28 +216,19 @@ export function preflight(spec: ResolvedSpec, backend: string, integrator: strin
 /** Why `auto` takes cpu for this sweep (a cpu-only integrator, or what webgpu cannot run), in words for one line; undefined: auto tries webgpu. */
 export function autoTakesCpu(spec: ResolvedSpec, integrator: string | undefined): string | undefined {
   if (integrator !== undefined && (CPU_INTEGRATORS as string[]).includes(integrator) && !GPU_INTEGRATORS.includes(integrator)) return `integrator ${integrator} is cpu's`;
-  return offCpuRefusal('auto', spec.point.system, { outputs: spec.outputs, times: Boolean(spec.times) }) ?? cpuOnlyNeed(spec, 'auto');
-}
-
-/** What of a sweep of a system other than two qubits with the default battery only the cpu backend computes, for now (charging curves); undefined: nothing, or the backend is cpu. */
-function cpuOnlyNeed(spec: ResolvedSpec, backend: string): string | undefined {
-  if (backend === 'cpu' || isTwoQubitDefault(spec.point.system) || !spec.times) return undefined;
-  return 'a time grid (charging curves)';
+  return offCpuRefusal('auto', spec.point.system);
 }
 
 /**
- * What a sweep of a system other than two qubits with the default battery cannot give (issue 20):
- * one line naming it. theta/phi are the two-qubit states' angles; rho and the charging curves of
- * such a system are computed by the cpu backend only, for now.
+ * What a sweep of a system of n != 2 qubits cannot have: an axis over theta/phi, the angles of a
+ * two-qubit state (one line naming it).
  */
-export function refuseTwoQubitOnly(spec: ResolvedSpec, backend: string): void {
+export function refuseTwoQubitOnly(spec: ResolvedSpec): void {
   const sys = spec.point.system;
   const shape = `this one has ${sys.qubits} qubits, battery qubits [${sys.battery.qubits.join(', ')}]`;
   if (sys.qubits !== 2 && spec.resolvedAxes.some((a) => a.param === 'theta' || a.param === 'phi')) {
     throw new InputError(`system ${sys.name}: an axis over theta/phi (the angles of a two-qubit state) is for two-qubit systems only (${shape})`);
   }
-  const cpuOnly = cpuOnlyNeed(spec, backend);
-  if (cpuOnly) throw new InputError(`system ${sys.name}: ${cpuOnly} of a system other than two qubits with the default battery is computed by the cpu backend only for now (${shape}); use --backend cpu`);
 }
 
 /**

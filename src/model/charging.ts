@@ -5,7 +5,7 @@
 import { matvec } from './linalg.js';
 import { propagator } from './evolve.js';
 import type { Mat } from './linalg.js';
-import { concurrenceOf, systemBattery } from './observables.js';
+import { type BatteryObservables, concurrenceOf, systemBattery } from './observables.js';
 import { observablesF64 } from '../compiler/targets.js';
 import type { SystemDefinition } from '../system/definition.js';
 
@@ -32,29 +32,48 @@ export function timeValues(g: TimeGrid): number[] {
 export const timeStep = (g: TimeGrid): number => (g.n > 1 ? (g.to - g.from) / (g.n - 1) : 0);
 
 /**
- * The float64 charging curve of a point of `system` with generator G and initial vector r0: r(from) =
- * exp(from G) r0, then r(t + step) = exp(step G) r(t), the figures of the system's battery at each
- * time (any n, a declared battery). Returns TRAJECTORY_QUANTITIES x n values, quantity-major
- * (curve[q * n + j]); the concurrence NaN unless asked for (it is ~40% of a GPU curve's cost, so a
- * sweep computes it only when its outputs include `concurrence`) and for a state of other than two qubits.
+ * The float64 charging curve of a point of `system` with generator G and initial vector r0:
+ * r(from) = exp(from G) r0, then r(t + step) = exp(step G) r(t), its values by curveOfStates with
+ * the system's battery (any n, a declared battery; the concurrence of two qubits only).
+ * Returns TRAJECTORY_QUANTITIES x n values, quantity-major (curve[q * n + j]).
  */
 export function chargingCurve(system: SystemDefinition, G: Mat, r0: Float64Array, grid: TimeGrid, opts: { concurrence?: boolean } = {}): Float64Array {
-  const withConcurrence = opts.concurrence !== false;
   const n = grid.n;
-  const out = new Float64Array(TRAJECTORY_QUANTITIES.length * n);
-  const e0 = systemBattery(system, r0).E_B_over_omega;
-  const times = timeValues(grid);
-  let r = grid.from > 0 ? matvec(propagator(G, grid.from), r0, r0.length) : Float64Array.from(r0);
+  const D = r0.length;
+  const states = new Float64Array(n * D);
+  let r = grid.from > 0 ? matvec(propagator(G, grid.from), r0, D) : Float64Array.from(r0);
   const step = n > 1 ? propagator(G, timeStep(grid)) : undefined;
   for (let j = 0; j < n; j++) {
     r[0] = 1;
-    const b = systemBattery(system, r);
+    states.set(r, j * D);
+    if (step && j < n - 1) r = matvec(step, r, D);
+  }
+  return curveOfStates((r) => systemBattery(system, r), r0, states, grid, { concurrence: opts.concurrence !== false && system.qubits === 2 });
+}
+
+/**
+ * A charging curve's values from its states r(t_j) (time-major, r0.length values each: the
+ * float64 ones of chargingCurve, or a GPU's): the battery's figures of each state by `battery`
+ * (a system's battery, model/observables.ts), the average power against r0's energy.
+ * TRAJECTORY_QUANTITIES x n values, quantity-major (curve[q * n + j]); the concurrence NaN unless
+ * asked for (it is ~40% of a GPU curve's cost, so a sweep computes it only when its outputs
+ * include `concurrence`).
+ */
+export function curveOfStates(battery: (r: ArrayLike<number>) => BatteryObservables, r0: Float64Array, states: Float32Array | Float64Array, grid: TimeGrid, opts: { concurrence?: boolean } = {}): Float64Array {
+  const withConcurrence = opts.concurrence !== false;
+  const n = grid.n;
+  const D = r0.length;
+  const out = new Float64Array(TRAJECTORY_QUANTITIES.length * n);
+  const e0 = battery(r0).E_B_over_omega;
+  const times = timeValues(grid);
+  for (let j = 0; j < n; j++) {
+    const r = states.subarray(j * D, (j + 1) * D);
+    const b = battery(r);
     out[j] = b.E_B_over_omega;
     out[n + j] = b.ergotropy_over_omega;
     out[2 * n + j] = b.efficiency;
     out[3 * n + j] = withConcurrence ? concurrenceOf(r) : Number.NaN;
     out[4 * n + j] = observablesF64().averagePower(b.E_B_over_omega, e0, times[j]);
-    if (step && j < n - 1) r = matvec(step, r, r.length);
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { initialVector } from '../model/evolve.js';
 import { generator } from '../model/generators.js';
 import { TRAJECTORY_QUANTITIES, type TimeGrid, type TrajectoryQuantity, chargingCurve, timeValues } from '../model/charging.js';
 import { CPU_INTEGRATORS } from '../backends/cpu/backend.js';
-import { SWEEP_BACKENDS, createBackend, offCpuRefusal } from '../backends/select.js';
+import { SWEEP_BACKENDS, createBackend } from '../backends/select.js';
 import { densityMatrices } from '../model/observables.js';
 
 export const BACKEND_CHOICES = SWEEP_BACKENDS;
@@ -43,8 +43,8 @@ export async function evaluateOnBackend(p: PointParams, opts: PointRunOptions): 
   }
   const { backend, why } = await createBackend({ backend: opts.backend, adapter: opts.adapter, system: p.system });
   try {
-    // what this backend computes for this system (webgpu: no gap of n > 2 qubits yet); rho from the record's state beyond two qubits
-    const outputs = ALL_OUTPUTS.filter((o) => !(o === 'rho' && p.system.qubits !== 2) && !offCpuRefusal(backend.name, p.system, { outputs: [o] }));
+    // rho from the record's state beyond two qubits
+    const outputs = ALL_OUTPUTS.filter((o) => !(o === 'rho' && p.system.qubits !== 2));
     const spec = specOfPoint(p, { name: 'point', axes: [{ param: 'tau', values: [p.tau] }], outputs });
     let r: number[] = [];
     const res = await runSweep(spec, { backend, integrator: opts.integrator, dt: opts.dt, check: 1, extraColumns: ['_spectral_radius'], onRecords: (records) => (r = Array.from(records.subarray(0, p.system.stateDim))) });

@@ -1,7 +1,7 @@
 // Three qubits on the webgpu backend end to end (issue 20): a small `sweep` whose every output
 // column is within the registry's float32 tolerance of `--backend cpu` on the same points, its
 // float64 cross-check passed; `point --json` against cpu; the one-line refusals of what the GPU
-// has no n > 2 path for (time grids, webgl), nothing written.
+// has no n > 2 path for (webgl), nothing written; charging curves on webgpu against cpu.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli, runCliAsync } from '../helpers/cli.js';
 import { releaseGpu, skipWithoutGpu } from '../helpers/gpu.js';
 import { SCALAR_OUTPUTS } from '../../src/core/outputs.js';
-import { toleranceAt } from '../../src/sweep/tolerance.js';
+import { toleranceAt, trajectoryTolerance } from '../../src/sweep/tolerance.js';
+import { TRAJECTORY_QUANTITIES, type TrajectoryQuantity } from '../../src/model/charging.js';
+import h5wasm from 'h5wasm/node';
 
 const SYSTEM = 'test/data/systems/n3-charger-two-cells.json';
 const dir = mkdtempSync(join(tmpdir(), 'qbsweep-nqubits-webgpu-'));
@@ -138,11 +140,36 @@ describe('four qubits and the default backend', () => {
   }, 300_000);
 });
 
+describe('charging curves of three qubits on webgpu', () => {
+  it('sweep --times: every curve of the declared battery within the trajectory tolerances of cpu, the cross-check passed', async (ctx) => {
+    await skipWithoutGpu(ctx);
+    const args = ['sweep', '--system', SYSTEM, '--axis', 'F=0.3:0.7:2', '--tau', '20', '--times', '0:20:6', '--outputs', 'E_B_over_omega,max_average_power,charging_time_90', '--out', dir, '--quiet', '--no-png'];
+    const [gpu, cpu] = await Promise.all([runCliAsync([...args, '--backend', 'webgpu', '--name', 'tgpu', '--check', 'all']), runCliAsync([...args, '--backend', 'cpu', '--name', 'tcpu'])]);
+    for (const r of [gpu, cpu]) expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'tgpu.json'), 'utf8'))).toMatchObject({ backend: { backend: 'webgpu' }, cross_check: 'passed' });
+    await h5wasm.ready;
+    const curves = (name: string) => {
+      const f = new h5wasm.File(join(dir, `${name}.h5`), 'r');
+      try {
+        return Object.fromEntries(TRAJECTORY_QUANTITIES.filter((q) => q !== 'concurrence').map((q) => [q, Array.from((f.get(`trajectory_${q}`) as { value: Float64Array | Float32Array }).value)]));
+      } finally {
+        f.close();
+      }
+    };
+    const [g, c] = [curves('tgpu'), curves('tcpu')];
+    for (const q of Object.keys(c) as TrajectoryQuantity[]) {
+      expect(g[q]).toHaveLength(12);
+      g[q].forEach((x, k) => expect(Math.abs(x - c[q][k]), `${q}[${k}]: webgpu ${x}, cpu ${c[q][k]}`).toBeLessThanOrEqual(trajectoryTolerance(q)));
+    }
+    // a charging battery: E_B grows from its initial value
+    expect(c.E_B_over_omega[5]).toBeGreaterThan(c.E_B_over_omega[0]);
+  }, 300_000);
+});
+
 describe('what webgpu has no three-qubit path for: one line, exit 2, nothing written', () => {
   const base = ['sweep', '--system', SYSTEM, '--axis', 'F=0.2:0.8:2', '--no-png'];
-  it('a time grid on webgpu; webgl at all', () => {
+  it('webgl at all', () => {
     const out = join(dir, 'refused');
-    expectOneLineError(runCli([...base, '--backend', 'webgpu', '--times', '0:10:3', '--out', out]), /^qbsweep: system n3-charger-two-cells: a time grid: the webgpu backend has no charging curves of 3 qubits yet; use --backend cpu$/);
     expectOneLineError(runCli([...base, '--backend', 'webgl', '--out', out]), /^qbsweep: system n3-charger-two-cells: 3 qubits: the webgl backend runs two-qubit systems with the default battery only; use --backend cpu$/);
     expectOneLineError(runCli(['point', '--system', SYSTEM, '--backend', 'browser']), /3 qubits: the browser backend runs two-qubit systems with the default battery only; use --backend cpu$/);
     expect(existsSync(out)).toBe(false);

@@ -70,9 +70,9 @@ async function withTrajectories(engine: WebGpuEngine, job: SweepJob, rows: Float
 export async function prepareEngine(engine: WebGpuEngine, job: SweepJob): Promise<void> {
   if (job.settings.system.qubits > 2) {
     const names: ProgramName[] = job.integrator === 'rk4' ? ['nd_rk4_init', 'nd_rk4_step', 'nd_rk4_finish'] : ['nd_leap'];
-    await Promise.all(names.map((n) => engine.pipeline(n, job.settings)));
-    // one point through them: the driver compiles at the first dispatch (and an adapter whose loop budget cuts the kernel says so here, once)
-    const r = await evaluateNdOnEngine(engine, job, 0, 1);
+    await Promise.all([...names, ...(job.times ? (['nd_leap', 'nd_times_map', 'nd_times_step'] as const) : [])].map((n) => engine.pipeline(n, job.settings)));
+    // one point through them (two times of the grid): the driver compiles at the first dispatch (and an adapter whose loop budget cuts the kernel says so here, once)
+    const r = await evaluateNdOnEngine(engine, job.times ? { ...job, times: { ...job.times, n: Math.min(job.times.n, 2) } } : job, 0, 1);
     if (r.error) throw r.error;
     return;
   }

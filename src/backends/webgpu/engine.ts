@@ -7,7 +7,7 @@ import { OUT, OUT_STRIDE, PARAM_BYTES, PARAM_STRIDE, RUN_BYTES, type RunConstant
 import { systemKey } from '../../system/registry.js';
 import type { RunSettings } from '../types.js';
 import { PROGRAMS, type Program, type ProgramName, type ShaderSources, assembleShader, entryPoint, workgroupsFor } from './programs.js';
-import { ndBytesPerPoint, ndLimitsRefusal, ndWorkLayout } from './nd.js';
+import { ND_TIMES_PER_DISPATCH, ndBytesPerPoint, ndLimitsRefusal, ndTimesBytesPerPoint, ndWorkLayout } from './nd.js';
 import { ndSpectrumLayout, ndSpectrumPlan } from './ndSpectrum.js';
 
 export interface AdapterDescription {
@@ -415,6 +415,75 @@ export class WebGpuEngine {
   /** The one line of a point whose n > 2 kernel ran past the adapter's loop budget (its record then says kernel dimension 0). */
   private loopBudgetError(qubits: number, point: number, done: number): GpuError {
     return new GpuError(`webgpu: the kernel of a system of ${qubits} qubits ran past this adapter's budget of loop iterations per invocation (${this.adapter.description}; llvmpipe's) at point ${point}: use --backend cpu, or a hardware GPU`, done);
+  }
+
+  /**
+   * The states of n > 2 charging curves: r(t_j) at every time of the grid, times.n x stateDim f32
+   * per point (time-major), from the work buffers the host filled (fillNdWork); the host computes
+   * the curves' values from them (ndRun.ts). nd_leap to tau = times.from (its record checked as
+   * evaluateNd's), its r copied into the r0 slot, then nd_times_map (the grid step's map) and
+   * nd_times_step, ND_TIMES_PER_DISPATCH times a dispatch. Refuses in one line before anything
+   * is allocated where the adapter cannot hold one point (its work buffer, or its states in one binding).
+   */
+  async timesNd(work: Float32Array<ArrayBuffer>, count: number, settings: RunSettings, times: { from: number; step: number; n: number }, onProgress?: (p: EvaluateProgress) => void): Promise<{ states: Float32Array; done: number; error?: GpuError }> {
+    const { sys, workStride, recStride, bytes, cap: workCap } = this.ndSizes(settings, count);
+    const D = sys.stateDim;
+    const statesBytes = ndTimesBytesPerPoint(D, times.n);
+    const lim = this.device.limits;
+    const cap = Math.min(workCap, Math.floor(Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize) / statesBytes));
+    if (cap < 1) throw new GpuError(`webgpu: ${times.n} times of a system of ${sys.qubits} qubits need ${statesBytes} bytes of storage buffer per point, this adapter's maxStorageBufferBindingSize is ${lim.maxStorageBufferBindingSize}: use fewer times, or --backend cpu`);
+    const [leap, map, step] = await Promise.all([this.pipeline('nd_leap', settings), this.pipeline('nd_times_map', settings), this.pipeline('nd_times_step', settings)]);
+    const layout = ndWorkLayout(D);
+    const rAt = recordLayout(D).r * 4;
+    const states = new Float32Array(count * times.n * D).fill(Number.NaN);
+    const workBuf = this.buffer(cap * bytes.work, STORAGE | COPY_SRC | COPY_DST, 'nd work');
+    const recBuf = this.buffer(cap * bytes.record, STORAGE | COPY_SRC | COPY_DST, 'nd out');
+    const stagingRec = this.buffer(cap * bytes.record, MAP_READ | COPY_DST, 'nd staging');
+    const outBuf = this.buffer(cap * statesBytes, STORAGE | COPY_SRC, 'nd curve states');
+    const staging = this.buffer(cap * statesBytes, MAP_READ | COPY_DST, 'nd staging curve states');
+    const stagingHead = this.buffer(cap * 16, MAP_READ | COPY_DST, 'nd staging headers');
+    const uniforms: GPUBuffer[] = [];
+    const uniformFor = (run: RunConstants) => {
+      const u = this.uniform(run, 'run');
+      uniforms.push(u);
+      return u;
+    };
+    try {
+      const r = await this.inChunks(
+        count,
+        { cap, first: cap, what: (from, n) => `the charging curves of points ${from}..${from + n - 1}` },
+        async (done, n) => {
+          // the leap goes to the grid's first time
+          const chunk = work.slice(done * workStride, (done + n) * workStride);
+          for (let k = 0; k < n; k++) chunk[k * workStride + layout.tau] = times.from;
+          this.device.queue.writeBuffer(workBuf, 0, chunk);
+          const base: RunConstants = { ...settings, count: n, times: { from: times.from, step: times.step, n: times.n } };
+          const run = uniformFor(base);
+          const enc = this.device.createCommandEncoder();
+          enc.clearBuffer(recBuf, 0, n * bytes.record);
+          this.run(enc, leap, { run, work: workBuf, out: recBuf }, n);
+          for (let k = 0; k < n; k++) enc.copyBufferToBuffer(recBuf, k * bytes.record + rAt, workBuf, k * bytes.work + layout.r0 * 4, D * 4);
+          this.run(enc, map, { run, work: workBuf }, n);
+          enc.copyBufferToBuffer(recBuf, 0, stagingRec, 0, n * bytes.record);
+          this.device.queue.submit([enc.finish()]);
+          await this.dispatchSteps(step, { work: workBuf, out: outBuf }, base, times.n, ND_TIMES_PER_DISPATCH, uniformFor, done);
+          const e2 = this.device.createCommandEncoder();
+          e2.copyBufferToBuffer(outBuf, 0, staging, 0, n * statesBytes);
+          for (let k = 0; k < n; k++) e2.copyBufferToBuffer(workBuf, k * bytes.work, stagingHead, k * 16, 16);
+          this.device.queue.submit([e2.finish()]);
+          this.finishedNdRecords((await this.readBack(stagingRec, n * bytes.record, done)).subarray(0, n * recStride), n, done, sys);
+          const heads = await this.readBack(stagingHead, n * 16, done);
+          // .w: -1 where the adapter's loop budget cut the map or a step (nd_times.wgsl)
+          for (let k = 0; k < n; k++) if (heads[4 * k + 3] < 0) throw this.loopBudgetError(sys.qubits, done + k, done);
+          states.set((await this.readBack(staging, n * statesBytes, done)).subarray(0, n * times.n * D), done * times.n * D);
+          while (uniforms.length) uniforms.pop()!.destroy();
+        },
+        onProgress,
+      );
+      return { states, done: r.done, error: r.error };
+    } finally {
+      for (const b of [workBuf, recBuf, stagingRec, outBuf, staging, stagingHead, ...uniforms]) b.destroy();
+    }
   }
 
   /**

@@ -55,6 +55,14 @@ export function ndBytesPerPoint(stateDim: number): { work: number; record: numbe
   return { work: ndWorkLayout(stateDim).stride * 4, record: recordStride(stateDim) * 4 };
 }
 
+/** Bytes of the states of one point's charging curve on a grid of `times` times (nd_times: r(t_j), stateDim f32 each). */
+export function ndTimesBytesPerPoint(stateDim: number, times: number): number {
+  return times * stateDim * 4;
+}
+
+/** Times one dispatch of nd_times_step steps through (~20 loop iterations a time for n = 3: far inside llvmpipe's budget, as rk4's 400 steps). */
+export const ND_TIMES_PER_DISPATCH = 400;
+
 /** Workgroup storage of the n > 2 programs (shaders/nd.wgsl): three state vectors, a reduction slot per invocation and one scalar. */
 export function ndWorkgroupBytes(stateDim: number): number {
   return 4 * (3 * stateDim + ND_WORKGROUP_SIZE + 1);

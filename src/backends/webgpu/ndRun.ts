@@ -6,6 +6,8 @@
 // (nd_spectrum, engine.spectrumNd) runs on the same work buffers and gives the gap, the spectral
 // radius, the slowest decay and the `unstable`/`not-stationary-at-tau` verdicts; without it,
 // `not-stationary-at-tau` stands wherever the leap's bound does not prove the point stationary.
+// With a time grid the GPU writes r(t_j) at every time (nd_times) and the host turns each into
+// the curve's values (model/charging.ts curveOfStates, the cpu backend's).
 
 import { FLAG_BITS, recordLayout, recordStride } from '../../core/layout.js';
 import { auxLayout } from '../../compiler/targets.js';
@@ -14,38 +16,76 @@ import { pointOfStates } from '../../model/point.js';
 import { rowToPoint, writeRecord } from '../cpu/record.js';
 import { type RangeResult, type RunSettings, type SweepJob, jobRows } from '../types.js';
 import { type NdEvaluateResult, WebGpuEngine } from './engine.js';
-import { fillNdWork, ndBytesPerPoint } from './nd.js';
+import { fillNdWork, ndBytesPerPoint, ndTimesBytesPerPoint } from './nd.js';
 import { ndSpectrumLayout } from './ndSpectrum.js';
+import { TRAJECTORY_QUANTITIES, type TimeGrid, curveOfStates, timeStep } from '../../model/charging.js';
+import { systemBattery } from '../../model/observables.js';
 
 const NO_SPECTRUM = { liouvillian_gap: Number.NaN, slowest_relaxation: Number.NaN, spectral_radius: Number.NaN };
 
-/** Bytes of host work buffers (f32, 48.5 KiB a point of 3 qubits, 770 KiB of 4) filled at a time: a block of 65,536 points would need 3 GiB. */
+/** Bytes of host buffers (f32 work buffers, 48.5 KiB a point of 3 qubits, 770 KiB of 4, and with a time grid its curve's states) filled at a time: a block of 65,536 points would need 3 GiB. */
 const HOST_WORK_BYTES = 64 * 2 ** 20;
 
-/** Points start .. start + count - 1 of an n > 2 job through the engine, records of recordLayout(stateDim), in parts whose work buffers fit HOST_WORK_BYTES. */
+/** Points start .. start + count - 1 of an n > 2 job through the engine, records of recordLayout(stateDim), in parts whose host buffers fit HOST_WORK_BYTES; with a time grid, each point's charging curve too. */
 export async function evaluateNdOnEngine(engine: WebGpuEngine, job: SweepJob, start: number, count: number, onProgress?: (done: number) => void): Promise<RangeResult> {
   const settings = job.settings;
   const D = settings.system.stateDim;
   const stride = recordStride(D);
-  const part = Math.max(1, Math.floor(HOST_WORK_BYTES / ndBytesPerPoint(D).work));
+  const grid = job.times;
+  const curveStride = grid ? TRAJECTORY_QUANTITIES.length * grid.n : 0;
+  const perPoint = ndBytesPerPoint(D).work + (grid ? ndTimesBytesPerPoint(D, grid.n) + curveStride * 4 : 0);
+  const part = Math.max(1, Math.floor(HOST_WORK_BYTES / perPoint));
   const records = new Float32Array(count * stride);
+  const trajectories = grid ? new Float32Array(count * curveStride).fill(Number.NaN) : undefined;
   for (let done = 0; done < count; ) {
     const n = Math.min(part, count - done);
     // float64 rows: the host's generator and figures read them, the GPU gets them rounded once
     const rows = jobRows(job, start + done, n, Float64Array);
     const aux = new Float64Array(n * auxLayout(D).length);
     const work = fillNdWork(rows, n, settings, aux);
+    // with a time grid the curves' pass reports the progress (as for two qubits)
     const progress = (p: { done: number }) => onProgress?.(done + p.done);
-    const r = job.integrator === 'rk4' ? await engine.rk4Nd(work, n, settings, {}, progress) : await engine.evaluateNd(work, n, settings, progress);
+    const recordProgress = grid ? undefined : progress;
+    const r = job.integrator === 'rk4' ? await engine.rk4Nd(work, n, settings, {}, recordProgress) : await engine.evaluateNd(work, n, settings, recordProgress);
+    let finished = r.done;
+    let error = r.error;
     // the spectrum of the points the evolution finished, from the same work buffers (G, tau)
-    const spectrum = job.outputs.includes('liouvillian_gap') && r.done > 0 ? await engine.spectrumNd(work, r.done, settings) : undefined;
-    const finished = Math.min(r.done, spectrum?.done ?? r.done);
+    const spectrum = job.outputs.includes('liouvillian_gap') && finished > 0 ? await engine.spectrumNd(work, finished, settings) : undefined;
+    if (spectrum) {
+      finished = Math.min(finished, spectrum.done);
+      error ??= spectrum.error;
+    }
+    if (grid && !error) {
+      const t = await engine.timesNd(work, finished, settings, { from: grid.from, step: timeStep(grid), n: grid.n }, progress);
+      ndCurvesOfStates(rows, t.done, settings, t.states, grid, r.out, trajectories!.subarray(done * curveStride));
+      finished = t.done;
+      error = t.error;
+    }
     records.set(ndRecordsOfStates(rows, finished, settings, r, aux, spectrum?.out).subarray(0, finished * stride), done * stride);
     done += finished;
-    const error = r.error ?? spectrum?.error;
-    if (error) return { records, done, error };
+    if (error) return { records, done, error, trajectories };
   }
-  return { records, done: count };
+  return { records, done: count, trajectories };
+}
+
+/**
+ * The charging curves of n > 2 points from the GPU's states r(t_j) (timesNd: grid.n x stateDim
+ * per point): the values by the cpu backend's own curveOfStates with the system's battery
+ * (model/observables.ts systemBattery), in float64, into `curves` (TRAJECTORY_QUANTITIES x
+ * grid.n per point). A point whose record (the GPU's, before ndRecordsOfStates) is not finite
+ * keeps NaN curves, as on cpu. No concurrence: it is a two-qubit output.
+ */
+export function ndCurvesOfStates(rows: Float64Array, done: number, settings: RunSettings, states: Float32Array, grid: TimeGrid, records: Float32Array, curves: Float32Array): void {
+  const D = settings.system.stateDim;
+  const L = recordLayout(D);
+  const stride = recordStride(D);
+  const curveStride = TRAJECTORY_QUANTITIES.length * grid.n;
+  const battery = (r: ArrayLike<number>) => systemBattery(settings.system, r);
+  for (let k = 0; k < done; k++) {
+    if ((records[k * stride + L.flags] | 0) & FLAG_BITS['non-finite']) continue;
+    const p = rowToPoint(rows, k, settings);
+    curves.set(curveOfStates(battery, initialVector(p), states.subarray(k * grid.n * D, (k + 1) * grid.n * D), grid, { concurrence: false }), k * curveStride);
+  }
 }
 
 /**

@@ -13,7 +13,7 @@ import { generatedWgsl } from './codegen.js';
 import { ND_WORKGROUP_SIZE, wgslNdLayout } from './nd.js';
 import { wgslNdSpectrumLayout } from './ndSpectrum.js';
 
-export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish' | 'times' | 'nd_leap' | 'nd_rk4_init' | 'nd_rk4_step' | 'nd_rk4_finish' | NdSpectrumProgram;
+export type ProgramName = 'leap' | 'steady' | 'spectrum' | 'spectrum_subset' | 'generator_debug' | 'rk4_init' | 'rk4_step' | 'rk4_finish' | 'times' | 'nd_leap' | 'nd_rk4_init' | 'nd_rk4_step' | 'nd_rk4_finish' | 'nd_times_map' | 'nd_times_step' | NdSpectrumProgram;
 
 /** The dispatches of the n > 2 spectrum (ndSpectrum.ts), in the order they run. */
 export const ND_SPECTRUM_PROGRAMS = ['nd_spectrum_init', 'nd_spectrum_balance', 'nd_spectrum_reduce', 'nd_spectrum_qr', 'nd_spectrum_finish'] as const;
@@ -76,6 +76,7 @@ const ndSpectrum = (name: NdSpectrumProgram): Program => ({
   generated: wgslNdSpectrumLayout,
   ...ND_LAYOUT,
 });
+const ND_TIMES = ['layout.wgsl', 'propagate.wgsl', 'nd.wgsl', 'kernels/nd_times.wgsl'];
 
 export const PROGRAMS: Record<ProgramName, Program> = {
   leap: { name: 'leap', files: [...PHYSICS, 'records.wgsl', 'kernels/leap.wgsl'], bindings: RUN_PARAMS_OUT, outStride: OUT_STRIDE, observables: true },
@@ -109,6 +110,9 @@ export const PROGRAMS: Record<ProgramName, Program> = {
   nd_rk4_step: { name: 'nd_rk4_step', entry: 'rk4_step', files: ND_RK4, bindings: ND_BINDINGS.slice(0, 2), ...ND_LAYOUT },
   nd_rk4_finish: { name: 'nd_rk4_finish', entry: 'rk4_finish', files: ND_RK4, bindings: ND_BINDINGS, ...ND_LAYOUT },
   ...(Object.fromEntries(ND_SPECTRUM_PROGRAMS.map((p) => [p, ndSpectrum(p)])) as Record<NdSpectrumProgram, Program>),
+  // n > 2 charging curves (after nd_leap to the grid's first time): r(t_j) per point and time (stateDim f32 each) into `out`, the engine sizes it
+  nd_times_map: { name: 'nd_times_map', entry: 'times_map', files: ND_TIMES, bindings: ND_BINDINGS.slice(0, 2), ...ND_LAYOUT },
+  nd_times_step: { name: 'nd_times_step', entry: 'times_step', files: ND_TIMES, bindings: ND_BINDINGS, ...ND_LAYOUT },
 };
 
 /** Every shader file any program needs (what a browser must fetch). */
