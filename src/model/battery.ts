@@ -134,7 +134,7 @@ function levelsOf(battery: BatteryDef) {
 }
 
 /** The figures of merit of the battery of a state with Pauli vector r (4^n components, r_0 = 1). */
-export function batteryFigures(r: ArrayLike<number>, battery: BatteryDef): BatteryFigures {
+export function batteryFigures(r: ArrayLike<number>, battery: BatteryDef, precision: 'f64' | 'f32' = 'f64'): BatteryFigures {
   const { ascending, projectors } = levelsOf(battery);
   const rB = batteryVector(r, battery.qubits);
   const rhoB = vectorToDensity(rB);
@@ -149,7 +149,8 @@ export function batteryFigures(r: ArrayLike<number>, battery: BatteryDef): Batte
   const ergotropy = total - dot(populations, ascending);
   const incoherent = total - dot(hermitianEigenvalues(pinched(rhoB, projectors)), ascending);
   const E = total - ascending[0];
-  const resolved = E > PRECISION_OBSERVABLES.f64.energyResolution;
+  // E_B at or below what r's arithmetic resolves (a GPU's float32 state): W / E_B unresolved, reported as 0
+  const resolved = E > PRECISION_OBSERVABLES[precision].energyResolution;
   const descending = Float64Array.from(ascending).reverse();
   const p = Array.from(populations, (x) => Math.min(Math.max(x, 0), 1));
   const rho = hermitianEigenvalues(vectorToDensity(r));

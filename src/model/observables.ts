@@ -40,20 +40,21 @@ export function stateObservables(r: ArrayLike<number>): StateObservables {
 /**
  * The battery's figures and the state observables of a state r of a system: the emitted
  * two-qubit formulas (the GPU kernels' own) for two qubits with the default battery, else
- * model/battery.ts batteryFigures of the declared battery (any n); NaN for a state of no numbers.
+ * model/battery.ts batteryFigures of the declared battery (any n; E_B resolved to r's precision:
+ * a GPU's float32 state); NaN for a state of no numbers.
  */
-export function systemFigures(sys: SystemDefinition, r: ArrayLike<number>): BatteryObservables & StateObservables {
+export function systemFigures(sys: SystemDefinition, r: ArrayLike<number>, precision: 'f64' | 'f32' = 'f64'): BatteryObservables & StateObservables {
   if (isTwoQubitDefault(sys)) return { ...batteryObservables(r), ...stateObservables(r) };
   if (!Array.prototype.every.call(r, Number.isFinite)) {
     const nan = Object.fromEntries(['E_B_over_omega', 'ergotropy_over_omega', 'efficiency', ...STATE_OBSERVABLES.map(([, key]) => key)].map((k) => [k, Number.NaN]));
     return { ...nan, zeroEnergy: false } as BatteryObservables & StateObservables;
   }
-  return batteryFigures(r, sys.battery);
+  return batteryFigures(r, sys.battery, precision);
 }
 
 /** The battery's energy, ergotropy and efficiency of a state r of a system (systemFigures without the state observables for two qubits). */
-export function systemBattery(sys: SystemDefinition, r: ArrayLike<number>): BatteryObservables {
-  return isTwoQubitDefault(sys) ? batteryObservables(r) : systemFigures(sys, r);
+export function systemBattery(sys: SystemDefinition, r: ArrayLike<number>, precision: 'f64' | 'f32' = 'f64'): BatteryObservables {
+  return isTwoQubitDefault(sys) ? batteryObservables(r) : systemFigures(sys, r, precision);
 }
 
 /** The state observables of a state's figures, in the order of STATE_OBSERVABLES (the order `point --json` lists them). */

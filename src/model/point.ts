@@ -120,8 +120,8 @@ export function pointOfStates(p: PointParams, s: PointStates): PointResult {
   const { r, limitR, unstable } = s;
   const precision = s.precision ?? 'f64';
   const tol = PRECISION_OBSERVABLES[precision];
-  const atTau = systemFigures(p.system, r);
-  const stateSteady = systemFigures(p.system, limitR);
+  const atTau = systemFigures(p.system, r, precision);
+  const stateSteady = systemFigures(p.system, limitR, precision);
   const thermo = thermodynamics(s.aux, limitR, p.system.reservoirs.length, precision);
   // the long-time flags only where the limit exists and is unique
   const oneLimit = !unstable && s.kernelDim === 1;

@@ -80,7 +80,7 @@ export function ndCurvesOfStates(rows: Float64Array, done: number, settings: Run
   const L = recordLayout(D);
   const stride = recordStride(D);
   const curveStride = TRAJECTORY_QUANTITIES.length * grid.n;
-  const battery = (r: ArrayLike<number>) => systemBattery(settings.system, r);
+  const battery = (r: ArrayLike<number>) => systemBattery(settings.system, r, 'f32');
   for (let k = 0; k < done; k++) {
     if ((records[k * stride + L.flags] | 0) & FLAG_BITS['non-finite']) continue;
     const p = rowToPoint(rows, k, settings);
