@@ -140,11 +140,11 @@ describe('four qubits and the default backend', () => {
 
 describe('what webgpu has no three-qubit path for: one line, exit 2, nothing written', () => {
   const base = ['sweep', '--system', SYSTEM, '--axis', 'F=0.2:0.8:2', '--no-png'];
-  it('a time grid on webgpu; webgl at all', () => {
+  it('a time grid on webgpu and browser; webgl at all', () => {
     const out = join(dir, 'refused');
     expectOneLineError(runCli([...base, '--backend', 'webgpu', '--times', '0:10:3', '--out', out]), /^qbsweep: system n3-charger-two-cells: a time grid: the webgpu backend has no charging curves of 3 qubits yet; use --backend cpu$/);
     expectOneLineError(runCli([...base, '--backend', 'webgl', '--out', out]), /^qbsweep: system n3-charger-two-cells: 3 qubits: the webgl backend runs two-qubit systems with the default battery only; use --backend cpu$/);
-    expectOneLineError(runCli(['point', '--system', SYSTEM, '--backend', 'browser']), /3 qubits: the browser backend runs two-qubit systems with the default battery only; use --backend cpu$/);
+    expectOneLineError(runCli([...base, '--backend', 'browser', '--times', '0:10:3', '--out', out]), /^qbsweep: system n3-charger-two-cells: a time grid: the browser backend has no charging curves of 3 qubits yet; use --backend cpu$/);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -137,7 +137,7 @@ export class BrowserBackend implements SweepBackend {
         { ...job, rows: Buffer.from(rows.buffer).toString('base64') } satisfies SweepJob<string>,
       )
       .catch((e: Error) => {
-        throw new Error(`browser: ${e.message.split('\n')[0]}`);
+        throw new Error(e.message.split('\n')[0]);
       });
   }
 
