@@ -21,18 +21,19 @@ export interface BackendRequest {
 }
 
 /**
- * Why a backend other than cpu cannot run this system, in words for one line;
- * undefined where it can. webgpu runs two qubits with the default battery, and 3 or 4 qubits
- * (the n > 2 kernels, their spectrum and charging curves; figures on the host: webgpu/ndRun.ts);
- * the float64 cpu backend runs every system.
+ * Why a backend other than cpu cannot run this system, in words for one line; undefined where it
+ * can. webgpu and browser run two qubits with the default battery, and 3 or 4 qubits (the n > 2
+ * kernels, their spectrum and charging curves; figures on the host: webgpu/ndRun.ts); webgl two
+ * qubits only; the float64 cpu backend runs every system.
  */
 export function offCpuRefusal(backend: string, system: SystemDefinition): string | undefined {
   if (backend === 'cpu' || isTwoQubitDefault(system)) return undefined;
   const which = backend === 'auto' ? 'default backend (auto: webgpu)' : `${backend} backend`;
-  const webgpu = backend === 'webgpu' || backend === 'auto';
-  if (!webgpu || system.qubits < 3) {
+  // browser runs webgpu's engine in Chromium, n > 2 kernels included; webgl has none
+  const ndKernels = backend !== 'webgl';
+  if (!ndKernels || system.qubits < 3) {
     const what = system.qubits !== 2 ? `${system.qubits} qubits` : `a declared battery (qubits [${system.battery.qubits.join(', ')}])`;
-    return `${what}: the ${which} runs two-qubit systems with the default battery only${webgpu ? ' (and systems of 3 or 4 qubits)' : ''}`;
+    return `${what}: the ${which} runs two-qubit systems with the default battery only${ndKernels ? ' (and systems of 3 or 4 qubits)' : ''}`;
   }
   return undefined;
 }

@@ -1,11 +1,14 @@
 // The harness page's script: the compute runtime of the explorer page without its UI, driven
 // from Node through puppeteer (the browser backend, the browser test harness). Takes the job of
-// every backend with its rows, and returns records, as base64 strings of Float32Array.
+// every backend with its rows (base64 of the type rows.ts names), and returns records, as base64
+// strings of Float32Array.
 
 import type { RunSettings, SweepJob } from '../backends/types.js';
-import { PARAM_STRIDE } from '../core/layout.js';
+import { rowStride } from '../backends/types.js';
+import { wireRowsType } from '../backends/browser/rows.js';
+import { prepareEngine } from '../backends/webgpu/backend.js';
 import { resolveSystem } from '../system/registry.js';
-import { type Runtime, type RuntimeKind, createRuntime } from './runtime.js';
+import { type Runtime, type RuntimeKind, type WebGpuRuntime, createRuntime } from './runtime.js';
 
 export function toBase64(a: Float32Array): string {
   const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -14,11 +17,16 @@ export function toBase64(a: Float32Array): string {
   return btoa(s);
 }
 
-export function fromBase64(s: string): Float32Array {
+export function fromBase64<A extends Float32Array | Float64Array>(s: string, Type: { new (b: ArrayBuffer): A }): A {
   const bin = atob(s);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Float32Array(bytes.buffer);
+  return new Type(bytes.buffer);
+}
+
+/** A job from Node with its system parsed here (it crosses as its reference: a built-in name, or the definition's JSON). */
+function settingsOf(req: SweepJob<string>): RunSettings {
+  return { ...req.settings, system: resolveSystem(req.settings.system, 'harness settings.system') };
 }
 
 let runtime: Runtime | undefined;
@@ -32,11 +40,10 @@ const api = {
 
   async evaluate(req: SweepJob<string>): Promise<{ records: string; trajectories?: string; done: number; error?: string; info: Record<string, unknown> }> {
     if (!runtime) throw new Error('harness: init() first');
-    const rows = fromBase64(req.rows);
-    const count = rows.length / PARAM_STRIDE;
+    const settings = settingsOf(req);
+    const rows = fromBase64(req.rows, wireRowsType(settings.system));
+    const count = rows.length / rowStride({ settings });
     const report = (window as unknown as { qbsweepProgress?: (d: number) => void }).qbsweepProgress;
-    // the system crosses as its reference (a built-in name, or the definition's JSON): parse it here
-    const settings: RunSettings = { ...req.settings, system: resolveSystem(req.settings.system, 'harness settings.system') };
     if (req.times && runtime.kind !== 'webgpu') throw new Error(`the ${runtime.kind} runtime cannot compute charging curves on a time grid`);
     const r = await runtime.evaluate({ ...req, rows, settings }, (d) => report?.(d));
     const records = r.records instanceof Float32Array ? r.records : Float32Array.from(r.records);
@@ -44,6 +51,14 @@ const api = {
     const info = runtime.kind === 'webgl' ? { ...runtime.info, ...(runtime as unknown as { runner: { describe(): Record<string, unknown> } }).runner.describe() } : runtime.info;
     const curves = r.trajectories instanceof Float32Array ? toBase64(r.trajectories.subarray(0, r.done * (r.trajectories.length / Math.max(count, 1)))) : undefined;
     return { records: toBase64(records.subarray(0, r.done * (records.length / Math.max(count, 1)))), ...(curves !== undefined ? { trajectories: curves } : {}), done: r.done, error: r.error?.message, info };
+  },
+
+  /** The engine's prepare (compile, one point) for a job: an adapter whose loop budget cuts the n > 2 kernels says so here, in one line. */
+  async prepare(req: SweepJob<string>): Promise<void> {
+    if (!runtime) throw new Error('harness: init() first');
+    if (runtime.kind !== 'webgpu') return;
+    const settings = settingsOf(req);
+    await prepareEngine((runtime as WebGpuRuntime).engine, { ...req, rows: fromBase64(req.rows, wireRowsType(settings.system)), settings });
   },
 };
 

@@ -1,6 +1,6 @@
 // What computes in the page: WebGPU (the engine Node uses, on the browser's adapter) or, where
 // the browser has no WebGPU adapter, the gpu.js kernel on WebGL2. Both evaluate parameter rows
-// (a SweepJob of filled rows, PARAM_STRIDE per point) into records (OUT_STRIDE per point), so
+// (a SweepJob of filled rows, rowStride per point) into records (recordStride per point), so
 // everything downstream (columns, flags, CSV) is the code Node uses.
 
 import { type RangeResult, type RunSettings, type SweepJob, jobCount } from '../backends/types.js';
@@ -27,8 +27,8 @@ export interface Runtime {
   /** most points one sweep may have here (result memory), and why */
   maxPoints: number;
   limitReason: string;
-  /** a job of filled rows (a time grid: webgpu only) */
-  evaluate(job: SweepJob<Float32Array>, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult>;
+  /** a job of filled rows (float64 for n > 2: webgpu only; a time grid: webgpu only) */
+  evaluate(job: SweepJob<Float32Array | Float64Array>, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult>;
   /** E_B, ergotropy, P, C of one point (one parameter row) at `samples` times in [0, tmax] */
   trajectory(row: Float32Array, settings: RunSettings, tmax: number, samples: number): Promise<Trajectory>;
 }
@@ -50,7 +50,7 @@ export class WebGpuRuntime implements Runtime {
     this.info = { engine: 'webgpu', adapter: engine.adapter, workgroup_size: engine.workgroupSize, max_points: this.maxPoints };
   }
 
-  async evaluate(job: SweepJob<Float32Array>, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult> {
+  async evaluate(job: SweepJob<Float32Array | Float64Array>, onProgress?: (done: number) => void, signal?: AbortSignal): Promise<RangeResult> {
     return evaluateInBlocks(jobCount(job), (start, n, progress) => evaluateOnEngine(this.engine, job, start, n, progress), onProgress, signal);
   }
 

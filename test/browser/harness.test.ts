@@ -55,7 +55,7 @@ describe('the engine in headless Chromium on the browser\'s WebGPU adapter', () 
     const presets: Record<string, unknown> = {};
     let points = 0;
     let seconds = 0;
-    // the presets of three and four qubits run on the float64 cpu backend only (issue 20)
+    // three and four qubits: test/browser/nqubits.test.ts (a 5x4 grid of their presets would take minutes here)
     for (const name of Object.keys(PRESETS).filter((n) => isTwoQubitDefault(resolveSpec(PRESETS[n]).point.system))) {
       const r = await comparePreset(backend!, cpu, name, '5x4');
       presets[name] = { points: r.points, seconds: +r.seconds.toFixed(2), columns: r.columns };

@@ -171,7 +171,6 @@ describe('what webgpu has no three-qubit path for: one line, exit 2, nothing wri
   it('webgl at all', () => {
     const out = join(dir, 'refused');
     expectOneLineError(runCli([...base, '--backend', 'webgl', '--out', out]), /^qbsweep: system n3-charger-two-cells: 3 qubits: the webgl backend runs two-qubit systems with the default battery only; use --backend cpu$/);
-    expectOneLineError(runCli(['point', '--system', SYSTEM, '--backend', 'browser']), /3 qubits: the browser backend runs two-qubit systems with the default battery only; use --backend cpu$/);
     expect(existsSync(out)).toBe(false);
   });
 });

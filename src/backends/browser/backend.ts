@@ -3,15 +3,17 @@
 // the browser tests use it to hold the page's engine to the float64 reference.
 //
 // Node fills the parameter rows (as for every backend) and ships the job to the harness page
-// (src/web/harness.ts), its rows as base64 Float32Array; the page returns records.
+// (src/web/harness.ts), its rows as base64 (Float32Array, Float64Array for n > 2: rows.ts); the
+// page returns records of the system's size (recordStride).
 
 import type { Page } from 'puppeteer-core';
 import { InputError } from '../../model/params.js';
 import { type RangeResult, type SweepBackend, type SweepJob, jobRows } from '../types.js';
 import { TRAJECTORY_QUANTITIES } from '../../model/charging.js';
-import { OUT_STRIDE } from '../../core/layout.js';
+import { recordStride } from '../../core/layout.js';
 import { GPU_INTEGRATORS } from '../webgpu/backend.js';
 import { type LaunchedChromium, launchChromium } from './chromium.js';
+import { wireRowsType } from './rows.js';
 import { type RunningServer, startServer } from './server.js';
 
 export type BrowserEngine = 'auto' | 'webgpu' | 'webgl';
@@ -92,14 +94,15 @@ export class BrowserBackend implements SweepBackend {
     if (!integrators.includes(job.integrator)) {
       throw new InputError(`option --integrator: ${JSON.stringify(job.integrator)} is not a ${this.init.kind === 'webgl' ? 'webgl' : 'GPU'} integrator (expected ${integrators.join(', ')})`);
     }
-    const records = new Float32Array(count * OUT_STRIDE);
+    const recStride = recordStride(job.settings.system.stateDim);
+    const records = new Float32Array(count * recStride);
     const stride = job.times ? TRAJECTORY_QUANTITIES.length * job.times.n : 0;
     const trajectories = job.times ? new Float32Array(count * stride) : undefined;
     const block = this.opts.blockPoints ?? Math.max(1, Math.min(16384, Math.floor((64 << 20) / Math.max(1, stride * 4))));
     let done = 0;
     while (done < count) {
       const n = Math.min(block, count - done);
-      const rows = jobRows(job, start + done, n, Float32Array);
+      const rows = jobRows(job, start + done, n, wireRowsType(job.settings.system));
       const base = done;
       this.progress = (d) => onProgress?.(base + d);
       let r: { records: string; trajectories?: string; done: number; error?: string; info: Record<string, unknown> };
@@ -115,13 +118,27 @@ export class BrowserBackend implements SweepBackend {
       }
       this.info = r.info;
       const got = new Float32Array(new Uint8Array(Buffer.from(r.records, 'base64')).buffer);
-      records.set(got.subarray(0, r.done * OUT_STRIDE), done * OUT_STRIDE);
+      records.set(got.subarray(0, r.done * recStride), done * recStride);
       if (trajectories && r.trajectories !== undefined) trajectories.set(new Float32Array(new Uint8Array(Buffer.from(r.trajectories, 'base64')).buffer).subarray(0, r.done * stride), done * stride);
       done += r.done;
       onProgress?.(done);
       if (r.error) return { records, done, error: new Error(r.error), trajectories };
     }
     return { records, done, trajectories };
+  }
+
+  /** The page's prepareEngine on the first point: compiles, and (n > 2) meets an adapter's loop budget before any point, in one line. */
+  async prepare(job: SweepJob): Promise<void> {
+    if (this.init.kind !== 'webgpu') return;
+    const rows = jobRows(job, 0, 1, wireRowsType(job.settings.system));
+    await this.page
+      .evaluate(
+        (req) => (window as unknown as { qbsweepHarness: { prepare(q: unknown): Promise<void> } }).qbsweepHarness.prepare(req),
+        { ...job, rows: Buffer.from(rows.buffer).toString('base64') } satisfies SweepJob<string>,
+      )
+      .catch((e: Error) => {
+        throw new Error(e.message.split('\n')[0]);
+      });
   }
 
   async close(): Promise<void> {
