@@ -70,9 +70,11 @@ export class SweepForm {
   onChange: () => void = () => undefined;
 
   constructor() {
-    for (const [k, p] of Object.entries(PRESETS)) this.preset.append(el('option', { value: k }, `${k}: ${p.description?.split(':')[0] ?? k}`));
+    // the page's kernels, point panel and tomography are two-qubit ones: it offers those systems (qbsweep sweep runs the others)
+    const pageRuns = (name: string) => isTwoQubitDefault(builtinSystem(name));
+    for (const [k, p] of Object.entries(PRESETS).filter(([, p]) => pageRuns(typeof p.system === 'string' ? p.system : DEFAULT_SYSTEM))) this.preset.append(el('option', { value: k }, `${k}: ${p.description?.split(':')[0] ?? k}`));
     this.preset.append(el('option', { value: 'custom' }, 'custom'));
-    for (const n of BUILTIN_NAMES) this.systemSelect.append(el('option', { value: n }, `${n}${n === 'wang2023' ? ' (the paper, default)' : ''}`));
+    for (const n of BUILTIN_NAMES.filter(pageRuns)) this.systemSelect.append(el('option', { value: n }, `${n}${n === 'wang2023' ? ' (the paper, default)' : ''}`));
     this.systemSelect.append(el('option', { value: 'file' }, 'from a file…'));
     this.systemSelect.addEventListener('change', () => {
       if (this.systemSelect.value === 'file') {
@@ -199,8 +201,8 @@ export class SweepForm {
         throw new InputError(`system file ${f.name}: not valid JSON (${(e as Error).message})`);
       }
       const sys = parseSystem(json, `system file ${f.name}`);
-      // the page's WebGPU kernels are two-qubit ones (issue 20: the command line's cpu backend runs the rest)
-      if (!isTwoQubitDefault(sys)) throw new InputError(`system file ${f.name}: the page runs two-qubit systems with the default battery only (this one: ${sys.qubits} qubits, battery qubits [${sys.battery.qubits.join(', ')}]); qbsweep --backend cpu runs it`);
+      // the page's point panel and tomography are two-qubit ones: the command line runs the rest
+      if (!isTwoQubitDefault(sys)) throw new InputError(`system file ${f.name}: the page runs two-qubit systems with the default battery only (this one: ${sys.qubits} qubits, battery qubits [${sys.battery.qubits.join(', ')}]); qbsweep sweep --system FILE runs it (webgpu, browser or cpu)`);
       this.useSystem(resolveSystem(sys, `system file ${f.name}`));
       this.showErrors({});
       this.changed();

@@ -331,6 +331,12 @@ describe('the form: a system brings its own sweep, outputs and one place for the
     if (skip) ctx.skip(skip);
     const page = ex!.page;
     const visibleOutputs = () => page.$$eval('#outputs label', (ls) => ls.filter((l) => !(l as HTMLElement).hidden).map((l) => l.querySelector('input')!.value));
+    // the page's point panel is a two-qubit one: the built-ins and presets of three and four qubits are the command line's
+    const options = (sel: string) => page.$$eval(`${sel} option`, (os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(await options('#system')).toEqual(['wang2023', 'xxz', 'common-bath', 'file']);
+    expect(await options('#preset')).not.toEqual(expect.arrayContaining(['charger-two-cells']));
+    expect(await options('#preset')).not.toContain('central-spin');
+    expect(await options('#preset')).toContain('xxz');
     await page.select('#system', 'xxz');
     expect(await page.$eval('#preset', (e) => (e as HTMLSelectElement).value)).toBe('xxz');
     expect(await page.$eval('#preset-about', (e) => e.textContent)).toBe(PRESETS.xxz.description);
