@@ -194,8 +194,8 @@ export function registerBench(program: Command): void {
           out.push(`  ${r.backend.padEnd(8)}${r.integrator.padEnd(12)}${r.grid.padEnd(11)}${String(r.points).padStart(9)}${r.seconds.toFixed(2).padStart(10)}${r.points_per_s.toLocaleString('en-US').padStart(12)}${(r.ratio_to_cpu === undefined ? '-' : r.ratio_to_cpu.toFixed(1)).padStart(9)}${xQutip(r)}   ${r.adapter ?? `float64, ${r.backend === 'cpu' ? 'worker threads' : ''}`}`);
         }
         const panels = preset(presetName).axes.length === 3 ? (preset(presetName).axes[0].values?.length ?? 1) : 1;
-        const device = rows.find((r) => r.device_bytes_per_point !== undefined)?.device_bytes_per_point;
-        if (device !== undefined) out.push('', `  webgpu device memory per point (${qubits} qubits, leap): ${device.toLocaleString('en-US')} bytes`);
+        // what one point takes on the device, said for a GPU asked for even where its adapter refused the kernels
+        if (backends.includes('webgpu') || backends.includes('browser')) out.push('', `  WebGPU device memory per point (${qubits} qubits, leap): ${deviceBytesPerPoint(system.stateDim).toLocaleString('en-US')} bytes`);
         out.push('', `  (warm: kernels compiled, workers started and optimised before timing; grids are per panel, ${panels} panel${panels === 1 ? '' : 's'})`);
         process.stdout.write(out.join('\n') + '\n');
       }),

@@ -7,9 +7,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectOneLineError, runCli } from '../helpers/cli.js';
+import { releaseGpu, skipWithoutGpu } from '../helpers/gpu.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qbsweep-bench-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await releaseGpu();
+});
+
+describe('bench of four qubits on webgpu', () => {
+  it('measured, or said not measured where the adapter cannot run the kernels; the device memory per point either way', async (ctx) => {
+    await skipWithoutGpu(ctx);
+    const r = runCli(['bench', '--preset', 'central-spin', '--backends', 'webgpu', '--grid', '1x1']);
+    expect(r.code, r.stderr).toBe(0);
+    // a work buffer of three 256 x 256 f32 matrices at least
+    const bytes = Number(r.stdout.match(/WebGPU device memory per point \(4 qubits, leap\): ([\d,]+) bytes/)?.[1].replace(/,/g, ''));
+    expect(bytes).toBeGreaterThan(3 * 256 * 256 * 4);
+    expect(bytes).toBeLessThan(4 * 256 * 256 * 4);
+    // llvmpipe's loop budget cuts the four-qubit kernels (a hardware GPU runs them)
+    if (/not measured/.test(r.stderr)) expect(r.stderr).toMatch(/^qbsweep bench: webgpu not measured: webgpu: the kernel of a system of 4 qubits ran past this adapter's budget of loop iterations/m);
+    else expect(r.stdout).toMatch(/^ {2}webgpu {2}leap {8}1x1 /m);
+  }, 120_000);
+});
 
 describe('bench --backends cpu,qutip', () => {
   it('prints a cpu row and a qutip row of the three-qubit preset, each with its ratio to QuTiP', () => {
