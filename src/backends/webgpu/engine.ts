@@ -208,6 +208,21 @@ export class WebGpuEngine {
   }
 
   /** A uniform buffer holding a run's constants. */
+  /** The uniform buffers of a run's dispatches: each made when a dispatch needs it, released together when a chunk ends (or the run does). */
+  private uniformPool(): { take: (run: RunConstants, label?: string) => GPUBuffer; release: () => void } {
+    const live: GPUBuffer[] = [];
+    return {
+      take: (run, label = 'run') => {
+        const u = this.uniform(run, label);
+        live.push(u);
+        return u;
+      },
+      release: () => {
+        while (live.length) live.pop()!.destroy();
+      },
+    };
+  }
+
   private uniform(run: RunConstants, label: string): GPUBuffer {
     const u = this.buffer(RUN_BYTES, UNIFORM | COPY_DST, label);
     this.device.queue.writeBuffer(u, 0, encodeRun(run));
@@ -442,12 +457,7 @@ export class WebGpuEngine {
     const outBuf = this.buffer(cap * statesBytes, STORAGE | COPY_SRC, 'nd curve states');
     const staging = this.buffer(cap * statesBytes, MAP_READ | COPY_DST, 'nd staging curve states');
     const stagingHead = this.buffer(cap * 16, MAP_READ | COPY_DST, 'nd staging headers');
-    const uniforms: GPUBuffer[] = [];
-    const uniformFor = (run: RunConstants) => {
-      const u = this.uniform(run, 'run');
-      uniforms.push(u);
-      return u;
-    };
+    const uniforms = this.uniformPool();
     try {
       const r = await this.inChunks(
         count,
@@ -458,7 +468,7 @@ export class WebGpuEngine {
           for (let k = 0; k < n; k++) chunk[k * workStride + layout.tau] = times.from;
           this.device.queue.writeBuffer(workBuf, 0, chunk);
           const base: RunConstants = { ...settings, count: n, times: { from: times.from, step: times.step, n: times.n } };
-          const run = uniformFor(base);
+          const run = uniforms.take(base);
           const enc = this.device.createCommandEncoder();
           enc.clearBuffer(recBuf, 0, n * bytes.record);
           this.run(enc, leap, { run, work: workBuf, out: recBuf }, n);
@@ -466,7 +476,7 @@ export class WebGpuEngine {
           this.run(enc, map, { run, work: workBuf }, n);
           enc.copyBufferToBuffer(recBuf, 0, stagingRec, 0, n * bytes.record);
           this.device.queue.submit([enc.finish()]);
-          await this.dispatchSteps(step, { work: workBuf, out: outBuf }, base, times.n, ND_TIMES_PER_DISPATCH, uniformFor, done);
+          await this.dispatchSteps(step, { work: workBuf, out: outBuf }, base, times.n, ND_TIMES_PER_DISPATCH, uniforms.take, done);
           const e2 = this.device.createCommandEncoder();
           e2.copyBufferToBuffer(outBuf, 0, staging, 0, n * statesBytes);
           for (let k = 0; k < n; k++) e2.copyBufferToBuffer(workBuf, k * bytes.work, stagingHead, k * 16, 16);
@@ -476,13 +486,14 @@ export class WebGpuEngine {
           // .w: -1 where the adapter's loop budget cut the map or a step (nd_times.wgsl)
           for (let k = 0; k < n; k++) if (heads[4 * k + 3] < 0) throw this.loopBudgetError(sys.qubits, done + k, done);
           states.set((await this.readBack(staging, n * statesBytes, done)).subarray(0, n * times.n * D), done * times.n * D);
-          while (uniforms.length) uniforms.pop()!.destroy();
+          uniforms.release();
         },
         onProgress,
       );
       return { states, done: r.done, error: r.error };
     } finally {
-      for (const b of [workBuf, recBuf, stagingRec, outBuf, staging, stagingHead, ...uniforms]) b.destroy();
+      for (const b of [workBuf, recBuf, stagingRec, outBuf, staging, stagingHead]) b.destroy();
+      uniforms.release();
     }
   }
 
@@ -522,12 +533,7 @@ export class WebGpuEngine {
     const staging = this.buffer(cap * bytes.record, MAP_READ | COPY_DST, 'nd staging');
     const stagingSteps = this.buffer(cap * 16, MAP_READ | COPY_DST, 'nd staging steps');
     const stagingR = this.buffer(cap * D * 4, MAP_READ | COPY_DST, 'nd staging long-time r');
-    const uniforms: GPUBuffer[] = [];
-    const uniformFor = (run: RunConstants) => {
-      const u = this.uniform(run, 'run');
-      uniforms.push(u);
-      return u;
-    };
+    const uniforms = this.uniformPool();
     try {
       const r = await this.inChunks(
         count,
@@ -535,7 +541,7 @@ export class WebGpuEngine {
         async (done, n) => {
           this.device.queue.writeBuffer(workBuf, 0, work, done * workStride, n * workStride);
           const base: RunConstants = { ...settings, count: n };
-          const buffers = { run: uniformFor(base), work: workBuf, out: outBuf };
+          const buffers = { run: uniforms.take(base), work: workBuf, out: outBuf };
           const enc = this.device.createCommandEncoder();
           this.run(enc, init, buffers, n);
           // each point's header (tau, h, degenerate, steps)
@@ -545,7 +551,7 @@ export class WebGpuEngine {
           const plans = await this.readBack(stagingSteps, n * 16, done);
           let maxSteps = 0;
           for (let k = 0; k < n; k++) maxSteps = Math.max(maxSteps, plans[4 * k + 3]);
-          await this.dispatchSteps(step, buffers, base, maxSteps, stepsPer, uniformFor, done);
+          await this.dispatchSteps(step, buffers, base, maxSteps, stepsPer, uniforms.take, done);
           const e2 = this.device.createCommandEncoder();
           e2.clearBuffer(outBuf, 0, n * bytes.record);
           this.run(e2, finish, buffers, n);
@@ -554,13 +560,14 @@ export class WebGpuEngine {
           this.device.queue.submit([e2.finish()]);
           out.set(this.finishedNdRecords(await this.readBack(staging, n * bytes.record, done), n, done, sys), done * recStride);
           longTimeR.set((await this.readBack(stagingR, n * D * 4, done)).subarray(0, n * D), done * D);
-          while (uniforms.length) uniforms.pop()!.destroy();
+          uniforms.release();
         },
         onProgress,
       );
       return { out, longTimeR, ...r };
     } finally {
-      for (const b of [workBuf, outBuf, staging, stagingSteps, stagingR, ...uniforms]) b.destroy();
+      for (const b of [workBuf, outBuf, staging, stagingSteps, stagingR]) b.destroy();
+      uniforms.release();
     }
   }
 
@@ -587,16 +594,14 @@ export class WebGpuEngine {
     const workBuf = this.buffer(cap * bytes.work, STORAGE | COPY_DST, 'nd work');
     const outBuf = this.buffer(cap * recordBytes, STORAGE | COPY_SRC | COPY_DST, 'nd spectrum');
     const staging = this.buffer(cap * recordBytes, MAP_READ | COPY_DST, 'nd spectrum staging');
-    const uniforms: GPUBuffer[] = [];
+    const uniforms = this.uniformPool();
     try {
       const r = await this.inChunks(
         count,
         { cap, first: cap, what: (from, n) => `the spectrum of points ${from}..${from + n - 1}` },
         async (done, n) => {
           const buffers = (run: Pick<RunConstants, 'steps' | 'firstStep'>) => {
-            const u = this.uniform({ ...settings, count: n, ...run }, 'run');
-            uniforms.push(u);
-            return { run: u, work: workBuf, out: outBuf };
+            return { run: uniforms.take({ ...settings, count: n, ...run }), work: workBuf, out: outBuf };
           };
           const readOut = async () => {
             const enc = this.device.createCommandEncoder();
@@ -625,7 +630,7 @@ export class WebGpuEngine {
           this.run(e2, finish, buffers({}), n);
           this.device.queue.submit([e2.finish()]);
           const records = await readOut();
-          while (uniforms.length) uniforms.pop()!.destroy();
+          uniforms.release();
           for (let j = 0; j < n; j++) if (records[j * L.stride + L.kernelDim] === 0) throw this.loopBudgetError(sys.qubits, done + j, done);
           out.set(records.subarray(0, n * L.stride), done * L.stride);
         },
@@ -633,7 +638,8 @@ export class WebGpuEngine {
       );
       return { out, ...r };
     } finally {
-      for (const b of [workBuf, outBuf, staging, ...uniforms]) b.destroy();
+      for (const b of [workBuf, outBuf, staging]) b.destroy();
+      uniforms.release();
     }
   }
 
@@ -724,7 +730,7 @@ export class WebGpuEngine {
     const paramBuf = this.buffer(cap * PARAM_BYTES, STORAGE | COPY_DST, 'params');
     const outBuf = this.buffer(cap * stride * 4, STORAGE | COPY_SRC, 'trajectories');
     const staging = this.buffer(cap * stride * 4, MAP_READ | COPY_DST, 'staging trajectories');
-    const uniforms: GPUBuffer[] = [];
+    const uniforms = this.uniformPool();
     // a point here costs about n / 16 leap points: start small, then steer
     const chunking: Chunking = {
       cap,
@@ -742,8 +748,7 @@ export class WebGpuEngine {
           // window starts afresh from r0 by the leap, so no state carries between them
           for (let offset = 0; offset < times.n; offset += TIMES_PER_DISPATCH) {
             const window = { from: times.from + offset * times.step, step: times.step, n: Math.min(TIMES_PER_DISPATCH, times.n - offset), stride: times.n, offset };
-            const u = this.uniform({ ...settings, count: n, times: window }, 'run window');
-            uniforms.push(u);
+            const u = uniforms.take({ ...settings, count: n, times: window }, 'run window');
             const enc = this.device.createCommandEncoder();
             this.run(enc, program, { run: u, params: paramBuf, out: outBuf }, n);
             this.device.queue.submit([enc.finish()]);
@@ -752,14 +757,15 @@ export class WebGpuEngine {
           enc.copyBufferToBuffer(outBuf, 0, staging, 0, n * stride * 4);
           this.device.queue.submit([enc.finish()]);
           const result = await this.readBack(staging, n * stride * 4, done);
-          while (uniforms.length) uniforms.pop()!.destroy();
+          uniforms.release();
           traj.set(result.subarray(0, n * stride), done * stride);
         },
         onProgress,
       );
       return { traj, done: r.done, error: r.error };
     } finally {
-      for (const b of [paramBuf, outBuf, staging, ...uniforms]) b.destroy();
+      for (const b of [paramBuf, outBuf, staging]) b.destroy();
+      uniforms.release();
     }
   }
 
@@ -801,12 +807,7 @@ export class WebGpuEngine {
     const states = this.buffer(cap * 5 * 16, STORAGE | COPY_SRC, 'rk4 states');
     const stagingOut = this.buffer(cap * OUT_STRIDE * 4, MAP_READ | COPY_DST, 'staging out');
     const stagingStates = this.buffer(cap * 5 * 16, MAP_READ | COPY_DST, 'staging states');
-    const uniforms: GPUBuffer[] = [];
-    const uniformFor = (run: RunConstants) => {
-      const u = this.uniform(run, 'run');
-      uniforms.push(u);
-      return u;
-    };
+    const uniforms = this.uniformPool();
     try {
       const r = await this.inChunks(
         count,
@@ -814,7 +815,7 @@ export class WebGpuEngine {
         async (done, n) => {
           this.device.queue.writeBuffer(paramBuf, 0, params, done * PARAM_STRIDE, n * PARAM_STRIDE);
           const base: RunConstants = { ...settings, count: n };
-          const buffers = { run: uniformFor(base), params: paramBuf, out: outBuf, mats, states };
+          const buffers = { run: uniforms.take(base), params: paramBuf, out: outBuf, mats, states };
           const enc = this.device.createCommandEncoder();
           this.run(enc, init, buffers, n);
           enc.copyBufferToBuffer(states, 0, stagingStates, 0, n * 5 * 16);
@@ -824,7 +825,7 @@ export class WebGpuEngine {
           const stepsU32 = new Uint32Array(st.buffer);
           let maxSteps = 0;
           for (let k = 0; k < n; k++) maxSteps = Math.max(maxSteps, stepsU32[k * 20 + 17]);
-          await this.dispatchSteps(step, buffers, base, Math.max(maxSteps, 1), stepsPer, uniformFor, done, (stepsDone) =>
+          await this.dispatchSteps(step, buffers, base, Math.max(maxSteps, 1), stepsPer, uniforms.take, done, (stepsDone) =>
             onProgress?.({ done: done + Math.floor((n * Math.min(stepsDone, maxSteps)) / maxSteps), total: count }),
           );
           const e2 = this.device.createCommandEncoder();
@@ -832,13 +833,14 @@ export class WebGpuEngine {
           e2.copyBufferToBuffer(outBuf, 0, stagingOut, 0, n * OUT_STRIDE * 4);
           this.device.queue.submit([e2.finish()]);
           out.set(await this.readBack(stagingOut, n * OUT_STRIDE * 4, done), done * OUT_STRIDE);
-          while (uniforms.length) uniforms.pop()!.destroy();
+          uniforms.release();
         },
         onProgress,
       );
       return { out, done: r.done, error: r.error };
     } finally {
-      for (const b of [paramBuf, outBuf, mats, states, stagingOut, stagingStates, ...uniforms]) b.destroy();
+      for (const b of [paramBuf, outBuf, mats, states, stagingOut, stagingStates]) b.destroy();
+      uniforms.release();
     }
   }
 }
