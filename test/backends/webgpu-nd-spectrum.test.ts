@@ -6,7 +6,7 @@
 // where the adapter's loop budget cannot hold it, llvmpipe).
 
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { FLAG_BITS, STATIONARY_DECAYS } from '../../src/core/constants.js';
 import { rowLayout } from '../../src/core/layout.js';
 import { generatorF64 } from '../../src/compiler/targets.js';
@@ -14,10 +14,9 @@ import { parseSystem } from '../../src/system/definition.js';
 import { kernelDimension, liouvillianGap, slowestRelaxation, spectrum } from '../../src/model/spectrum.js';
 import { fillNdWork, ndWorkLayout } from '../../src/backends/webgpu/nd.js';
 import { ndSpectrumLayout } from '../../src/backends/webgpu/ndSpectrum.js';
-import type { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
 import type { RunSettings } from '../../src/backends/types.js';
 import { toleranceAt } from '../../src/sweep/tolerance.js';
-import { gpuEngine, releaseGpu } from '../helpers/gpu.js';
+import { gpuTests } from '../helpers/gpu.js';
 
 interface NCase { id: string; system: string; qubits: number; model: RunSettings['model']; zero_freq: 'limit' | 'zero'; resolved: Record<string, number>; gap: number }
 
@@ -49,20 +48,7 @@ function pointsOf(c: NCase, taus: number[]) {
   return { sys, rows, settings, ref };
 }
 
-let engine: WebGpuEngine | undefined;
-beforeAll(async () => {
-  engine = await gpuEngine();
-});
-afterAll(releaseGpu);
-
-const gpuIt = (name: string, fn: (e: WebGpuEngine) => Promise<void>, timeout?: number) =>
-  it(name, async (ctx) => {
-    if (!engine) {
-      if (process.env.CI) throw new Error('CI=true but no WebGPU adapter');
-      ctx.skip();
-    }
-    await fn(engine!);
-  }, timeout);
+const gpuIt = gpuTests();
 
 describe('n = 3 on the GPU: gap, spectral radius, slowest decay and flags against float64 and QuTiP', () => {
   // a charger feeding two cells, odd-Y terms, a common bath at T = 0 (the smallest gap of the

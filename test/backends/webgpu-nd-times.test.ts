@@ -5,7 +5,7 @@
 // through the webgpu backend against the same host code on float64 states; what stays refused.
 
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rowLayout } from '../../src/core/layout.js';
 import { generatorF64 } from '../../src/compiler/targets.js';
 import { parseSystem } from '../../src/system/definition.js';
@@ -13,11 +13,10 @@ import { evolveExact, initialVector, propagator } from '../../src/model/evolve.j
 import { matvec } from '../../src/model/linalg.js';
 import { liouvillianGap, longTimeLimit, spectrum } from '../../src/model/spectrum.js';
 import { ND_TIMES_PER_DISPATCH, fillNdWork } from '../../src/backends/webgpu/nd.js';
-import { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
 import { WebGpuBackend } from '../../src/backends/webgpu/backend.js';
 import type { RunSettings, SweepJob } from '../../src/backends/types.js';
 import { toleranceAt } from '../../src/sweep/tolerance.js';
-import { gpuEngine, releaseGpu } from '../helpers/gpu.js';
+import { gpuTests } from '../helpers/gpu.js';
 import { TRAJECTORY_QUANTITIES, type TimeGrid, curveOfStates, timeStep, timeValues } from '../../src/model/charging.js';
 import { systemFigures } from '../../src/model/observables.js';
 import { offCpuRefusal } from '../../src/backends/select.js';
@@ -50,20 +49,7 @@ function generatorOf(rows: Float64Array, k: number) {
   return { G, gap: liouvillianGap(eigs), radius: Math.max(...eigs.map((e) => Math.hypot(e.re, e.im))) };
 }
 
-let engine: WebGpuEngine | undefined;
-beforeAll(async () => {
-  engine = await gpuEngine();
-});
-afterAll(releaseGpu);
-
-const gpuIt = (name: string, fn: (e: WebGpuEngine) => Promise<void>, timeout?: number) =>
-  it(name, async (ctx) => {
-    if (!engine) {
-      if (process.env.CI) throw new Error('CI=true but no WebGPU adapter');
-      ctx.skip();
-    }
-    await fn(engine!);
-  }, timeout);
+const gpuIt = gpuTests();
 
 describe('n = 3 on the GPU: r(t_j) on a time grid against float64', () => {
   gpuIt('from > 0 (the leap to the first time) and a grid step of several sub-steps: every r(t_j) within the f32 tolerance of exact evolution', async (gpu) => {

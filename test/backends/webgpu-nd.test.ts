@@ -4,7 +4,7 @@
 // the leap's bound on |eig|^n; the adapter-limit refusal, checked before any allocation.
 
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rowLayout } from '../../src/core/layout.js';
 import { generatorF64 } from '../../src/compiler/targets.js';
 import { parseSystem } from '../../src/system/definition.js';
@@ -15,7 +15,7 @@ import { recordLayout, recordStride } from '../../src/core/outputs.js';
 import { type AdapterDescription, GpuError, WebGpuEngine } from '../../src/backends/webgpu/engine.js';
 import type { RunSettings } from '../../src/backends/types.js';
 import { toleranceAt } from '../../src/sweep/tolerance.js';
-import { gpuEngine, releaseGpu } from '../helpers/gpu.js';
+import { gpuTests } from '../helpers/gpu.js';
 import { ndRecordsOfStates } from '../../src/backends/webgpu/ndRun.js';
 import { rowToPoint, writeRecord } from '../../src/backends/cpu/record.js';
 import { evaluatePoint } from '../../src/model/point.js';
@@ -56,20 +56,7 @@ function rowsOf(c: NCase, points: { tau: number; basis: number }[]) {
   return { sys, row, rows, settings };
 }
 
-let engine: WebGpuEngine | undefined;
-beforeAll(async () => {
-  engine = await gpuEngine();
-});
-afterAll(releaseGpu);
-
-const gpuIt = (name: string, fn: (e: WebGpuEngine) => Promise<void>, timeout?: number) =>
-  it(name, async (ctx) => {
-    if (!engine) {
-      if (process.env.CI) throw new Error('CI=true but no WebGPU adapter');
-      ctx.skip();
-    }
-    await fn(engine!);
-  }, timeout);
+const gpuIt = gpuTests();
 
 describe('adapter limits for n > 2, before anything is allocated', () => {
   const roomy = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 31, maxComputeWorkgroupStorageSize: 16384, maxComputeInvocationsPerWorkgroup: 256 };

@@ -1,6 +1,7 @@
 // A real WebGPU device for the tests (Dawn: hardware, else the software adapters). Under
 // CI=true a missing adapter fails the run: a skipped GPU test would hide a broken path.
 
+import { afterAll, beforeAll, it } from 'vitest';
 import { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
 import { acquireNodeDevice, nodeShaderSources, releaseNodeDevices } from '../../src/backends/webgpu/nodeDevice.js';
 
@@ -39,4 +40,24 @@ export function gpuUnavailableReason(): string {
 export async function releaseGpu(): Promise<void> {
   await releaseNodeDevices();
   engine = undefined;
+}
+
+/**
+ * `it` for a file of engine tests: the shared engine acquired before them, the device released
+ * after; a test is skipped without an adapter locally and fails under CI=true.
+ */
+export function gpuTests(): (name: string, fn: (engine: WebGpuEngine) => Promise<void>, timeout?: number) => void {
+  let engine: WebGpuEngine | undefined;
+  beforeAll(async () => {
+    engine = await gpuEngine();
+  });
+  afterAll(releaseGpu);
+  return (name, fn, timeout) =>
+    it(name, async (ctx) => {
+      if (!engine) {
+        if (process.env.CI) throw new Error('CI=true but no WebGPU adapter');
+        ctx.skip(`no WebGPU adapter: ${reason}`);
+      }
+      await fn(engine!);
+    }, timeout);
 }

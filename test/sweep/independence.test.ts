@@ -7,12 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/backends/cpu/backend.js';
 import { evaluateRows } from '../../src/backends/cpu/worker.js';
 import { WebGpuBackend } from '../../src/backends/webgpu/backend.js';
 import type { RunSettings } from '../../src/backends/types.js';
-import { WebGpuEngine } from '../../src/backends/webgpu/engine.js';
 import { FLAG_BITS, OUT, OUT_STRIDE, PARAM_STRIDE } from '../../src/core/layout.js';
 import { SCALAR_OUTPUTS, flagNames } from '../../src/core/outputs.js';
 import { pointRow } from '../../src/model/generators.js';
@@ -24,20 +23,10 @@ import { runSweep } from '../../src/sweep/run.js';
 import { resolveSpec } from '../../src/sweep/spec.js';
 import { builtinSystem, resolveSystem } from '../../src/system/registry.js';
 import { runCli } from '../helpers/cli.js';
-import { gpuEngine, releaseGpu } from '../helpers/gpu.js';
+import { gpuTests } from '../helpers/gpu.js';
 import { referenceCases } from '../helpers/reference.js';
 
-let engine: WebGpuEngine | undefined;
-beforeAll(async () => {
-  engine = await gpuEngine();
-});
-afterAll(releaseGpu);
-
-const gpuIt = (name: string, fn: (eng: WebGpuEngine) => Promise<void>, timeout?: number) =>
-  it(name, async (ctx) => {
-    if (!engine) ctx.skip();
-    await fn(engine!);
-  }, timeout);
+const gpuIt = gpuTests();
 
 /** xxz with its ZZ coefficient replaced (0.1/Jz: infinite at Jz = 0; sqrt(Jz): NaN below 0). */
 function xxzWith(zz: string): Record<string, unknown> {
