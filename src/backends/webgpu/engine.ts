@@ -21,7 +21,6 @@ export interface AdapterDescription {
   limits: Record<string, number>;
 }
 
-/** A GPU failure with a message for people; `done` points were finished before it. */
 /**
  * Device memory one point takes in a leap run, in bytes (what `bench` reports): two qubits, its
  * parameter row, record and staging copy; n > 2, its work buffer (generator, propagator, product),
@@ -33,6 +32,7 @@ export function deviceBytesPerPoint(stateDim: number): number {
   return b.work + 2 * b.record + stateDim * 4;
 }
 
+/** A GPU failure with a message for people; `done` points were finished before it. */
 export class GpuError extends Error {
   constructor(
     message: string,
